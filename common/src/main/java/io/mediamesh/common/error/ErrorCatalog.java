@@ -1,0 +1,91 @@
+package io.mediamesh.common.error;
+
+import com.google.protobuf.Any;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.rpc.ErrorInfo;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.protobuf.StatusProto;
+import io.mediamesh.api.v1.ErrorCode;
+import io.mediamesh.api.v1.ErrorsProto;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The error catalog's transport rules, read from the options on {@link ErrorCode}'s values in
+ * errors.proto so that the proto stays the single source of truth.
+ */
+public final class ErrorCatalog {
+    /** The ErrorInfo domain of every mediamesh error. */
+    public static final String DOMAIN = "mediamesh.io";
+
+    private static final Map<ErrorCode, Integer> HTTP_STATUS = new EnumMap<>(ErrorCode.class);
+    private static final Map<ErrorCode, Status.Code> GRPC_CODE = new EnumMap<>(ErrorCode.class);
+
+    static {
+        for (ErrorCode code : ErrorCode.values()) {
+            if (code == ErrorCode.UNRECOGNIZED) {
+                continue;
+            }
+            var options = code.getValueDescriptor().getOptions();
+            HTTP_STATUS.put(code, options.getExtension(ErrorsProto.httpStatus));
+            GRPC_CODE.put(code, Status.fromCodeValue(options.getExtension(ErrorsProto.grpcCode).getNumber())
+                                      .getCode());
+        }
+    }
+
+    private ErrorCatalog() {}
+
+    public static int httpStatus(ErrorCode code) {
+        return HTTP_STATUS.getOrDefault(code, 500);
+    }
+
+    public static Status.Code grpcCode(ErrorCode code) {
+        return GRPC_CODE.getOrDefault(code, Status.Code.UNKNOWN);
+    }
+
+    /** A gRPC status exception whose details carry {@code code} as ErrorInfo.reason. */
+    public static StatusRuntimeException toStatusException(ErrorCode code, String message) {
+        var status = com.google.rpc.Status.newBuilder()
+                .setCode(grpcCode(code).value())
+                .setMessage(message)
+                .addDetails(Any.pack(ErrorInfo.newBuilder().setReason(code.name()).setDomain(DOMAIN).build()))
+                .build();
+        return StatusProto.toStatusRuntimeException(status);
+    }
+
+    public static StatusRuntimeException toStatusException(MediameshException e) {
+        return toStatusException(e.code(), e.getMessage());
+    }
+
+    /** The catalog code a gRPC failure carries in its ErrorInfo, if it carries one of ours. */
+    public static Optional<ErrorCode> reasonOf(Throwable t) {
+        com.google.rpc.Status status = StatusProto.fromThrowable(t);
+        if (status == null) {
+            return Optional.empty();
+        }
+        for (Any detail : status.getDetailsList()) {
+            if (!detail.is(ErrorInfo.class)) {
+                continue;
+            }
+            try {
+                ErrorInfo info = detail.unpack(ErrorInfo.class);
+                if (DOMAIN.equals(info.getDomain())) {
+                    return parse(info.getReason());
+                }
+            } catch (InvalidProtocolBufferException e) {
+                return Optional.empty();
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static Optional<ErrorCode> parse(String reason) {
+        try {
+            return Optional.of(ErrorCode.valueOf(reason));
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+    }
+}

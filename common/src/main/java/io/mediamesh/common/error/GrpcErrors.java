@@ -1,0 +1,60 @@
+package io.mediamesh.common.error;
+
+import com.linecorp.armeria.common.RequestContext;
+import com.linecorp.armeria.common.grpc.GrpcExceptionHandlerFunction;
+import io.grpc.Metadata;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.mediamesh.api.v1.ErrorCode;
+import org.jooq.exception.DataAccessException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns whatever a gRPC method throws into a status with a catalog code, so that no failure
+ * leaves a service without an ErrorInfo reason.
+ */
+public final class GrpcErrors implements GrpcExceptionHandlerFunction {
+    private static final Logger logger = LoggerFactory.getLogger(GrpcErrors.class);
+
+    @Override
+    public Status apply(RequestContext ctx, Status status, Throwable cause, Metadata metadata) {
+        StatusRuntimeException mapped = toStatusException(ctx, cause);
+        if (mapped == null) {
+            return status;
+        }
+        if (mapped.getTrailers() != null) {
+            metadata.merge(mapped.getTrailers());
+        }
+        return mapped.getStatus();
+    }
+
+    private static StatusRuntimeException toStatusException(RequestContext ctx, Throwable cause) {
+        if (cause instanceof MediameshException e) {
+            return ErrorCatalog.toStatusException(e);
+        }
+        if (cause instanceof StatusRuntimeException e) {
+            // Already a status (e.g. from a downstream call): keep it unless it lacks our reason.
+            if (ErrorCatalog.reasonOf(e).isPresent()) {
+                return e;
+            }
+            ErrorCode code = switch (e.getStatus().getCode()) {
+                case UNAVAILABLE, DEADLINE_EXCEEDED -> ErrorCode.SERVICE_UNAVAILABLE;
+                case CANCELLED -> null;
+                default -> ErrorCode.INTERNAL_ERROR;
+            };
+            return code == null ? null : ErrorCatalog.toStatusException(code, describe(e));
+        }
+        if (cause instanceof DataAccessException) {
+            logger.warn("{} Database operation failed", ctx, cause);
+            return ErrorCatalog.toStatusException(ErrorCode.DATABASE_ERROR, "A database operation failed.");
+        }
+        logger.error("{} Unexpected failure", ctx, cause);
+        return ErrorCatalog.toStatusException(ErrorCode.INTERNAL_ERROR, "Internal error.");
+    }
+
+    private static String describe(StatusRuntimeException e) {
+        String description = e.getStatus().getDescription();
+        return description == null ? e.getStatus().getCode().name() : description;
+    }
+}

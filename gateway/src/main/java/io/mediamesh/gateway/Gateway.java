@@ -1,0 +1,40 @@
+package io.mediamesh.gateway;
+
+import com.linecorp.armeria.client.ClientFactory;
+import com.linecorp.armeria.server.ServerBuilder;
+import io.mediamesh.common.client.GrpcClientFactory;
+import io.mediamesh.common.server.ServiceServer;
+import io.mediamesh.gateway.comment.CommentRoutes;
+import io.mediamesh.gateway.http.RestErrors;
+import io.mediamesh.gateway.user.UserRoutes;
+import io.mediamesh.gateway.video.VideoRoutes;
+
+/**
+ * The REST gateway: serves the routes of API.md by calling the services over gRPC. It holds no
+ * state and no identity of its own, so replicas can run side by side.
+ */
+public final class Gateway {
+    private final GatewaySettings settings;
+    private final UserSvcClients userSvc;
+
+    public Gateway(GatewaySettings settings, ClientFactory clientFactory) {
+        this.settings = settings;
+        GrpcClientFactory clients = new GrpcClientFactory(clientFactory, settings.deadline());
+        this.userSvc = UserSvcClients.create(clients, settings.userSvcEndpoint());
+    }
+
+    /** Adds the REST routes and the shared endpoints to {@code sb}; tests reuse it. */
+    public void configureServices(ServerBuilder sb) {
+        ServiceServer.configureObservability(sb);
+        RestErrors errors = new RestErrors();
+        sb.errorHandler(errors);
+        for (Object routes : new Object[] { new UserRoutes(userSvc), new VideoRoutes(userSvc),
+                                            new CommentRoutes(userSvc) }) {
+            sb.annotatedService()
+              .pathPrefix("/api")
+              .maxRequestLength(settings.maxJsonBodyBytes())
+              .exceptionHandlers(errors)
+              .build(routes);
+        }
+    }
+}

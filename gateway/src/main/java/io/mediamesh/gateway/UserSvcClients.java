@@ -1,0 +1,22 @@
+package io.mediamesh.gateway;
+
+import io.mediamesh.api.v1.CommentServiceGrpc;
+import io.mediamesh.api.v1.CommentServiceGrpc.CommentServiceFutureStub;
+import io.mediamesh.api.v1.SessionServiceGrpc;
+import io.mediamesh.api.v1.SessionServiceGrpc.SessionServiceFutureStub;
+import io.mediamesh.api.v1.UserServiceGrpc;
+import io.mediamesh.api.v1.UserServiceGrpc.UserServiceFutureStub;
+import io.mediamesh.api.v1.VideoServiceGrpc;
+import io.mediamesh.api.v1.VideoServiceGrpc.VideoServiceFutureStub;
+import io.mediamesh.common.client.GrpcClientFactory;
+
+/** The stubs of user-svc's services, sharing one client factory and deadline. */
+public record UserSvcClients(UserServiceFutureStub users, SessionServiceFutureStub sessions,
+                             VideoServiceFutureStub videos, CommentServiceFutureStub comments) {
+    public static UserSvcClients create(GrpcClientFactory factory, String endpoint) {
+        return new UserSvcClients(factory.newStub(endpoint, UserServiceGrpc.UserServiceFutureStub.class),
+                                  factory.newStub(endpoint, SessionServiceGrpc.SessionServiceFutureStub.class),
+                                  factory.newStub(endpoint, VideoServiceGrpc.VideoServiceFutureStub.class),
+                                  factory.newStub(endpoint, CommentServiceGrpc.CommentServiceFutureStub.class));
+    }
+}

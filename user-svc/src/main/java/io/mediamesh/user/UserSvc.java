@@ -1,0 +1,108 @@
+package io.mediamesh.user;
+
+import com.linecorp.armeria.common.util.ThreadFactories;
+import com.linecorp.armeria.server.ServerBuilder;
+import io.mediamesh.common.auth.Callers;
+import io.mediamesh.common.db.Database;
+import io.mediamesh.common.server.ServiceServer;
+import io.mediamesh.user.comment.CommentGrpcService;
+import io.mediamesh.user.comment.CommentRepository;
+import io.mediamesh.user.session.SessionGrpcService;
+import io.mediamesh.user.session.SessionStore;
+import io.mediamesh.user.user.Credentials;
+import io.mediamesh.user.user.PasswordHasher;
+import io.mediamesh.user.user.UserGrpcService;
+import io.mediamesh.user.user.UserRepository;
+import io.mediamesh.user.user.UserRole;
+import io.mediamesh.user.video.VideoGrpcService;
+import io.mediamesh.user.video.VideoRepository;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** user-svc wired by hand: users, sessions, video records and comments on one schema. */
+public final class UserSvc implements AutoCloseable {
+    /** Flyway location of user-svc's migrations (also the source of its jOOQ classes). */
+    public static final String MIGRATIONS = "db/migration/user";
+
+    private static final Logger logger = LoggerFactory.getLogger(UserSvc.class);
+
+    private final UserSvcSettings settings;
+    private final Clock clock;
+    private final UserRepository users;
+    private final SessionStore sessions;
+    private final PasswordHasher hasher;
+    private final List<io.grpc.BindableService> grpcServices;
+    private final ScheduledExecutorService housekeeping;
+
+    public UserSvc(Database database, UserSvcSettings settings, Clock clock) {
+        this.settings = settings;
+        // The database keeps microseconds: hand out no instant it cannot store.
+        this.clock = Clock.tick(clock, Duration.ofNanos(1000));
+        this.users = new UserRepository(database.dsl());
+        this.sessions = new SessionStore(database.dsl(), this.clock, settings.sessionIdleTimeout(),
+                                         settings.sessionRenewAfter(), settings.sessionCacheTtl(),
+                                         settings.sessionCacheMaxEntries());
+        this.hasher = new PasswordHasher(settings.argon2MemoryKib(), settings.argon2Iterations(),
+                                         settings.argon2Parallelism());
+        Callers callers = new Callers(sessions);
+        VideoRepository videos = new VideoRepository(database.dsl());
+        this.grpcServices = List.of(new UserGrpcService(users, sessions, hasher, callers, this.clock),
+                                    new SessionGrpcService(users, sessions, hasher),
+                                    new VideoGrpcService(videos, users, callers, this.clock),
+                                    new CommentGrpcService(new CommentRepository(database.dsl()), videos, callers,
+                                                           this.clock));
+        this.housekeeping = Executors.newSingleThreadScheduledExecutor(
+                ThreadFactories.newThreadFactory("user-svc-housekeeping", true));
+        long purgeMillis = settings.sessionPurgeInterval().toMillis();
+        housekeeping.scheduleWithFixedDelay(this::purgeExpiredSessions, purgeMillis, purgeMillis,
+                                            TimeUnit.MILLISECONDS);
+    }
+
+    /** Adds user-svc's gRPC services and the shared endpoints to {@code sb}; tests reuse it. */
+    public void configureServices(ServerBuilder sb) {
+        ServiceServer.configure(sb, ServiceServer.grpcService(grpcServices));
+    }
+
+    /**
+     * Creates the configured first admin if no user has that name yet. An existing user of that
+     * name is never promoted: whoever registered it first is not made an admin by a config file.
+     */
+    public void bootstrapAdmin() {
+        String password = settings.adminPassword();
+        if (password.isEmpty()) {
+            logger.warn("No admin password configured (MEDIAMESH_ADMIN_PASSWORD): no admin account is created.");
+            return;
+        }
+        String userName = Credentials.checkUserName(settings.adminUserName());
+        users.findByName(userName).ifPresentOrElse(existing -> {
+            if (existing.role() != UserRole.ADMIN) {
+                logger.error("The configured admin name {} belongs to a non-admin user; not promoting it.", userName);
+            }
+        }, () -> {
+            users.insert(userName, hasher.hash(Credentials.checkPassword(password)), UserRole.ADMIN, clock.instant());
+            logger.info("Created the first admin account {}", userName);
+        });
+    }
+
+    private void purgeExpiredSessions() {
+        try {
+            int purged = sessions.purgeExpired();
+            if (purged > 0) {
+                logger.info("Purged {} expired sessions", purged);
+            }
+        } catch (RuntimeException e) {
+            logger.warn("Failed to purge expired sessions", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        housekeeping.shutdownNow();
+    }
+}

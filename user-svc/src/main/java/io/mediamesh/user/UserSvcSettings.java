@@ -1,0 +1,42 @@
+package io.mediamesh.user;
+
+import com.typesafe.config.Config;
+import io.mediamesh.common.config.DatabaseSettings;
+import io.mediamesh.common.config.ServerSettings;
+import java.time.Duration;
+
+/** user-svc's configuration, from {@code mediamesh.user-svc} (see reference.conf). */
+public record UserSvcSettings(ServerSettings server, DatabaseSettings database, Duration sessionIdleTimeout,
+                              Duration sessionRenewAfter, Duration sessionCacheTtl, long sessionCacheMaxEntries,
+                              Duration sessionPurgeInterval, int argon2MemoryKib, int argon2Iterations,
+                              int argon2Parallelism, String adminUserName, String adminPassword) {
+    private static final String PATH = "mediamesh.user-svc";
+
+    public static UserSvcSettings from(Config root) {
+        Config c = root.getConfig(PATH);
+        return new UserSvcSettings(ServerSettings.from(c.getConfig("server")),
+                                   DatabaseSettings.from(root, PATH + ".database"),
+                                   c.getDuration("sessions.idle-timeout"),
+                                   c.getDuration("sessions.renew-after"),
+                                   c.getDuration("sessions.cache-ttl"),
+                                   c.getLong("sessions.cache-max-entries"),
+                                   c.getDuration("sessions.purge-interval"),
+                                   c.getInt("passwords.argon2-memory-kib"),
+                                   c.getInt("passwords.argon2-iterations"),
+                                   c.getInt("passwords.argon2-parallelism"),
+                                   c.getString("admin.user-name"),
+                                   c.getString("admin.password"));
+    }
+
+    public UserSvcSettings withDatabase(DatabaseSettings otherDatabase) {
+        return new UserSvcSettings(server, otherDatabase, sessionIdleTimeout, sessionRenewAfter, sessionCacheTtl,
+                                   sessionCacheMaxEntries, sessionPurgeInterval, argon2MemoryKib, argon2Iterations,
+                                   argon2Parallelism, adminUserName, adminPassword);
+    }
+
+    @Override
+    public String toString() {
+        // The admin password stays out of logs.
+        return "UserSvcSettings[server=" + server + ", database=" + database + ", admin=" + adminUserName + ']';
+    }
+}

@@ -1,0 +1,81 @@
+package io.mediamesh.user.user;
+
+import io.grpc.stub.StreamObserver;
+import io.mediamesh.api.v1.DeleteUserRequest;
+import io.mediamesh.api.v1.DeleteUserResponse;
+import io.mediamesh.api.v1.ErrorCode;
+import io.mediamesh.api.v1.GetUserRequest;
+import io.mediamesh.api.v1.GetUserResponse;
+import io.mediamesh.api.v1.Principal;
+import io.mediamesh.api.v1.RegisterUserRequest;
+import io.mediamesh.api.v1.RegisterUserResponse;
+import io.mediamesh.api.v1.UserServiceGrpc;
+import io.mediamesh.common.auth.Callers;
+import io.mediamesh.common.error.MediameshException;
+import io.mediamesh.user.session.SessionGrant;
+import io.mediamesh.user.session.SessionStore;
+import java.time.Clock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** UserService over gRPC. Runs on the blocking executor: every method may touch the database. */
+public final class UserGrpcService extends UserServiceGrpc.UserServiceImplBase {
+    private static final Logger logger = LoggerFactory.getLogger(UserGrpcService.class);
+
+    private final UserRepository users;
+    private final SessionStore sessions;
+    private final PasswordHasher hasher;
+    private final Callers callers;
+    private final Clock clock;
+
+    public UserGrpcService(UserRepository users, SessionStore sessions, PasswordHasher hasher, Callers callers,
+                           Clock clock) {
+        this.users = users;
+        this.sessions = sessions;
+        this.hasher = hasher;
+        this.callers = callers;
+        this.clock = clock;
+    }
+
+    @Override
+    public void registerUser(RegisterUserRequest request, StreamObserver<RegisterUserResponse> response) {
+        String userName = Credentials.checkUserName(request.getUserName());
+        String hash = hasher.hash(Credentials.checkPassword(request.getPassword()));
+        UserAccount user = users.insert(userName, hash, UserRole.USER, clock.instant())
+                                .orElseThrow(() -> new MediameshException(ErrorCode.USER_ALREADY_EXISTS,
+                                                                          "user_name is taken: " + userName));
+        SessionGrant session = sessions.create(user);
+        logger.info("Registered user {} (id {})", user.userName(), user.id());
+        response.onNext(RegisterUserResponse.newBuilder().setUser(user.toProto()).setSession(session.toProto())
+                                            .build());
+        response.onCompleted();
+    }
+
+    @Override
+    public void getUser(GetUserRequest request, StreamObserver<GetUserResponse> response) {
+        UserAccount user = findAuthorized(request.getUserName());
+        response.onNext(GetUserResponse.newBuilder().setUser(user.toProto()).build());
+        response.onCompleted();
+    }
+
+    @Override
+    public void deleteUser(DeleteUserRequest request, StreamObserver<DeleteUserResponse> response) {
+        UserAccount user = findAuthorized(request.getUserName());
+        var videoIds = users.delete(user.id());
+        sessions.forgetUser(user.id());
+        logger.info("Deleted user {} (id {}) with {} videos", user.userName(), user.id(), videoIds.size());
+        response.onNext(DeleteUserResponse.newBuilder().addAllDeletedVideoIds(videoIds).build());
+        response.onCompleted();
+    }
+
+    /** The named user, if the caller is them or an admin; a stranger learns nothing, not even existence. */
+    private UserAccount findAuthorized(String userName) {
+        Principal caller = callers.require();
+        Credentials.checkUserName(userName);
+        if (!caller.getUserName().equalsIgnoreCase(userName) && !Callers.isAdmin(caller)) {
+            throw new MediameshException(ErrorCode.PERMISSION_DENIED, "Only the user themself or an admin may do this.");
+        }
+        return users.findByName(userName)
+                    .orElseThrow(() -> new MediameshException(ErrorCode.USER_NOT_FOUND, "No user " + userName + '.'));
+    }
+}

@@ -1,0 +1,79 @@
+package io.mediamesh.user;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.linecorp.armeria.server.ServerBuilder;
+import com.linecorp.armeria.testing.junit5.server.ServerExtension;
+import io.grpc.StatusRuntimeException;
+import io.mediamesh.api.v1.ErrorCode;
+import io.mediamesh.common.config.Configs;
+import io.mediamesh.common.db.Database;
+import io.mediamesh.common.error.ErrorCatalog;
+import io.mediamesh.common.testing.GrpcurlChecks;
+import io.mediamesh.common.testing.ReflectionClient;
+import io.mediamesh.common.testing.TestDatabase;
+import java.time.Clock;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** user-svc as grpcurl sees it: listed by reflection, callable without generated stubs. */
+class UserSvcReflectionTest {
+    @RegisterExtension
+    @Order(1)
+    static final TestDatabase db = new TestDatabase();
+
+    private static Database database;
+
+    @RegisterExtension
+    @Order(2)
+    static final ServerExtension server = new ServerExtension() {
+        @Override
+        protected void configure(ServerBuilder sb) {
+            UserSvcSettings settings = UserSvcSettings.from(Configs.load(Map.of())).withDatabase(db.settings());
+            database = Database.open(settings.database(), UserSvc.MIGRATIONS);
+            new UserSvc(database, settings, Clock.systemUTC()).configureServices(sb);
+        }
+    };
+
+    @AfterAll
+    static void closeDatabase() {
+        database.close();
+    }
+
+    @Test
+    void servesTheBasics() throws Exception {
+        GrpcurlChecks.assertServesTheBasics(server.httpPort());
+    }
+
+    @Test
+    void listsAndCallsItsServicesDynamically() throws Exception {
+        try (ReflectionClient grpcurl = new ReflectionClient("127.0.0.1", server.httpPort())) {
+            assertThat(grpcurl.listServices()).contains("mediamesh.v1.UserService", "mediamesh.v1.SessionService",
+                                                        "mediamesh.v1.VideoService", "mediamesh.v1.CommentService");
+            assertThat(grpcurl.describe("mediamesh.v1.VideoService").getMethods())
+                    .extracting(m -> m.getName())
+                    .contains("CreateVideo", "ListVideos", "GetVideo", "DeleteVideo");
+
+            String registered = grpcurl.call("mediamesh.v1.UserService", "RegisterUser",
+                                             "{\"userName\": \"grpcurl_user\", \"password\": \"grpcurl-pass\"}",
+                                             Map.of());
+            assertThat(registered).contains("\"userName\": \"grpcurl_user\"").contains("\"sessionId\"");
+            String sessionId = registered.replaceAll("(?s).*\"sessionId\": \"([^\"]+)\".*", "$1");
+
+            String user = grpcurl.call("mediamesh.v1.UserService", "GetUser", "{\"userName\": \"grpcurl_user\"}",
+                                       Map.of("x-session-id", sessionId));
+            assertThat(user).contains("\"role\": \"ROLE_USER\"");
+
+            // A failure carries the catalog code as ErrorInfo.reason, for grpcurl users too.
+            assertThatThrownBy(() -> grpcurl.call("mediamesh.v1.UserService", "GetUser",
+                                                  "{\"userName\": \"grpcurl_user\"}", Map.of()))
+                    .isInstanceOfSatisfying(StatusRuntimeException.class,
+                                            e -> assertThat(ErrorCatalog.reasonOf(e)).contains(
+                                                    ErrorCode.UNAUTHENTICATED));
+        }
+    }
+}
