@@ -51,8 +51,9 @@ public final class UserSvc implements AutoCloseable {
         this.hasher = new PasswordHasher(settings.argon2MemoryKib(), settings.argon2Iterations(),
                                          settings.argon2Parallelism());
         Callers callers = new Callers(sessions);
-        VideoRepository videos = new VideoRepository(database.dsl());
-        this.grpcServices = List.of(new UserGrpcService(users, sessions, hasher, callers, this.clock),
+        VideoRepository videos = new VideoRepository(database.dsl(), settings.videoCacheTtl(),
+                                                     settings.videoCacheMaxEntries());
+        this.grpcServices = List.of(new UserGrpcService(users, videos, sessions, hasher, callers, this.clock),
                                     new SessionGrpcService(users, sessions, hasher),
                                     new VideoGrpcService(videos, users, callers, this.clock),
                                     new CommentGrpcService(new CommentRepository(database.dsl()), videos, callers,

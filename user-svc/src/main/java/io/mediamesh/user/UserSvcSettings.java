@@ -8,7 +8,8 @@ import java.time.Duration;
 /** user-svc's configuration, from {@code mediamesh.user-svc} (see reference.conf). */
 public record UserSvcSettings(ServerSettings server, DatabaseSettings database, Duration sessionIdleTimeout,
                               Duration sessionRenewAfter, Duration sessionCacheTtl, long sessionCacheMaxEntries,
-                              Duration sessionPurgeInterval, int argon2MemoryKib, int argon2Iterations,
+                              Duration sessionPurgeInterval, Duration videoCacheTtl,
+                              long videoCacheMaxEntries, int argon2MemoryKib, int argon2Iterations,
                               int argon2Parallelism, String adminUserName, String adminPassword) {
     private static final String PATH = "mediamesh.user-svc";
 
@@ -21,6 +22,8 @@ public record UserSvcSettings(ServerSettings server, DatabaseSettings database, 
                                    c.getDuration("sessions.cache-ttl"),
                                    c.getLong("sessions.cache-max-entries"),
                                    c.getDuration("sessions.purge-interval"),
+                                   c.getDuration("videos.cache-ttl"),
+                                   c.getLong("videos.cache-max-entries"),
                                    c.getInt("passwords.argon2-memory-kib"),
                                    c.getInt("passwords.argon2-iterations"),
                                    c.getInt("passwords.argon2-parallelism"),
@@ -30,7 +33,8 @@ public record UserSvcSettings(ServerSettings server, DatabaseSettings database, 
 
     public UserSvcSettings withDatabase(DatabaseSettings otherDatabase) {
         return new UserSvcSettings(server, otherDatabase, sessionIdleTimeout, sessionRenewAfter, sessionCacheTtl,
-                                   sessionCacheMaxEntries, sessionPurgeInterval, argon2MemoryKib, argon2Iterations,
+                                   sessionCacheMaxEntries, sessionPurgeInterval, videoCacheTtl, videoCacheMaxEntries,
+                                   argon2MemoryKib, argon2Iterations,
                                    argon2Parallelism, adminUserName, adminPassword);
     }
 

@@ -14,6 +14,7 @@ import io.mediamesh.common.auth.Callers;
 import io.mediamesh.common.error.MediameshException;
 import io.mediamesh.user.session.SessionGrant;
 import io.mediamesh.user.session.SessionStore;
+import io.mediamesh.user.video.VideoRepository;
 import java.time.Clock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,14 +24,16 @@ public final class UserGrpcService extends UserServiceGrpc.UserServiceImplBase {
     private static final Logger logger = LoggerFactory.getLogger(UserGrpcService.class);
 
     private final UserRepository users;
+    private final VideoRepository videos;
     private final SessionStore sessions;
     private final PasswordHasher hasher;
     private final Callers callers;
     private final Clock clock;
 
-    public UserGrpcService(UserRepository users, SessionStore sessions, PasswordHasher hasher, Callers callers,
-                           Clock clock) {
+    public UserGrpcService(UserRepository users, VideoRepository videos, SessionStore sessions,
+                           PasswordHasher hasher, Callers callers, Clock clock) {
         this.users = users;
+        this.videos = videos;
         this.sessions = sessions;
         this.hasher = hasher;
         this.callers = callers;
@@ -63,6 +66,7 @@ public final class UserGrpcService extends UserServiceGrpc.UserServiceImplBase {
         UserAccount user = findAuthorized(request.getUserName());
         var videoIds = users.delete(user.id());
         sessions.forgetUser(user.id());
+        videos.evict(videoIds);
         logger.info("Deleted user {} (id {}) with {} videos", user.userName(), user.id(), videoIds.size());
         response.onNext(DeleteUserResponse.newBuilder().addAllDeletedVideoIds(videoIds).build());
         response.onCompleted();

@@ -3,8 +3,11 @@ package io.mediamesh.user.video;
 import static io.mediamesh.user.db.Tables.USERS;
 import static io.mediamesh.user.db.Tables.VIDEOS;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import io.mediamesh.common.paging.Page;
 import io.mediamesh.common.time.Times;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -12,12 +15,20 @@ import org.jooq.DSLContext;
 import org.jooq.Record;
 import org.jooq.SelectOnConditionStep;
 
-/** The videos table. Deleted rows are invisible to every read here. */
+/**
+ * The videos table. Deleted rows are invisible to every read here.
+ *
+ * <p>Single-video reads, the hottest path of the site, go through a short-lived cache. Every write
+ * here evicts what it changes, so this replica never serves a stale record; another user-svc
+ * replica may for at most {@code cacheTtl}.
+ */
 public final class VideoRepository {
     private final DSLContext db;
+    private final Cache<Long, Optional<VideoRecord>> cache;
 
-    public VideoRepository(DSLContext db) {
+    public VideoRepository(DSLContext db, Duration cacheTtl, long cacheMaxEntries) {
         this.db = db;
+        this.cache = Caffeine.newBuilder().expireAfterWrite(cacheTtl).maximumSize(cacheMaxEntries).build();
     }
 
     public VideoRecord insert(long authorId, String author, String name, String description, Instant now) {
@@ -29,10 +40,20 @@ public final class VideoRepository {
                     .set(VIDEOS.CREATED_AT, Times.toDb(now))
                     .returningResult(VIDEOS.ID)
                     .fetchOne(VIDEOS.ID);
+        cache.invalidate(id);
         return new VideoRecord(id, authorId, author, name, description, false, 0, "", now);
     }
 
     public Optional<VideoRecord> find(long videoId) {
+        return cache.get(videoId, this::load);
+    }
+
+    /** Forgets records changed elsewhere, e.g. removed with their user. */
+    public void evict(Iterable<Long> videoIds) {
+        cache.invalidateAll(videoIds);
+    }
+
+    private Optional<VideoRecord> load(long videoId) {
         return selectLive().where(VIDEOS.ID.eq(videoId).and(VIDEOS.DELETED_AT.isNull()))
                            .fetchOptional(VideoRepository::toVideo);
     }
@@ -51,19 +72,24 @@ public final class VideoRepository {
 
     /** Marks a video deleted; false if it was already. */
     public boolean markDeleted(long videoId, Instant now) {
-        return db.update(VIDEOS)
-                 .set(VIDEOS.DELETED_AT, Times.toDb(now))
-                 .where(VIDEOS.ID.eq(videoId).and(VIDEOS.DELETED_AT.isNull()))
-                 .execute() == 1;
+        boolean deleted = db.update(VIDEOS)
+                            .set(VIDEOS.DELETED_AT, Times.toDb(now))
+                            .where(VIDEOS.ID.eq(videoId).and(VIDEOS.DELETED_AT.isNull()))
+                            .execute() == 1;
+        // After the write, so that no read racing it can cache the old row.
+        cache.invalidate(videoId);
+        return deleted;
     }
 
     public boolean markReady(long videoId, long size, String sha256) {
-        return db.update(VIDEOS)
-                 .set(VIDEOS.STATE, VideoRecord.READY)
-                 .set(VIDEOS.FILE_SIZE, size)
-                 .set(VIDEOS.SHA256, sha256)
-                 .where(VIDEOS.ID.eq(videoId).and(VIDEOS.DELETED_AT.isNull()))
-                 .execute() == 1;
+        boolean updated = db.update(VIDEOS)
+                            .set(VIDEOS.STATE, VideoRecord.READY)
+                            .set(VIDEOS.FILE_SIZE, size)
+                            .set(VIDEOS.SHA256, sha256)
+                            .where(VIDEOS.ID.eq(videoId).and(VIDEOS.DELETED_AT.isNull()))
+                            .execute() == 1;
+        cache.invalidate(videoId);
+        return updated;
     }
 
     private SelectOnConditionStep<Record> selectLive() {
