@@ -20,7 +20,7 @@ public final class Gateway {
     public Gateway(GatewaySettings settings, ClientFactory clientFactory) {
         this.settings = settings;
         GrpcClientFactory clients = new GrpcClientFactory(clientFactory, settings.deadline());
-        this.userSvc = UserSvcClients.create(clients, settings.userSvcEndpoint());
+        this.userSvc = UserSvcClients.create(clients, settings.endpoints().userSvc());
     }
 
     /** Adds the REST routes and the shared endpoints to {@code sb}; tests reuse it. */

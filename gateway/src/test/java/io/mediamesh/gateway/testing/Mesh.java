@@ -117,7 +117,8 @@ public final class Mesh implements BeforeAllCallback, AfterAllCallback {
     }
 
     private void startGateway() {
-        GatewaySettings settings = GatewaySettings.from(config()).withUserSvcEndpoint("127.0.0.1:" + userPort);
+        GatewaySettings base = GatewaySettings.from(config());
+        GatewaySettings settings = base.withEndpoints(base.endpoints().withUserSvc("127.0.0.1:" + userPort));
         Gateway gateway = new Gateway(settings, ClientFactory.ofDefault());
         gatewayServer = start(gatewayPort, gateway::configureServices);
         gatewayPort = gatewayServer.activeLocalPort();
