@@ -50,7 +50,7 @@ public final class UserSvc implements AutoCloseable {
                                          settings.sessionCacheMaxEntries());
         this.hasher = new PasswordHasher(settings.argon2MemoryKib(), settings.argon2Iterations(),
                                          settings.argon2Parallelism());
-        Callers callers = new Callers(sessions);
+        Callers callers = new Callers(sessions, settings.serviceToken());
         VideoRepository videos = new VideoRepository(database.dsl(), settings.videoCacheTtl(),
                                                      settings.videoCacheMaxEntries());
         this.grpcServices = List.of(new UserGrpcService(users, videos, sessions, hasher, callers, this.clock),

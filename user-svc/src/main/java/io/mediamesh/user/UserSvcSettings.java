@@ -10,7 +10,8 @@ public record UserSvcSettings(ServerSettings server, DatabaseSettings database, 
                               Duration sessionRenewAfter, Duration sessionCacheTtl, long sessionCacheMaxEntries,
                               Duration sessionPurgeInterval, Duration videoCacheTtl,
                               long videoCacheMaxEntries, int argon2MemoryKib, int argon2Iterations,
-                              int argon2Parallelism, String adminUserName, String adminPassword) {
+                              int argon2Parallelism, String adminUserName, String adminPassword,
+                              String serviceToken) {
     private static final String PATH = "mediamesh.user-svc";
 
     public static UserSvcSettings from(Config root) {
@@ -28,19 +29,20 @@ public record UserSvcSettings(ServerSettings server, DatabaseSettings database, 
                                    c.getInt("passwords.argon2-iterations"),
                                    c.getInt("passwords.argon2-parallelism"),
                                    c.getString("admin.user-name"),
-                                   c.getString("admin.password"));
+                                   c.getString("admin.password"),
+                                   root.getString("mediamesh.service-token"));
     }
 
     public UserSvcSettings withDatabase(DatabaseSettings otherDatabase) {
         return new UserSvcSettings(server, otherDatabase, sessionIdleTimeout, sessionRenewAfter, sessionCacheTtl,
                                    sessionCacheMaxEntries, sessionPurgeInterval, videoCacheTtl, videoCacheMaxEntries,
                                    argon2MemoryKib, argon2Iterations,
-                                   argon2Parallelism, adminUserName, adminPassword);
+                                   argon2Parallelism, adminUserName, adminPassword, serviceToken);
     }
 
     @Override
     public String toString() {
-        // The admin password stays out of logs.
+        // The admin password and the service token stay out of logs.
         return "UserSvcSettings[server=" + server + ", database=" + database + ", admin=" + adminUserName + ']';
     }
 }

@@ -5,19 +5,28 @@ import io.mediamesh.api.v1.ErrorCode;
 import io.mediamesh.api.v1.Principal;
 import io.mediamesh.api.v1.Role;
 import io.mediamesh.common.error.MediameshException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 
 /**
- * Who is calling the current gRPC method. The only source of identity is the session id in the
- * {@value #SESSION_HEADER} metadata header, validated on every use; nothing else a client sends
- * is trusted.
+ * Who is calling the current gRPC method. A person is identified only by the session id in the
+ * {@value #SESSION_HEADER} metadata header, validated on every use; a mediamesh service calling
+ * another on its own behalf presents the shared secret in {@value #SERVICE_TOKEN_HEADER}. Nothing
+ * else a client sends is trusted.
  */
 public final class Callers {
     public static final String SESSION_HEADER = "x-session-id";
+    public static final String SERVICE_TOKEN_HEADER = "x-mediamesh-service-token";
 
     private final SessionValidator validator;
+    private final byte[] serviceToken;
 
-    public Callers(SessionValidator validator) {
+    /**
+     * @param serviceToken the secret shared by the mesh's services; empty disables service calls
+     */
+    public Callers(SessionValidator validator, String serviceToken) {
         this.validator = validator;
+        this.serviceToken = serviceToken.getBytes(StandardCharsets.UTF_8);
     }
 
     /** The caller of the current request, or UNAUTHENTICATED. */
@@ -45,6 +54,20 @@ public final class Callers {
             throw new MediameshException(ErrorCode.PERMISSION_DENIED, "Only the owner or an admin may do this.");
         }
         return caller;
+    }
+
+    /** True if another mediamesh service makes this call on its own behalf. */
+    public boolean isServiceCall() {
+        String presented = ServiceRequestContext.current().request().headers().get(SERVICE_TOKEN_HEADER);
+        return serviceToken.length > 0 && presented != null &&
+               MessageDigest.isEqual(serviceToken, presented.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** The call must come from another mediamesh service or an admin. */
+    public void requireServiceOrAdmin() {
+        if (!isServiceCall()) {
+            requireAdmin();
+        }
     }
 
     public static boolean isAdmin(Principal principal) {

@@ -2,6 +2,7 @@ package io.mediamesh.common.client;
 
 import com.linecorp.armeria.client.ClientFactory;
 import com.linecorp.armeria.client.grpc.GrpcClients;
+import io.mediamesh.common.auth.Callers;
 import java.time.Duration;
 
 /**
@@ -15,6 +16,18 @@ public final class GrpcClientFactory {
     public GrpcClientFactory(ClientFactory clientFactory, Duration deadline) {
         this.clientFactory = clientFactory;
         this.deadline = deadline;
+    }
+
+    /**
+     * A stub that calls as this service itself, presenting the mesh's shared service token, for
+     * work no user asked for in this call (a relay, a scheduled task).
+     */
+    public <T> T newServiceStub(String endpoint, Class<T> stubType, String serviceToken) {
+        return GrpcClients.builder("http://" + endpoint)
+                          .factory(clientFactory)
+                          .responseTimeout(deadline)
+                          .setHeader(Callers.SERVICE_TOKEN_HEADER, serviceToken)
+                          .build(stubType);
     }
 
     /** A stub of {@code stubType} for the service at {@code endpoint} (host:port). */
