@@ -1,0 +1,206 @@
+package io.mediamesh.scheduler.engine;
+
+import static io.mediamesh.scheduler.db.Tables.TASKS;
+import static io.mediamesh.scheduler.db.Tables.TASK_RUNS;
+
+import io.mediamesh.api.v1.ErrorCode;
+import io.mediamesh.common.time.Times;
+import io.mediamesh.scheduler.db.tables.records.TasksRecord;
+import io.mediamesh.scheduler.task.TaskStates;
+import java.sql.Connection;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import org.jooq.Condition;
+import org.jooq.DSLContext;
+import org.jooq.Record4;
+import org.jooq.UpdateSetMoreStep;
+import org.jooq.impl.DSL;
+
+/**
+ * The engine's writes to the tasks table: claiming due tasks under a lease, and finishing or handing
+ * back a claim. Every write after the claim is conditional on the claim still being this one
+ * (owner and attempt), so an instance whose lease passed to another can never overwrite its result.
+ */
+final class Leases {
+    static final int MAX_ERROR_LENGTH = 1000;
+
+    private final DSLContext db;
+    private final String owner;
+
+    Leases(DSLContext db, String owner) {
+        this.db = db;
+        this.owner = owner;
+    }
+
+    String owner() {
+        return owner;
+    }
+
+    /**
+     * Claims up to {@code limit} tasks that are due (pending and past next_run_at) or whose lease
+     * has expired, in one transaction. {@code FOR UPDATE SKIP LOCKED} lets instances claim side by
+     * side: rows another instance is claiming are skipped rather than waited for, and once it commits
+     * they are no longer claimable. READ COMMITTED keeps the scan from taking gap locks that would
+     * block new tasks and finishing ones.
+     *
+     * <p>A task whose lease expired on its last attempt is marked FAILED instead of run again.
+     */
+    List<ClaimedTask> claim(int limit, Instant now, Duration lease) {
+        LocalDateTime at = Times.toDb(now);
+        Instant expires = now.plus(lease);
+        LocalDateTime expiresAt = Times.toDb(expires);
+        return db.connectionResult(connection -> {
+            connection.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
+            return DSL.using(connection, db.dialect(), db.settings()).transactionResult(configuration -> {
+                DSLContext tx = configuration.dsl();
+                List<Record4<Long, Long, Integer, Integer>> due =
+                        tx.select(TASKS.ID, TASKS.VIDEO_ID, TASKS.ATTEMPTS, TASKS.MAX_ATTEMPTS)
+                          .from(TASKS)
+                          .where(TASKS.CLAIMABLE_AT.le(at))
+                          .orderBy(TASKS.CLAIMABLE_AT)
+                          .limit(limit)
+                          .forUpdate()
+                          .skipLocked()
+                          .fetch();
+                List<ClaimedTask> claimed = new ArrayList<>(due.size());
+                List<Long> exhausted = new ArrayList<>();
+                for (Record4<Long, Long, Integer, Integer> row : due) {
+                    if (row.value3() >= row.value4()) {
+                        exhausted.add(row.value1());
+                    } else {
+                        claimed.add(new ClaimedTask(row.value1(), row.value2(), row.value3() + 1, row.value4(),
+                                                    expires));
+                    }
+                }
+                if (!exhausted.isEmpty()) {
+                    finished(tx, TaskStates.FAILED, at).set(TASKS.LAST_ERROR_CODE, ErrorCode.INTERNAL_ERROR.name())
+                            .set(TASKS.LAST_ERROR, "The instance running the last attempt stopped before finishing it " +
+                                                   "(its lease expired).")
+                            .where(TASKS.ID.in(exhausted))
+                            .execute();
+                }
+                if (!claimed.isEmpty()) {
+                    tx.update(TASKS)
+                      .set(TASKS.STATE, TaskStates.RUNNING)
+                      .set(TASKS.ATTEMPTS, TASKS.ATTEMPTS.plus(1))
+                      .set(TASKS.LEASE_OWNER, owner)
+                      .set(TASKS.LEASE_EXPIRES_AT, expiresAt)
+                      .set(TASKS.CLAIMABLE_AT, expiresAt)
+                      .set(TASKS.UPDATED_AT, at)
+                      .where(TASKS.ID.in(claimed.stream().map(ClaimedTask::id).toList()))
+                      .execute();
+                    var runs = tx.insertInto(TASK_RUNS, TASK_RUNS.TASK_ID, TASK_RUNS.ATTEMPT, TASK_RUNS.OWNER,
+                                             TASK_RUNS.STARTED_AT, TASK_RUNS.LEASE_EXPIRES_AT);
+                    for (ClaimedTask task : claimed) {
+                        runs = runs.values(task.id(), task.attempt(), owner, at, expiresAt);
+                    }
+                    runs.execute();
+                }
+                return claimed;
+            });
+        });
+    }
+
+    /** Marks a claimed task SUCCEEDED; false if the claim is no longer this one. */
+    boolean succeed(ClaimedTask task, boolean fileExisted, Instant now) {
+        LocalDateTime at = Times.toDb(now);
+        return db.transactionResult(configuration -> {
+            DSLContext tx = configuration.dsl();
+            boolean held = finished(tx, TaskStates.SUCCEEDED, at).set(TASKS.FILE_EXISTED, fileExisted)
+                                                                 .where(heldBy(task))
+                                                                 .execute() == 1;
+            endRun(tx, task, held ? TaskStates.RUN_SUCCEEDED : TaskStates.RUN_LEASE_LOST, null, at);
+            return held;
+        });
+    }
+
+    /**
+     * Records a failed run: the task is retried at {@code retryAt}, or FAILED if {@code retryAt} is
+     * null. False if the claim is no longer this one.
+     */
+    boolean fail(ClaimedTask task, ErrorCode code, String message, Instant retryAt, Instant now) {
+        LocalDateTime at = Times.toDb(now);
+        String error = message.length() > MAX_ERROR_LENGTH ? message.substring(0, MAX_ERROR_LENGTH) : message;
+        return db.transactionResult(configuration -> {
+            DSLContext tx = configuration.dsl();
+            var update = retryAt == null
+                    ? finished(tx, TaskStates.FAILED, at)
+                    : tx.update(TASKS)
+                        .set(TASKS.STATE, TaskStates.PENDING)
+                        .set(TASKS.NEXT_RUN_AT, Times.toDb(retryAt))
+                        .set(TASKS.CLAIMABLE_AT, Times.toDb(retryAt))
+                        .setNull(TASKS.LEASE_OWNER)
+                        .setNull(TASKS.LEASE_EXPIRES_AT)
+                        .set(TASKS.UPDATED_AT, at);
+            boolean held = update.set(TASKS.LAST_ERROR, error)
+                                 .set(TASKS.LAST_ERROR_CODE, code.name())
+                                 .where(heldBy(task))
+                                 .execute() == 1;
+            endRun(tx, task, held ? TaskStates.RUN_FAILED : TaskStates.RUN_LEASE_LOST, error, at);
+            return held;
+        });
+    }
+
+    /**
+     * Hands back claims that never started (queued at a stop, or with too little lease left): the
+     * claim is undone, attempt and run included, and the task is claimable again at once.
+     */
+    void release(List<ClaimedTask> tasks, Instant now) {
+        if (tasks.isEmpty()) {
+            return;
+        }
+        LocalDateTime at = Times.toDb(now);
+        db.transaction(configuration -> {
+            DSLContext tx = configuration.dsl();
+            for (ClaimedTask task : tasks) {
+                int released = tx.update(TASKS)
+                                 .set(TASKS.STATE, TaskStates.PENDING)
+                                 .set(TASKS.ATTEMPTS, TASKS.ATTEMPTS.minus(1))
+                                 .set(TASKS.CLAIMABLE_AT, TASKS.NEXT_RUN_AT)
+                                 .setNull(TASKS.LEASE_OWNER)
+                                 .setNull(TASKS.LEASE_EXPIRES_AT)
+                                 .set(TASKS.UPDATED_AT, at)
+                                 .where(heldBy(task))
+                                 .execute();
+                if (released == 1) {
+                    tx.deleteFrom(TASK_RUNS)
+                      .where(TASK_RUNS.TASK_ID.eq(task.id()).and(TASK_RUNS.ATTEMPT.eq(task.attempt())))
+                      .execute();
+                }
+            }
+        });
+    }
+
+    /** The claim {@code task} is still this instance's: nobody claimed the task since. */
+    private Condition heldBy(ClaimedTask task) {
+        return TASKS.ID.eq(task.id())
+                       .and(TASKS.STATE.eq(TaskStates.RUNNING))
+                       .and(TASKS.LEASE_OWNER.eq(owner))
+                       .and(TASKS.ATTEMPTS.eq(task.attempt()));
+    }
+
+    /** An update into a final state: no lease, never claimable, and the video free for a new task. */
+    private static UpdateSetMoreStep<TasksRecord> finished(
+            DSLContext tx, String state, LocalDateTime at) {
+        return tx.update(TASKS)
+                 .set(TASKS.STATE, state)
+                 .set(TASKS.COMPLETED_AT, at)
+                 .set(TASKS.UPDATED_AT, at)
+                 .setNull(TASKS.LEASE_OWNER)
+                 .setNull(TASKS.LEASE_EXPIRES_AT)
+                 .setNull(TASKS.CLAIMABLE_AT)
+                 .setNull(TASKS.ACTIVE_VIDEO_ID);
+    }
+
+    private void endRun(DSLContext tx, ClaimedTask task, String outcome, String error, LocalDateTime at) {
+        tx.update(TASK_RUNS)
+          .set(TASK_RUNS.FINISHED_AT, at)
+          .set(TASK_RUNS.OUTCOME, outcome)
+          .set(TASK_RUNS.ERROR, error)
+          .where(TASK_RUNS.TASK_ID.eq(task.id()).and(TASK_RUNS.ATTEMPT.eq(task.attempt())))
+          .execute();
+    }
+}

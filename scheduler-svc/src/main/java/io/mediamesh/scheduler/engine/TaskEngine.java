@@ -1,0 +1,230 @@
+package io.mediamesh.scheduler.engine;
+
+import com.linecorp.armeria.common.util.ThreadFactories;
+import io.grpc.StatusRuntimeException;
+import io.mediamesh.api.v1.ErrorCode;
+import io.mediamesh.common.error.ErrorCatalog;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.jooq.DSLContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs due tasks: a producer/consumer pair around a bounded queue.
+ *
+ * <p>The dispatcher, on one timer thread, claims due tasks in batches (see {@link Leases#claim}),
+ * never more than the queue has room for, and puts them on the queue. Executor workers block on the
+ * queue, delete each task's file through media-svc, then finish the task. Between ticks an idle
+ * engine does nothing at all. While there is a backlog, a worker that sees the queue half empty
+ * asks the dispatcher for the next batch at once rather than at the next tick.
+ *
+ * <p>A failed run is retried after a backoff ({@link Backoff}) until {@code maxAttempts}, then the
+ * task is FAILED with its last error. {@link #close()} stops claiming, hands queued tasks back, and
+ * lets running ones finish; a crashed instance's tasks are claimed again once their leases expire.
+ */
+public final class TaskEngine implements AutoCloseable {
+    private static final Logger logger = LoggerFactory.getLogger(TaskEngine.class);
+    /** Tells a worker to exit; identity-compared. */
+    private static final ClaimedTask STOP = new ClaimedTask(0, 0, 0, 0, Instant.EPOCH);
+
+    private final Leases leases;
+    private final VideoFileDeleter deleter;
+    private final EngineSettings settings;
+    private final Duration callDeadline;
+    private final Clock clock;
+    private final BlockingQueue<ClaimedTask> queue;
+    private final ScheduledExecutorService dispatcher;
+    private final ExecutorService workers;
+    private final AtomicBoolean claimRequested = new AtomicBoolean();
+    /** The last claim filled its batch or the queue: more tasks are probably due. */
+    private volatile boolean backlog;
+    private volatile boolean stopping;
+
+    /**
+     * @param callDeadline the deadline of one media-svc call: a worker does not start a task whose
+     *                     lease would run out before it
+     */
+    public TaskEngine(DSLContext db, VideoFileDeleter deleter, EngineSettings settings, Duration callDeadline,
+                      Clock clock) {
+        this.leases = new Leases(db, settings.instanceId());
+        this.deleter = deleter;
+        this.settings = settings;
+        this.callDeadline = callDeadline;
+        this.clock = clock;
+        this.queue = new ArrayBlockingQueue<>(settings.queueCapacity());
+        this.dispatcher = Executors.newSingleThreadScheduledExecutor(
+                ThreadFactories.newThreadFactory("scheduler-dispatcher", true));
+        this.workers = Executors.newFixedThreadPool(settings.workers(),
+                                                    ThreadFactories.newThreadFactory("scheduler-worker", true));
+    }
+
+    public void start() {
+        Duration worstWait = callDeadline.multipliedBy(settings.queueCapacity() / settings.workers() + 1L);
+        if (settings.lease().compareTo(worstWait) < 0) {
+            logger.warn("Lease {} is shorter than a queued task may wait when media-svc is slow ({}): raise the " +
+                        "lease or lower queue-capacity / workers", settings.lease(), worstWait);
+        }
+        for (int i = 0; i < settings.workers(); i++) {
+            workers.execute(this::work);
+        }
+        long tickMillis = settings.tick().toMillis();
+        dispatcher.scheduleWithFixedDelay(this::tick, 0, tickMillis, TimeUnit.MILLISECONDS);
+        logger.info("Task engine {} started: {} workers, tick {}, lease {}", settings.instanceId(),
+                    settings.workers(), settings.tick(), settings.lease());
+    }
+
+    public String instanceId() {
+        return settings.instanceId();
+    }
+
+    private void tick() {
+        claimRequested.set(false);
+        dispatch();
+    }
+
+    /** Claims due tasks while the queue has room and each claim comes back full. Dispatcher thread only. */
+    private void dispatch() {
+        try {
+            while (!stopping) {
+                // Only this thread adds to the queue, so the room can only grow while it claims.
+                int room = queue.remainingCapacity();
+                if (room == 0) {
+                    backlog = true;
+                    return;
+                }
+                int wanted = Math.min(room, settings.batchSize());
+                List<ClaimedTask> claimed = leases.claim(wanted, clock.instant(), settings.lease());
+                queue.addAll(claimed);
+                backlog = claimed.size() == wanted;
+                if (!backlog) {
+                    return;
+                }
+            }
+        } catch (RuntimeException e) {
+            logger.warn("Claiming due tasks failed; trying again in {}", settings.tick(), e);
+        }
+    }
+
+    /** Asks for a claim now rather than at the next tick; at most one request is outstanding. */
+    private void requestClaim() {
+        if (claimRequested.compareAndSet(false, true)) {
+            try {
+                dispatcher.execute(this::tick);
+            } catch (RejectedExecutionException e) {
+                // Stopping: no more claims.
+            }
+        }
+    }
+
+    private void work() {
+        while (true) {
+            ClaimedTask task;
+            try {
+                task = queue.take();
+            } catch (InterruptedException e) {
+                return;
+            }
+            if (task == STOP) {
+                return;
+            }
+            if (backlog && !stopping && queue.size() <= settings.queueCapacity() / 2) {
+                requestClaim();
+            }
+            try {
+                run(task);
+            } catch (RuntimeException e) {
+                // The database failed while recording the outcome: the lease expires and the task runs again.
+                logger.warn("Task {}: could not record the outcome of attempt {}", task.id(), task.attempt(), e);
+            }
+        }
+    }
+
+    private void run(ClaimedTask task) {
+        if (clock.instant().plus(callDeadline).isAfter(task.leaseExpiresAt())) {
+            logger.warn("Task {} waited in the queue until its lease nearly expired; handing it back", task.id());
+            leases.release(List.of(task), clock.instant());
+            return;
+        }
+        boolean existed;
+        try {
+            existed = deleter.delete(task.videoId());
+        } catch (RuntimeException e) {
+            failed(task, e);
+            return;
+        }
+        if (!leases.succeed(task, existed, clock.instant())) {
+            logger.warn("Task {}: attempt {} finished after its lease passed to another run", task.id(),
+                        task.attempt());
+        }
+    }
+
+    private void failed(ClaimedTask task, RuntimeException e) {
+        ErrorCode code;
+        String message;
+        if (e instanceof StatusRuntimeException status) {
+            code = ErrorCatalog.reasonOf(status).orElseGet(() -> switch (status.getStatus().getCode()) {
+                case UNAVAILABLE, DEADLINE_EXCEEDED -> ErrorCode.SERVICE_UNAVAILABLE;
+                default -> ErrorCode.INTERNAL_ERROR;
+            });
+            String description = status.getStatus().getDescription();
+            message = "media-svc: " + (description == null ? status.getStatus().getCode().name() : description);
+        } else {
+            code = ErrorCode.INTERNAL_ERROR;
+            message = e.toString();
+        }
+        boolean last = task.attempt() >= task.maxAttempts();
+        Instant now = clock.instant();
+        Instant retryAt = last ? null : now.plus(settings.backoff().after(task.attempt()));
+        logger.info("Task {} (video {}) attempt {}/{} failed: {} {}{}", task.id(), task.videoId(), task.attempt(),
+                    task.maxAttempts(), code, message, last ? "; giving up" : "; retrying at " + retryAt);
+        leases.fail(task, code, message, retryAt, now);
+    }
+
+    /**
+     * Stops claiming, hands back the tasks still queued, and waits up to the stop timeout for the
+     * running ones. A run still going after that is abandoned: its lease expires and another
+     * instance runs it again (deletion is idempotent).
+     */
+    @Override
+    public void close() {
+        stopping = true;
+        dispatcher.shutdown();
+        try {
+            long deadline = System.nanoTime() + settings.stopTimeout().toNanos();
+            dispatcher.awaitTermination(settings.stopTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            List<ClaimedTask> queued = new ArrayList<>();
+            queue.drainTo(queued);
+            try {
+                leases.release(queued, clock.instant());
+            } catch (RuntimeException e) {
+                logger.warn("Could not hand back {} queued tasks; their leases will expire", queued.size(), e);
+            }
+            workers.shutdown();
+            for (int i = 0; i < settings.workers(); i++) {
+                if (!queue.offer(STOP, Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+                    break;
+                }
+            }
+            if (!workers.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+                logger.warn("Tasks still running after {}; abandoning them to their leases", settings.stopTimeout());
+                workers.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            workers.shutdownNow();
+        }
+        logger.info("Task engine {} stopped", settings.instanceId());
+    }
+}
