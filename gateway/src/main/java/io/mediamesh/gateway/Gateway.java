@@ -6,6 +6,7 @@ import io.mediamesh.common.client.GrpcClientFactory;
 import io.mediamesh.common.server.ServiceServer;
 import io.mediamesh.gateway.comment.CommentRoutes;
 import io.mediamesh.gateway.http.RestErrors;
+import io.mediamesh.gateway.scheduler.SchedulerRoutes;
 import io.mediamesh.gateway.user.UserRoutes;
 import io.mediamesh.gateway.video.VideoRoutes;
 
@@ -16,11 +17,13 @@ import io.mediamesh.gateway.video.VideoRoutes;
 public final class Gateway {
     private final GatewaySettings settings;
     private final UserSvcClients userSvc;
+    private final SchedulerRoutes schedulerRoutes;
 
     public Gateway(GatewaySettings settings, ClientFactory clientFactory) {
         this.settings = settings;
         GrpcClientFactory clients = new GrpcClientFactory(clientFactory, settings.deadline());
         this.userSvc = UserSvcClients.create(clients, settings.endpoints().userSvc());
+        this.schedulerRoutes = SchedulerRoutes.create(clients, settings.endpoints().schedulerSvc());
     }
 
     /** Adds the REST routes and the shared endpoints to {@code sb}; tests reuse it. */
@@ -36,5 +39,6 @@ public final class Gateway {
               .exceptionHandlers(errors)
               .build(routes);
         }
+        sb.annotatedService().pathPrefix("/scheduler").exceptionHandlers(errors).build(schedulerRoutes);
     }
 }

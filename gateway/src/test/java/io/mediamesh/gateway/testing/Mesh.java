@@ -7,10 +7,13 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.mediamesh.common.config.Configs;
 import io.mediamesh.common.config.DatabaseSettings;
+import io.mediamesh.common.config.ServiceEndpoints;
 import io.mediamesh.common.db.Database;
 import io.mediamesh.common.testing.TestDatabase;
 import io.mediamesh.gateway.Gateway;
 import io.mediamesh.gateway.GatewaySettings;
+import io.mediamesh.scheduler.SchedulerSvc;
+import io.mediamesh.scheduler.SchedulerSvcSettings;
 import io.mediamesh.user.UserSvc;
 import io.mediamesh.user.UserSvcSettings;
 import java.time.Clock;
@@ -25,7 +28,9 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 /**
  * The real thing on loopback for one test class: a schema of its own on the real MariaDB, user-svc
  * serving gRPC, and the gateway calling it over gRPC. Either server can be restarted on its port
- * as a new instance (fresh caches, fresh pool), as after a process restart.
+ * as a new instance (fresh caches, fresh pool), as after a process restart. With
+ * {@link #withScheduler()}, scheduler-svc serves too (on a schema of its own, its engine off so that
+ * tasks stay as scheduled).
  */
 public final class Mesh implements BeforeAllCallback, AfterAllCallback {
     public static final String ADMIN = "admin";
@@ -39,6 +44,11 @@ public final class Mesh implements BeforeAllCallback, AfterAllCallback {
     private Server gatewayServer;
     private int userPort;
     private int gatewayPort;
+    private boolean withScheduler;
+    private DatabaseSettings schedulerDatabaseSettings;
+    private Database schedulerDatabase;
+    private SchedulerSvc schedulerSvc;
+    private Server schedulerServer;
 
     public Mesh() {
         overrides.put("mediamesh.user-svc.admin.password", ADMIN_PASSWORD);
@@ -53,17 +63,32 @@ public final class Mesh implements BeforeAllCallback, AfterAllCallback {
         return this;
     }
 
+    /** Also runs scheduler-svc, for the /scheduler routes. */
+    public Mesh withScheduler() {
+        withScheduler = true;
+        return this;
+    }
+
     @Override
     public void beforeAll(ExtensionContext context) {
         databaseSettings = TestDatabase.settingsFor(context.getRequiredTestClass().getSimpleName()
                                                            .toLowerCase(Locale.ROOT));
         startUserSvc();
+        if (withScheduler) {
+            startSchedulerSvc(context.getRequiredTestClass().getSimpleName().toLowerCase(Locale.ROOT));
+        }
         startGateway();
     }
 
     @Override
     public void afterAll(ExtensionContext context) throws Exception {
         stopGateway();
+        if (schedulerServer != null) {
+            schedulerServer.stop().join();
+            schedulerSvc.close();
+            schedulerDatabase.close();
+            TestDatabase.drop(schedulerDatabaseSettings);
+        }
         stopUserSvc();
         TestDatabase.drop(databaseSettings);
     }
@@ -109,6 +134,16 @@ public final class Mesh implements BeforeAllCallback, AfterAllCallback {
         userPort = userServer.activeLocalPort();
     }
 
+    private void startSchedulerSvc(String testClass) {
+        schedulerDatabaseSettings = TestDatabase.settingsFor(testClass + "_s");
+        SchedulerSvcSettings base = SchedulerSvcSettings.from(config());
+        SchedulerSvcSettings settings = base.withDatabase(schedulerDatabaseSettings)
+                                            .withEndpoints(base.endpoints().withUserSvc("127.0.0.1:" + userPort));
+        schedulerDatabase = Database.open(settings.database(), SchedulerSvc.MIGRATIONS);
+        schedulerSvc = new SchedulerSvc(schedulerDatabase, settings, ClientFactory.ofDefault(), Clock.systemUTC());
+        schedulerServer = start(0, schedulerSvc::configureServices);
+    }
+
     private void stopGateway() {
         if (gatewayServer != null) {
             gatewayServer.stop().join();
@@ -118,7 +153,12 @@ public final class Mesh implements BeforeAllCallback, AfterAllCallback {
 
     private void startGateway() {
         GatewaySettings base = GatewaySettings.from(config());
-        GatewaySettings settings = base.withEndpoints(base.endpoints().withUserSvc("127.0.0.1:" + userPort));
+        ServiceEndpoints endpoints = base.endpoints().withUserSvc("127.0.0.1:" + userPort);
+        if (schedulerServer != null) {
+            endpoints = new ServiceEndpoints(endpoints.userSvc(), endpoints.mediaSvc(), endpoints.configSvc(),
+                                             "127.0.0.1:" + schedulerServer.activeLocalPort());
+        }
+        GatewaySettings settings = base.withEndpoints(endpoints);
         Gateway gateway = new Gateway(settings, ClientFactory.ofDefault());
         gatewayServer = start(gatewayPort, gateway::configureServices);
         gatewayPort = gatewayServer.activeLocalPort();

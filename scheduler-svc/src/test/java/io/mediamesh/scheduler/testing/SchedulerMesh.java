@@ -72,7 +72,7 @@ public final class SchedulerMesh implements BeforeAllCallback, AfterAllCallback 
         schedulerDatabaseSettings = TestDatabase.settingsFor(base + "_s");
         UserSvcSettings userSettings = UserSvcSettings.from(config()).withDatabase(userDatabaseSettings);
         userDatabase = Database.open(userSettings.database(), UserSvc.MIGRATIONS);
-        userSvc = new UserSvc(userDatabase, userSettings, Clock.systemUTC());
+        userSvc = new UserSvc(userDatabase, userSettings, Clock.systemUTC(), ClientFactory.ofDefault());
         userSvc.bootstrapAdmin();
         userServer = start(userSvc::configureServices);
         // Opening the schema migrates it, so that tests can read it before any instance starts.
