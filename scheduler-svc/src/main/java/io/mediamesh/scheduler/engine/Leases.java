@@ -12,7 +12,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import org.jooq.Condition;
 import org.jooq.DSLContext;
 import org.jooq.Record4;
@@ -25,8 +27,6 @@ import org.jooq.impl.DSL;
  * (owner and attempt), so an instance whose lease passed to another can never overwrite its result.
  */
 final class Leases {
-    static final int MAX_ERROR_LENGTH = 1000;
-
     private final DSLContext db;
     private final String owner;
 
@@ -104,44 +104,71 @@ final class Leases {
         });
     }
 
-    /** Marks a claimed task SUCCEEDED; false if the claim is no longer this one. */
-    boolean succeed(ClaimedTask task, boolean fileExisted, Instant now) {
+    /**
+     * Records the outcomes of finished runs in one transaction, each only if its claim is still this
+     * one (the rows are locked first, so no claim can change under the writes). A success makes the
+     * task SUCCEEDED; a failure makes it PENDING until its retryAt, or FAILED without one.
+     *
+     * @return the runs whose claim had passed to another run: their outcome is discarded
+     */
+    List<ClaimedTask> finish(List<Outcome> outcomes, Instant now) {
         LocalDateTime at = Times.toDb(now);
         return db.transactionResult(configuration -> {
             DSLContext tx = configuration.dsl();
-            boolean held = finished(tx, TaskStates.SUCCEEDED, at).set(TASKS.FILE_EXISTED, fileExisted)
-                                                                 .where(heldBy(task))
-                                                                 .execute() == 1;
-            endRun(tx, task, held ? TaskStates.RUN_SUCCEEDED : TaskStates.RUN_LEASE_LOST, null, at);
-            return held;
+            List<Long> ids = outcomes.stream().map(o -> o.task().id()).toList();
+            Set<Claim> held = new HashSet<>(
+                    tx.select(TASKS.ID, TASKS.ATTEMPTS)
+                      .from(TASKS)
+                      .where(TASKS.ID.in(ids)
+                                     .and(TASKS.STATE.eq(TaskStates.RUNNING))
+                                     .and(TASKS.LEASE_OWNER.eq(owner)))
+                      .forUpdate()
+                      .fetch(r -> new Claim(r.value1(), r.value2())));
+            List<ClaimedTask> lost = new ArrayList<>();
+            List<ClaimedTask> withFile = new ArrayList<>();
+            List<ClaimedTask> withoutFile = new ArrayList<>();
+            for (Outcome outcome : outcomes) {
+                ClaimedTask task = outcome.task();
+                if (!held.contains(new Claim(task.id(), task.attempt()))) {
+                    lost.add(task);
+                    endRuns(tx, List.of(task), TaskStates.RUN_LEASE_LOST, outcome.error(), at);
+                } else if (outcome.succeeded()) {
+                    (outcome.fileExisted() ? withFile : withoutFile).add(task);
+                } else {
+                    fail(tx, outcome, at);
+                }
+            }
+            succeed(tx, withFile, true, at);
+            succeed(tx, withoutFile, false, at);
+            return lost;
         });
     }
 
-    /**
-     * Records a failed run: the task is retried at {@code retryAt}, or FAILED if {@code retryAt} is
-     * null. False if the claim is no longer this one.
-     */
-    boolean fail(ClaimedTask task, ErrorCode code, String message, Instant retryAt, Instant now) {
-        LocalDateTime at = Times.toDb(now);
-        String error = message.length() > MAX_ERROR_LENGTH ? message.substring(0, MAX_ERROR_LENGTH) : message;
-        return db.transactionResult(configuration -> {
-            DSLContext tx = configuration.dsl();
-            var update = retryAt == null
-                    ? finished(tx, TaskStates.FAILED, at)
-                    : tx.update(TASKS)
-                        .set(TASKS.STATE, TaskStates.PENDING)
-                        .set(TASKS.NEXT_RUN_AT, Times.toDb(retryAt))
-                        .set(TASKS.CLAIMABLE_AT, Times.toDb(retryAt))
-                        .setNull(TASKS.LEASE_OWNER)
-                        .setNull(TASKS.LEASE_EXPIRES_AT)
-                        .set(TASKS.UPDATED_AT, at);
-            boolean held = update.set(TASKS.LAST_ERROR, error)
-                                 .set(TASKS.LAST_ERROR_CODE, code.name())
-                                 .where(heldBy(task))
-                                 .execute() == 1;
-            endRun(tx, task, held ? TaskStates.RUN_FAILED : TaskStates.RUN_LEASE_LOST, error, at);
-            return held;
-        });
+    private static void succeed(DSLContext tx, List<ClaimedTask> tasks, boolean fileExisted, LocalDateTime at) {
+        if (tasks.isEmpty()) {
+            return;
+        }
+        finished(tx, TaskStates.SUCCEEDED, at).set(TASKS.FILE_EXISTED, fileExisted)
+                                              .where(TASKS.ID.in(tasks.stream().map(ClaimedTask::id).toList()))
+                                              .execute();
+        endRuns(tx, tasks, TaskStates.RUN_SUCCEEDED, null, at);
+    }
+
+    private static void fail(DSLContext tx, Outcome outcome, LocalDateTime at) {
+        var update = outcome.retryAt() == null
+                ? finished(tx, TaskStates.FAILED, at)
+                : tx.update(TASKS)
+                    .set(TASKS.STATE, TaskStates.PENDING)
+                    .set(TASKS.NEXT_RUN_AT, Times.toDb(outcome.retryAt()))
+                    .set(TASKS.CLAIMABLE_AT, Times.toDb(outcome.retryAt()))
+                    .setNull(TASKS.LEASE_OWNER)
+                    .setNull(TASKS.LEASE_EXPIRES_AT)
+                    .set(TASKS.UPDATED_AT, at);
+        update.set(TASKS.LAST_ERROR, outcome.error())
+              .set(TASKS.LAST_ERROR_CODE, outcome.code().name())
+              .where(TASKS.ID.eq(outcome.task().id()))
+              .execute();
+        endRuns(tx, List.of(outcome.task()), TaskStates.RUN_FAILED, outcome.error(), at);
     }
 
     /**
@@ -174,6 +201,9 @@ final class Leases {
         });
     }
 
+    /** A claim's identity: the task and the attempt it started. */
+    private record Claim(long id, int attempt) {}
+
     /** The claim {@code task} is still this instance's: nobody claimed the task since. */
     private Condition heldBy(ClaimedTask task) {
         return TASKS.ID.eq(task.id())
@@ -183,8 +213,7 @@ final class Leases {
     }
 
     /** An update into a final state: no lease, never claimable, and the video free for a new task. */
-    private static UpdateSetMoreStep<TasksRecord> finished(
-            DSLContext tx, String state, LocalDateTime at) {
+    private static UpdateSetMoreStep<TasksRecord> finished(DSLContext tx, String state, LocalDateTime at) {
         return tx.update(TASKS)
                  .set(TASKS.STATE, state)
                  .set(TASKS.COMPLETED_AT, at)
@@ -195,12 +224,15 @@ final class Leases {
                  .setNull(TASKS.ACTIVE_VIDEO_ID);
     }
 
-    private void endRun(DSLContext tx, ClaimedTask task, String outcome, String error, LocalDateTime at) {
+    private static void endRuns(DSLContext tx, List<ClaimedTask> tasks, String outcome, String error,
+                                LocalDateTime at) {
         tx.update(TASK_RUNS)
           .set(TASK_RUNS.FINISHED_AT, at)
           .set(TASK_RUNS.OUTCOME, outcome)
           .set(TASK_RUNS.ERROR, error)
-          .where(TASK_RUNS.TASK_ID.eq(task.id()).and(TASK_RUNS.ATTEMPT.eq(task.attempt())))
+          .where(TASK_RUNS.TASK_ID.in(tasks.stream().map(ClaimedTask::id).toList())
+                                  .and(DSL.row(TASK_RUNS.TASK_ID, TASK_RUNS.ATTEMPT).in(
+                                          tasks.stream().map(t -> DSL.row(t.id(), t.attempt())).toList())))
           .execute();
     }
 }

@@ -13,6 +13,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -22,22 +23,33 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs due tasks: a producer/consumer pair around a bounded queue.
+ * Runs due tasks: a producer/consumer pipeline around a bounded queue.
  *
- * <p>The dispatcher, on one timer thread, claims due tasks in batches (see {@link Leases#claim}),
- * never more than the queue has room for, and puts them on the queue. Executor workers block on the
- * queue, delete each task's file through media-svc, then finish the task. Between ticks an idle
- * engine does nothing at all. While there is a backlog, a worker that sees the queue half empty
- * asks the dispatcher for the next batch at once rather than at the next tick.
+ * <ol>
+ *   <li>The dispatcher, on one timer thread, claims due tasks in batches (see {@link Leases#claim}),
+ *       never more than the queue has room for, and puts them on the queue.</li>
+ *   <li>Executor workers block on the queue and delete each task's file through media-svc.</li>
+ *   <li>One recorder thread writes the outcomes, as many as have piled up per transaction, so a busy
+ *       engine spends a few statements per batch rather than per task.</li>
+ * </ol>
+ *
+ * <p>Every thread blocks while there is nothing to do: an idle engine only wakes for the dispatcher's
+ * tick. While there is a backlog, a worker that sees the queue half empty asks the dispatcher for the
+ * next batch at once rather than at the next tick.
  *
  * <p>A failed run is retried after a backoff ({@link Backoff}) until {@code maxAttempts}, then the
- * task is FAILED with its last error. {@link #close()} stops claiming, hands queued tasks back, and
- * lets running ones finish; a crashed instance's tasks are claimed again once their leases expire.
+ * task is FAILED with its last error. {@link #close()} stops claiming, hands queued tasks back, lets
+ * running ones finish and records them; a crashed instance's tasks are claimed again once their
+ * leases expire. A task whose outcome was lost with its instance runs again: deletion is idempotent.
  */
 public final class TaskEngine implements AutoCloseable {
     private static final Logger logger = LoggerFactory.getLogger(TaskEngine.class);
     /** Tells a worker to exit; identity-compared. */
     private static final ClaimedTask STOP = new ClaimedTask(0, 0, 0, 0, Instant.EPOCH);
+    /** Tells the recorder to exit once everything before it is written; identity-compared. */
+    private static final Outcome STOP_RECORDING = Outcome.success(STOP, false);
+    /** Most outcomes written in one transaction. */
+    private static final int MAX_RECORD_BATCH = 500;
 
     private final Leases leases;
     private final VideoFileDeleter deleter;
@@ -45,8 +57,11 @@ public final class TaskEngine implements AutoCloseable {
     private final Duration callDeadline;
     private final Clock clock;
     private final BlockingQueue<ClaimedTask> queue;
+    /** Never holds more than the queue plus one task per worker, so it needs no bound of its own. */
+    private final BlockingQueue<Outcome> outcomes = new LinkedBlockingQueue<>();
     private final ScheduledExecutorService dispatcher;
     private final ExecutorService workers;
+    private final ExecutorService recorder;
     private final AtomicBoolean claimRequested = new AtomicBoolean();
     /** The last claim filled its batch or the queue: more tasks are probably due. */
     private volatile boolean backlog;
@@ -68,6 +83,8 @@ public final class TaskEngine implements AutoCloseable {
                 ThreadFactories.newThreadFactory("scheduler-dispatcher", true));
         this.workers = Executors.newFixedThreadPool(settings.workers(),
                                                     ThreadFactories.newThreadFactory("scheduler-worker", true));
+        this.recorder = Executors.newSingleThreadExecutor(ThreadFactories.newThreadFactory("scheduler-recorder",
+                                                                                          true));
     }
 
     public void start() {
@@ -76,11 +93,11 @@ public final class TaskEngine implements AutoCloseable {
             logger.warn("Lease {} is shorter than a queued task may wait when media-svc is slow ({}): raise the " +
                         "lease or lower queue-capacity / workers", settings.lease(), worstWait);
         }
+        recorder.execute(this::record);
         for (int i = 0; i < settings.workers(); i++) {
             workers.execute(this::work);
         }
-        long tickMillis = settings.tick().toMillis();
-        dispatcher.scheduleWithFixedDelay(this::tick, 0, tickMillis, TimeUnit.MILLISECONDS);
+        dispatcher.scheduleWithFixedDelay(this::tick, 0, settings.tick().toMillis(), TimeUnit.MILLISECONDS);
         logger.info("Task engine {} started: {} workers, tick {}, lease {}", settings.instanceId(),
                     settings.workers(), settings.tick(), settings.lease());
     }
@@ -145,8 +162,8 @@ public final class TaskEngine implements AutoCloseable {
             try {
                 run(task);
             } catch (RuntimeException e) {
-                // The database failed while recording the outcome: the lease expires and the task runs again.
-                logger.warn("Task {}: could not record the outcome of attempt {}", task.id(), task.attempt(), e);
+                // The database failed while handing the task back: its lease expires and it runs again.
+                logger.warn("Task {}: could not hand back attempt {}", task.id(), task.attempt(), e);
             }
         }
     }
@@ -157,20 +174,14 @@ public final class TaskEngine implements AutoCloseable {
             leases.release(List.of(task), clock.instant());
             return;
         }
-        boolean existed;
         try {
-            existed = deleter.delete(task.videoId());
+            outcomes.add(Outcome.success(task, deleter.delete(task.videoId())));
         } catch (RuntimeException e) {
-            failed(task, e);
-            return;
-        }
-        if (!leases.succeed(task, existed, clock.instant())) {
-            logger.warn("Task {}: attempt {} finished after its lease passed to another run", task.id(),
-                        task.attempt());
+            outcomes.add(failure(task, e));
         }
     }
 
-    private void failed(ClaimedTask task, RuntimeException e) {
+    private Outcome failure(ClaimedTask task, RuntimeException e) {
         ErrorCode code;
         String message;
         if (e instanceof StatusRuntimeException status) {
@@ -185,25 +196,53 @@ public final class TaskEngine implements AutoCloseable {
             message = e.toString();
         }
         boolean last = task.attempt() >= task.maxAttempts();
-        Instant now = clock.instant();
-        Instant retryAt = last ? null : now.plus(settings.backoff().after(task.attempt()));
+        Instant retryAt = last ? null : clock.instant().plus(settings.backoff().after(task.attempt()));
         logger.info("Task {} (video {}) attempt {}/{} failed: {} {}{}", task.id(), task.videoId(), task.attempt(),
                     task.maxAttempts(), code, message, last ? "; giving up" : "; retrying at " + retryAt);
-        leases.fail(task, code, message, retryAt, now);
+        return Outcome.failure(task, code, message, retryAt);
+    }
+
+    /** Writes outcomes as they come, all that are waiting in one transaction. Recorder thread only. */
+    private void record() {
+        List<Outcome> batch = new ArrayList<>();
+        while (true) {
+            try {
+                batch.add(outcomes.take());
+            } catch (InterruptedException e) {
+                return;
+            }
+            outcomes.drainTo(batch, MAX_RECORD_BATCH - 1);
+            boolean last = batch.remove(STOP_RECORDING);
+            if (!batch.isEmpty()) {
+                try {
+                    for (ClaimedTask lost : leases.finish(batch, clock.instant())) {
+                        logger.warn("Task {}: attempt {} finished after its lease passed to another run; " +
+                                    "its outcome is discarded", lost.id(), lost.attempt());
+                    }
+                } catch (RuntimeException e) {
+                    // The leases expire and the tasks run again.
+                    logger.warn("Could not record {} task outcomes", batch.size(), e);
+                }
+                batch.clear();
+            }
+            if (last) {
+                return;
+            }
+        }
     }
 
     /**
-     * Stops claiming, hands back the tasks still queued, and waits up to the stop timeout for the
-     * running ones. A run still going after that is abandoned: its lease expires and another
-     * instance runs it again (deletion is idempotent).
+     * Stops claiming, hands back the tasks still queued, waits up to the stop timeout for the running
+     * ones and records their outcomes. A run still going after that is abandoned: its lease expires and
+     * another instance runs it again.
      */
     @Override
     public void close() {
         stopping = true;
+        long deadline = System.nanoTime() + settings.stopTimeout().toNanos();
         dispatcher.shutdown();
         try {
-            long deadline = System.nanoTime() + settings.stopTimeout().toNanos();
-            dispatcher.awaitTermination(settings.stopTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            dispatcher.awaitTermination(remaining(deadline), TimeUnit.NANOSECONDS);
             List<ClaimedTask> queued = new ArrayList<>();
             queue.drainTo(queued);
             try {
@@ -213,18 +252,28 @@ public final class TaskEngine implements AutoCloseable {
             }
             workers.shutdown();
             for (int i = 0; i < settings.workers(); i++) {
-                if (!queue.offer(STOP, Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+                if (!queue.offer(STOP, remaining(deadline), TimeUnit.NANOSECONDS)) {
                     break;
                 }
             }
-            if (!workers.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+            if (!workers.awaitTermination(remaining(deadline), TimeUnit.NANOSECONDS)) {
                 logger.warn("Tasks still running after {}; abandoning them to their leases", settings.stopTimeout());
                 workers.shutdownNow();
+            }
+            outcomes.add(STOP_RECORDING);
+            recorder.shutdown();
+            if (!recorder.awaitTermination(remaining(deadline), TimeUnit.NANOSECONDS)) {
+                recorder.shutdownNow();
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             workers.shutdownNow();
+            recorder.shutdownNow();
         }
         logger.info("Task engine {} stopped", settings.instanceId());
+    }
+
+    private static long remaining(long deadline) {
+        return Math.max(0, deadline - System.nanoTime());
     }
 }
