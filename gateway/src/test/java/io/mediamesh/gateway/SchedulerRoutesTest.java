@@ -68,7 +68,7 @@ class SchedulerRoutesTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = { "state=done", "state=PENDING", "state=task_state_pending", "limit=0", "limit=101",
+    @ValueSource(strings = { "state=done", "state=PENDING", "state=task_state_pending", "limit=0", "limit=501",
                              "cursor=bm9wZQ" })
     void badListParametersAre400(String query) {
         rest.get("/scheduler/tasks?" + query, "X-Session-Id", rest.login(Mesh.ADMIN, Mesh.ADMIN_PASSWORD))
@@ -96,7 +96,7 @@ class SchedulerRoutesTest {
     }
 
     private List<Long> videoIdsListed() {
-        JsonNode tasks = rest.get("/scheduler/tasks?limit=100", "X-Session-Id",
+        JsonNode tasks = rest.get("/scheduler/tasks?limit=500", "X-Session-Id",
                                   rest.login(Mesh.ADMIN, Mesh.ADMIN_PASSWORD)).expect(200, "ok").body().get("tasks");
         List<Long> ids = new ArrayList<>();
         tasks.forEach(t -> ids.add(t.get("video_id").asLong()));

@@ -80,11 +80,12 @@ public final class TaskEngine implements AutoCloseable {
         this.clock = clock;
         this.queue = new ArrayBlockingQueue<>(settings.queueCapacity());
         this.dispatcher = Executors.newSingleThreadScheduledExecutor(
-                ThreadFactories.newThreadFactory("scheduler-dispatcher", true));
+                ThreadFactories.newThreadFactory("scheduler-dispatcher-" + settings.instanceId(), true));
         this.workers = Executors.newFixedThreadPool(settings.workers(),
-                                                    ThreadFactories.newThreadFactory("scheduler-worker", true));
-        this.recorder = Executors.newSingleThreadExecutor(ThreadFactories.newThreadFactory("scheduler-recorder",
-                                                                                          true));
+                                                    ThreadFactories.newThreadFactory(
+                                                            "scheduler-worker-" + settings.instanceId(), true));
+        this.recorder = Executors.newSingleThreadExecutor(
+                ThreadFactories.newThreadFactory("scheduler-recorder-" + settings.instanceId(), true));
     }
 
     public void start() {

@@ -26,6 +26,9 @@ import java.util.Set;
 public final class SchedulerGrpcService extends SchedulerServiceGrpc.SchedulerServiceImplBase {
     /** Most videos one ScheduleVideoDeletions call may name (a user's videos are scheduled in chunks). */
     public static final int MAX_BATCH = 1000;
+    /** ListTasks' page sizes (scheduler.proto): an admin looking at a backlog wants long pages. */
+    static final int DEFAULT_PAGE = 100;
+    static final int MAX_PAGE = 500;
 
     private final TaskRepository tasks;
     private final Callers callers;
@@ -95,7 +98,7 @@ public final class SchedulerGrpcService extends SchedulerServiceGrpc.SchedulerSe
                 throw new MediameshException(ErrorCode.INVALID_REQUEST, "Unknown task state.");
             }
         }
-        Page.Result<TaskRecord> page = tasks.list(state, Page.of(request.getLimit(), request.getCursor()));
+        Page.Result<TaskRecord> page = tasks.list(state, Page.of(request.getLimit(), request.getCursor(), DEFAULT_PAGE, MAX_PAGE));
         ListTasksResponse.Builder out = ListTasksResponse.newBuilder().setNextCursor(page.nextCursor());
         page.rows().forEach(task -> out.addTasks(task.toProto()));
         response.onNext(out.build());

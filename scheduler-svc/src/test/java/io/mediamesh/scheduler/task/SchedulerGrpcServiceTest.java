@@ -183,11 +183,11 @@ class SchedulerGrpcServiceTest {
         assertThat(seen).isSortedAccordingTo((a, b) -> Long.compare(b, a)).containsAll(ids);
         assertThat(admin.listTasks(ListTasksRequest.newBuilder().setState(TaskState.TASK_STATE_SUCCEEDED).build())
                         .getTasksList()).isEmpty();
-        Set<Long> all = admin.listTasks(ListTasksRequest.newBuilder().setLimit(100).build()).getTasksList().stream()
+        Set<Long> all = admin.listTasks(ListTasksRequest.getDefaultInstance()).getTasksList().stream()
                              .map(Task::getId).collect(Collectors.toSet());
         assertThat(all).containsAll(ids);
 
-        expect(ErrorCode.INVALID_PAGINATION, () -> admin.listTasks(ListTasksRequest.newBuilder().setLimit(101).build()));
+        expect(ErrorCode.INVALID_PAGINATION, () -> admin.listTasks(ListTasksRequest.newBuilder().setLimit(501).build()));
         expect(ErrorCode.INVALID_PAGINATION, () -> admin.listTasks(ListTasksRequest.newBuilder().setCursor("bm9wZQ")
                                                                                    .build()));
         expect(ErrorCode.INVALID_REQUEST, () -> admin.listTasks(ListTasksRequest.newBuilder().setStateValue(42)

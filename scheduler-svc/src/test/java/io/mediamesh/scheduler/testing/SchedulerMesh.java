@@ -1,8 +1,10 @@
 package io.mediamesh.scheduler.testing;
 
+import com.linecorp.armeria.client.BlockingWebClient;
 import com.linecorp.armeria.client.ClientFactory;
 import com.linecorp.armeria.client.grpc.GrpcClients;
 import com.linecorp.armeria.server.Server;
+import com.google.protobuf.ByteString;
 import com.linecorp.armeria.server.ServerBuilder;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
@@ -17,26 +19,42 @@ import io.mediamesh.common.config.DatabaseSettings;
 import io.mediamesh.common.config.ServiceEndpoints;
 import io.mediamesh.common.db.Database;
 import io.mediamesh.common.testing.TestDatabase;
+import io.mediamesh.media.MediaSvc;
+import io.mediamesh.media.MediaSvcSettings;
+import io.mediamesh.media.file.VideoFileStore;
+import io.mediamesh.media.file.VideoFileUpload;
 import io.mediamesh.scheduler.SchedulerSvc;
 import io.mediamesh.scheduler.SchedulerSvcSettings;
 import io.mediamesh.user.UserSvc;
 import io.mediamesh.user.UserSvcSettings;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.stream.Stream;
 import org.jooq.DSLContext;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * The real services on loopback for one test class: user-svc (sessions), and any number of
+ * The real services on loopback for one test class: user-svc (sessions), media-svc (the files, in a
+ * temporary folder; it can be stopped and started again on its port), and any number of
  * scheduler-svc instances sharing one schema of their own on the real MariaDB, each with or without
- * its task engine running. Everything started is stopped after the class and the schemas dropped.
+ * its task engine running. Everything started is stopped after the class, the schemas dropped and
+ * the folder removed.
  */
 public final class SchedulerMesh implements BeforeAllCallback, AfterAllCallback {
     public static final String ADMIN = "admin";
@@ -51,6 +69,10 @@ public final class SchedulerMesh implements BeforeAllCallback, AfterAllCallback 
     private UserSvc userSvc;
     private Server userServer;
     private Database schedulerDatabase;
+    private Path videoRoot;
+    private VideoFileStore videoFiles;
+    private int mediaPort;
+    private Server mediaServer;
 
     public SchedulerMesh() {
         overrides.put("mediamesh.user-svc.admin.password", ADMIN_PASSWORD);
@@ -77,12 +99,73 @@ public final class SchedulerMesh implements BeforeAllCallback, AfterAllCallback 
         userServer = start(userSvc::configureServices);
         // Opening the schema migrates it, so that tests can read it before any instance starts.
         schedulerDatabase = Database.open(schedulerDatabaseSettings, SchedulerSvc.MIGRATIONS);
+        try {
+            videoRoot = Files.createTempDirectory("mediamesh-scheduler-videos-");
+            // A port of its own from the start, so schedulers can be pointed at a media-svc that is down.
+            try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+                mediaPort = socket.getLocalPort();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        videoFiles = new VideoFileStore(videoRoot, Clock.systemUTC());
+        startMediaSvc();
+    }
+
+    /** Starts media-svc on its port (again, after {@link #stopMediaSvc()}). */
+    public void startMediaSvc() {
+        Config config = ConfigFactory.parseMap(Map.of("mediamesh.media-svc.files.root", videoRoot.toString(),
+                                                      "mediamesh.endpoints.user-svc", endpoints().userSvc()))
+                                     .withFallback(config());
+        MediaSvcSettings settings = MediaSvcSettings.from(config);
+        MediaSvc mediaSvc = new MediaSvc(settings, ClientFactory.ofDefault(), Clock.systemUTC());
+        ServerBuilder sb = Server.builder().http(new InetSocketAddress(InetAddress.getLoopbackAddress(), mediaPort));
+        mediaSvc.configureServices(sb);
+        mediaServer = sb.build();
+        mediaServer.start().join();
+    }
+
+    public void stopMediaSvc() {
+        mediaServer.stop().join();
+    }
+
+    /** Puts a small MP4 in place as the file of each video, as an upload would. */
+    public void storeFiles(Collection<Long> videoIds) {
+        byte[] bytes = { 0, 0, 0, 0x18, 'f', 't', 'y', 'p', 'i', 's', 'o', 'm', 0, 0, 0, 1, 'm', 'p', '4', '2' };
+        for (long videoId : videoIds) {
+            try (VideoFileUpload upload = videoFiles.startUpload(videoId, 1024)) {
+                upload.write(ByteString.copyFrom(bytes));
+                videoFiles.commit(upload, stored -> {});
+            }
+        }
+    }
+
+    /**
+     * DeleteVideoFile calls the running media-svc has answered since it started, as it counts them
+     * itself (its Prometheus metrics): what the schedulers really did, whatever they recorded.
+     */
+    public long mediaDeleteCalls() {
+        String metrics = BlockingWebClient.of("http://" + endpoints().mediaSvc()).get("/metrics").contentUtf8();
+        return metrics.lines()
+                      .filter(line -> line.startsWith("grpc_service_requests_total{") &&
+                                      line.contains("method=\"DeleteVideoFile\""))
+                      .mapToLong(line -> (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+                      .sum();
+    }
+
+    /** Whether media-svc has a file for the video. */
+    public boolean hasFile(long videoId) {
+        return videoFiles.stat(videoId).isPresent();
     }
 
     @Override
     public void afterAll(ExtensionContext context) throws Exception {
         for (Instance instance : List.copyOf(instances)) {
             instance.stop();
+        }
+        mediaServer.stop().join();
+        try (Stream<Path> paths = Files.walk(videoRoot)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
         }
         userServer.stop().join();
         userSvc.close();
@@ -127,8 +210,14 @@ public final class SchedulerMesh implements BeforeAllCallback, AfterAllCallback 
 
     /** Starts a scheduler-svc instance on an ephemeral port, its engine running if {@code runEngine}. */
     public Instance startScheduler(String instanceId, boolean runEngine) {
-        Config config = ConfigFactory.parseMap(Map.of("mediamesh.scheduler-svc.engine.instance-id", instanceId))
-                                     .withFallback(config());
+        return startScheduler(instanceId, runEngine, Map.of());
+    }
+
+    /** As {@link #startScheduler(String, boolean)}, with configuration for this instance only. */
+    public Instance startScheduler(String instanceId, boolean runEngine, Map<String, Object> instanceOverrides) {
+        Map<String, Object> own = new HashMap<>(instanceOverrides);
+        own.put("mediamesh.scheduler-svc.engine.instance-id", instanceId);
+        Config config = ConfigFactory.parseMap(own).withFallback(config());
         SchedulerSvcSettings settings = SchedulerSvcSettings.from(config).withDatabase(schedulerDatabaseSettings)
                                                             .withEndpoints(endpoints());
         Database database = Database.open(settings.database(), SchedulerSvc.MIGRATIONS);
@@ -144,7 +233,9 @@ public final class SchedulerMesh implements BeforeAllCallback, AfterAllCallback 
 
     /** The endpoints of the services this mesh runs. */
     public ServiceEndpoints endpoints() {
-        return ServiceEndpoints.from(config()).withUserSvc("127.0.0.1:" + userServer.activeLocalPort());
+        ServiceEndpoints defaults = ServiceEndpoints.from(config());
+        return new ServiceEndpoints("127.0.0.1:" + userServer.activeLocalPort(), "127.0.0.1:" + mediaPort,
+                                    defaults.configSvc(), defaults.schedulerSvc());
     }
 
     /** The scheduler schema, for assertions. */
