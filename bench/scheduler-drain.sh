@@ -125,13 +125,11 @@ wait_healthy() {
   done
 }
 
-# schedule FIRST LAST: ScheduleVideoDeletions for videos FIRST..LAST, 1,000 a call, to the instances in
-# turn, as binary protobuf (unframed gRPC), as a service calling another sends it.
-schedule() {
-  local first="$1" last="$2" start n=0 status port
-  for ((start = first; start <= last; start += 1000)); do
-    port="${SCHEDULER_PORTS[$((n % INSTANCES))]}"
-    python3 - "$start" "$((start + 999 < last ? start + 999 : last))" "$WORK/batch.bin" <<'PY'
+# write_batches NAME FIRST LAST: request bodies for ScheduleVideoDeletions of videos FIRST..LAST, 1,000
+# a call, as binary protobuf (unframed gRPC, as a service calling another sends it), in
+# $WORK/NAME-<n>.bin. Written before the clock starts.
+write_batches() {
+  python3 - "$WORK/$1" "$2" "$3" <<'PY'
 import sys
 def varint(n):
     out = bytearray()
@@ -140,12 +138,21 @@ def varint(n):
         out.append(byte | (0x80 if n else 0))
         if not n:
             return bytes(out)
-ids = b"".join(varint(i) for i in range(int(sys.argv[1]), int(sys.argv[2]) + 1))
-with open(sys.argv[3], "wb") as f:
-    f.write(b"\x0a" + varint(len(ids)) + ids)  # field 1, packed repeated int64 video_ids
+prefix, first, last = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+for n, start in enumerate(range(first, last + 1, 1000)):
+    ids = b"".join(varint(i) for i in range(start, min(start + 999, last) + 1))
+    with open("%s-%03d.bin" % (prefix, n), "wb") as f:
+        f.write(b"\x0a" + varint(len(ids)) + ids)  # field 1: packed repeated int64 video_ids
 PY
+}
+
+# schedule NAME: sends the bodies of write_batches NAME to the instances in turn.
+schedule() {
+  local body n=0 status port
+  for body in "$WORK/$1"-*.bin; do
+    port="${SCHEDULER_PORTS[$((n % INSTANCES))]}"
     status="$(curl -sS -o "$WORK/response.bin" -w '%{http_code}' --max-time 30 -X POST \
-      -H 'Content-Type: application/protobuf' -H "x-mediamesh-service-token: $TOKEN" --data-binary "@$WORK/batch.bin" \
+      -H 'Content-Type: application/protobuf' -H "x-mediamesh-service-token: $TOKEN" --data-binary "@$body" \
       "http://127.0.0.1:$port/mediamesh.v1.SchedulerService/ScheduleVideoDeletions")"
     [[ "$status" == 200 ]] || die "ScheduleVideoDeletions answered $status: $(head -c 300 "$WORK/response.bin")"
     n=$((n + 1))
@@ -215,7 +222,8 @@ main() {
 
   if ((WARMUP > 0)); then
     say "warming up: draining $WARMUP tasks (videos $((TASKS + 1))..$((TASKS + WARMUP)))"
-    schedule "$((TASKS + 1))" "$((TASKS + WARMUP))"
+    write_batches warmup "$((TASKS + 1))" "$((TASKS + WARMUP))"
+    schedule warmup
     await_done "$((TASKS + 1))" "$((TASKS + WARMUP))" "$(now)"
   fi
 
@@ -224,10 +232,11 @@ main() {
     cpu_before+=("$(cpu_ticks "$pid")")
   done
   local calls_before started scheduled finished
+  write_batches timed 1 "$TASKS"
   calls_before="$(delete_calls)"
   say "timed run: $TASKS tasks (videos 1..$TASKS)"
   started="$(now)"
-  schedule 1 "$TASKS"
+  schedule timed
   scheduled="$(now)"
   await_done 1 "$TASKS" "$started"
   finished="$(now)"

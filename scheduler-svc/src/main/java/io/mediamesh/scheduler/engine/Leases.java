@@ -6,8 +6,8 @@ import static io.mediamesh.scheduler.db.Tables.TASK_RUNS;
 import io.mediamesh.api.v1.ErrorCode;
 import io.mediamesh.common.time.Times;
 import io.mediamesh.scheduler.db.tables.records.TasksRecord;
+import io.mediamesh.scheduler.task.ReadCommitted;
 import io.mediamesh.scheduler.task.TaskStates;
-import java.sql.Connection;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
@@ -35,16 +35,11 @@ final class Leases {
         this.owner = owner;
     }
 
-    String owner() {
-        return owner;
-    }
-
     /**
      * Claims up to {@code limit} tasks that are due (pending and past next_run_at) or whose lease
      * has expired, in one transaction. {@code FOR UPDATE SKIP LOCKED} lets instances claim side by
      * side: rows another instance is claiming are skipped rather than waited for, and once it commits
-     * they are no longer claimable. READ COMMITTED keeps the scan from taking gap locks that would
-     * block new tasks and finishing ones.
+     * they are no longer claimable.
      *
      * <p>A task whose lease expired on its last attempt is marked FAILED instead of run again.
      */
@@ -52,55 +47,52 @@ final class Leases {
         LocalDateTime at = Times.toDb(now);
         Instant expires = now.plus(lease);
         LocalDateTime expiresAt = Times.toDb(expires);
-        return db.connectionResult(connection -> {
-            connection.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
-            return DSL.using(connection, db.dialect(), db.settings()).transactionResult(configuration -> {
-                DSLContext tx = configuration.dsl();
-                List<Record4<Long, Long, Integer, Integer>> due =
-                        tx.select(TASKS.ID, TASKS.VIDEO_ID, TASKS.ATTEMPTS, TASKS.MAX_ATTEMPTS)
-                          .from(TASKS)
-                          .where(TASKS.CLAIMABLE_AT.le(at))
-                          .orderBy(TASKS.CLAIMABLE_AT)
-                          .limit(limit)
-                          .forUpdate()
-                          .skipLocked()
-                          .fetch();
-                List<ClaimedTask> claimed = new ArrayList<>(due.size());
-                List<Long> exhausted = new ArrayList<>();
-                for (Record4<Long, Long, Integer, Integer> row : due) {
-                    if (row.value3() >= row.value4()) {
-                        exhausted.add(row.value1());
-                    } else {
-                        claimed.add(new ClaimedTask(row.value1(), row.value2(), row.value3() + 1, row.value4(),
-                                                    expires));
-                    }
+        return ReadCommitted.transaction(db, configuration -> {
+            DSLContext tx = configuration.dsl();
+            List<Record4<Long, Long, Integer, Integer>> due =
+                    tx.select(TASKS.ID, TASKS.VIDEO_ID, TASKS.ATTEMPTS, TASKS.MAX_ATTEMPTS)
+                      .from(TASKS)
+                      .where(TASKS.CLAIMABLE_AT.le(at))
+                      .orderBy(TASKS.CLAIMABLE_AT)
+                      .limit(limit)
+                      .forUpdate()
+                      .skipLocked()
+                      .fetch();
+            List<ClaimedTask> claimed = new ArrayList<>(due.size());
+            List<Long> exhausted = new ArrayList<>();
+            for (Record4<Long, Long, Integer, Integer> row : due) {
+                if (row.value3() >= row.value4()) {
+                    exhausted.add(row.value1());
+                } else {
+                    claimed.add(new ClaimedTask(row.value1(), row.value2(), row.value3() + 1, row.value4(),
+                                                expires));
                 }
-                if (!exhausted.isEmpty()) {
-                    finished(tx, TaskStates.FAILED, at).set(TASKS.LAST_ERROR_CODE, ErrorCode.INTERNAL_ERROR.name())
-                            .set(TASKS.LAST_ERROR, "The instance running the last attempt stopped before finishing it " +
-                                                   "(its lease expired).")
-                            .where(TASKS.ID.in(exhausted))
-                            .execute();
+            }
+            if (!exhausted.isEmpty()) {
+                finished(tx, TaskStates.FAILED, at).set(TASKS.LAST_ERROR_CODE, ErrorCode.INTERNAL_ERROR.name())
+                        .set(TASKS.LAST_ERROR, "The instance running the last attempt stopped before finishing it " +
+                                               "(its lease expired).")
+                        .where(TASKS.ID.in(exhausted))
+                        .execute();
+            }
+            if (!claimed.isEmpty()) {
+                tx.update(TASKS)
+                  .set(TASKS.STATE, TaskStates.RUNNING)
+                  .set(TASKS.ATTEMPTS, TASKS.ATTEMPTS.plus(1))
+                  .set(TASKS.LEASE_OWNER, owner)
+                  .set(TASKS.LEASE_EXPIRES_AT, expiresAt)
+                  .set(TASKS.CLAIMABLE_AT, expiresAt)
+                  .set(TASKS.UPDATED_AT, at)
+                  .where(TASKS.ID.in(claimed.stream().map(ClaimedTask::id).toList()))
+                  .execute();
+                var runs = tx.insertInto(TASK_RUNS, TASK_RUNS.TASK_ID, TASK_RUNS.ATTEMPT, TASK_RUNS.OWNER,
+                                         TASK_RUNS.STARTED_AT, TASK_RUNS.LEASE_EXPIRES_AT);
+                for (ClaimedTask task : claimed) {
+                    runs = runs.values(task.id(), task.attempt(), owner, at, expiresAt);
                 }
-                if (!claimed.isEmpty()) {
-                    tx.update(TASKS)
-                      .set(TASKS.STATE, TaskStates.RUNNING)
-                      .set(TASKS.ATTEMPTS, TASKS.ATTEMPTS.plus(1))
-                      .set(TASKS.LEASE_OWNER, owner)
-                      .set(TASKS.LEASE_EXPIRES_AT, expiresAt)
-                      .set(TASKS.CLAIMABLE_AT, expiresAt)
-                      .set(TASKS.UPDATED_AT, at)
-                      .where(TASKS.ID.in(claimed.stream().map(ClaimedTask::id).toList()))
-                      .execute();
-                    var runs = tx.insertInto(TASK_RUNS, TASK_RUNS.TASK_ID, TASK_RUNS.ATTEMPT, TASK_RUNS.OWNER,
-                                             TASK_RUNS.STARTED_AT, TASK_RUNS.LEASE_EXPIRES_AT);
-                    for (ClaimedTask task : claimed) {
-                        runs = runs.values(task.id(), task.attempt(), owner, at, expiresAt);
-                    }
-                    runs.execute();
-                }
-                return claimed;
-            });
+                runs.execute();
+            }
+            return claimed;
         });
     }
 
@@ -113,17 +105,17 @@ final class Leases {
      */
     List<ClaimedTask> finish(List<Outcome> outcomes, Instant now) {
         LocalDateTime at = Times.toDb(now);
-        return db.transactionResult(configuration -> {
+        return ReadCommitted.transaction(db, configuration -> {
             DSLContext tx = configuration.dsl();
             List<Long> ids = outcomes.stream().map(o -> o.task().id()).toList();
-            Set<Claim> held = new HashSet<>(
-                    tx.select(TASKS.ID, TASKS.ATTEMPTS)
-                      .from(TASKS)
-                      .where(TASKS.ID.in(ids)
-                                     .and(TASKS.STATE.eq(TaskStates.RUNNING))
-                                     .and(TASKS.LEASE_OWNER.eq(owner)))
-                      .forUpdate()
-                      .fetch(r -> new Claim(r.value1(), r.value2())));
+            // Locked by primary key, then checked here: the claims still this instance's.
+            Set<Claim> held = new HashSet<>();
+            for (var row : tx.select(TASKS.ID, TASKS.ATTEMPTS, TASKS.STATE, TASKS.LEASE_OWNER)
+                             .from(TASKS).where(TASKS.ID.in(ids)).forUpdate().fetch()) {
+                if (TaskStates.RUNNING.equals(row.value3()) && owner.equals(row.value4())) {
+                    held.add(new Claim(row.value1(), row.value2()));
+                }
+            }
             List<ClaimedTask> lost = new ArrayList<>();
             List<ClaimedTask> withFile = new ArrayList<>();
             List<ClaimedTask> withoutFile = new ArrayList<>();
@@ -180,7 +172,7 @@ final class Leases {
             return;
         }
         LocalDateTime at = Times.toDb(now);
-        db.transaction(configuration -> {
+        ReadCommitted.transaction(db, configuration -> {
             DSLContext tx = configuration.dsl();
             for (ClaimedTask task : tasks) {
                 int released = tx.update(TASKS)
@@ -198,6 +190,7 @@ final class Leases {
                       .execute();
                 }
             }
+            return null;
         });
     }
 

@@ -50,7 +50,7 @@ public final class TaskRepository {
                           .as("ids");
         Field<Long> videoId = ids.field("video_id", Long.class);
         Field<LocalDateTime> at = DSL.val(Times.toDb(now));
-        return db.transactionResult(configuration -> {
+        return ReadCommitted.transaction(db, configuration -> {
             DSLContext tx = configuration.dsl();
             Map<Long, Scheduled> result = new HashMap<>();
             // Inserted rows come back whole; only videos that already had a task need reading.
