@@ -14,16 +14,16 @@
 # Needs the MariaDB on 127.0.0.1:3306 (or MEDIAMESH_DB_URL/_USER/_PASSWORD) and a JDK 17; builds the
 # media-svc and scheduler-svc jars when they are missing or older than the sources. Uses a fresh
 # schema, a temporary folder and free loopback ports, and removes them at the end.
-# Environment: TASKS (default 10000), WARMUP (default 3000), INSTANCES (default 2), WORKERS (per instance, default: the
-# configured 8), TIMEOUT (seconds to wait for the drain, default 300), JAVA_OPTS (extra JVM options
-# for the scheduler-svc processes, e.g. a flight recording).
+# Environment: TASKS (default 10000), WARMUP (default 10000), INSTANCES (default 2), WORKERS (per
+# instance, default: the configured 8), TIMEOUT (seconds to wait for the drain, default 300),
+# JAVA_OPTS (extra JVM options for the scheduler-svc processes, e.g. a flight recording).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 
 TASKS="${TASKS:-10000}"
-WARMUP="${WARMUP:-3000}"
+WARMUP="${WARMUP:-10000}"
 INSTANCES="${INSTANCES:-2}"
 TIMEOUT="${TIMEOUT:-300}"
 TARGET_SECONDS=10
@@ -179,6 +179,7 @@ delete_calls() {
 }
 
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+sys_ticks() { awk '{print $15}' "/proc/$1/stat"; }
 
 now() { date +%s.%N; }
 
@@ -227,9 +228,10 @@ main() {
     await_done "$((TASKS + 1))" "$((TASKS + WARMUP))" "$(now)"
   fi
 
-  local cpu_before=() pid
+  local cpu_before=() sys_before=() pid
   for pid in "$media_pid" "${scheduler_pids[@]}"; do
     cpu_before+=("$(cpu_ticks "$pid")")
+    sys_before+=("$(sys_ticks "$pid")")
   done
   local calls_before started scheduled finished
   write_batches timed 1 "$TASKS"
@@ -244,11 +246,12 @@ main() {
   local cpu_lines=() k=0 hz
   hz="$(getconf CLK_TCK)"
   for pid in "$media_pid" "${scheduler_pids[@]}"; do
-    cpu_lines+=("$(awk -v a="${cpu_before[$k]}" -v b="$(cpu_ticks "$pid")" -v hz="$hz" 'BEGIN { printf "%.1f", (b - a) / hz }')")
+    cpu_lines+=("$(awk -v a="${cpu_before[$k]}" -v b="$(cpu_ticks "$pid")" -v sa="${sys_before[$k]}" \
+      -v sb="$(sys_ticks "$pid")" -v hz="$hz" 'BEGIN { printf "%.1f s (%.1f s system)", (b - a) / hz, (sb - sa) / hz }')")
     k=$((k + 1))
   done
 
-  local wall db_seconds failed left calls shares
+  local wall db_seconds failed left calls shares batches
   wall="$(awk -v s="$started" -v f="$finished" 'BEGIN { printf "%.2f", f - s }')"
   local timed="video_id BETWEEN 1 AND $TASKS"
   db_seconds="$(sql "SELECT TIMESTAMPDIFF(MICROSECOND, MIN(created_at), MAX(completed_at)) / 1e6
@@ -257,6 +260,9 @@ main() {
   shares="$(sql "SELECT GROUP_CONCAT(CONCAT(owner, ' ', n) ORDER BY owner SEPARATOR ', ') FROM
                  (SELECT owner, COUNT(*) n FROM \`$SCHEMA\`.task_runs r JOIN \`$SCHEMA\`.tasks t ON t.id = r.task_id
                   WHERE t.$timed GROUP BY owner) r")"
+  batches="$(sql "SELECT CONCAT(COUNT(DISTINCT r.owner, r.started_at), ' claims, ',
+                                COUNT(DISTINCT r.owner, r.finished_at), ' outcome writes')
+                  FROM \`$SCHEMA\`.task_runs r JOIN \`$SCHEMA\`.tasks t ON t.id = r.task_id WHERE t.$timed")"
   left="$(find "$WORK/videos" -mindepth 1 | wc -l)"
   calls=$(($(delete_calls) - calls_before))
 
@@ -269,7 +275,11 @@ main() {
     "$(awk -v n="$TASKS" -v w="$wall" 'BEGIN { printf "%.0f", n / w }')"
   printf '  %-44s %.2f s\n' "drain, database (first created_at to last completed_at)" "$db_seconds"
   printf '  %-44s %s\n' "runs per instance" "$shares"
-  printf '  %-44s media-svc %s s, schedulers %s s\n' "CPU time during the drain" "${cpu_lines[0]}" "${cpu_lines[*]:1}"
+  printf '  %-44s %s\n' "transactions (all instances)" "$batches"
+  printf '  %-44s media-svc %s\n' "CPU time during the drain" "${cpu_lines[0]}"
+  for ((k = 1; k < ${#cpu_lines[@]}; k++)); do
+    printf '  %-44s scheduler-svc %d %s\n' "" "$k" "${cpu_lines[$k]}"
+  done
   printf '  %-44s %s (tasks not succeeded: %s, files left: %s)\n' "DeleteVideoFile calls answered by media-svc" \
     "$calls" "$failed" "$left"
   if awk -v w="$wall" -v t="$TARGET_SECONDS" 'BEGIN { exit !(w < t) }'; then

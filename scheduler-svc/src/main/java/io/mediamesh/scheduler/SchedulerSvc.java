@@ -32,6 +32,7 @@ public final class SchedulerSvc implements AutoCloseable {
 
     private final List<io.grpc.BindableService> grpcServices;
     private final TaskEngine engine;
+    private final boolean hasServiceToken;
 
     public SchedulerSvc(Database database, SchedulerSvcSettings settings, ClientFactory clientFactory, Clock clock) {
         // The database keeps microseconds: hand out no instant it cannot store.
@@ -44,9 +45,7 @@ public final class SchedulerSvc implements AutoCloseable {
                 settings.serviceToken());
         this.grpcServices = List.of(new SchedulerGrpcService(new TaskRepository(database.dsl()), callers, micros,
                                                              settings.engine().maxAttempts()));
-        if (settings.serviceToken().isEmpty()) {
-            logger.warn("No service token (MEDIAMESH_SERVICE_TOKEN): media-svc will refuse every deletion.");
-        }
+        this.hasServiceToken = !settings.serviceToken().isEmpty();
         VideoFileDeleter deleter = new VideoFileDeleter(clients.newServiceStub(
                 settings.endpoints().mediaSvc(), VideoFileServiceBlockingStub.class, settings.serviceToken()));
         this.engine = new TaskEngine(database.dsl(), deleter, settings.engine(), settings.clientDeadline(), micros);
@@ -57,8 +56,15 @@ public final class SchedulerSvc implements AutoCloseable {
         ServiceServer.configure(sb, ServiceServer.grpcService(grpcServices));
     }
 
-    /** Starts running due tasks. */
+    /**
+     * Starts running due tasks, unless there is no service token: media-svc would refuse every
+     * deletion, and the tasks would use up their attempts for nothing. They wait instead.
+     */
     public void startEngine() {
+        if (!hasServiceToken) {
+            logger.warn("No service token (MEDIAMESH_SERVICE_TOKEN): tasks are accepted but not run.");
+            return;
+        }
         engine.start();
     }
 

@@ -73,6 +73,11 @@ public final class TaskEngine implements AutoCloseable {
      */
     public TaskEngine(DSLContext db, VideoFileDeleter deleter, EngineSettings settings, Duration callDeadline,
                       Clock clock) {
+        if (settings.lease().compareTo(callDeadline) <= 0) {
+            // Workers would hand back every task they take: a claim loop that never deletes anything.
+            throw new IllegalArgumentException("The lease (" + settings.lease() + ") must be longer than the " +
+                                               "media-svc call deadline (" + callDeadline + ')');
+        }
         this.leases = new Leases(db, settings.instanceId());
         this.deleter = deleter;
         this.settings = settings;
