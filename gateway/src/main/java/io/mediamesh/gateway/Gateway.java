@@ -4,6 +4,8 @@ import com.linecorp.armeria.client.ClientFactory;
 import com.linecorp.armeria.server.ServerBuilder;
 import io.mediamesh.common.client.GrpcClientFactory;
 import io.mediamesh.common.server.ServiceServer;
+import io.mediamesh.gateway.admin.ConfigRoutes;
+import io.mediamesh.gateway.admin.ServerRoutes;
 import io.mediamesh.gateway.comment.CommentRoutes;
 import io.mediamesh.gateway.http.RestErrors;
 import io.mediamesh.gateway.user.UserRoutes;
@@ -16,11 +18,13 @@ import io.mediamesh.gateway.video.VideoRoutes;
 public final class Gateway {
     private final GatewaySettings settings;
     private final UserSvcClients userSvc;
+    private final ConfigSvcClients configSvc;
 
     public Gateway(GatewaySettings settings, ClientFactory clientFactory) {
         this.settings = settings;
         GrpcClientFactory clients = new GrpcClientFactory(clientFactory, settings.deadline());
         this.userSvc = UserSvcClients.create(clients, settings.endpoints().userSvc());
+        this.configSvc = ConfigSvcClients.create(clients, settings.endpoints().configSvc());
     }
 
     /** Adds the REST routes and the shared endpoints to {@code sb}; tests reuse it. */
@@ -29,7 +33,8 @@ public final class Gateway {
         RestErrors errors = new RestErrors();
         sb.errorHandler(errors);
         for (Object routes : new Object[] { new UserRoutes(userSvc), new VideoRoutes(userSvc),
-                                            new CommentRoutes(userSvc) }) {
+                                            new CommentRoutes(userSvc), new ServerRoutes(configSvc),
+                                            new ConfigRoutes(configSvc) }) {
             sb.annotatedService()
               .pathPrefix("/api")
               .maxRequestLength(settings.maxJsonBodyBytes())
