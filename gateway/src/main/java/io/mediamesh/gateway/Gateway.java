@@ -6,6 +6,8 @@ import io.mediamesh.common.client.GrpcClientFactory;
 import io.mediamesh.common.server.ServiceServer;
 import io.mediamesh.gateway.comment.CommentRoutes;
 import io.mediamesh.gateway.http.RestErrors;
+import io.mediamesh.gateway.room.RoomClients;
+import io.mediamesh.gateway.room.RoomRoutes;
 import io.mediamesh.gateway.user.UserRoutes;
 import io.mediamesh.gateway.video.VideoRoutes;
 
@@ -16,11 +18,13 @@ import io.mediamesh.gateway.video.VideoRoutes;
 public final class Gateway {
     private final GatewaySettings settings;
     private final UserSvcClients userSvc;
+    private final RoomClients rooms;
 
     public Gateway(GatewaySettings settings, ClientFactory clientFactory) {
         this.settings = settings;
         GrpcClientFactory clients = new GrpcClientFactory(clientFactory, settings.deadline());
         this.userSvc = UserSvcClients.create(clients, settings.endpoints().userSvc());
+        this.rooms = RoomClients.create(clients, settings.endpoints().mediaSvc());
     }
 
     /** Adds the REST routes and the shared endpoints to {@code sb}; tests reuse it. */
@@ -29,7 +33,7 @@ public final class Gateway {
         RestErrors errors = new RestErrors();
         sb.errorHandler(errors);
         for (Object routes : new Object[] { new UserRoutes(userSvc), new VideoRoutes(userSvc),
-                                            new CommentRoutes(userSvc) }) {
+                                            new CommentRoutes(userSvc), new RoomRoutes(rooms) }) {
             sb.annotatedService()
               .pathPrefix("/api")
               .maxRequestLength(settings.maxJsonBodyBytes())

@@ -71,6 +71,33 @@ public final class JsonBody {
         return node.longValue();
     }
 
+    public Optional<Integer> optionalInt(String field) {
+        JsonNode node = root.get(field);
+        if (node == null || node.isNull()) {
+            return Optional.empty();
+        }
+        if (!node.isIntegralNumber() || !node.canConvertToInt()) {
+            throw wrongType(field, "an integer");
+        }
+        return Optional.of(node.intValue());
+    }
+
+    public Optional<Boolean> optionalBoolean(String field) {
+        JsonNode node = root.get(field);
+        if (node == null || node.isNull()) {
+            return Optional.empty();
+        }
+        if (!node.isBoolean()) {
+            throw wrongType(field, "true or false");
+        }
+        return Optional.of(node.booleanValue());
+    }
+
+    public boolean requiredBoolean(String field) {
+        return optionalBoolean(field).orElseThrow(
+                () -> new MediameshException(ErrorCode.MISSING_FIELD, "Field \"" + field + "\" is required."));
+    }
+
     private static MediameshException wrongType(String field, String expected) {
         return new MediameshException(ErrorCode.INVALID_FIELD_TYPE, "Field \"" + field + "\" must be " + expected + '.');
     }
