@@ -8,6 +8,8 @@ import io.mediamesh.gateway.admin.ConfigRoutes;
 import io.mediamesh.gateway.admin.ServerRoutes;
 import io.mediamesh.gateway.comment.CommentRoutes;
 import io.mediamesh.gateway.http.RestErrors;
+import io.mediamesh.gateway.room.RoomClients;
+import io.mediamesh.gateway.room.RoomRoutes;
 import io.mediamesh.gateway.user.UserRoutes;
 import io.mediamesh.gateway.video.VideoRoutes;
 
@@ -19,12 +21,14 @@ public final class Gateway {
     private final GatewaySettings settings;
     private final UserSvcClients userSvc;
     private final ConfigSvcClients configSvc;
+    private final RoomClients rooms;
 
     public Gateway(GatewaySettings settings, ClientFactory clientFactory) {
         this.settings = settings;
         GrpcClientFactory clients = new GrpcClientFactory(clientFactory, settings.deadline());
         this.userSvc = UserSvcClients.create(clients, settings.endpoints().userSvc());
         this.configSvc = ConfigSvcClients.create(clients, settings.endpoints().configSvc());
+        this.rooms = RoomClients.create(clients, settings.endpoints().mediaSvc());
     }
 
     /** Adds the REST routes and the shared endpoints to {@code sb}; tests reuse it. */
@@ -34,7 +38,7 @@ public final class Gateway {
         sb.errorHandler(errors);
         for (Object routes : new Object[] { new UserRoutes(userSvc), new VideoRoutes(userSvc),
                                             new CommentRoutes(userSvc), new ServerRoutes(configSvc),
-                                            new ConfigRoutes(configSvc) }) {
+                                            new ConfigRoutes(configSvc), new RoomRoutes(rooms) }) {
             sb.annotatedService()
               .pathPrefix("/api")
               .maxRequestLength(settings.maxJsonBodyBytes())

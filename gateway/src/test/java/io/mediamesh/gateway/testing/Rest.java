@@ -20,7 +20,7 @@ public final class Rest {
 
     private final BlockingWebClient client;
 
-    Rest(String baseUri) {
+    public Rest(String baseUri) {
         client = BlockingWebClient.of(baseUri);
     }
 
