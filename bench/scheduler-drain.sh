@@ -58,6 +58,7 @@ cleanup() {
     wait "$pid" 2>/dev/null || true
   done
   sql "DROP DATABASE IF EXISTS \`$SCHEMA\`" 2>/dev/null || true
+  sql "DROP DATABASE IF EXISTS \`${SCHEMA}_media\`" 2>/dev/null || true
   if ((status != 0)) && compgen -G "$WORK/*.log" >/dev/null; then
     for log in "$WORK"/*.log; do
       printf 'bench: last lines of %s:\n' "$(basename "$log")" >&2
@@ -198,9 +199,12 @@ main() {
   say "writing $((WARMUP + TASKS)) video files"
   make_files "$WORK/videos" 1 "$((WARMUP + TASKS))"
 
+  # No user-svc or config-svc runs: their endpoints are a closed port, never a running mesh's.
   local common_env=(MEDIAMESH_SERVICE_TOKEN="$TOKEN" MEDIAMESH_USER_SVC_ENDPOINT=127.0.0.1:1
+                    MEDIAMESH_CONFIG_SVC_ENDPOINT=127.0.0.1:1
                     MEDIAMESH_DB_URL="$DB_URL" MEDIAMESH_DB_USER="$DB_USER" MEDIAMESH_DB_PASSWORD="$DB_PASSWORD")
   env "${common_env[@]}" MEDIAMESH_MEDIA_SVC_PORT="$media_port" MEDIAMESH_VIDEO_ROOT="$WORK/videos" \
+    MEDIAMESH_MEDIA_SVC_DB_SCHEMA="${SCHEMA}_media" \
     java -jar "media-svc/target/media-svc-$VERSION.jar" >"$WORK/media-svc.log" 2>&1 &
   PIDS+=($!)
   local media_pid=$!

@@ -4,8 +4,12 @@ import com.linecorp.armeria.client.ClientFactory;
 import com.linecorp.armeria.server.ServerBuilder;
 import io.mediamesh.common.client.GrpcClientFactory;
 import io.mediamesh.common.server.ServiceServer;
+import io.mediamesh.gateway.admin.ConfigRoutes;
+import io.mediamesh.gateway.admin.ServerRoutes;
 import io.mediamesh.gateway.comment.CommentRoutes;
 import io.mediamesh.gateway.http.RestErrors;
+import io.mediamesh.gateway.room.RoomClients;
+import io.mediamesh.gateway.room.RoomRoutes;
 import io.mediamesh.gateway.scheduler.SchedulerRoutes;
 import io.mediamesh.gateway.user.UserRoutes;
 import io.mediamesh.gateway.video.VideoRoutes;
@@ -17,12 +21,16 @@ import io.mediamesh.gateway.video.VideoRoutes;
 public final class Gateway {
     private final GatewaySettings settings;
     private final UserSvcClients userSvc;
+    private final ConfigSvcClients configSvc;
+    private final RoomClients rooms;
     private final SchedulerRoutes schedulerRoutes;
 
     public Gateway(GatewaySettings settings, ClientFactory clientFactory) {
         this.settings = settings;
         GrpcClientFactory clients = new GrpcClientFactory(clientFactory, settings.deadline());
         this.userSvc = UserSvcClients.create(clients, settings.endpoints().userSvc());
+        this.configSvc = ConfigSvcClients.create(clients, settings.endpoints().configSvc());
+        this.rooms = RoomClients.create(clients, settings.endpoints().mediaSvc());
         this.schedulerRoutes = SchedulerRoutes.create(clients, settings.endpoints().schedulerSvc());
     }
 
@@ -32,7 +40,8 @@ public final class Gateway {
         RestErrors errors = new RestErrors();
         sb.errorHandler(errors);
         for (Object routes : new Object[] { new UserRoutes(userSvc), new VideoRoutes(userSvc),
-                                            new CommentRoutes(userSvc) }) {
+                                            new CommentRoutes(userSvc), new ServerRoutes(configSvc),
+                                            new ConfigRoutes(configSvc), new RoomRoutes(rooms) }) {
             sb.annotatedService()
               .pathPrefix("/api")
               .maxRequestLength(settings.maxJsonBodyBytes())

@@ -80,13 +80,15 @@ class TaskEngineTest {
 
     @Test
     void aStoppedInstanceFinishesItsRunningTasksAndHandsBackTheQueuedOnes() throws Exception {
-        List<Long> videos = LongStream.rangeClosed(102_001, 102_300).boxed().toList();
+        List<Long> videos = LongStream.rangeClosed(102_001, 102_600).boxed().toList();
         mesh.storeFiles(videos);
-        Condition ofTheseVideos = TASKS.VIDEO_ID.between(102_001L, 102_300L);
+        Condition ofTheseVideos = TASKS.VIDEO_ID.between(102_001L, 102_600L);
+        // One worker behind a long queue: most claimed tasks are still queued when the stop comes.
         Instance leaver = mesh.startScheduler("leaver", true, Map.of("mediamesh.scheduler-svc.engine.workers", 1,
-                                                                     "mediamesh.scheduler-svc.engine.batch-size", 150,
+                                                                     "mediamesh.scheduler-svc.engine.batch-size", 500,
                                                                      "mediamesh.scheduler-svc.engine.queue-capacity",
-                                                                     150));
+                                                                     500, "mediamesh.scheduler-svc.engine.lease",
+                                                                     "10m"));
         asService(leaver, SchedulerMesh.SERVICE_TOKEN).scheduleVideoDeletions(
                 ScheduleVideoDeletionsRequest.newBuilder().addAllVideoIds(videos).build());
         Eventually.await(Duration.ofSeconds(30),
@@ -111,12 +113,12 @@ class TaskEngineTest {
         Instance finisher = mesh.startScheduler("finisher", true);
         try {
             Eventually.await(Duration.ofSeconds(60),
-                             () -> mesh.db().fetchCount(TASKS, ofTheseVideos.and(TASKS.STATE.eq("succeeded"))) == 300,
+                             () -> mesh.db().fetchCount(TASKS, ofTheseVideos.and(TASKS.STATE.eq("succeeded"))) == 600,
                              () -> "states " + mesh.db().fetch("select state, count(*) from tasks group by state"));
         } finally {
             finisher.stop();
         }
-        assertThat(mesh.db().fetchCount(TASKS, ofTheseVideos.and(TASKS.FILE_EXISTED.isTrue()))).isEqualTo(300);
+        assertThat(mesh.db().fetchCount(TASKS, ofTheseVideos.and(TASKS.FILE_EXISTED.isTrue()))).isEqualTo(600);
         assertThat(mesh.db().selectDistinct(TASK_RUNS.OWNER).from(TASK_RUNS).join(TASKS)
                        .on(TASKS.ID.eq(TASK_RUNS.TASK_ID)).where(ofTheseVideos).fetch(TASK_RUNS.OWNER))
                 .containsExactlyInAnyOrder("leaver", "finisher");

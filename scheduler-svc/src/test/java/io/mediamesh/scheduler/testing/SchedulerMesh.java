@@ -35,6 +35,7 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -72,6 +73,9 @@ public final class SchedulerMesh implements BeforeAllCallback, AfterAllCallback 
     private Path videoRoot;
     private VideoFileStore videoFiles;
     private int mediaPort;
+    private DatabaseSettings mediaDatabaseSettings;
+    private Database mediaDatabase;
+    private MediaSvc mediaSvc;
     private Server mediaServer;
 
     public SchedulerMesh() {
@@ -92,6 +96,7 @@ public final class SchedulerMesh implements BeforeAllCallback, AfterAllCallback 
         String base = context.getRequiredTestClass().getSimpleName().toLowerCase(Locale.ROOT);
         userDatabaseSettings = TestDatabase.settingsFor(base + "_u");
         schedulerDatabaseSettings = TestDatabase.settingsFor(base + "_s");
+        mediaDatabaseSettings = TestDatabase.settingsFor(base + "_m");
         UserSvcSettings userSettings = UserSvcSettings.from(config()).withDatabase(userDatabaseSettings);
         userDatabase = Database.open(userSettings.database(), UserSvc.MIGRATIONS);
         userSvc = new UserSvc(userDatabase, userSettings, Clock.systemUTC(), ClientFactory.ofDefault());
@@ -115,11 +120,15 @@ public final class SchedulerMesh implements BeforeAllCallback, AfterAllCallback 
     /** Starts media-svc on its port (again, after {@link #stopMediaSvc()}). */
     public void startMediaSvc() {
         Config config = ConfigFactory.parseMap(Map.of("mediamesh.media-svc.files.root", videoRoot.toString(),
-                                                      "mediamesh.endpoints.user-svc", endpoints().userSvc()))
+                                                      "mediamesh.endpoints.user-svc", endpoints().userSvc(),
+                                                      // No config-svc here: nothing listens on port 1.
+                                                      "mediamesh.endpoints.config-svc", "127.0.0.1:1"))
                                      .withFallback(config());
-        MediaSvcSettings settings = MediaSvcSettings.from(config);
-        MediaSvc mediaSvc = new MediaSvc(settings, ClientFactory.ofDefault(), Clock.systemUTC());
-        ServerBuilder sb = Server.builder().http(new InetSocketAddress(InetAddress.getLoopbackAddress(), mediaPort));
+        MediaSvcSettings settings = MediaSvcSettings.from(config).withDatabase(mediaDatabaseSettings);
+        mediaDatabase = Database.open(settings.database(), MediaSvc.MIGRATIONS);
+        mediaSvc = new MediaSvc(mediaDatabase, settings, ClientFactory.ofDefault(), Clock.systemUTC());
+        ServerBuilder sb = Server.builder().http(new InetSocketAddress(InetAddress.getLoopbackAddress(), mediaPort))
+                                 .gracefulShutdownTimeout(Duration.ZERO, Duration.ZERO);
         mediaSvc.configureServices(sb);
         mediaServer = sb.build();
         mediaServer.start().join();
@@ -127,6 +136,8 @@ public final class SchedulerMesh implements BeforeAllCallback, AfterAllCallback 
 
     public void stopMediaSvc() {
         mediaServer.stop().join();
+        mediaSvc.close();
+        mediaDatabase.close();
     }
 
     /** Puts a small MP4 in place as the file of each video, as an upload would. */
@@ -163,7 +174,8 @@ public final class SchedulerMesh implements BeforeAllCallback, AfterAllCallback 
         for (Instance instance : List.copyOf(instances)) {
             instance.stop();
         }
-        mediaServer.stop().join();
+        stopMediaSvc();
+        TestDatabase.drop(mediaDatabaseSettings);
         try (Stream<Path> paths = Files.walk(videoRoot)) {
             paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
         }
@@ -233,9 +245,8 @@ public final class SchedulerMesh implements BeforeAllCallback, AfterAllCallback 
 
     /** The endpoints of the services this mesh runs. */
     public ServiceEndpoints endpoints() {
-        ServiceEndpoints defaults = ServiceEndpoints.from(config());
-        return new ServiceEndpoints("127.0.0.1:" + userServer.activeLocalPort(), "127.0.0.1:" + mediaPort,
-                                    defaults.configSvc(), defaults.schedulerSvc());
+        return ServiceEndpoints.from(config()).withUserSvc("127.0.0.1:" + userServer.activeLocalPort())
+                               .withMediaSvc("127.0.0.1:" + mediaPort);
     }
 
     /** The scheduler schema, for assertions. */
@@ -290,7 +301,8 @@ public final class SchedulerMesh implements BeforeAllCallback, AfterAllCallback 
     }
 
     private static Server start(Consumer<ServerBuilder> configure) {
-        ServerBuilder sb = Server.builder().http(0);
+        // No quiet period: a stopped instance's engine is stopped at once, as the tests expect.
+        ServerBuilder sb = Server.builder().http(0).gracefulShutdownTimeout(Duration.ZERO, Duration.ZERO);
         configure.accept(sb);
         Server server = sb.build();
         server.start().join();
