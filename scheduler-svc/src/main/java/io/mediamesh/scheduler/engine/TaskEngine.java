@@ -13,7 +13,6 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -46,7 +45,7 @@ public final class TaskEngine implements AutoCloseable {
     private static final Logger logger = LoggerFactory.getLogger(TaskEngine.class);
     /** Tells a worker to exit; identity-compared. */
     private static final ClaimedTask STOP = new ClaimedTask(0, 0, 0, 0, Instant.EPOCH);
-    /** Tells the recorder to exit once everything before it is written; identity-compared. */
+    /** Tells the recorder to exit once everything before it is written; no real task has id 0. */
     private static final Outcome STOP_RECORDING = Outcome.success(STOP, false);
     /** Most outcomes written in one transaction. */
     private static final int MAX_RECORD_BATCH = 500;
@@ -57,8 +56,11 @@ public final class TaskEngine implements AutoCloseable {
     private final Duration callDeadline;
     private final Clock clock;
     private final BlockingQueue<ClaimedTask> queue;
-    /** Never holds more than the queue plus one task per worker, so it needs no bound of its own. */
-    private final BlockingQueue<Outcome> outcomes = new LinkedBlockingQueue<>();
+    /**
+     * Outcomes waiting for the recorder. Bounded: if the recorder falls behind, workers wait, the queue
+     * fills, and the dispatcher stops claiming, so nothing piles up in memory.
+     */
+    private final BlockingQueue<Outcome> outcomes;
     private final ScheduledExecutorService dispatcher;
     private final ExecutorService workers;
     private final ExecutorService recorder;
@@ -84,6 +86,7 @@ public final class TaskEngine implements AutoCloseable {
         this.callDeadline = callDeadline;
         this.clock = clock;
         this.queue = new ArrayBlockingQueue<>(settings.queueCapacity());
+        this.outcomes = new ArrayBlockingQueue<>(settings.queueCapacity() + settings.workers());
         this.dispatcher = Executors.newSingleThreadScheduledExecutor(
                 ThreadFactories.newThreadFactory("scheduler-dispatcher-" + settings.instanceId(), true));
         this.workers = Executors.newFixedThreadPool(settings.workers(),
@@ -166,7 +169,13 @@ public final class TaskEngine implements AutoCloseable {
                 requestClaim();
             }
             try {
-                run(task);
+                Outcome outcome = run(task);
+                if (outcome != null) {
+                    outcomes.put(outcome);
+                }
+            } catch (InterruptedException e) {
+                // Abandoned at a stop that timed out: the lease expires and the task runs again.
+                return;
             } catch (RuntimeException e) {
                 // The database failed while handing the task back: its lease expires and it runs again.
                 logger.warn("Task {}: could not hand back attempt {}", task.id(), task.attempt(), e);
@@ -174,16 +183,17 @@ public final class TaskEngine implements AutoCloseable {
         }
     }
 
-    private void run(ClaimedTask task) {
+    /** Runs a task; null if it was handed back unstarted. */
+    private Outcome run(ClaimedTask task) {
         if (clock.instant().plus(callDeadline).isAfter(task.leaseExpiresAt())) {
             logger.warn("Task {} waited in the queue until its lease nearly expired; handing it back", task.id());
             leases.release(List.of(task), clock.instant());
-            return;
+            return null;
         }
         try {
-            outcomes.add(Outcome.success(task, deleter.delete(task.videoId())));
+            return Outcome.success(task, deleter.delete(task.videoId()));
         } catch (RuntimeException e) {
-            outcomes.add(failure(task, e));
+            return failure(task, e);
         }
     }
 
@@ -266,9 +276,11 @@ public final class TaskEngine implements AutoCloseable {
                 logger.warn("Tasks still running after {}; abandoning them to their leases", settings.stopTimeout());
                 workers.shutdownNow();
             }
-            outcomes.add(STOP_RECORDING);
             recorder.shutdown();
-            if (!recorder.awaitTermination(remaining(deadline), TimeUnit.NANOSECONDS)) {
+            if (!outcomes.offer(STOP_RECORDING, remaining(deadline), TimeUnit.NANOSECONDS) ||
+                !recorder.awaitTermination(remaining(deadline), TimeUnit.NANOSECONDS)) {
+                logger.warn("Outcomes still unrecorded after {}; their tasks run again once the leases expire",
+                            settings.stopTimeout());
                 recorder.shutdownNow();
             }
         } catch (InterruptedException e) {
