@@ -2,8 +2,11 @@ package io.mediamesh.gateway;
 
 import com.linecorp.armeria.client.ClientFactory;
 import com.linecorp.armeria.server.ServerBuilder;
+import io.mediamesh.api.v1.ConfigServiceGrpc.ConfigServiceStub;
 import io.mediamesh.common.client.GrpcClientFactory;
 import io.mediamesh.common.server.ServiceServer;
+import io.mediamesh.gateway.apply.ApplyRoutes;
+import io.mediamesh.gateway.apply.ApplyWebSocket;
 import io.mediamesh.gateway.comment.CommentRoutes;
 import io.mediamesh.gateway.http.RestErrors;
 import io.mediamesh.gateway.user.UserRoutes;
@@ -16,11 +19,15 @@ import io.mediamesh.gateway.video.VideoRoutes;
 public final class Gateway {
     private final GatewaySettings settings;
     private final UserSvcClients userSvc;
+    private final ConfigServiceStub configApply;
 
     public Gateway(GatewaySettings settings, ClientFactory clientFactory) {
         this.settings = settings;
         GrpcClientFactory clients = new GrpcClientFactory(clientFactory, settings.deadline());
         this.userSvc = UserSvcClients.create(clients, settings.endpoints().userSvc());
+        // An apply streams for as long as it runs: its own, longer deadline.
+        this.configApply = new GrpcClientFactory(clientFactory, settings.applyTimeout())
+                .newStub(settings.endpoints().configSvc(), ConfigServiceStub.class);
     }
 
     /** Adds the REST routes and the shared endpoints to {@code sb}; tests reuse it. */
@@ -29,12 +36,13 @@ public final class Gateway {
         RestErrors errors = new RestErrors();
         sb.errorHandler(errors);
         for (Object routes : new Object[] { new UserRoutes(userSvc), new VideoRoutes(userSvc),
-                                            new CommentRoutes(userSvc) }) {
+                                            new CommentRoutes(userSvc), new ApplyRoutes(configApply) }) {
             sb.annotatedService()
               .pathPrefix("/api")
               .maxRequestLength(settings.maxJsonBodyBytes())
               .exceptionHandlers(errors)
               .build(routes);
         }
+        sb.service(ApplyWebSocket.PATH, new ApplyWebSocket(configApply, userSvc.sessions()).service());
     }
 }
