@@ -103,7 +103,7 @@ public final class Mesh implements BeforeAllCallback, AfterAllCallback {
         Config config = config();
         UserSvcSettings settings = UserSvcSettings.from(config).withDatabase(databaseSettings);
         database = Database.open(settings.database(), UserSvc.MIGRATIONS);
-        userSvc = new UserSvc(database, settings, Clock.systemUTC());
+        userSvc = new UserSvc(database, settings, Clock.systemUTC(), ClientFactory.ofDefault());
         userSvc.bootstrapAdmin();
         userServer = start(userPort, userSvc::configureServices);
         userPort = userServer.activeLocalPort();
