@@ -44,8 +44,10 @@ public record AgentSettings(ServerSettings server, String serverName, Path root,
     public static AgentSettings from(Config rootConfig) {
         Config c = rootConfig.getConfig(PATH);
         Set<ConfigKind> kinds = EnumSet.noneOf(ConfigKind.class);
-        for (String name : c.getStringList("kinds")) {
-            kinds.add(kindNamed(name));
+        for (String name : c.getString("kinds").split(",")) {
+            if (!name.isBlank()) {
+                kinds.add(kindNamed(name));
+            }
         }
         Map<ConfigKind, String> reload = new EnumMap<>(ConfigKind.class);
         for (ConfigKind kind : kinds) {
