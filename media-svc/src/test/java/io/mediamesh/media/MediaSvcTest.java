@@ -1,19 +1,12 @@
 package io.mediamesh.media;
 
-import com.linecorp.armeria.server.ServerBuilder;
-import com.linecorp.armeria.testing.junit5.server.ServerExtension;
 import io.mediamesh.common.testing.GrpcurlChecks;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 class MediaSvcTest {
     @RegisterExtension
-    static final ServerExtension server = new ServerExtension() {
-        @Override
-        protected void configure(ServerBuilder sb) {
-            new MediaSvc().configureServices(sb);
-        }
-    };
+    static final MediaSvcFixture server = new MediaSvcFixture();
 
     @Test
     void servesHealthReflectionDocsAndMetrics() throws Exception {

@@ -47,10 +47,21 @@ public final class ErrorCatalog {
 
     /** A gRPC status exception whose details carry {@code code} as ErrorInfo.reason. */
     public static StatusRuntimeException toStatusException(ErrorCode code, String message) {
+        return toStatusException(code, message, Map.of());
+    }
+
+    /**
+     * As {@link #toStatusException(ErrorCode, String)}, with facts a caller needs to answer the
+     * failure (e.g. a file's size, for the Content-Range of a 416) as ErrorInfo.metadata.
+     */
+    public static StatusRuntimeException toStatusException(ErrorCode code, String message,
+                                                           Map<String, String> metadata) {
+        ErrorInfo info = ErrorInfo.newBuilder().setReason(code.name()).setDomain(DOMAIN).putAllMetadata(metadata)
+                                  .build();
         var status = com.google.rpc.Status.newBuilder()
                 .setCode(grpcCode(code).value())
                 .setMessage(message)
-                .addDetails(Any.pack(ErrorInfo.newBuilder().setReason(code.name()).setDomain(DOMAIN).build()))
+                .addDetails(Any.pack(info))
                 .build();
         return StatusProto.toStatusRuntimeException(status);
     }
@@ -61,6 +72,11 @@ public final class ErrorCatalog {
 
     /** The catalog code a gRPC failure carries in its ErrorInfo, if it carries one of ours. */
     public static Optional<ErrorCode> reasonOf(Throwable t) {
+        return errorInfoOf(t).flatMap(info -> parse(info.getReason()));
+    }
+
+    /** The ErrorInfo of our domain that a gRPC failure carries, if any. */
+    public static Optional<ErrorInfo> errorInfoOf(Throwable t) {
         com.google.rpc.Status status = StatusProto.fromThrowable(t);
         if (status == null) {
             return Optional.empty();
@@ -72,7 +88,7 @@ public final class ErrorCatalog {
             try {
                 ErrorInfo info = detail.unpack(ErrorInfo.class);
                 if (DOMAIN.equals(info.getDomain())) {
-                    return parse(info.getReason());
+                    return Optional.of(info);
                 }
             } catch (InvalidProtocolBufferException e) {
                 return Optional.empty();

@@ -1,0 +1,68 @@
+package io.mediamesh.media;
+
+import com.linecorp.armeria.client.ClientFactory;
+import com.linecorp.armeria.server.ServerBuilder;
+import com.linecorp.armeria.testing.junit5.server.ServerExtension;
+import com.typesafe.config.ConfigFactory;
+import io.mediamesh.common.config.Configs;
+import io.mediamesh.media.file.VideoFileStore;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * media-svc alone on loopback with a temporary video folder and a known service token. No user-svc
+ * runs: sessions are checked against a closed port, so only calls that need no session work.
+ */
+public final class MediaSvcFixture extends ServerExtension {
+    public static final String SERVICE_TOKEN = "media-svc-test-token";
+
+    private final Path root;
+    private VideoFileStore store;
+
+    public MediaSvcFixture() {
+        try {
+            root = Files.createTempDirectory("mediamesh-videos-");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    protected void configure(ServerBuilder sb) {
+        Map<String, Object> overrides = new HashMap<>();
+        overrides.put("mediamesh.media-svc.files.root", root.toString());
+        overrides.put("mediamesh.service-token", SERVICE_TOKEN);
+        // Port 1 on loopback: nothing listens, so a session check fails fast instead of reaching a
+        // developer's running mesh.
+        overrides.put("mediamesh.endpoints.user-svc", "127.0.0.1:1");
+        MediaSvcSettings settings = MediaSvcSettings.from(
+                ConfigFactory.parseMap(overrides).withFallback(Configs.load(Map.of())));
+        MediaSvc mediaSvc = new MediaSvc(settings, ClientFactory.ofDefault(), Clock.systemUTC());
+        store = new VideoFileStore(settings.files().root(), Clock.systemUTC());
+        mediaSvc.configureServices(sb);
+    }
+
+    @Override
+    public void after(org.junit.jupiter.api.extension.ExtensionContext context) throws Exception {
+        super.after(context);
+        try (Stream<Path> paths = Files.walk(root)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        }
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    /** The same folder as the server's, for putting files in place and looking at what is left. */
+    public VideoFileStore store() {
+        return store;
+    }
+}
