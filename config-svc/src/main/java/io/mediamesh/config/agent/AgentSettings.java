@@ -4,6 +4,8 @@ import com.typesafe.config.Config;
 import io.mediamesh.api.v1.ConfigKind;
 import io.mediamesh.common.config.ServerSettings;
 import io.mediamesh.common.config.ServiceEndpoints;
+import io.mediamesh.config.ConfigKinds;
+import io.mediamesh.config.validate.ValidationTools;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.EnumMap;
@@ -19,8 +21,8 @@ import java.util.Set;
  */
 public record AgentSettings(ServerSettings server, String serverName, Path root, Set<ConfigKind> kinds,
                             Map<ConfigKind, String> reloadCommands, Duration reloadTimeout,
-                            int maxStagedVersions, String serviceToken, ServiceEndpoints endpoints,
-                            Duration clientDeadline, Duration sessionCacheTtl) {
+                            int maxStagedVersions, ValidationTools validation, String serviceToken,
+                            ServiceEndpoints endpoints, Duration clientDeadline, Duration sessionCacheTtl) {
     private static final String PATH = "mediamesh.config-agent";
 
     public AgentSettings {
@@ -51,32 +53,23 @@ public record AgentSettings(ServerSettings server, String serverName, Path root,
         }
         Map<ConfigKind, String> reload = new EnumMap<>(ConfigKind.class);
         for (ConfigKind kind : kinds) {
-            String command = c.getString("reload." + folderName(kind)).trim();
+            String command = c.getString("reload." + ConfigKinds.name(kind)).trim();
             if (!command.isEmpty()) {
                 reload.put(kind, command);
             }
         }
         return new AgentSettings(ServerSettings.from(c.getConfig("server")), c.getString("server-name").trim(),
                                  Path.of(c.getString("root")), kinds, reload, c.getDuration("reload-timeout"),
-                                 c.getInt("max-staged-versions"), rootConfig.getString("mediamesh.service-token"),
+                                 c.getInt("max-staged-versions"), ValidationTools.from(c.getConfig("validation")),
+                                 rootConfig.getString("mediamesh.service-token"),
                                  ServiceEndpoints.from(rootConfig),
                                  rootConfig.getDuration("mediamesh.client.deadline"),
                                  rootConfig.getDuration("mediamesh.sessions.remote-cache-ttl"));
     }
 
-    /** The kind's folder under the root and its name in settings: nginx, janus, coturn. */
-    public static String folderName(ConfigKind kind) {
-        return kind.name().substring("CONFIG_KIND_".length()).toLowerCase(Locale.ROOT);
-    }
-
     private static ConfigKind kindNamed(String name) {
-        for (ConfigKind kind : ConfigKind.values()) {
-            if (kind != ConfigKind.UNRECOGNIZED && kind != ConfigKind.CONFIG_KIND_UNSPECIFIED &&
-                folderName(kind).equals(name.trim().toLowerCase(Locale.ROOT))) {
-                return kind;
-            }
-        }
-        throw new IllegalArgumentException(PATH + ".kinds: unknown kind \"" + name + "\" (nginx, janus, coturn).");
+        return ConfigKinds.parse(name.trim().toLowerCase(Locale.ROOT)).orElseThrow(() -> new IllegalArgumentException(
+                PATH + ".kinds: unknown kind \"" + name + "\" (nginx, janus, coturn)."));
     }
 
     @Override

@@ -5,6 +5,7 @@ import io.mediamesh.api.v1.ConfigKind;
 import io.mediamesh.common.auth.Callers;
 import io.mediamesh.common.auth.SessionValidator;
 import io.mediamesh.common.server.ServiceServer;
+import io.mediamesh.config.validate.ConfigValidators;
 import java.time.Clock;
 import java.util.EnumMap;
 import java.util.List;
@@ -19,7 +20,7 @@ import java.util.Optional;
 public final class ConfigAgent {
     private final ConfigAgentGrpcService grpc;
 
-    public ConfigAgent(AgentSettings settings, FileCheck check, SessionValidator sessions, Clock clock) {
+    public ConfigAgent(AgentSettings settings, ConfigValidators validators, SessionValidator sessions, Clock clock) {
         Map<ConfigKind, KindStore> stores = new EnumMap<>(ConfigKind.class);
         for (ConfigKind kind : settings.kinds()) {
             Optional<ReloadCommand> reload = Optional.ofNullable(settings.reloadCommands().get(kind))
@@ -27,7 +28,7 @@ public final class ConfigAgent {
             stores.put(kind, new KindStore(kind, settings.root(), reload, settings.maxStagedVersions(), clock));
         }
         String version = Optional.ofNullable(ConfigAgent.class.getPackage().getImplementationVersion()).orElse("dev");
-        this.grpc = new ConfigAgentGrpcService(stores, check, new Callers(sessions, settings.serviceToken()),
+        this.grpc = new ConfigAgentGrpcService(stores, validators, new Callers(sessions, settings.serviceToken()),
                                                settings.serverName(), version, clock.instant());
     }
 

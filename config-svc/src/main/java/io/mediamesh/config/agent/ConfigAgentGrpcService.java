@@ -5,7 +5,6 @@ import io.mediamesh.api.v1.ActivateConfigRequest;
 import io.mediamesh.api.v1.ActivateConfigResponse;
 import io.mediamesh.api.v1.AgentKindStatus;
 import io.mediamesh.api.v1.ConfigAgentServiceGrpc;
-import io.mediamesh.api.v1.ConfigFile;
 import io.mediamesh.api.v1.ConfigKind;
 import io.mediamesh.api.v1.ErrorCode;
 import io.mediamesh.api.v1.GetActiveConfigRequest;
@@ -21,24 +20,25 @@ import io.mediamesh.api.v1.ValidateConfigResponse;
 import io.mediamesh.common.auth.Callers;
 import io.mediamesh.common.error.MediameshException;
 import io.mediamesh.common.time.Times;
+import io.mediamesh.config.ConfigKinds;
+import io.mediamesh.config.validate.ConfigValidators;
+import io.mediamesh.config.validate.ValidationResult;
 import java.time.Instant;
 import java.util.Map;
-import java.util.SortedMap;
-import java.util.TreeMap;
 
 /** ConfigAgentService over gRPC: config-svc's handle on one media server's files. */
 public final class ConfigAgentGrpcService extends ConfigAgentServiceGrpc.ConfigAgentServiceImplBase {
     private final Map<ConfigKind, KindStore> stores;
-    private final FileCheck check;
+    private final ConfigValidators validators;
     private final Callers callers;
     private final String serverName;
     private final String agentVersion;
     private final Instant startedAt;
 
-    ConfigAgentGrpcService(Map<ConfigKind, KindStore> stores, FileCheck check, Callers callers, String serverName,
+    ConfigAgentGrpcService(Map<ConfigKind, KindStore> stores, ConfigValidators validators, Callers callers, String serverName,
                            String agentVersion, Instant startedAt) {
         this.stores = Map.copyOf(stores);
-        this.check = check;
+        this.validators = validators;
         this.callers = callers;
         this.serverName = serverName;
         this.agentVersion = agentVersion;
@@ -48,14 +48,7 @@ public final class ConfigAgentGrpcService extends ConfigAgentServiceGrpc.ConfigA
     @Override
     public void stageConfig(StageConfigRequest request, StreamObserver<StageConfigResponse> response) {
         callers.requireServiceOrAdmin();
-        KindStore store = store(request.getKind());
-        SortedMap<String, byte[]> files = new TreeMap<>();
-        for (ConfigFile file : request.getFilesList()) {
-            if (files.put(file.getName(), file.getContent().toByteArray()) != null) {
-                throw new MediameshException(ErrorCode.INVALID_REQUEST, "File " + file.getName() + " is given twice.");
-            }
-        }
-        KindStore.Staged staged = store.stage(request.getVersion(), files);
+        KindStore.Staged staged = store(request.getKind()).stage(request.getVersion(), request.getFilesList());
         response.onNext(StageConfigResponse.newBuilder().setSha256(staged.sha256())
                                            .setAlreadyActive(staged.alreadyActive()).build());
         response.onCompleted();
@@ -65,12 +58,12 @@ public final class ConfigAgentGrpcService extends ConfigAgentServiceGrpc.ConfigA
     public void validateConfig(ValidateConfigRequest request, StreamObserver<ValidateConfigResponse> response) {
         callers.requireServiceOrAdmin();
         KindStore store = store(request.getKind());
-        if (!check.toolAvailable(request.getKind())) {
+        if (!validators.available(request.getKind())) {
             throw new MediameshException(ErrorCode.INTERNAL_ERROR, "The tool that checks " +
-                                         AgentSettings.folderName(request.getKind()) + " files is not installed.");
+                                         ConfigKinds.name(request.getKind()) + " files is not installed here.");
         }
-        FileCheck.Result result = store.validate(request.getVersion(), check);
-        response.onNext(ValidateConfigResponse.newBuilder().setOk(result.ok()).setToolOutput(result.output())
+        ValidationResult result = store.validate(request.getVersion(), validators);
+        response.onNext(ValidateConfigResponse.newBuilder().setOk(result.ok()).setToolOutput(result.toolOutput())
                                               .setExitCode(result.exitCode()).build());
         response.onCompleted();
     }
@@ -100,7 +93,7 @@ public final class ConfigAgentGrpcService extends ConfigAgentServiceGrpc.ConfigA
         callers.requireServiceOrAdmin();
         KindStore store = store(request.getKind());
         KindStore.Active active = store.active().orElseThrow(() -> new MediameshException(
-                ErrorCode.NOT_FOUND, "No " + AgentSettings.folderName(request.getKind()) + " files were ever activated."));
+                ErrorCode.NOT_FOUND, "No " + ConfigKinds.name(request.getKind()) + " files were ever activated."));
         response.onNext(GetActiveConfigResponse.newBuilder().setVersion(active.version()).setSha256(active.sha256())
                                                .setActivatedAt(Times.toProto(active.activatedAt()))
                                                .setPreviousVersion(active.previousVersion())
@@ -120,7 +113,7 @@ public final class ConfigAgentGrpcService extends ConfigAgentServiceGrpc.ConfigA
                                         .setActiveVersion(status.activeVersion())
                                         .setPreviousVersion(status.previousVersion())
                                         .addAllStagedVersions(status.stagedVersions())
-                                        .setToolAvailable(check.toolAvailable(store.kind()))
+                                        .setToolAvailable(validators.available(store.kind()))
                                         .setProblem(status.problem()));
         });
         response.onNext(out.build());
@@ -131,8 +124,8 @@ public final class ConfigAgentGrpcService extends ConfigAgentServiceGrpc.ConfigA
         KindStore store = stores.get(kind);
         if (store == null) {
             throw new MediameshException(ErrorCode.INVALID_CONFIG_TARGET,
-                                         "This agent does not manage " + kind + " (it manages " +
-                                         stores.keySet() + ").");
+                                         "This agent does not manage " + kind + " files (it manages " +
+                                         stores.keySet().stream().map(ConfigKinds::name).sorted().toList() + ").");
         }
         return store;
     }

@@ -1,8 +1,14 @@
 package io.mediamesh.config.agent;
 
+import com.google.protobuf.ByteString;
+import io.mediamesh.api.v1.ConfigFile;
 import io.mediamesh.api.v1.ConfigKind;
 import io.mediamesh.api.v1.ErrorCode;
 import io.mediamesh.common.error.MediameshException;
+import io.mediamesh.config.ConfigKinds;
+import io.mediamesh.config.render.RenderedConfig;
+import io.mediamesh.config.validate.ConfigValidators;
+import io.mediamesh.config.validate.ValidationResult;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -22,8 +28,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
-import java.util.SortedMap;
-import java.util.TreeMap;
 import java.util.UUID;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -44,7 +48,6 @@ import java.util.stream.Stream;
 final class KindStore {
     /** Versions are config-svc's "r<revision>-<hex>"; no dots or slashes, so they are safe folder names. */
     private static final Pattern VERSION = Pattern.compile("[A-Za-z0-9_-]{1,128}");
-    private static final Pattern JANUS_FILE = Pattern.compile("janus(\\.[a-z0-9_-]+)*\\.jcfg");
     private static final int MAX_FILE_BYTES = 1024 * 1024;
     private static final String VALIDATED_SUFFIX = ".validated";
 
@@ -80,7 +83,7 @@ final class KindStore {
 
     KindStore(ConfigKind kind, Path root, Optional<ReloadCommand> reload, int maxStaged, Clock clock) {
         this.kind = kind;
-        this.folder = root.resolve(AgentSettings.folderName(kind));
+        this.folder = root.resolve(ConfigKinds.name(kind));
         this.staged = folder.resolve("staged");
         this.versions = folder.resolve("versions");
         this.activeLink = folder.resolve("active");
@@ -108,7 +111,7 @@ final class KindStore {
         return activeLink;
     }
 
-    synchronized Staged stage(String version, SortedMap<String, byte[]> files) {
+    synchronized Staged stage(String version, List<ConfigFile> files) {
         checkVersion(version);
         checkFiles(files);
         if (version.equals(state.active())) {
@@ -117,8 +120,8 @@ final class KindStore {
         try {
             Path temporary = staged.resolve(".tmp-" + UUID.randomUUID());
             Files.createDirectory(temporary);
-            for (var file : files.entrySet()) {
-                writeDurably(temporary.resolve(file.getKey()), file.getValue());
+            for (ConfigFile file : files) {
+                writeDurably(temporary.resolve(file.getName()), file.getContent().toByteArray());
             }
             syncFolder(temporary);
             Path target = staged.resolve(version);
@@ -130,20 +133,20 @@ final class KindStore {
         } catch (IOException e) {
             throw diskError("stage " + version, e);
         }
-        return new Staged(FileSetDigest.sha256(files), false);
+        return new Staged(RenderedConfig.digest(files), false);
     }
 
     /**
-     * Runs {@code check} on a staged version's folder and remembers a success, which activation
+     * Runs the kind's real-tool check on a staged version's folder and remembers a success, which activation
      * requires. The lock is held throughout, so the files checked are the files activated.
      */
-    synchronized FileCheck.Result validate(String version, FileCheck check) {
+    synchronized ValidationResult validate(String version, ConfigValidators validators) {
         checkVersion(version);
         Path stagedFolder = staged.resolve(version);
         if (!Files.isDirectory(stagedFolder)) {
             throw notStaged(version);
         }
-        FileCheck.Result result = check.check(kind, stagedFolder);
+        ValidationResult result = validators.validate(kind, stagedFolder);
         if (result.ok()) {
             try {
                 writeDurably(validatedMarker(version), new byte[0]);
@@ -361,26 +364,23 @@ final class KindStore {
         }
     }
 
-    private void checkFiles(SortedMap<String, byte[]> files) {
-        String main = switch (kind) {
-            case CONFIG_KIND_NGINX -> "nginx.conf";
-            case CONFIG_KIND_JANUS -> "janus.jcfg";
-            case CONFIG_KIND_COTURN -> "turnserver.conf";
-            default -> throw new IllegalStateException("No files for " + kind);
-        };
-        if (!files.containsKey(main)) {
-            throw new MediameshException(ErrorCode.MISSING_FIELD, "The files of " + name() + " must include " + main + '.');
+    /** The kind's files only (no folders, nothing else), each once, its main file included. */
+    private void checkFiles(List<ConfigFile> files) {
+        List<String> names = ConfigKinds.fileNames(kind);
+        if (files.stream().noneMatch(file -> file.getName().equals(names.get(0)))) {
+            throw new MediameshException(ErrorCode.MISSING_FIELD,
+                                         "The files of " + name() + " must include " + names.get(0) + '.');
         }
-        for (var file : files.entrySet()) {
-            String fileName = file.getKey();
-            boolean allowed = kind == ConfigKind.CONFIG_KIND_JANUS ? JANUS_FILE.matcher(fileName).matches()
-                                                                  : fileName.equals(main);
-            if (!allowed) {
-                throw new MediameshException(ErrorCode.INVALID_REQUEST,
-                                             "\"" + abbreviate(fileName) + "\" is not a file of " + name() + '.');
+        for (ConfigFile file : files) {
+            if (!names.contains(file.getName())) {
+                throw new MediameshException(ErrorCode.INVALID_REQUEST, "\"" + abbreviate(file.getName()) +
+                                                                       "\" is not a file of " + name() + " " + names + '.');
             }
-            if (file.getValue().length > MAX_FILE_BYTES) {
-                throw new MediameshException(ErrorCode.INVALID_REQUEST, fileName + " is larger than 1 MiB.");
+            if (file.getContent().size() > MAX_FILE_BYTES) {
+                throw new MediameshException(ErrorCode.INVALID_REQUEST, file.getName() + " is larger than 1 MiB.");
+            }
+            if (files.stream().filter(other -> other.getName().equals(file.getName())).count() > 1) {
+                throw new MediameshException(ErrorCode.INVALID_REQUEST, "File " + file.getName() + " is given twice.");
             }
         }
     }
@@ -409,7 +409,7 @@ final class KindStore {
     }
 
     private String name() {
-        return AgentSettings.folderName(kind);
+        return ConfigKinds.name(kind);
     }
 
     private static String describe(String version) {
@@ -417,15 +417,16 @@ final class KindStore {
     }
 
     private static String digestOf(Path fileSet) {
-        SortedMap<String, byte[]> files = new TreeMap<>();
         try (Stream<Path> entries = Files.list(fileSet)) {
+            List<ConfigFile> files = new ArrayList<>();
             for (Path file : entries.toList()) {
-                files.put(file.getFileName().toString(), Files.readAllBytes(file));
+                files.add(ConfigFile.newBuilder().setName(file.getFileName().toString())
+                                    .setContent(ByteString.copyFrom(Files.readAllBytes(file))).build());
             }
+            return RenderedConfig.digest(files);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return FileSetDigest.sha256(files);
     }
 
     private static void writeDurably(Path file, byte[] content) throws IOException {

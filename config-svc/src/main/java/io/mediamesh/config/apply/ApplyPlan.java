@@ -1,12 +1,12 @@
 package io.mediamesh.config.apply;
 
 import io.mediamesh.api.v1.ApplyPolicy;
+import io.mediamesh.api.v1.ConfigFile;
 import io.mediamesh.api.v1.ConfigKind;
 import io.mediamesh.api.v1.MediaServerRole;
 import io.mediamesh.api.v1.PromotionMode;
 import java.time.Duration;
 import java.util.List;
-import java.util.SortedMap;
 
 /**
  * What one apply will do, fully resolved before anything is pushed: every targeted server's files
@@ -31,9 +31,13 @@ public record ApplyPlan(ConfigKind kind, List<MediaServerRole> roles, long reque
         }
     }
 
-    /** One server and its own rendered files. */
+    /** One server and its own rendered files, under their version and digest. */
     public record Target(long serverId, String serverName, MediaServerRole role, String agentEndpoint, String version,
-                         String sha256, SortedMap<String, byte[]> files) {}
+                         String sha256, List<ConfigFile> files) {
+        public Target {
+            files = List.copyOf(files);
+        }
+    }
 
     public int serverCount() {
         return stages.stream().mapToInt(stage -> stage.targets().size()).sum();

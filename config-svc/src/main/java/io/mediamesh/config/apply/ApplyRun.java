@@ -1,6 +1,5 @@
 package io.mediamesh.config.apply;
 
-import com.google.protobuf.ByteString;
 import io.grpc.Deadline;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -13,7 +12,6 @@ import io.mediamesh.api.v1.ApplyPolicy;
 import io.mediamesh.api.v1.ApplyStep;
 import io.mediamesh.api.v1.ApplySummary;
 import io.mediamesh.api.v1.ConfigAgentServiceGrpc.ConfigAgentServiceBlockingStub;
-import io.mediamesh.api.v1.ConfigFile;
 import io.mediamesh.api.v1.ErrorCode;
 import io.mediamesh.api.v1.PromotionMode;
 import io.mediamesh.api.v1.RollbackConfigRequest;
@@ -27,7 +25,7 @@ import io.mediamesh.api.v1.ValidateConfigRequest;
 import io.mediamesh.api.v1.ValidateConfigResponse;
 import io.mediamesh.common.error.ErrorCatalog;
 import io.mediamesh.common.time.Times;
-import io.mediamesh.config.agent.AgentSettings;
+import io.mediamesh.config.ConfigKinds;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -192,11 +190,9 @@ final class ApplyRun {
               target.files().size() + " file(s) rendered, sha256 " + target.sha256(), "", target.version());
         boolean mayBeActive = false;
         try {
-            StageConfigRequest.Builder stage = StageConfigRequest.newBuilder().setKind(plan.kind())
-                                                                 .setVersion(target.version());
-            target.files().forEach((name, content) -> stage.addFiles(
-                    ConfigFile.newBuilder().setName(name).setContent(ByteString.copyFrom(content))));
-            StageConfigResponse staged = agent.withDeadline(deadline).stageConfig(stage.build());
+            StageConfigResponse staged = agent.withDeadline(deadline).stageConfig(
+                    StageConfigRequest.newBuilder().setKind(plan.kind()).setVersion(target.version())
+                                      .addAllFiles(target.files()).build());
             if (staged.getAlreadyActive()) {
                 server.status = ServerApplyStatus.SERVER_APPLY_STATUS_ALREADY_ACTIVE;
                 server.previousVersion = target.version();
@@ -460,7 +456,7 @@ final class ApplyRun {
     }
 
     private String kindName() {
-        return AgentSettings.folderName(plan.kind());
+        return ConfigKinds.name(plan.kind());
     }
 
     private static void awaitAll(List<Future<?>> running) throws InterruptedException {

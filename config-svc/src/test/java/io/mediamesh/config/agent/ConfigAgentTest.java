@@ -24,13 +24,13 @@ import io.mediamesh.api.v1.ValidateConfigResponse;
 import io.mediamesh.common.client.GrpcClientFactory;
 import io.mediamesh.common.error.ErrorCatalog;
 import io.mediamesh.common.testing.GrpcurlChecks;
+import io.mediamesh.config.render.RenderedConfig;
 import io.mediamesh.config.testing.AgentProcess;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import java.util.TreeMap;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -210,9 +210,7 @@ class ConfigAgentTest {
     }
 
     private static String digest(String nginxConf) {
-        TreeMap<String, byte[]> files = new TreeMap<>();
-        files.put("nginx.conf", nginxConf.getBytes(StandardCharsets.UTF_8));
-        return FileSetDigest.sha256(files);
+        return RenderedConfig.digest(List.of(file("nginx.conf", nginxConf)));
     }
 
     private static ErrorCode code(Runnable call) {

@@ -67,7 +67,7 @@ public final class ConfigSvcFixture implements BeforeAllCallback, AfterAllCallba
 
         UserSvcSettings userSettings = UserSvcSettings.from(config).withDatabase(userDatabaseSettings);
         userDatabase = Database.open(userSettings.database(), UserSvc.MIGRATIONS);
-        userSvc = new UserSvc(userDatabase, userSettings, Clock.systemUTC());
+        userSvc = new UserSvc(userDatabase, userSettings, Clock.systemUTC(), ClientFactory.ofDefault());
         userSvc.bootstrapAdmin();
         userServer = start(userSvc::configureServices);
 
