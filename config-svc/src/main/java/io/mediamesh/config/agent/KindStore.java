@@ -367,10 +367,6 @@ final class KindStore {
     /** The kind's files only (no folders, nothing else), each once, its main file included. */
     private void checkFiles(List<ConfigFile> files) {
         List<String> names = ConfigKinds.fileNames(kind);
-        if (files.stream().noneMatch(file -> file.getName().equals(names.get(0)))) {
-            throw new MediameshException(ErrorCode.MISSING_FIELD,
-                                         "The files of " + name() + " must include " + names.get(0) + '.');
-        }
         for (ConfigFile file : files) {
             if (!names.contains(file.getName())) {
                 throw new MediameshException(ErrorCode.INVALID_REQUEST, "\"" + abbreviate(file.getName()) +
@@ -382,6 +378,10 @@ final class KindStore {
             if (files.stream().filter(other -> other.getName().equals(file.getName())).count() > 1) {
                 throw new MediameshException(ErrorCode.INVALID_REQUEST, "File " + file.getName() + " is given twice.");
             }
+        }
+        if (files.stream().noneMatch(file -> file.getName().equals(names.get(0)))) {
+            throw new MediameshException(ErrorCode.MISSING_FIELD,
+                                         "The files of " + name() + " must include " + names.get(0) + '.');
         }
     }
 

@@ -10,12 +10,17 @@ import io.mediamesh.api.v1.ApplyStarted;
 import io.mediamesh.api.v1.ApplySummary;
 import io.mediamesh.api.v1.ApplyTarget;
 import io.mediamesh.api.v1.ErrorCode;
+import io.mediamesh.api.v1.ServerApplyResult;
+import io.mediamesh.api.v1.ServerApplyStatus;
 import io.mediamesh.api.v1.StartApply;
 import io.mediamesh.common.error.ErrorCatalog;
 import io.mediamesh.common.error.MediameshException;
 import io.mediamesh.common.time.Times;
+import io.mediamesh.config.server.MediaServerRepository;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -34,7 +39,8 @@ public final class ApplyCoordinator implements AutoCloseable {
     private static final Logger logger = LoggerFactory.getLogger(ApplyCoordinator.class);
 
     private final ApplyPlanner planner;
-    private final ApplyAudit audit;
+    private final ApplyRepository audit;
+    private final MediaServerRepository servers;
     private final AgentClients agents;
     private final Clock clock;
     private final ExecutorService runs = Executors.newCachedThreadPool(
@@ -43,9 +49,11 @@ public final class ApplyCoordinator implements AutoCloseable {
             ThreadFactories.newThreadFactory("config-apply-server", true));
     private final Map<Long, ApplyRun> running = new ConcurrentHashMap<>();
 
-    public ApplyCoordinator(ApplyPlanner planner, ApplyAudit audit, AgentClients agents, Clock clock) {
+    public ApplyCoordinator(ApplyPlanner planner, ApplyRepository audit, MediaServerRepository servers,
+                            AgentClients agents, Clock clock) {
         this.planner = planner;
         this.audit = audit;
+        this.servers = servers;
         this.agents = agents;
         this.clock = clock;
     }
@@ -55,6 +63,28 @@ public final class ApplyCoordinator implements AutoCloseable {
         Call call = new Call(author, responses);
         responses.setOnCancelHandler(() -> call.cancel("The client cancelled the call."));
         return call;
+    }
+
+    /** Records in the registry which version each server now runs (those the apply put in force). */
+    private void recordActive(ApplyPlan plan, ApplySummary summary) {
+        Map<Long, Long> revisionOf = new HashMap<>();
+        plan.stages().forEach(stage -> stage.targets().forEach(
+                target -> revisionOf.put(target.serverId(), stage.revision())));
+        Instant now = clock.instant();
+        for (ServerApplyResult result : summary.getResultsList()) {
+            if (result.getStatus() != ServerApplyStatus.SERVER_APPLY_STATUS_ACTIVATED &&
+                result.getStatus() != ServerApplyStatus.SERVER_APPLY_STATUS_ALREADY_ACTIVE) {
+                continue;
+            }
+            try {
+                servers.recordActiveConfig(result.getServerId(), plan.kind(), result.getVersion(),
+                                           revisionOf.get(result.getServerId()), now);
+            } catch (RuntimeException e) {
+                // A server deleted meanwhile has nothing to record.
+                logger.info("Cannot record {} as active on server {}: {}", result.getVersion(),
+                            result.getServerName(), e.toString());
+            }
+        }
     }
 
     /** Cancels running applies (so that they roll back) and waits a while for them to end. */
@@ -151,13 +181,14 @@ public final class ApplyCoordinator implements AutoCloseable {
             running.put(applyId, created);
             run = created;
             send(ApplyConfigResponse.newBuilder().setStarted(started(applyId, plan, startedAt)).build());
-            runs.execute(() -> runToEnd(applyId, created));
+            runs.execute(() -> runToEnd(applyId, plan, created));
         }
 
-        private void runToEnd(long applyId, ApplyRun applyRun) {
+        private void runToEnd(long applyId, ApplyPlan plan, ApplyRun applyRun) {
             try {
                 ApplySummary summary = applyRun.run();
                 audit.finish(applyId, summary, applyRun.cancelReason());
+                recordActive(plan, summary);
                 synchronized (this) {
                     ended = true;
                     if (!responses.isCancelled()) {
@@ -210,14 +241,17 @@ public final class ApplyCoordinator implements AutoCloseable {
     }
 
     private static ApplyStarted started(long applyId, ApplyPlan plan, Instant startedAt) {
-        ApplyStarted.Builder started = ApplyStarted.newBuilder().setApplyId(applyId).setKind(plan.kind())
-                                                   .setPolicy(plan.policy()).setPromotion(plan.promotion())
-                                                   .setStartedAt(Times.toProto(startedAt));
-        for (ApplyPlan.Stage stage : plan.stages()) {
-            ApplyStage.Builder out = started.addStagesBuilder().setRole(stage.role()).setRevision(stage.revision());
-            stage.targets().forEach(target -> out.addServers(
-                    ApplyTarget.newBuilder().setServerId(target.serverId()).setServerName(target.serverName())));
-        }
-        return started.build();
+        return ApplyStarted.newBuilder().setApplyId(applyId).setKind(plan.kind()).setPolicy(plan.policy())
+                           .setPromotion(plan.promotion()).addAllStages(stages(plan))
+                           .setStartedAt(Times.toProto(startedAt)).build();
+    }
+
+    /** The plan's stages as ApplyStarted and the audit record show them. */
+    static List<ApplyStage> stages(ApplyPlan plan) {
+        return plan.stages().stream().map(stage -> ApplyStage.newBuilder().setRole(stage.role())
+                .setRevision(stage.revision())
+                .addAllServers(stage.targets().stream().map(target -> ApplyTarget.newBuilder()
+                        .setServerId(target.serverId()).setServerName(target.serverName()).build()).toList())
+                .build()).toList();
     }
 }

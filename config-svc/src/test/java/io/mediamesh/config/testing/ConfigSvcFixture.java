@@ -56,6 +56,14 @@ public final class ConfigSvcFixture implements BeforeAllCallback, AfterAllCallba
         overrides.put("mediamesh.service-token", SERVICE_TOKEN);
         // Long enough for coturn to read its file and complain; keeps the suite quick.
         overrides.put("mediamesh.config-svc.validation.coturn-trial", "1s");
+        // No periodic agent checks unless a test asks (with()): they would change statuses under it.
+        overrides.put("mediamesh.config-svc.health-check.interval", "1h");
+    }
+
+    /** Overrides one configuration key (e.g. the health check's interval) before the services start. */
+    public ConfigSvcFixture with(String path, Object value) {
+        overrides.put(path, value);
+        return this;
     }
 
     @Override
@@ -83,6 +91,7 @@ public final class ConfigSvcFixture implements BeforeAllCallback, AfterAllCallba
     @Override
     public void afterAll(ExtensionContext context) throws Exception {
         configServer.stop().join();
+        configSvc.close();
         userServer.stop().join();
         userSvc.close();
         configDatabase.close();
