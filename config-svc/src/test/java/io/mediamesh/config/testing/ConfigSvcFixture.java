@@ -104,6 +104,10 @@ public final class ConfigSvcFixture implements BeforeAllCallback, AfterAllCallba
         return configServer.activeLocalPort();
     }
 
+    public int userSvcPort() {
+        return userServer.activeLocalPort();
+    }
+
     public ConfigSvc configSvc() {
         return configSvc;
     }
