@@ -30,7 +30,11 @@ public final class AgentMain {
     private AgentMain() {}
 
     public static void main(String[] args) throws IOException {
-        AgentSettings settings = AgentSettings.from(Configs.load());
+        start(AgentSettings.from(Configs.load()));
+    }
+
+    /** Starts an agent (stopped when the JVM exits) and writes its port file. */
+    public static Server start(AgentSettings settings) throws IOException {
         // Only admins' sessions need user-svc; config-svc calls with the service token.
         SessionServiceBlockingStub sessions = new GrpcClientFactory(ClientFactory.ofDefault(), settings.clientDeadline())
                 .newStub(settings.endpoints().userSvc(), SessionServiceBlockingStub.class);
@@ -44,5 +48,6 @@ public final class AgentMain {
         Path temporary = settings.root().resolve(".agent.port.tmp");
         Files.writeString(temporary, Integer.toString(server.activeLocalPort()), StandardCharsets.US_ASCII);
         Files.move(temporary, portFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        return server;
     }
 }

@@ -33,7 +33,8 @@ import org.slf4j.LoggerFactory;
  * Runs ApplyConfig calls: each call's first message is planned (rendering every targeted server's
  * files), recorded (claiming the kind), answered with {@code started}, and then run on a thread of
  * its own while the call's later messages steer it. Messages go out in order; a client that
- * cancels the call cancels the apply. Events are recorded for audit as they are sent.
+ * cancels the call cancels the apply. Events are recorded for audit as they are sent (written in
+ * the background, all of them before the apply's end is).
  */
 public final class ApplyCoordinator implements AutoCloseable {
     private static final Logger logger = LoggerFactory.getLogger(ApplyCoordinator.class);
@@ -48,6 +49,7 @@ public final class ApplyCoordinator implements AutoCloseable {
     private final ExecutorService workers = Executors.newCachedThreadPool(
             ThreadFactories.newThreadFactory("config-apply-server", true));
     private final Map<Long, ApplyRun> running = new ConcurrentHashMap<>();
+    private final EventLog events;
 
     public ApplyCoordinator(ApplyPlanner planner, ApplyRepository audit, MediaServerRepository servers,
                             AgentClients agents, Clock clock) {
@@ -56,6 +58,7 @@ public final class ApplyCoordinator implements AutoCloseable {
         this.servers = servers;
         this.agents = agents;
         this.clock = clock;
+        this.events = new EventLog(audit);
     }
 
     /** Serves one ApplyConfig call for an admin already identified as {@code author}. */
@@ -96,6 +99,7 @@ public final class ApplyCoordinator implements AutoCloseable {
             logger.warn("Applies still running at shutdown: {}", running.keySet());
         }
         workers.shutdownNow();
+        events.close();
     }
 
     /** One ApplyConfig call. Its request callbacks are serialized by gRPC. */
@@ -187,6 +191,7 @@ public final class ApplyCoordinator implements AutoCloseable {
         private void runToEnd(long applyId, ApplyPlan plan, ApplyRun applyRun) {
             try {
                 ApplySummary summary = applyRun.run();
+                events.flush();
                 audit.finish(applyId, summary, applyRun.cancelReason());
                 recordActive(plan, summary);
                 synchronized (this) {
@@ -210,12 +215,7 @@ public final class ApplyCoordinator implements AutoCloseable {
         /** Passes a message on and records events; a client that left no longer gets them. */
         private void send(ApplyConfigResponse message) {
             if (message.hasEvent()) {
-                try {
-                    audit.event(message.getEvent());
-                } catch (RuntimeException e) {
-                    logger.warn("Cannot record event {} of apply {}", message.getEvent().getSequence(),
-                                message.getEvent().getApplyId(), e);
-                }
+                events.add(message.getEvent());
             }
             synchronized (this) {
                 if (ended || responses.isCancelled()) {

@@ -21,6 +21,7 @@ import io.mediamesh.config.ConfigKinds;
 import io.mediamesh.config.ProtoJson;
 import io.mediamesh.config.ServerRoles;
 import io.mediamesh.config.db.tables.records.ConfigAppliesRecord;
+import io.mediamesh.config.db.tables.records.ConfigApplyEventsRecord;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
@@ -71,21 +72,24 @@ public final class ApplyRepository {
         }
     }
 
-    public void event(ApplyEvent event) {
-        db.insertInto(CONFIG_APPLY_EVENTS)
-          .set(CONFIG_APPLY_EVENTS.APPLY_ID, event.getApplyId())
-          .set(CONFIG_APPLY_EVENTS.SEQUENCE, event.getSequence())
-          .set(CONFIG_APPLY_EVENTS.SERVER_ID, event.getServerId())
-          .set(CONFIG_APPLY_EVENTS.SERVER_NAME, event.getServerName())
-          .set(CONFIG_APPLY_EVENTS.ROLE, ServerRoles.name(event.getRole()))
-          .set(CONFIG_APPLY_EVENTS.STEP, name(event.getStep(), "APPLY_STEP_"))
-          .set(CONFIG_APPLY_EVENTS.ERROR_CODE, event.getErrorCode() == ErrorCode.ERROR_CODE_UNSPECIFIED
-                                               ? "" : event.getErrorCode().name())
-          .set(CONFIG_APPLY_EVENTS.MESSAGE, event.getMessage())
-          .set(CONFIG_APPLY_EVENTS.TOOL_OUTPUT, event.getToolOutput())
-          .set(CONFIG_APPLY_EVENTS.VERSION, event.getVersion())
-          .set(CONFIG_APPLY_EVENTS.AT, Times.toDb(Times.fromProto(event.getAt())))
-          .execute();
+    /** Appends events (of any applies) in one batch. */
+    public void events(List<ApplyEvent> events) {
+        db.batchInsert(events.stream().map(event -> {
+            ConfigApplyEventsRecord row = new ConfigApplyEventsRecord();
+            row.setApplyId(event.getApplyId());
+            row.setSequence(event.getSequence());
+            row.setServerId(event.getServerId());
+            row.setServerName(event.getServerName());
+            row.setRole(ServerRoles.name(event.getRole()));
+            row.setStep(name(event.getStep(), "APPLY_STEP_"));
+            row.setErrorCode(event.getErrorCode() == ErrorCode.ERROR_CODE_UNSPECIFIED ? ""
+                                                                                     : event.getErrorCode().name());
+            row.setMessage(event.getMessage());
+            row.setToolOutput(event.getToolOutput());
+            row.setVersion(event.getVersion());
+            row.setAt(Times.toDb(Times.fromProto(event.getAt())));
+            return row;
+        }).toList()).execute();
     }
 
     /** Records how the apply ended and frees its kind. */

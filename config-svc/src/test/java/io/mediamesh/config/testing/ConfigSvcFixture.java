@@ -68,7 +68,11 @@ public final class ConfigSvcFixture implements BeforeAllCallback, AfterAllCallba
 
     @Override
     public void beforeAll(ExtensionContext context) {
-        String base = context.getRequiredTestClass().getSimpleName().toLowerCase(Locale.ROOT);
+        start(context.getRequiredTestClass().getSimpleName().toLowerCase(Locale.ROOT));
+    }
+
+    /** Starts both services on schemas of their own named after {@code base} (outside JUnit: a benchmark). */
+    public void start(String base) {
         userDatabaseSettings = TestDatabase.settingsFor(base + "_u");
         configDatabaseSettings = TestDatabase.settingsFor(base + "_c");
         Config config = ConfigFactory.parseMap(overrides).withFallback(Configs.load(Map.of()));
@@ -90,6 +94,11 @@ public final class ConfigSvcFixture implements BeforeAllCallback, AfterAllCallba
 
     @Override
     public void afterAll(ExtensionContext context) throws Exception {
+        stop();
+    }
+
+    /** Stops both services and drops their schemas. */
+    public void stop() throws Exception {
         configServer.stop().join();
         configSvc.close();
         userServer.stop().join();
