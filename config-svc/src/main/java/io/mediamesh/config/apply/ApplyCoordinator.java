@@ -191,9 +191,16 @@ public final class ApplyCoordinator implements AutoCloseable {
         private void runToEnd(long applyId, ApplyPlan plan, ApplyRun applyRun) {
             try {
                 ApplySummary summary = applyRun.run();
+                // Recorded before it is sent: a client that reads the summary finds the audit record complete.
                 events.flush();
-                audit.finish(applyId, summary, applyRun.cancelReason());
-                recordActive(plan, summary);
+                try {
+                    audit.finish(applyId, summary, applyRun.cancelReason());
+                    recordActive(plan, summary);
+                } catch (RuntimeException e) {
+                    // The servers are where the summary says; only the record is behind.
+                    logger.error("Cannot record the end of apply {}", applyId, e);
+                }
+                send(ApplyConfigResponse.newBuilder().setSummary(summary).build());
                 synchronized (this) {
                     ended = true;
                     if (!responses.isCancelled()) {

@@ -142,7 +142,7 @@ final class ApplyRun {
         }
     }
 
-    /** Runs the apply to its end and returns the summary (also sent as the last message). */
+    /** Runs the apply to its end and returns the summary, which the caller sends last once it is recorded. */
     ApplySummary run() throws InterruptedException {
         for (int i = 0; i < stages.size(); i++) {
             runStage(stages.get(i));
@@ -157,9 +157,7 @@ final class ApplyRun {
         if (isCancelled() || failedAllOrNothing()) {
             rollBackActivated();
         }
-        ApplySummary summary = summarize();
-        send(ApplyConfigResponse.newBuilder().setSummary(summary).build());
-        return summary;
+        return summarize();
     }
 
     private void runStage(List<Server> servers) throws InterruptedException {
@@ -425,12 +423,6 @@ final class ApplyRun {
                               .setRole(target.role()).setStep(step).setErrorCode(code).setMessage(message)
                               .setToolOutput(toolOutput).setVersion(version)
                               .setAt(Times.toProto(clock.instant()))).build());
-        }
-    }
-
-    private void send(ApplyConfigResponse message) {
-        synchronized (lock) {
-            sendLocked(message);
         }
     }
 
