@@ -5,10 +5,14 @@ import com.linecorp.armeria.server.ServerBuilder;
 import io.mediamesh.api.v1.ConfigServiceGrpc.ConfigServiceStub;
 import io.mediamesh.common.client.GrpcClientFactory;
 import io.mediamesh.common.server.ServiceServer;
+import io.mediamesh.gateway.admin.ConfigRoutes;
+import io.mediamesh.gateway.admin.ServerRoutes;
 import io.mediamesh.gateway.apply.ApplyRoutes;
 import io.mediamesh.gateway.apply.ApplyWebSocket;
 import io.mediamesh.gateway.comment.CommentRoutes;
 import io.mediamesh.gateway.http.RestErrors;
+import io.mediamesh.gateway.room.RoomClients;
+import io.mediamesh.gateway.room.RoomRoutes;
 import io.mediamesh.gateway.user.UserRoutes;
 import io.mediamesh.gateway.video.VideoRoutes;
 
@@ -19,12 +23,16 @@ import io.mediamesh.gateway.video.VideoRoutes;
 public final class Gateway {
     private final GatewaySettings settings;
     private final UserSvcClients userSvc;
+    private final ConfigSvcClients configSvc;
+    private final RoomClients rooms;
     private final ConfigServiceStub configApply;
 
     public Gateway(GatewaySettings settings, ClientFactory clientFactory) {
         this.settings = settings;
         GrpcClientFactory clients = new GrpcClientFactory(clientFactory, settings.deadline());
         this.userSvc = UserSvcClients.create(clients, settings.endpoints().userSvc());
+        this.configSvc = ConfigSvcClients.create(clients, settings.endpoints().configSvc());
+        this.rooms = RoomClients.create(clients, settings.endpoints().mediaSvc());
         // An apply streams for as long as it runs: its own, longer deadline.
         this.configApply = new GrpcClientFactory(clientFactory, settings.applyTimeout())
                 .newStub(settings.endpoints().configSvc(), ConfigServiceStub.class);
@@ -36,7 +44,9 @@ public final class Gateway {
         RestErrors errors = new RestErrors();
         sb.errorHandler(errors);
         for (Object routes : new Object[] { new UserRoutes(userSvc), new VideoRoutes(userSvc),
-                                            new CommentRoutes(userSvc), new ApplyRoutes(configApply) }) {
+                                            new CommentRoutes(userSvc), new ServerRoutes(configSvc),
+                                            new ConfigRoutes(configSvc), new RoomRoutes(rooms),
+                                            new ApplyRoutes(configApply) }) {
             sb.annotatedService()
               .pathPrefix("/api")
               .maxRequestLength(settings.maxJsonBodyBytes())

@@ -1,33 +1,55 @@
 package io.mediamesh.media;
 
 import com.linecorp.armeria.client.ClientFactory;
+import com.linecorp.armeria.common.util.ThreadFactories;
 import com.linecorp.armeria.server.ServerBuilder;
+import io.mediamesh.api.v1.ConfigServiceGrpc.ConfigServiceBlockingStub;
+import io.mediamesh.api.v1.MediaServerServiceGrpc.MediaServerServiceBlockingStub;
 import io.mediamesh.api.v1.SessionServiceGrpc.SessionServiceBlockingStub;
 import io.mediamesh.common.auth.Callers;
 import io.mediamesh.common.auth.RemoteSessionValidator;
 import io.mediamesh.common.client.GrpcClientFactory;
+import io.mediamesh.common.db.Database;
 import io.mediamesh.common.server.ServiceServer;
 import io.mediamesh.media.file.VideoFileGrpcService;
 import io.mediamesh.media.file.VideoFileStore;
+import io.mediamesh.media.janus.MediaServers;
+import io.mediamesh.media.room.RoomRepository;
+import io.mediamesh.media.room.RoomSettings;
+import io.mediamesh.media.room.Rooms;
+import io.mediamesh.media.room.TextRoomGrpcService;
+import io.mediamesh.media.room.TextRoomPostBackend;
+import io.mediamesh.media.room.VideoRoomGrpcService;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * media-svc wired by hand: video files (VideoFileService) under the configured folder; media rooms
- * and live streams on Janus come with their own issue. Sessions are validated by user-svc.
+ * media-svc wired by hand: video files (VideoFileService) under the configured folder, and media
+ * rooms on the Janus servers of config-svc's registry, kept in media-svc's schema. Sessions are
+ * validated by user-svc.
  */
-public final class MediaSvc {
+public final class MediaSvc implements AutoCloseable {
+    /** Flyway location of media-svc's migrations (also the source of its jOOQ classes). */
+    public static final String MIGRATIONS = "db/migration/media";
+
     private static final Logger logger = LoggerFactory.getLogger(MediaSvc.class);
     private static final long SESSION_CACHE_MAX_ENTRIES = 10_000;
 
     private final MediaSvcSettings settings;
     private final VideoFileStore store;
+    private final ScheduledExecutorService housekeeping;
     private final List<io.grpc.BindableService> grpcServices;
+    private final TextRoomPostBackend postBackend;
 
-    public MediaSvc(MediaSvcSettings settings, ClientFactory clientFactory, Clock clock) {
+    public MediaSvc(Database database, MediaSvcSettings settings, ClientFactory clientFactory, Clock clock) {
         this.settings = settings;
+        // The database keeps microseconds: hand out no instant it cannot store.
+        Clock dbClock = Clock.tick(clock, Duration.ofNanos(1000));
         GrpcClientFactory clients = new GrpcClientFactory(clientFactory, settings.deadline());
         String userSvc = settings.endpoints().userSvc();
         Callers callers = new Callers(
@@ -35,12 +57,27 @@ public final class MediaSvc {
                                            settings.sessionCacheTtl(), SESSION_CACHE_MAX_ENTRIES),
                 settings.serviceToken());
         this.store = new VideoFileStore(settings.files().root(), clock);
-        this.grpcServices = List.of(new VideoFileGrpcService(store, callers));
+        this.housekeeping = Executors.newSingleThreadScheduledExecutor(
+                ThreadFactories.newThreadFactory("media-svc-housekeeping", true));
+        RoomSettings roomSettings = settings.rooms();
+        String configSvc = settings.endpoints().configSvc();
+        MediaServers servers = new MediaServers(
+                clients.newServiceStub(configSvc, MediaServerServiceBlockingStub.class, settings.serviceToken()),
+                clients.newServiceStub(configSvc, ConfigServiceBlockingStub.class, settings.serviceToken()),
+                clientFactory, roomSettings.janusDeadline(), roomSettings.serverCacheTtl(),
+                roomSettings.keepaliveInterval(), housekeeping);
+        RoomRepository roomRepository = new RoomRepository(database.dsl());
+        Rooms rooms = new Rooms(roomRepository, servers, callers, dbClock, roomSettings.postBaseUrl());
+        this.postBackend = new TextRoomPostBackend(roomRepository, dbClock);
+        this.grpcServices = List.of(new VideoFileGrpcService(store, callers),
+                                    new VideoRoomGrpcService(rooms, callers),
+                                    new TextRoomGrpcService(rooms, callers));
     }
 
-    /** Adds media-svc's gRPC services and the shared endpoints to {@code sb}; tests reuse it. */
+    /** Adds media-svc's gRPC services, the text rooms' post backend and the shared endpoints to {@code sb}. */
     public void configureServices(ServerBuilder sb) {
         ServiceServer.configure(sb, ServiceServer.grpcService(grpcServices));
+        sb.annotatedService(postBackend);
     }
 
     /** Removes what an earlier process left mid-upload (see {@link VideoFileStore#sweep}). */
@@ -49,5 +86,10 @@ public final class MediaSvc {
         if (removed > 0) {
             logger.info("Removed {} leftover files from {}", removed, store.root());
         }
+    }
+
+    @Override
+    public void close() {
+        housekeeping.shutdownNow();
     }
 }

@@ -1,29 +1,47 @@
 package io.mediamesh.media;
 
 import com.typesafe.config.Config;
+import io.mediamesh.common.config.DatabaseSettings;
 import io.mediamesh.common.config.ServerSettings;
 import io.mediamesh.common.config.ServiceEndpoints;
 import io.mediamesh.media.file.FileSettings;
+import io.mediamesh.media.room.RoomSettings;
 import java.time.Duration;
 
 /** media-svc's configuration, from {@code mediamesh.media-svc} and the shared blocks (see reference.conf). */
-public record MediaSvcSettings(ServerSettings server, ServiceEndpoints endpoints, Duration deadline,
-                               Duration sessionCacheTtl, String serviceToken, FileSettings files) {
+public record MediaSvcSettings(ServerSettings server, DatabaseSettings database, ServiceEndpoints endpoints,
+                               Duration deadline, Duration sessionCacheTtl, String serviceToken, FileSettings files,
+                               RoomSettings rooms) {
     private static final String PATH = "mediamesh.media-svc";
 
     public static MediaSvcSettings from(Config root) {
         Config c = root.getConfig(PATH);
         return new MediaSvcSettings(ServerSettings.from(c.getConfig("server")),
+                                    DatabaseSettings.from(root, PATH + ".database"),
                                     ServiceEndpoints.from(root),
                                     root.getDuration("mediamesh.client.deadline"),
                                     root.getDuration("mediamesh.sessions.remote-cache-ttl"),
                                     root.getString("mediamesh.service-token"),
-                                    FileSettings.from(c.getConfig("files")));
+                                    FileSettings.from(c.getConfig("files")),
+                                    RoomSettings.from(c.getConfig("rooms")));
+    }
+
+    public MediaSvcSettings withDatabase(DatabaseSettings other) {
+        return new MediaSvcSettings(server, other, endpoints, deadline, sessionCacheTtl, serviceToken, files, rooms);
+    }
+
+    public MediaSvcSettings withEndpoints(ServiceEndpoints other) {
+        return new MediaSvcSettings(server, database, other, deadline, sessionCacheTtl, serviceToken, files, rooms);
+    }
+
+    public MediaSvcSettings withRooms(RoomSettings other) {
+        return new MediaSvcSettings(server, database, endpoints, deadline, sessionCacheTtl, serviceToken, files, other);
     }
 
     @Override
     public String toString() {
         // The service token stays out of logs.
-        return "MediaSvcSettings[server=" + server + ", endpoints=" + endpoints + ", files=" + files + ']';
+        return "MediaSvcSettings[server=" + server + ", database=" + database + ", endpoints=" + endpoints +
+               ", files=" + files + ", rooms=" + rooms + ']';
     }
 }

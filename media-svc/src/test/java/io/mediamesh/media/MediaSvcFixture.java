@@ -5,6 +5,9 @@ import com.linecorp.armeria.server.ServerBuilder;
 import com.linecorp.armeria.testing.junit5.server.ServerExtension;
 import com.typesafe.config.ConfigFactory;
 import io.mediamesh.common.config.Configs;
+import io.mediamesh.common.config.DatabaseSettings;
+import io.mediamesh.common.db.Database;
+import io.mediamesh.common.testing.TestDatabase;
 import io.mediamesh.media.file.VideoFileStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -17,14 +20,17 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * media-svc alone on loopback with a temporary video folder and a known service token. No user-svc
- * runs: sessions are checked against a closed port, so only calls that need no session work.
+ * media-svc alone on loopback with a temporary video folder, a schema of its own and a known service
+ * token. No user-svc or config-svc runs: both are a closed port, so only calls that need no session work.
  */
 public final class MediaSvcFixture extends ServerExtension {
     public static final String SERVICE_TOKEN = "media-svc-test-token";
 
     private final Path root;
+    private final DatabaseSettings databaseSettings = TestDatabase.settingsFor("mediasvcfixture");
     private VideoFileStore store;
+    private Database database;
+    private MediaSvc mediaSvc;
 
     public MediaSvcFixture() {
         try {
@@ -42,9 +48,12 @@ public final class MediaSvcFixture extends ServerExtension {
         // Port 1 on loopback: nothing listens, so a session check fails fast instead of reaching a
         // developer's running mesh.
         overrides.put("mediamesh.endpoints.user-svc", "127.0.0.1:1");
+        overrides.put("mediamesh.endpoints.config-svc", "127.0.0.1:1");
         MediaSvcSettings settings = MediaSvcSettings.from(
-                ConfigFactory.parseMap(overrides).withFallback(Configs.load(Map.of())));
-        MediaSvc mediaSvc = new MediaSvc(settings, ClientFactory.ofDefault(), Clock.systemUTC());
+                ConfigFactory.parseMap(overrides).withFallback(Configs.load(Map.of())))
+                .withDatabase(databaseSettings);
+        database = Database.open(databaseSettings, MediaSvc.MIGRATIONS);
+        mediaSvc = new MediaSvc(database, settings, ClientFactory.ofDefault(), Clock.systemUTC());
         store = new VideoFileStore(settings.files().root(), Clock.systemUTC());
         mediaSvc.configureServices(sb);
     }
@@ -52,6 +61,9 @@ public final class MediaSvcFixture extends ServerExtension {
     @Override
     public void after(org.junit.jupiter.api.extension.ExtensionContext context) throws Exception {
         super.after(context);
+        mediaSvc.close();
+        database.close();
+        TestDatabase.drop(databaseSettings);
         try (Stream<Path> paths = Files.walk(root)) {
             paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
         }

@@ -13,4 +13,8 @@ public record ServiceEndpoints(String userSvc, String mediaSvc, String configSvc
     public ServiceEndpoints withUserSvc(String endpoint) {
         return new ServiceEndpoints(endpoint, mediaSvc, configSvc, schedulerSvc);
     }
+
+    public ServiceEndpoints withMediaSvc(String endpoint) {
+        return new ServiceEndpoints(userSvc, endpoint, configSvc, schedulerSvc);
+    }
 }

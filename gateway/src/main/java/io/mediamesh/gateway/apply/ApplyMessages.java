@@ -4,13 +4,12 @@ import com.google.protobuf.Duration;
 import io.mediamesh.api.v1.ApplyConfigRequest;
 import io.mediamesh.api.v1.ApplyPolicy;
 import io.mediamesh.api.v1.CancelApply;
-import io.mediamesh.api.v1.ConfigKind;
 import io.mediamesh.api.v1.ErrorCode;
-import io.mediamesh.api.v1.MediaServerRole;
 import io.mediamesh.api.v1.PromoteApply;
 import io.mediamesh.api.v1.PromotionMode;
 import io.mediamesh.api.v1.StartApply;
 import io.mediamesh.common.error.MediameshException;
+import io.mediamesh.gateway.admin.AdminNames;
 import io.mediamesh.gateway.http.JsonBody;
 import java.util.Locale;
 
@@ -39,9 +38,9 @@ final class ApplyMessages {
     }
 
     static StartApply start(JsonBody body) {
-        StartApply.Builder start = StartApply.newBuilder().setKind(kind(body.requiredString("kind")));
+        StartApply.Builder start = StartApply.newBuilder().setKind(AdminNames.parseKind(body.requiredString("kind")));
         for (String role : body.optionalStringList("roles")) {
-            start.addRoles(role(role));
+            start.addRoles(AdminNames.parseRole(role, ErrorCode.INVALID_CONFIG_TARGET));
         }
         body.optionalLong("revision").ifPresent(revision -> {
             if (revision < 0) {
@@ -73,26 +72,6 @@ final class ApplyMessages {
         });
         body.optionalString("message").ifPresent(start::setMessage);
         return start.build();
-    }
-
-    private static ConfigKind kind(String kind) {
-        return switch (normalize(kind)) {
-            case "nginx" -> ConfigKind.CONFIG_KIND_NGINX;
-            case "janus" -> ConfigKind.CONFIG_KIND_JANUS;
-            case "coturn" -> ConfigKind.CONFIG_KIND_COTURN;
-            default -> throw new MediameshException(ErrorCode.INVALID_CONFIG_TARGET,
-                                                    "kind is nginx, janus or coturn, not \"" + kind + "\".");
-        };
-    }
-
-    private static MediaServerRole role(String role) {
-        return switch (normalize(role)) {
-            case "origin" -> MediaServerRole.MEDIA_SERVER_ROLE_ORIGIN;
-            case "relay" -> MediaServerRole.MEDIA_SERVER_ROLE_RELAY;
-            case "edge" -> MediaServerRole.MEDIA_SERVER_ROLE_EDGE;
-            default -> throw new MediameshException(ErrorCode.INVALID_CONFIG_TARGET,
-                                                    "A role is origin, relay or edge, not \"" + role + "\".");
-        };
     }
 
     private static Duration seconds(long seconds, String field) {

@@ -9,6 +9,7 @@ import io.mediamesh.api.v1.ErrorCode;
 import io.mediamesh.api.v1.MediaServerRole;
 import io.mediamesh.api.v1.ServerApplyResult;
 import io.mediamesh.api.v1.StageAwaitingPromotion;
+import io.mediamesh.gateway.admin.AdminNames;
 import io.mediamesh.gateway.http.Views;
 import java.util.List;
 
@@ -57,7 +58,7 @@ final class ApplyViews {
     }
 
     private static Started started(ApplyStarted started) {
-        return new Started("started", started.getApplyId(), Views.lowerEnum(started.getKind(), "CONFIG_KIND_"),
+        return new Started("started", started.getApplyId(), AdminNames.kind(started.getKind()),
                            Views.lowerEnum(started.getPolicy(), "APPLY_POLICY_"),
                            Views.lowerEnum(started.getPromotion(), "PROMOTION_MODE_"),
                            started.getStagesList().stream().map(ApplyViews::stage).toList(),
@@ -100,7 +101,7 @@ final class ApplyViews {
     }
 
     private static String role(MediaServerRole role) {
-        return Views.lowerEnum(role, "MEDIA_SERVER_ROLE_");
+        return AdminNames.role(role);
     }
 
     /** The catalog code's name, or null when there is none. */

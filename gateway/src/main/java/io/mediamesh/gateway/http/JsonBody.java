@@ -52,7 +52,7 @@ public final class JsonBody {
 
     public String requiredString(String field) {
         return optionalString(field).orElseThrow(
-                () -> new MediameshException(ErrorCode.MISSING_FIELD, "Field \"" + field + "\" is required."));
+                () -> missing(field));
     }
 
     public Optional<String> optionalString(String field) {
@@ -69,12 +69,51 @@ public final class JsonBody {
     public long requiredLong(String field) {
         JsonNode node = root.get(field);
         if (node == null || node.isNull()) {
-            throw new MediameshException(ErrorCode.MISSING_FIELD, "Field \"" + field + "\" is required.");
+            throw missing(field);
         }
         if (!node.isIntegralNumber() || !node.canConvertToLong()) {
             throw wrongType(field, "an integer");
         }
         return node.longValue();
+    }
+
+    public Optional<Integer> optionalInt(String field) {
+        JsonNode node = root.get(field);
+        if (node == null || node.isNull()) {
+            return Optional.empty();
+        }
+        if (!node.isIntegralNumber() || !node.canConvertToInt()) {
+            throw wrongType(field, "an integer");
+        }
+        return Optional.of(node.intValue());
+    }
+
+    public Optional<Boolean> optionalBoolean(String field) {
+        JsonNode node = root.get(field);
+        if (node == null || node.isNull()) {
+            return Optional.empty();
+        }
+        if (!node.isBoolean()) {
+            throw wrongType(field, "true or false");
+        }
+        return Optional.of(node.booleanValue());
+    }
+
+    /** A nested JSON object, as JSON text for a parser of its own (e.g. protobuf's JsonFormat). */
+    public Optional<String> optionalObject(String field) {
+        JsonNode node = root.get(field);
+        if (node == null || node.isNull()) {
+            return Optional.empty();
+        }
+        if (!node.isObject()) {
+            throw wrongType(field, "an object");
+        }
+        return Optional.of(node.toString());
+    }
+
+    public boolean requiredBoolean(String field) {
+        return optionalBoolean(field).orElseThrow(
+                () -> missing(field));
     }
 
     public Optional<Long> optionalLong(String field) {
@@ -105,6 +144,10 @@ public final class JsonBody {
             values.add(element.textValue());
         }
         return values;
+    }
+
+    private static MediameshException missing(String field) {
+        return new MediameshException(ErrorCode.MISSING_FIELD, "Field \"" + field + "\" is required.");
     }
 
     private static MediameshException wrongType(String field, String expected) {

@@ -7,8 +7,11 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.mediamesh.common.config.Configs;
 import io.mediamesh.common.config.DatabaseSettings;
+import io.mediamesh.common.config.ServiceEndpoints;
 import io.mediamesh.common.db.Database;
 import io.mediamesh.common.testing.TestDatabase;
+import io.mediamesh.config.ConfigSvc;
+import io.mediamesh.config.ConfigSvcSettings;
 import io.mediamesh.gateway.Gateway;
 import io.mediamesh.gateway.GatewaySettings;
 import io.mediamesh.user.UserSvc;
@@ -24,14 +27,19 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * The real thing on loopback for one test class: a schema of its own on the real MariaDB, user-svc
- * serving gRPC, and the gateway calling it over gRPC. Either server can be restarted on its port
- * as a new instance (fresh caches, fresh pool), as after a process restart.
+ * serving gRPC, and the gateway calling it over gRPC; with {@link #withConfigSvc()}, config-svc too
+ * (its own schema, sessions checked by that user-svc). user-svc and the gateway can be restarted on
+ * their ports as new instances (fresh caches, fresh pool), as after a process restart.
  */
 public final class Mesh implements BeforeAllCallback, AfterAllCallback {
     public static final String ADMIN = "admin";
     public static final String ADMIN_PASSWORD = "admin-password-1";
 
     private final Map<String, Object> overrides = new HashMap<>();
+    private boolean configSvcWanted;
+    private DatabaseSettings configDatabaseSettings;
+    private Database configDatabase;
+    private Server configServer;
     private DatabaseSettings databaseSettings;
     private Database database;
     private UserSvc userSvc;
@@ -53,17 +61,34 @@ public final class Mesh implements BeforeAllCallback, AfterAllCallback {
         return this;
     }
 
+    /** Also runs config-svc (the admin routes' backend). */
+    public Mesh withConfigSvc() {
+        configSvcWanted = true;
+        // Long enough for coturn to read its file and complain; keeps the suite quick.
+        overrides.put("mediamesh.config-svc.validation.coturn-trial", "1s");
+        return this;
+    }
+
     @Override
     public void beforeAll(ExtensionContext context) {
-        databaseSettings = TestDatabase.settingsFor(context.getRequiredTestClass().getSimpleName()
-                                                           .toLowerCase(Locale.ROOT));
+        String base = context.getRequiredTestClass().getSimpleName().toLowerCase(Locale.ROOT);
+        databaseSettings = TestDatabase.settingsFor(base);
         startUserSvc();
+        if (configSvcWanted) {
+            configDatabaseSettings = TestDatabase.settingsFor(base + "_c");
+            startConfigSvc();
+        }
         startGateway();
     }
 
     @Override
     public void afterAll(ExtensionContext context) throws Exception {
         stopGateway();
+        if (configServer != null) {
+            configServer.stop().join();
+            configDatabase.close();
+            TestDatabase.drop(configDatabaseSettings);
+        }
         stopUserSvc();
         TestDatabase.drop(databaseSettings);
     }
@@ -116,9 +141,23 @@ public final class Mesh implements BeforeAllCallback, AfterAllCallback {
         }
     }
 
+    private void startConfigSvc() {
+        ConfigSvcSettings base = ConfigSvcSettings.from(config()).withDatabase(configDatabaseSettings);
+        ConfigSvcSettings settings = base.withEndpoints(base.endpoints().withUserSvc("127.0.0.1:" + userPort));
+        configDatabase = Database.open(settings.database(), ConfigSvc.MIGRATIONS);
+        ConfigSvc configSvc = new ConfigSvc(configDatabase, settings, ClientFactory.ofDefault(), Clock.systemUTC());
+        configSvc.bootstrapDefaults();
+        configServer = start(0, configSvc::configureServices);
+    }
+
     private void startGateway() {
         GatewaySettings base = GatewaySettings.from(config());
-        GatewaySettings settings = base.withEndpoints(base.endpoints().withUserSvc("127.0.0.1:" + userPort));
+        ServiceEndpoints endpoints = base.endpoints().withUserSvc("127.0.0.1:" + userPort);
+        if (configServer != null) {
+            endpoints = new ServiceEndpoints(endpoints.userSvc(), endpoints.mediaSvc(),
+                                             "127.0.0.1:" + configServer.activeLocalPort(), endpoints.schedulerSvc());
+        }
+        GatewaySettings settings = base.withEndpoints(endpoints);
         Gateway gateway = new Gateway(settings, ClientFactory.ofDefault());
         gatewayServer = start(gatewayPort, gateway::configureServices);
         gatewayPort = gatewayServer.activeLocalPort();

@@ -20,7 +20,7 @@ public final class Rest {
 
     private final BlockingWebClient client;
 
-    Rest(String baseUri) {
+    public Rest(String baseUri) {
         client = BlockingWebClient.of(baseUri);
     }
 
@@ -48,6 +48,10 @@ public final class Rest {
 
     public Response post(String path, String json, String... headers) {
         return send(HttpMethod.POST, path, json, headers);
+    }
+
+    public Response put(String path, String json, String... headers) {
+        return send(HttpMethod.PUT, path, json, headers);
     }
 
     /** Sends {@code headers} as name, value pairs. */

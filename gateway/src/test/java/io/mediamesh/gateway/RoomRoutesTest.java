@@ -1,0 +1,140 @@
+package io.mediamesh.gateway;
+
+import static io.mediamesh.gateway.testing.Rest.json;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.linecorp.armeria.client.ClientFactory;
+import com.linecorp.armeria.common.HttpMethod;
+import com.linecorp.armeria.server.Server;
+import com.typesafe.config.ConfigFactory;
+import io.mediamesh.common.config.Configs;
+import io.mediamesh.gateway.testing.Rest;
+import io.mediamesh.media.testing.JanusInstance;
+import io.mediamesh.media.testing.RoomMesh;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** The Media rooms routes of API.md through the gateway, media-svc, config-svc and real Janus. */
+class RoomRoutesTest {
+    @RegisterExtension
+    static final RoomMesh mesh = new RoomMesh();
+
+    static Server gateway;
+    static Rest rest;
+    static String alice;
+    static String bob;
+
+    @BeforeAll
+    static void startGateway() {
+        GatewaySettings base = GatewaySettings.from(ConfigFactory.parseMap(Map.of()).withFallback(Configs.load(Map.of())));
+        GatewaySettings settings = base.withEndpoints(base.endpoints().withUserSvc(mesh.userEndpoint())
+                                                          .withMediaSvc(mesh.mediaEndpoint()));
+        var sb = Server.builder().http(0);
+        new Gateway(settings, ClientFactory.ofDefault()).configureServices(sb);
+        gateway = sb.build();
+        gateway.start().join();
+        rest = new Rest("http://127.0.0.1:" + gateway.activeLocalPort());
+        alice = rest.register("alice");
+        bob = rest.register("bob");
+    }
+
+    @AfterAll
+    static void stopGateway() {
+        gateway.stop().join();
+    }
+
+    @Test
+    void videoRoomLifecycle() {
+        JsonNode room = rest.post("/api/rooms/video", json("description", "daily", "max_publishers", 4),
+                                  "X-Session-Id", alice).expect(201, "ok").body();
+        long id = room.get("room_id").asLong();
+        assertThat(room.get("server").get("url").asText()).isNotEmpty();
+        assertThat(room.get("secret").isNull()).isTrue();
+        String path = "/api/rooms/video/" + id;
+
+        rest.get("/api/rooms/video", "X-Session-Id", bob).expect(200, "ok");
+        assertThat(rest.get(path, "X-Session-Id", bob).expect(200, "ok").body().get("participants")).isEmpty();
+        JsonNode joined = rest.post(path + "/join", json("display", "Bob"), "X-Session-Id", bob).expect(200, "ok")
+                              .body();
+        assertThat(joined.get("room_id").asLong()).isEqualTo(id);
+        assertThat(joined.get("token").asText()).isNotEmpty();
+        assertThat(joined.get("server_url").asText()).isNotEmpty();
+
+        String kick = path + "/participants/" + joined.get("participant_id").asLong();
+        rest.delete(kick, "X-Session-Id", bob).expect(403, "PERMISSION_DENIED");
+        rest.delete(kick, "X-Session-Id", alice).expect(204);
+        rest.delete(path + "/participants/777", "X-Session-Id", alice).expect(404, "PARTICIPANT_NOT_FOUND");
+
+        rest.send(HttpMethod.PUT, path + "/recording", json("enabled", true), "X-Session-Id", bob)
+            .expect(403, "PERMISSION_DENIED");
+        assertThat(rest.send(HttpMethod.PUT, path + "/recording", json("enabled", true), "X-Session-Id", alice)
+                       .expect(200, "ok").body().get("room").get("recording").asBoolean()).isTrue();
+
+        rest.delete(path, "X-Session-Id", bob).expect(403, "PERMISSION_DENIED");
+        rest.delete(path, "X-Session-Id", alice).expect(204);
+        rest.post(path + "/join", json("display", "Bob"), "X-Session-Id", bob).expect(404, "ROOM_NOT_FOUND");
+    }
+
+    @Test
+    void textRoomTranscript() throws InterruptedException {
+        long id = rest.post("/api/rooms/text", json("description", "chat", "record", true), "X-Session-Id", alice)
+                      .expect(201, "ok").body().get("room_id").asLong();
+        String path = "/api/rooms/text/" + id;
+        rest.post(path + "/join", json("display", "Bob"), "X-Session-Id", bob).expect(200, "ok");
+        rest.post(path + "/announcements", json("text", "hello"), "X-Session-Id", alice).expect(204);
+        JsonNode messages = null;
+        for (int i = 0; i < 100; i++) {
+            messages = rest.get(path + "/transcript", "X-Session-Id", alice).expect(200, "ok").body().get("messages");
+            if (messages.size() > 0) {
+                break;
+            }
+            Thread.sleep(50);
+        }
+        assertThat(messages).singleElement().satisfies(m -> {
+            assertThat(m.get("text").asText()).isEqualTo("hello");
+            assertThat(m.get("type").asText()).isEqualTo("announcement");
+        });
+        rest.get(path + "/transcript", "X-Session-Id", bob).expect(403, "PERMISSION_DENIED");
+        rest.delete(path + "/participants/nobody", "X-Session-Id", alice).expect(404, "PARTICIPANT_NOT_FOUND");
+        rest.delete(path, "X-Session-Id", alice).expect(204);
+        rest.get(path, "X-Session-Id", alice).expect(404, "ROOM_NOT_FOUND");
+    }
+
+    @Test
+    void badInputs() {
+        rest.post("/api/rooms/video", json("description", "x"), new String[0]).expect(401, "UNAUTHENTICATED");
+        rest.get("/api/rooms/video/abc", "X-Session-Id", alice).expect(400, "INVALID_ID");
+        rest.get("/api/rooms/text/-1", "X-Session-Id", alice).expect(400, "INVALID_ID");
+        rest.get("/api/rooms/video/123456", "X-Session-Id", alice).expect(404, "ROOM_NOT_FOUND");
+        rest.post("/api/rooms/video", json("max_publishers", "many"), "X-Session-Id", alice)
+            .expect(400, "INVALID_FIELD_TYPE");
+        long id = rest.post("/api/rooms/video", json("description", "names"), "X-Session-Id", alice)
+                      .expect(201, "ok").body().get("room_id").asLong();
+        rest.post("/api/rooms/video/" + id + "/join", json("display", "n".repeat(65)), "X-Session-Id", bob)
+            .expect(400, "INVALID_DISPLAY_NAME");
+        rest.post("/api/rooms/video/" + id + "/join", json(), "X-Session-Id", bob).expect(400, "MISSING_FIELD");
+        rest.get("/api/rooms/video/" + id, "X-Session-Id", bob).expect(200, "ok");
+    }
+
+    @Test
+    void aJanusDownIsA500EnvelopeNotAHang() {
+        JsonNode room = rest.post("/api/rooms/video", json("description", "down"), "X-Session-Id", alice)
+                            .expect(201, "ok").body();
+        String path = "/api/rooms/video/" + room.get("room_id").asLong();
+        JanusInstance janus = mesh.janusOf(room.get("server").get("id").asLong());
+        janus.stop();
+        try {
+            long started = System.nanoTime();
+            rest.get(path, "X-Session-Id", alice).expect(500, "FAILED_CREATE_NEW_SESSION_HANDLE");
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(3));
+        } finally {
+            janus.start();
+        }
+        rest.get(path, "X-Session-Id", alice).expect(200, "ok");
+    }
+}

@@ -1,0 +1,28 @@
+package io.mediamesh.media.janus;
+
+import io.mediamesh.api.v1.JanusConfig;
+import io.mediamesh.api.v1.MediaServer;
+import io.mediamesh.api.v1.MediaServerRef;
+
+/**
+ * A registered media server as media-svc uses it: where its Janus answers and the secrets of its
+ * role's janus document (admin keys), from config-svc.
+ */
+public record JanusServer(MediaServer server, JanusConfig janus) {
+    public long id() {
+        return server.getId();
+    }
+
+    public String apiUrl() {
+        return server.getEndpoints().getJanusApiUrl();
+    }
+
+    /** The URL clients are given (nginx in front of Janus, or Janus itself). */
+    public String publicUrl() {
+        return server.getEndpoints().getPublicJanusUrl();
+    }
+
+    public MediaServerRef ref() {
+        return MediaServerRef.newBuilder().setId(id()).setName(server.getName()).setUrl(publicUrl()).build();
+    }
+}

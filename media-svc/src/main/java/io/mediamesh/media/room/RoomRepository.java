@@ -1,0 +1,172 @@
+package io.mediamesh.media.room;
+
+import static io.mediamesh.media.db.Tables.ROOMS;
+import static io.mediamesh.media.db.Tables.ROOM_TOKENS;
+import static io.mediamesh.media.db.Tables.TEXT_ROOM_MESSAGES;
+
+import io.mediamesh.api.v1.TextRoomEventType;
+import io.mediamesh.common.paging.Page;
+import io.mediamesh.common.time.Times;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import org.jooq.Condition;
+import org.jooq.DSLContext;
+import org.jooq.Record;
+import org.jooq.impl.DSL;
+
+/** The rooms, room_tokens and text_room_messages tables. */
+public final class RoomRepository {
+    private final DSLContext db;
+
+    public RoomRepository(DSLContext db) {
+        this.db = db;
+    }
+
+    public void insert(RoomRecord room) {
+        db.insertInto(ROOMS)
+          .set(ROOMS.ID, room.id())
+          .set(ROOMS.KIND, room.kind().dbName())
+          .set(ROOMS.DESCRIPTION, room.description())
+          .set(ROOMS.MAX_PUBLISHERS, room.maxPublishers())
+          .set(ROOMS.HISTORY, room.history())
+          .set(ROOMS.RECORDING, room.recording())
+          .set(ROOMS.SECRET, room.secret())
+          .set(ROOMS.POST_TOKEN, room.postToken())
+          .set(ROOMS.OWNER_ID, room.ownerId())
+          .set(ROOMS.OWNER_NAME, room.ownerName())
+          .set(ROOMS.SERVER_ID, room.serverId())
+          .set(ROOMS.SERVER_NAME, room.serverName())
+          .set(ROOMS.SERVER_URL, room.serverUrl())
+          .set(ROOMS.CREATED_AT, Times.toDb(room.createdAt()))
+          .execute();
+    }
+
+    public Optional<RoomRecord> find(RoomKind kind, long id) {
+        return db.selectFrom(ROOMS).where(ROOMS.ID.eq(id).and(ROOMS.KIND.eq(kind.dbName())))
+                 .fetchOptional(RoomRepository::toRoom);
+    }
+
+    /** Rooms of a kind by descending id, optionally only one owner's. */
+    public Page.Result<RoomRecord> page(RoomKind kind, Optional<Long> ownerId, Page page) {
+        Condition where = ROOMS.KIND.eq(kind.dbName()).and(ROOMS.ID.lt(page.before()));
+        if (ownerId.isPresent()) {
+            where = where.and(ROOMS.OWNER_ID.eq(ownerId.get()));
+        }
+        List<RoomRecord> rows = db.selectFrom(ROOMS).where(where).orderBy(ROOMS.ID.desc()).limit(page.fetchSize())
+                                  .fetch(RoomRepository::toRoom);
+        return page.result(rows, RoomRecord::id);
+    }
+
+    /** Rooms and streams media-svc keeps on a server: its load for server choice. */
+    public long countOnServer(long serverId) {
+        return db.fetchCount(ROOMS, ROOMS.SERVER_ID.eq(serverId));
+    }
+
+    public void setRecording(long id, boolean on) {
+        db.update(ROOMS).set(ROOMS.RECORDING, on).where(ROOMS.ID.eq(id)).execute();
+    }
+
+    /** Deletes a room with its tokens and transcript. */
+    public boolean delete(long id) {
+        return db.deleteFrom(ROOMS).where(ROOMS.ID.eq(id)).execute() == 1;
+    }
+
+    public void insertToken(RoomToken token, Instant now) {
+        db.insertInto(ROOM_TOKENS)
+          .set(ROOM_TOKENS.ROOM_ID, token.roomId())
+          .set(ROOM_TOKENS.USER_ID, token.userId())
+          .set(ROOM_TOKENS.USER_NAME, token.userName())
+          .set(ROOM_TOKENS.PARTICIPANT_ID, token.participantId())
+          .set(ROOM_TOKENS.USERNAME, token.username())
+          .set(ROOM_TOKENS.DISPLAY, token.display())
+          .set(ROOM_TOKENS.TOKEN, token.token())
+          .set(ROOM_TOKENS.CREATED_AT, Times.toDb(now))
+          .execute();
+    }
+
+    public Optional<RoomToken> tokenOf(long roomId, long userId) {
+        return db.selectFrom(ROOM_TOKENS).where(ROOM_TOKENS.ROOM_ID.eq(roomId).and(ROOM_TOKENS.USER_ID.eq(userId)))
+                 .fetchOptional(RoomRepository::toToken);
+    }
+
+    public Optional<RoomToken> tokenByParticipant(long roomId, long participantId) {
+        return db.selectFrom(ROOM_TOKENS)
+                 .where(ROOM_TOKENS.ROOM_ID.eq(roomId).and(ROOM_TOKENS.PARTICIPANT_ID.eq(participantId)))
+                 .fetchOptional(RoomRepository::toToken);
+    }
+
+    public Optional<RoomToken> tokenByUsername(long roomId, String username) {
+        return db.selectFrom(ROOM_TOKENS)
+                 .where(ROOM_TOKENS.ROOM_ID.eq(roomId).and(ROOM_TOKENS.USERNAME.eq(username)))
+                 .fetchOptional(RoomRepository::toToken);
+    }
+
+    public List<RoomToken> tokens(long roomId) {
+        return db.selectFrom(ROOM_TOKENS).where(ROOM_TOKENS.ROOM_ID.eq(roomId)).fetch(RoomRepository::toToken);
+    }
+
+    public void deleteToken(long roomId, long userId) {
+        db.deleteFrom(ROOM_TOKENS).where(ROOM_TOKENS.ROOM_ID.eq(roomId).and(ROOM_TOKENS.USER_ID.eq(userId)))
+          .execute();
+    }
+
+    /** Stores a message if the room records right now (checked in the same statement). */
+    public boolean recordIfRecording(long roomId, TextRoomEventType type, String sender, List<String> recipients,
+                                     String text, Instant sentAt, Instant now) {
+        return db.insertInto(TEXT_ROOM_MESSAGES,
+                             TEXT_ROOM_MESSAGES.ROOM_ID, TEXT_ROOM_MESSAGES.TYPE, TEXT_ROOM_MESSAGES.SENDER,
+                             TEXT_ROOM_MESSAGES.RECIPIENTS, TEXT_ROOM_MESSAGES.TEXT, TEXT_ROOM_MESSAGES.SENT_AT,
+                             TEXT_ROOM_MESSAGES.RECORDED_AT)
+                 .select(DSL.select(DSL.val(roomId), DSL.val(typeName(type)), DSL.val(sender),
+                                    DSL.val(String.join(",", recipients)), DSL.val(text),
+                                    DSL.val(Times.toDb(sentAt)), DSL.val(Times.toDb(now)))
+                            .from(ROOMS)
+                            .where(ROOMS.ID.eq(roomId).and(ROOMS.RECORDING.isTrue())))
+                 .execute() == 1;
+    }
+
+    /**
+     * Recorded messages oldest first. The page's keyset bound is used as "after this id" (the
+     * first page starts at the beginning), so the shared cursor format serves ascending order too.
+     */
+    public Page.Result<TranscriptMessage> transcript(long roomId, Page page) {
+        long after = page.before() == Long.MAX_VALUE ? 0 : page.before();
+        List<TranscriptMessage> rows = db.selectFrom(TEXT_ROOM_MESSAGES)
+                                         .where(TEXT_ROOM_MESSAGES.ROOM_ID.eq(roomId)
+                                                                          .and(TEXT_ROOM_MESSAGES.ID.gt(after)))
+                                         .orderBy(TEXT_ROOM_MESSAGES.ID.asc())
+                                         .limit(page.fetchSize())
+                                         .fetch(r -> new TranscriptMessage(
+                                                 r.getId(), r.getRoomId(),
+                                                 "announcement".equals(r.getType())
+                                                 ? TextRoomEventType.TEXT_ROOM_EVENT_TYPE_ANNOUNCEMENT
+                                                 : TextRoomEventType.TEXT_ROOM_EVENT_TYPE_MESSAGE,
+                                                 r.getSender(),
+                                                 r.getRecipients().isEmpty() ? List.of()
+                                                                             : Arrays.asList(r.getRecipients()
+                                                                                              .split(",")),
+                                                 r.getText(), Times.fromDb(r.getSentAt()),
+                                                 Times.fromDb(r.getRecordedAt())));
+        return page.result(rows, TranscriptMessage::id);
+    }
+
+    private static String typeName(TextRoomEventType type) {
+        return type == TextRoomEventType.TEXT_ROOM_EVENT_TYPE_ANNOUNCEMENT ? "announcement" : "message";
+    }
+
+    private static RoomRecord toRoom(Record r) {
+        return new RoomRecord(r.get(ROOMS.ID), RoomKind.fromDb(r.get(ROOMS.KIND)), r.get(ROOMS.DESCRIPTION),
+                              r.get(ROOMS.MAX_PUBLISHERS), r.get(ROOMS.HISTORY), r.get(ROOMS.RECORDING),
+                              r.get(ROOMS.SECRET), r.get(ROOMS.POST_TOKEN), r.get(ROOMS.OWNER_ID),
+                              r.get(ROOMS.OWNER_NAME), r.get(ROOMS.SERVER_ID), r.get(ROOMS.SERVER_NAME),
+                              r.get(ROOMS.SERVER_URL), Times.fromDb(r.get(ROOMS.CREATED_AT)));
+    }
+
+    private static RoomToken toToken(Record r) {
+        return new RoomToken(r.get(ROOM_TOKENS.ROOM_ID), r.get(ROOM_TOKENS.USER_ID), r.get(ROOM_TOKENS.USER_NAME),
+                             r.get(ROOM_TOKENS.PARTICIPANT_ID), r.get(ROOM_TOKENS.USERNAME),
+                             r.get(ROOM_TOKENS.DISPLAY), r.get(ROOM_TOKENS.TOKEN));
+    }
+}

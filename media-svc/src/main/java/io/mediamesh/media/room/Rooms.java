@@ -1,0 +1,250 @@
+package io.mediamesh.media.room;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.mediamesh.api.v1.ErrorCode;
+import io.mediamesh.api.v1.MediaServerRole;
+import io.mediamesh.api.v1.Principal;
+import io.mediamesh.common.auth.Callers;
+import io.mediamesh.common.error.MediameshException;
+import io.mediamesh.common.validation.Text;
+import io.mediamesh.media.janus.JanusClient;
+import io.mediamesh.media.janus.JanusPluginError;
+import io.mediamesh.media.janus.JanusServer;
+import io.mediamesh.media.janus.MediaServers;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Rooms of both kinds on Janus, with the stored records as the truth: a room Janus no longer has
+ * (it restarted) is re-created there from its record, tokens included, before the request is
+ * sent again. Runs on the blocking executor.
+ */
+public final class Rooms {
+    public static final int MAX_DESCRIPTION_LENGTH = 200;
+    public static final int MAX_DISPLAY_LENGTH = 64;
+    // Ids stay below 2^53 so that JavaScript clients read them exactly.
+    private static final long MAX_ID = 1L << 53;
+    private static final Logger logger = LoggerFactory.getLogger(Rooms.class);
+
+    private final RoomRepository repository;
+    private final MediaServers servers;
+    private final Callers callers;
+    private final Clock clock;
+    private final String postBaseUrl;
+    private final SecureRandom random = new SecureRandom();
+
+    public Rooms(RoomRepository repository, MediaServers servers, Callers callers, Clock clock, String postBaseUrl) {
+        this.repository = repository;
+        this.servers = servers;
+        this.callers = callers;
+        this.clock = clock;
+        this.postBaseUrl = postBaseUrl;
+    }
+
+    public RoomRepository repository() {
+        return repository;
+    }
+
+    /** Creates a room on the least loaded usable server, then stores it. */
+    public RoomRecord create(RoomKind kind, Principal owner, String description, int maxPublishers, int history,
+                             boolean record) {
+        Text.check(description, "description", 0, MAX_DESCRIPTION_LENGTH, false, ErrorCode.INVALID_DESCRIPTION);
+        // Rooms are not part of the ORIGIN -> RELAY -> EDGE fan-out: any role may hold them.
+        JanusServer server = servers.leastLoaded(MediaServerRole.MEDIA_SERVER_ROLE_UNSPECIFIED,
+                                                 repository::countOnServer);
+        RoomRecord room = new RoomRecord(randomId(), kind, description, maxPublishers, history, record, secret(),
+                                         kind == RoomKind.TEXT ? secret() : "", owner.getUserId(),
+                                         owner.getUserName(), server.id(), server.server().getName(),
+                                         server.publicUrl(), clock.instant());
+        JanusClient client = servers.client(server);
+        send(client, room, createBody(server, room, List.of()));
+        try {
+            repository.insert(room);
+        } catch (RuntimeException e) {
+            destroyOnJanus(client, room);
+            throw e;
+        }
+        logger.info("{} created {} room {} on {}", owner.getUserName(), kind.dbName(), room.id(),
+                    server.server().getName());
+        return room;
+    }
+
+    /** A stored room, after checking there is a caller (401 before 404). */
+    public RoomRecord find(RoomKind kind, long roomId) {
+        callers.require();
+        Text.checkId(roomId, "room_id");
+        return repository.find(kind, roomId).orElseThrow(
+                () -> new MediameshException(ErrorCode.ROOM_NOT_FOUND, "No " + kind.dbName() + " room " + roomId + '.'));
+    }
+
+    /** As {@link #find}, for the room's owner or an admin only. */
+    public RoomRecord findAsOwner(RoomKind kind, long roomId) {
+        RoomRecord room = find(kind, roomId);
+        callers.requireSelfOrAdmin(room.ownerId());
+        return room;
+    }
+
+    public void destroy(RoomRecord room) {
+        JanusServer server = servers.get(room.serverId());
+        destroyOnJanusOrFail(servers.client(server), room);
+        repository.delete(room.id());
+        logger.info("Destroyed {} room {}", room.kind().dbName(), room.id());
+    }
+
+    /** The caller's token for the room: the one they have, or a new one added to Janus's allowed list. */
+    public RoomToken join(RoomRecord room, Principal caller, String display) {
+        Text.check(display, "display", 1, MAX_DISPLAY_LENGTH, false, ErrorCode.INVALID_DISPLAY_NAME);
+        Optional<RoomToken> existing = repository.tokenOf(room.id(), caller.getUserId());
+        if (existing.isPresent()) {
+            return existing.get();
+        }
+        RoomToken token = new RoomToken(room.id(), caller.getUserId(), caller.getUserName(), randomId(),
+                                        "u" + HexFormat.of().formatHex(randomBytes(8)), display, secret());
+        call(room, allowed(room, "add", token.token()), Map.of());
+        repository.insertToken(token, clock.instant());
+        return token;
+    }
+
+    /**
+     * Revokes the token of whoever joins as {@code token} (if media-svc issued it) and kicks the
+     * participant. Someone neither holding a token of ours nor in the room is PARTICIPANT_NOT_FOUND.
+     */
+    public void kick(RoomRecord room, Optional<RoomToken> token, ObjectNode kickBody, String who) {
+        if (token.isPresent()) {
+            call(room, allowed(room, "remove", token.get().token()), Map.of());
+            repository.deleteToken(room.id(), token.get().userId());
+        }
+        try {
+            call(room, kickBody, Map.of(room.kind().noSuchParticipant(), ErrorCode.PARTICIPANT_NOT_FOUND));
+        } catch (MediameshException e) {
+            // Revoked but not present right now: the kick's purpose, keeping them out, is met.
+            if (e.code() != ErrorCode.PARTICIPANT_NOT_FOUND || token.isEmpty()) {
+                throw e.code() == ErrorCode.PARTICIPANT_NOT_FOUND
+                      ? new MediameshException(ErrorCode.PARTICIPANT_NOT_FOUND, "No participant " + who +
+                                                                                " in room " + room.id() + '.')
+                      : e;
+            }
+        }
+    }
+
+    /** The URL Janus posts a text room's messages to. */
+    public String postUrl(RoomRecord room) {
+        return postBaseUrl + TextRoomPostBackend.PATH_PREFIX + room.id() + '/' + room.postToken();
+    }
+
+    /**
+     * Sends a request about a stored room to its Janus. A room Janus does not know is re-created
+     * from its record once, then the request is sent again. Plugin errors become catalog codes:
+     * {@code specific} ones as given, the others FAILED_ROOM_REQUEST.
+     */
+    public JsonNode call(RoomRecord room, ObjectNode body, Map<Integer, ErrorCode> specific) {
+        JanusServer server = servers.get(room.serverId());
+        JanusClient client = servers.client(server);
+        try {
+            return client.send(room.kind().plugin(), body);
+        } catch (JanusPluginError e) {
+            if (e.code() != room.kind().noSuchRoom()) {
+                throw mapped(room, e, specific);
+            }
+        }
+        logger.info("{} room {} is missing on {}; re-creating it", room.kind().dbName(), room.id(),
+                    server.server().getName());
+        send(client, room, createBody(server, room, repository.tokens(room.id()).stream().map(RoomToken::token)
+                                                              .toList()));
+        try {
+            return client.send(room.kind().plugin(), body);
+        } catch (JanusPluginError e) {
+            throw mapped(room, e, specific);
+        }
+    }
+
+    /** A request body about {@code room} carrying its secret. */
+    public ObjectNode body(RoomRecord room, String request) {
+        ObjectNode body = JanusClient.body(request);
+        body.put("room", room.id());
+        body.put("secret", room.secret());
+        return body;
+    }
+
+    private ObjectNode createBody(JanusServer server, RoomRecord room, List<String> tokens) {
+        ObjectNode body = body(room, "create");
+        body.put("description", room.description());
+        if (room.kind() == RoomKind.VIDEO) {
+            body.put("admin_key", server.janus().getVideoroom().getAdminKey());
+            body.put("publishers", room.maxPublishers());
+            body.put("record", room.recording());
+        } else {
+            body.put("admin_key", server.janus().getTextroom().getAdminKey());
+            body.put("history", room.history());
+            body.put("post", postUrl(room));
+        }
+        // An allowed list, even empty, makes Janus demand a listed token to join.
+        ArrayNode allowed = body.putArray("allowed");
+        tokens.forEach(allowed::add);
+        return body;
+    }
+
+    private ObjectNode allowed(RoomRecord room, String action, String token) {
+        ObjectNode body = body(room, "allowed");
+        body.put("action", action);
+        body.putArray("allowed").add(token);
+        return body;
+    }
+
+    private void send(JanusClient client, RoomRecord room, ObjectNode createBody) {
+        try {
+            client.send(room.kind().plugin(), createBody);
+        } catch (JanusPluginError e) {
+            if (e.code() != room.kind().roomExists()) {
+                throw mapped(room, e, Map.of());
+            }
+        }
+    }
+
+    private void destroyOnJanusOrFail(JanusClient client, RoomRecord room) {
+        try {
+            client.send(room.kind().plugin(), body(room, "destroy"));
+        } catch (JanusPluginError e) {
+            // Already gone there (a restarted Janus): forgetting it here is all that is left.
+            if (e.code() != room.kind().noSuchRoom()) {
+                throw mapped(room, e, Map.of());
+            }
+        }
+    }
+
+    private void destroyOnJanus(JanusClient client, RoomRecord room) {
+        try {
+            destroyOnJanusOrFail(client, room);
+        } catch (RuntimeException e) {
+            logger.warn("Could not destroy {} room {} after failing to store it", room.kind().dbName(), room.id(), e);
+        }
+    }
+
+    private static MediameshException mapped(RoomRecord room, JanusPluginError e, Map<Integer, ErrorCode> specific) {
+        ErrorCode code = specific.getOrDefault(e.code(), ErrorCode.FAILED_ROOM_REQUEST);
+        return new MediameshException(code, "Room " + room.id() + ": " + e.getMessage());
+    }
+
+    private long randomId() {
+        return 1 + (random.nextLong() & Long.MAX_VALUE) % (MAX_ID - 1);
+    }
+
+    private String secret() {
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(randomBytes(24));
+    }
+
+    private byte[] randomBytes(int n) {
+        byte[] bytes = new byte[n];
+        random.nextBytes(bytes);
+        return bytes;
+    }
+}

@@ -1,0 +1,132 @@
+package io.mediamesh.media.room;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.grpc.stub.StreamObserver;
+import io.mediamesh.api.v1.CreateVideoRoomRequest;
+import io.mediamesh.api.v1.CreateVideoRoomResponse;
+import io.mediamesh.api.v1.DestroyVideoRoomRequest;
+import io.mediamesh.api.v1.DestroyVideoRoomResponse;
+import io.mediamesh.api.v1.ErrorCode;
+import io.mediamesh.api.v1.GetVideoRoomRequest;
+import io.mediamesh.api.v1.GetVideoRoomResponse;
+import io.mediamesh.api.v1.JoinVideoRoomRequest;
+import io.mediamesh.api.v1.JoinVideoRoomResponse;
+import io.mediamesh.api.v1.KickParticipantRequest;
+import io.mediamesh.api.v1.KickParticipantResponse;
+import io.mediamesh.api.v1.ListVideoRoomsRequest;
+import io.mediamesh.api.v1.ListVideoRoomsResponse;
+import io.mediamesh.api.v1.Principal;
+import io.mediamesh.api.v1.SetVideoRoomRecordingRequest;
+import io.mediamesh.api.v1.SetVideoRoomRecordingResponse;
+import io.mediamesh.api.v1.VideoRoomParticipant;
+import io.mediamesh.api.v1.VideoRoomServiceGrpc;
+import io.mediamesh.common.auth.Callers;
+import io.mediamesh.common.error.MediameshException;
+import io.mediamesh.common.paging.Page;
+import io.mediamesh.common.validation.Text;
+import java.util.Map;
+import java.util.Optional;
+
+/** VideoRoomService over gRPC (Janus VideoRoom). Runs on the blocking executor. */
+public final class VideoRoomGrpcService extends VideoRoomServiceGrpc.VideoRoomServiceImplBase {
+    public static final int DEFAULT_PUBLISHERS = 3;
+    public static final int MAX_PUBLISHERS = 64;
+
+    private final Rooms rooms;
+    private final Callers callers;
+
+    public VideoRoomGrpcService(Rooms rooms, Callers callers) {
+        this.rooms = rooms;
+        this.callers = callers;
+    }
+
+    @Override
+    public void createVideoRoom(CreateVideoRoomRequest request, StreamObserver<CreateVideoRoomResponse> response) {
+        Principal caller = callers.require();
+        int publishers = request.getMaxPublishers() == 0 ? DEFAULT_PUBLISHERS : request.getMaxPublishers();
+        if (publishers < 1 || publishers > MAX_PUBLISHERS) {
+            throw new MediameshException(ErrorCode.INVALID_REQUEST,
+                                         "max_publishers must be between 1 and " + MAX_PUBLISHERS + '.');
+        }
+        RoomRecord room = rooms.create(RoomKind.VIDEO, caller, request.getDescription(), publishers, 0,
+                                       request.getRecord());
+        response.onNext(CreateVideoRoomResponse.newBuilder().setRoom(room.toVideoProto(Callers.isAdmin(caller)))
+                                               .build());
+        response.onCompleted();
+    }
+
+    @Override
+    public void listVideoRooms(ListVideoRoomsRequest request, StreamObserver<ListVideoRoomsResponse> response) {
+        Principal caller = callers.require();
+        Page.Result<RoomRecord> page = rooms.repository().page(
+                RoomKind.VIDEO, request.getOwnedOnly() ? Optional.of(caller.getUserId()) : Optional.empty(),
+                Page.of(request.getLimit(), request.getCursor()));
+        ListVideoRoomsResponse.Builder out = ListVideoRoomsResponse.newBuilder().setNextCursor(page.nextCursor());
+        page.rows().forEach(room -> out.addRooms(room.toVideoProto(Callers.isAdmin(caller))));
+        response.onNext(out.build());
+        response.onCompleted();
+    }
+
+    @Override
+    public void getVideoRoom(GetVideoRoomRequest request, StreamObserver<GetVideoRoomResponse> response) {
+        RoomRecord room = rooms.find(RoomKind.VIDEO, request.getRoomId());
+        JsonNode listed = rooms.call(room, rooms.body(room, "listparticipants"), Map.of());
+        GetVideoRoomResponse.Builder out = GetVideoRoomResponse.newBuilder()
+                .setRoom(room.toVideoProto(Callers.isAdmin(callers.require())));
+        for (JsonNode p : listed.path("participants")) {
+            long id = p.path("id").asLong();
+            VideoRoomParticipant.Builder participant = VideoRoomParticipant.newBuilder()
+                    .setParticipantId(id).setDisplay(p.path("display").asText(""))
+                    .setPublisher(p.path("publisher").asBoolean()).setTalking(p.path("talking").asBoolean());
+            rooms.repository().tokenByParticipant(room.id(), id).ifPresent(
+                    token -> participant.setUserId(token.userId()).setUserName(token.userName()));
+            out.addParticipants(participant);
+        }
+        response.onNext(out.build());
+        response.onCompleted();
+    }
+
+    @Override
+    public void destroyVideoRoom(DestroyVideoRoomRequest request, StreamObserver<DestroyVideoRoomResponse> response) {
+        rooms.destroy(rooms.findAsOwner(RoomKind.VIDEO, request.getRoomId()));
+        response.onNext(DestroyVideoRoomResponse.getDefaultInstance());
+        response.onCompleted();
+    }
+
+    @Override
+    public void joinVideoRoom(JoinVideoRoomRequest request, StreamObserver<JoinVideoRoomResponse> response) {
+        Principal caller = callers.require();
+        RoomRecord room = rooms.find(RoomKind.VIDEO, request.getRoomId());
+        RoomToken token = rooms.join(room, caller, request.getDisplay());
+        response.onNext(JoinVideoRoomResponse.newBuilder().setServerUrl(room.serverUrl()).setRoomId(room.id())
+                                             .setParticipantId(token.participantId()).setToken(token.token())
+                                             .build());
+        response.onCompleted();
+    }
+
+    @Override
+    public void kickParticipant(KickParticipantRequest request, StreamObserver<KickParticipantResponse> response) {
+        RoomRecord room = rooms.findAsOwner(RoomKind.VIDEO, request.getRoomId());
+        long participantId = Text.checkId(request.getParticipantId(), "participant_id");
+        ObjectNode kick = rooms.body(room, "kick");
+        kick.put("id", participantId);
+        rooms.kick(room, rooms.repository().tokenByParticipant(room.id(), participantId), kick,
+                   String.valueOf(participantId));
+        response.onNext(KickParticipantResponse.getDefaultInstance());
+        response.onCompleted();
+    }
+
+    @Override
+    public void setVideoRoomRecording(SetVideoRoomRecordingRequest request,
+                                      StreamObserver<SetVideoRoomRecordingResponse> response) {
+        RoomRecord room = rooms.findAsOwner(RoomKind.VIDEO, request.getRoomId());
+        ObjectNode body = rooms.body(room, "enable_recording");
+        body.put("record", request.getEnabled());
+        rooms.call(room, body, Map.of());
+        rooms.repository().setRecording(room.id(), request.getEnabled());
+        response.onNext(SetVideoRoomRecordingResponse.newBuilder().setRoom(
+                room.withRecording(request.getEnabled()).toVideoProto(Callers.isAdmin(callers.require()))).build());
+        response.onCompleted();
+    }
+}

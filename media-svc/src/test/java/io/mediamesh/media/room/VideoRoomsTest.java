@@ -1,0 +1,241 @@
+package io.mediamesh.media.room;
+
+import static io.mediamesh.media.testing.GrpcFailures.assertFails;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.mediamesh.api.v1.CreateVideoRoomRequest;
+import io.mediamesh.api.v1.DestroyVideoRoomRequest;
+import io.mediamesh.api.v1.ErrorCode;
+import io.mediamesh.api.v1.GetVideoRoomRequest;
+import io.mediamesh.api.v1.GetVideoRoomResponse;
+import io.mediamesh.api.v1.JoinVideoRoomRequest;
+import io.mediamesh.api.v1.JoinVideoRoomResponse;
+import io.mediamesh.api.v1.KickParticipantRequest;
+import io.mediamesh.api.v1.ListVideoRoomsRequest;
+import io.mediamesh.api.v1.MediaServer;
+import io.mediamesh.api.v1.SetVideoRoomRecordingRequest;
+import io.mediamesh.api.v1.VideoRoom;
+import io.mediamesh.api.v1.VideoRoomServiceGrpc.VideoRoomServiceBlockingStub;
+import io.mediamesh.media.janus.JanusClient;
+import io.mediamesh.media.testing.JanusInstance;
+import io.mediamesh.media.testing.JanusProbe;
+import io.mediamesh.media.testing.RoomMesh;
+import java.time.Duration;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** Video rooms through media-svc on three real Janus instances, checked through Janus's own API. */
+class VideoRoomsTest {
+    @RegisterExtension
+    static final RoomMesh mesh = new RoomMesh();
+
+    static String alice;
+    static String bob;
+    static String admin;
+
+    @BeforeAll
+    static void users() {
+        alice = mesh.userSession("alice");
+        bob = mesh.userSession("bob");
+        admin = mesh.adminSession();
+    }
+
+    @Test
+    void createdRoomExistsOnItsJanusAndOnlyAdminsSeeTheSecret() {
+        VideoRoom room = create(alice, "standup");
+        assertThat(room.getSecret()).isEmpty();
+        assertThat(room.getOwner().getUserName()).isEqualTo("alice");
+        assertThat(room.getMaxPublishers()).isEqualTo(3);
+        assertThat(exists(room)).isTrue();
+        assertThat(rooms(admin).getVideoRoom(get(room)).getRoom().getSecret()).isNotEmpty();
+        assertThat(rooms(bob).getVideoRoom(get(room)).getRoom().getSecret()).isEmpty();
+        assertThat(rooms(bob).listVideoRooms(ListVideoRoomsRequest.getDefaultInstance()).getRoomsList())
+                .extracting(VideoRoom::getRoomId).contains(room.getRoomId());
+        assertThat(rooms(bob).listVideoRooms(ListVideoRoomsRequest.getDefaultInstance()).getRoomsList())
+                .allSatisfy(listed -> assertThat(listed.getSecret()).isEmpty());
+        assertThat(rooms(bob).listVideoRooms(ListVideoRoomsRequest.newBuilder().setOwnedOnly(true).build())
+                             .getRoomsList()).isEmpty();
+    }
+
+    @Test
+    void roomsSpreadOverTheLeastLoadedServers() {
+        for (int i = 0; i < 3; i++) {
+            create(alice, "spread " + i);
+        }
+        assertThat(rooms(alice).listVideoRooms(ListVideoRoomsRequest.newBuilder().setLimit(100).build())
+                               .getRoomsList())
+                .extracting(room -> room.getServer().getId()).containsAll(
+                        mesh.servers().stream().map(MediaServer::getId).toList());
+    }
+
+    @Test
+    void joinGivesATokenJanusAdmitsAndKickRemovesAndRevokesIt() {
+        VideoRoom room = create(alice, "kick");
+        JoinVideoRoomResponse joined = rooms(bob).joinVideoRoom(join(room, "Bob"));
+        assertThat(joined.getToken()).isNotEmpty();
+        assertThat(joined.getServerUrl()).isEqualTo(room.getServer().getUrl());
+
+        JanusProbe probe = probe(room);
+        long handle = probe.attach(JanusClient.VIDEOROOM);
+        assertThat(probe.requestAsync(handle, joinBody(room, joined, "nope")).path("error_code").asInt())
+                .isEqualTo(433);
+        assertThat(probe.requestAsync(handle, joinBody(room, joined, joined.getToken())).path("videoroom").asText())
+                .isEqualTo("joined");
+        GetVideoRoomResponse live = rooms(alice).getVideoRoom(get(room));
+        assertThat(live.getParticipantsList()).singleElement().satisfies(p -> {
+            assertThat(p.getParticipantId()).isEqualTo(joined.getParticipantId());
+            assertThat(p.getUserName()).isEqualTo("bob");
+            assertThat(p.getDisplay()).isEqualTo("Bob");
+        });
+
+        KickParticipantRequest kick = KickParticipantRequest.newBuilder().setRoomId(room.getRoomId())
+                                                            .setParticipantId(joined.getParticipantId()).build();
+        assertFails(ErrorCode.PERMISSION_DENIED, () -> rooms(bob).kickParticipant(kick));
+        rooms(alice).kickParticipant(kick);
+
+        assertThat(participants(probe, room)).isEmpty();
+        long again = probe.attach(JanusClient.VIDEOROOM);
+        assertThat(probe.requestAsync(again, joinBody(room, joined, joined.getToken())).path("error_code").asInt())
+                .isEqualTo(433);
+        assertFails(ErrorCode.PARTICIPANT_NOT_FOUND, () -> rooms(alice).kickParticipant(kick));
+    }
+
+    @Test
+    void recordingIsTurnedOnAndOffOnJanus() {
+        VideoRoom room = create(alice, "rec");
+        SetVideoRoomRecordingRequest on = SetVideoRoomRecordingRequest.newBuilder().setRoomId(room.getRoomId())
+                                                                      .setEnabled(true).build();
+        assertFails(ErrorCode.PERMISSION_DENIED, () -> rooms(bob).setVideoRoomRecording(on));
+        assertThat(rooms(alice).setVideoRoomRecording(on).getRoom().getRecording()).isTrue();
+        assertThat(janusRoom(room).path("record").asBoolean()).isTrue();
+        rooms(admin).setVideoRoomRecording(on.toBuilder().setEnabled(false).build());
+        assertThat(janusRoom(room).path("record").asBoolean()).isFalse();
+        assertThat(rooms(alice).getVideoRoom(get(room)).getRoom().getRecording()).isFalse();
+    }
+
+    @Test
+    void destroyRemovesTheRoomEverywhere() {
+        VideoRoom room = create(alice, "gone");
+        DestroyVideoRoomRequest destroy = DestroyVideoRoomRequest.newBuilder().setRoomId(room.getRoomId()).build();
+        assertFails(ErrorCode.PERMISSION_DENIED, () -> rooms(bob).destroyVideoRoom(destroy));
+        rooms(alice).destroyVideoRoom(destroy);
+        assertThat(exists(room)).isFalse();
+        assertFails(ErrorCode.ROOM_NOT_FOUND, () -> rooms(bob).joinVideoRoom(join(room, "Bob")));
+        assertFails(ErrorCode.ROOM_NOT_FOUND, () -> rooms(alice).getVideoRoom(get(room)));
+        assertFails(ErrorCode.ROOM_NOT_FOUND, () -> rooms(alice).destroyVideoRoom(destroy));
+    }
+
+    @Test
+    void badInputsAreRefusedAndLoseNothing() {
+        VideoRoom room = create(alice, "inputs");
+        assertFails(ErrorCode.INVALID_DISPLAY_NAME, () -> rooms(bob).joinVideoRoom(join(room, "x".repeat(65))));
+        assertFails(ErrorCode.INVALID_DISPLAY_NAME, () -> rooms(bob).joinVideoRoom(join(room, "")));
+        assertFails(ErrorCode.INVALID_ID, () -> rooms(bob).getVideoRoom(GetVideoRoomRequest.newBuilder()
+                                                                                             .setRoomId(-3).build()));
+        assertFails(ErrorCode.ROOM_NOT_FOUND, () -> rooms(bob).getVideoRoom(GetVideoRoomRequest.newBuilder()
+                                                                                                .setRoomId(42).build()));
+        assertFails(ErrorCode.PARTICIPANT_NOT_FOUND, () -> rooms(alice).kickParticipant(
+                KickParticipantRequest.newBuilder().setRoomId(room.getRoomId()).setParticipantId(12345).build()));
+        assertFails(ErrorCode.INVALID_DESCRIPTION, () -> rooms(alice).createVideoRoom(
+                CreateVideoRoomRequest.newBuilder().setDescription("d".repeat(201)).build()));
+        assertFails(ErrorCode.INVALID_REQUEST, () -> rooms(alice).createVideoRoom(
+                CreateVideoRoomRequest.newBuilder().setMaxPublishers(65).build()));
+        assertFails(ErrorCode.UNAUTHENTICATED, () -> rooms(null).createVideoRoom(
+                CreateVideoRoomRequest.getDefaultInstance()));
+        assertThat(exists(room)).isTrue();
+        assertThat(rooms(bob).joinVideoRoom(join(room, "Bob")).getToken()).isNotEmpty();
+    }
+
+    @Test
+    void aJanusDownFailsFastAndItsRestartIsSurvived() {
+        VideoRoom room = create(alice, "restart");
+        JoinVideoRoomResponse joined = rooms(bob).joinVideoRoom(join(room, "Bob"));
+        JanusInstance janus = mesh.janusOf(room.getServer().getId());
+        janus.stop();
+        try {
+            long started = System.nanoTime();
+            assertFails(ErrorCode.FAILED_CREATE_NEW_SESSION_HANDLE, () -> rooms(alice).getVideoRoom(get(room)));
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
+            assertFails(ErrorCode.FAILED_CREATE_NEW_SESSION_HANDLE, () -> rooms(alice).destroyVideoRoom(
+                    DestroyVideoRoomRequest.newBuilder().setRoomId(room.getRoomId()).build()));
+        } finally {
+            janus.start();
+        }
+        // The restarted Janus lost every room: media-svc re-creates it, with its tokens, on first use.
+        assertThat(rooms(alice).getVideoRoom(get(room)).getParticipantsList()).isEmpty();
+        assertThat(exists(room)).isTrue();
+        JanusProbe probe = probe(room);
+        long handle = probe.attach(JanusClient.VIDEOROOM);
+        assertThat(probe.requestAsync(handle, joinBody(room, joined, joined.getToken())).path("videoroom").asText())
+                .isEqualTo("joined");
+    }
+
+    @Test
+    void aMediaSvcRestartKeepsEveryRoom() {
+        VideoRoom room = create(alice, "durable");
+        JoinVideoRoomResponse joined = rooms(bob).joinVideoRoom(join(room, "Bob"));
+        mesh.restartMediaSvc();
+        assertThat(rooms(alice).getVideoRoom(get(room)).getRoom()).isEqualTo(room);
+        assertThat(rooms(bob).joinVideoRoom(join(room, "Bob"))).isEqualTo(joined);
+        rooms(alice).destroyVideoRoom(DestroyVideoRoomRequest.newBuilder().setRoomId(room.getRoomId()).build());
+        assertThat(exists(room)).isFalse();
+    }
+
+    private static VideoRoom create(String session, String description) {
+        return rooms(session).createVideoRoom(CreateVideoRoomRequest.newBuilder().setDescription(description).build())
+                             .getRoom();
+    }
+
+    private static VideoRoomServiceBlockingStub rooms(String session) {
+        return mesh.media(VideoRoomServiceBlockingStub.class, session);
+    }
+
+    private static GetVideoRoomRequest get(VideoRoom room) {
+        return GetVideoRoomRequest.newBuilder().setRoomId(room.getRoomId()).build();
+    }
+
+    private static JoinVideoRoomRequest join(VideoRoom room, String display) {
+        return JoinVideoRoomRequest.newBuilder().setRoomId(room.getRoomId()).setDisplay(display).build();
+    }
+
+    private static JanusProbe probe(VideoRoom room) {
+        return new JanusProbe(mesh.janusOf(room.getServer().getId()).apiUrl());
+    }
+
+    private static boolean exists(VideoRoom room) {
+        JanusProbe probe = probe(room);
+        ObjectNode body = JanusProbe.body("exists");
+        body.put("room", room.getRoomId());
+        return probe.request(probe.attach(JanusClient.VIDEOROOM), body).path("exists").asBoolean();
+    }
+
+    private static JsonNode participants(JanusProbe probe, VideoRoom room) {
+        ObjectNode body = JanusProbe.body("listparticipants");
+        body.put("room", room.getRoomId());
+        return probe.request(probe.attach(JanusClient.VIDEOROOM), body).path("participants");
+    }
+
+    private static JsonNode janusRoom(VideoRoom room) {
+        JanusProbe probe = probe(room);
+        for (JsonNode listed : probe.request(probe.attach(JanusClient.VIDEOROOM), JanusProbe.body("list"))
+                                    .path("list")) {
+            if (listed.path("room").asLong() == room.getRoomId()) {
+                return listed;
+            }
+        }
+        throw new AssertionError("Janus does not list room " + room.getRoomId());
+    }
+
+    private static ObjectNode joinBody(VideoRoom room, JoinVideoRoomResponse joined, String token) {
+        ObjectNode body = JanusProbe.body("join");
+        body.put("ptype", "publisher");
+        body.put("room", room.getRoomId());
+        body.put("id", joined.getParticipantId());
+        body.put("display", "Bob");
+        body.put("token", token);
+        return body;
+    }
+}

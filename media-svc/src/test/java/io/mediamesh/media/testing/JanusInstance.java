@@ -1,0 +1,176 @@
+package io.mediamesh.media.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real Janus on loopback, run from a config folder of its own (JANUS.md): only the HTTP API and
+ * admin API listen, on free ports; the three room plugins carry the given admin keys.
+ */
+public final class JanusInstance implements AutoCloseable {
+    private static final String LIB = "/usr/lib/x86_64-linux-gnu/janus";
+
+    private final Path dir;
+    private final int httpPort;
+    private final int adminPort;
+    private final int rtpBase;
+    private final Secrets secrets;
+    private Process process;
+
+    /** The secrets a Janus is configured with, as config-svc's janus document holds them. */
+    public record Secrets(String adminSecret, String videoroomKey, String textroomKey, String streamingKey) {}
+
+    public JanusInstance(Path parent, String name, Secrets secrets, int rtpBase) {
+        this.dir = parent.resolve(name);
+        this.httpPort = freePort();
+        this.adminPort = freePort();
+        this.rtpBase = rtpBase;
+        this.secrets = secrets;
+    }
+
+    public int httpPort() {
+        return httpPort;
+    }
+
+    public int adminPort() {
+        return adminPort;
+    }
+
+    public String apiUrl() {
+        return "http://127.0.0.1:" + httpPort + "/janus";
+    }
+
+    public Path recordings() {
+        return dir.resolve("recordings");
+    }
+
+    /** Writes the config files and starts Janus, returning once its API answers. */
+    public JanusInstance start() {
+        try {
+            Files.createDirectories(recordings());
+            writeConfig();
+            process = new ProcessBuilder("janus", "-C", dir.resolve("janus.jcfg").toString(), "-F", dir.toString(), "-N")
+                    .redirectErrorStream(true)
+                    .redirectOutput(dir.resolve("stdout.log").toFile())
+                    .start();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        awaitUp();
+        return this;
+    }
+
+    /** Stops Janus (SIGKILL: the test wants it gone now, as after a crash). */
+    public void stop() {
+        if (process != null) {
+            process.destroyForcibly();
+            try {
+                process.waitFor(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            process = null;
+        }
+    }
+
+    public void restart() {
+        stop();
+        start();
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+
+    private void awaitUp() {
+        HttpClient http = HttpClient.newHttpClient();
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (System.nanoTime() < until) {
+            try {
+                HttpResponse<String> response = http.send(
+                        HttpRequest.newBuilder(URI.create(apiUrl() + "/info")).timeout(Duration.ofSeconds(1)).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                if (response.statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException e) {
+                // Not up yet.
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+            if (!process.isAlive()) {
+                throw new IllegalStateException("janus exited with " + process.exitValue() + "; see " + dir);
+            }
+            sleep(20);
+        }
+        throw new IllegalStateException("janus did not answer within 10 s; see " + dir);
+    }
+
+    private void writeConfig() throws IOException {
+        write("janus.jcfg", """
+                general: {
+                  configs_folder = "%1$s"
+                  plugins_folder = "%2$s/plugins"
+                  transports_folder = "%2$s/transports"
+                  events_folder = "%2$s/events"
+                  loggers_folder = "%2$s/loggers"
+                  log_to_stdout = false
+                  log_to_file = "%1$s/janus.log"
+                  debug_level = 4
+                  admin_secret = "%3$s"
+                  server_name = "test"
+                  interface = "127.0.0.1"
+                  session_timeout = 60
+                }
+                media: { rtp_port_range = "%4$d-%5$d" }
+                plugins: { disable = "libjanus_audiobridge.so,libjanus_duktape.so,libjanus_echotest.so,libjanus_lua.so,libjanus_nosip.so,libjanus_recordplay.so,libjanus_sip.so,libjanus_videocall.so,libjanus_voicemail.so" }
+                transports: { disable = "libjanus_mqtt.so,libjanus_nanomsg.so,libjanus_pfunix.so,libjanus_rabbitmq.so,libjanus_websockets.so" }
+                loggers: { disable = "libjanus_jsonlog.so" }
+                events: { broadcast = false disable = "libjanus_gelfevh.so,libjanus_mqttevh.so,libjanus_nanomsgevh.so,libjanus_rabbitmqevh.so,libjanus_sampleevh.so,libjanus_wsevh.so" }
+                """.formatted(dir, LIB, secrets.adminSecret(), rtpBase, rtpBase + 199));
+        write("janus.transport.http.jcfg", """
+                general: { base_path = "/janus" http = true port = %d ip = "127.0.0.1" https = false acl = "127." }
+                admin: { admin_base_path = "/admin" admin_http = true admin_port = %d admin_ip = "127.0.0.1" admin_https = false admin_acl = "127." }
+                """.formatted(httpPort, adminPort));
+        write("janus.plugin.videoroom.jcfg", """
+                general: { admin_key = "%s" lock_rtp_forward = true rec_dir = "%s" }
+                """.formatted(secrets.videoroomKey(), recordings()));
+        write("janus.plugin.textroom.jcfg", """
+                general: { admin_key = "%s" json = "plain" }
+                """.formatted(secrets.textroomKey()));
+        write("janus.plugin.streaming.jcfg", """
+                general: { admin_key = "%s" rtp_port_range = "%d-%d" }
+                """.formatted(secrets.streamingKey(), rtpBase + 200, rtpBase + 399));
+    }
+
+    private void write(String name, String content) throws IOException {
+        Files.writeString(dir.resolve(name), content);
+    }
+
+    public static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

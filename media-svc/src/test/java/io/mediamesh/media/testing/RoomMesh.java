@@ -1,0 +1,276 @@
+package io.mediamesh.media.testing;
+
+import com.linecorp.armeria.client.ClientFactory;
+import com.linecorp.armeria.client.grpc.GrpcClients;
+import com.linecorp.armeria.server.Server;
+import com.linecorp.armeria.server.ServerBuilder;
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import io.mediamesh.api.v1.ConfigKind;
+import io.mediamesh.api.v1.ConfigServiceGrpc.ConfigServiceBlockingStub;
+import io.mediamesh.api.v1.CreateServerRequest;
+import io.mediamesh.api.v1.GetConfigRequest;
+import io.mediamesh.api.v1.JanusConfig;
+import io.mediamesh.api.v1.LoginRequest;
+import io.mediamesh.api.v1.MediaServer;
+import io.mediamesh.api.v1.MediaServerRole;
+import io.mediamesh.api.v1.MediaServerServiceGrpc.MediaServerServiceBlockingStub;
+import io.mediamesh.api.v1.RegisterUserRequest;
+import io.mediamesh.api.v1.ServerOverrides;
+import io.mediamesh.api.v1.SessionServiceGrpc.SessionServiceBlockingStub;
+import io.mediamesh.api.v1.UserServiceGrpc.UserServiceBlockingStub;
+import io.mediamesh.common.auth.Callers;
+import io.mediamesh.common.config.Configs;
+import io.mediamesh.common.config.DatabaseSettings;
+import io.mediamesh.common.db.Database;
+import io.mediamesh.common.testing.TestDatabase;
+import io.mediamesh.config.ConfigSvc;
+import io.mediamesh.config.ConfigSvcSettings;
+import io.mediamesh.media.MediaSvc;
+import io.mediamesh.media.MediaSvcSettings;
+import io.mediamesh.user.UserSvc;
+import io.mediamesh.user.UserSvcSettings;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * The real thing on loopback for one test class: user-svc (sessions), config-svc (the registry)
+ * with an ORIGIN, a RELAY and an EDGE registered, one real Janus per server configured with the
+ * secrets of config-svc's janus documents, and media-svc on a fixed port (Janus posts text room
+ * messages to it), which can be restarted as a new process would be.
+ */
+public final class RoomMesh implements BeforeAllCallback, AfterAllCallback {
+    public static final String ADMIN = "admin";
+    public static final String ADMIN_PASSWORD = "admin-password-1";
+    public static final String SERVICE_TOKEN = "room-mesh-service-token";
+    private static final MediaServerRole[] ROLES = { MediaServerRole.MEDIA_SERVER_ROLE_ORIGIN,
+                                                     MediaServerRole.MEDIA_SERVER_ROLE_RELAY,
+                                                     MediaServerRole.MEDIA_SERVER_ROLE_EDGE };
+
+    private final Map<String, Object> overrides = new HashMap<>();
+    private final List<DatabaseSettings> schemas = new ArrayList<>();
+    private final List<AutoCloseable> resources = new ArrayList<>();
+    private final List<JanusInstance> janus = new ArrayList<>();
+    private final List<MediaServer> servers = new ArrayList<>();
+    private Path dir;
+    private Server userServer;
+    private Server configServer;
+    private Server mediaServer;
+    private MediaSvc mediaSvc;
+    private Database mediaDatabase;
+    private DatabaseSettings mediaSchema;
+    private int mediaPort;
+
+    public RoomMesh() {
+        overrides.put("mediamesh.user-svc.admin.password", ADMIN_PASSWORD);
+        overrides.put("mediamesh.user-svc.passwords.argon2-memory-kib", 1024);
+        overrides.put("mediamesh.user-svc.passwords.argon2-iterations", 1);
+        overrides.put("mediamesh.service-token", SERVICE_TOKEN);
+        overrides.put("mediamesh.media-svc.rooms.janus-deadline", "1s");
+        // The registry is re-read quickly, so tests that change it see the change.
+        overrides.put("mediamesh.media-svc.rooms.server-cache-ttl", "200ms");
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) throws Exception {
+        String base = context.getRequiredTestClass().getSimpleName().toLowerCase(Locale.ROOT);
+        dir = Files.createTempDirectory("mediamesh-janus-");
+        Config config = ConfigFactory.parseMap(overrides).withFallback(Configs.load(Map.of()));
+
+        DatabaseSettings userSchema = schema(base + "_u");
+        UserSvcSettings userSettings = UserSvcSettings.from(config).withDatabase(userSchema);
+        Database userDatabase = open(userSchema, UserSvc.MIGRATIONS);
+        UserSvc userSvc = new UserSvc(userDatabase, userSettings, Clock.systemUTC(), ClientFactory.ofDefault());
+        resources.add(userSvc);
+        userSvc.bootstrapAdmin();
+        userServer = start(0, userSvc::configureServices);
+
+        DatabaseSettings configSchema = schema(base + "_c");
+        ConfigSvcSettings configBase = ConfigSvcSettings.from(config).withDatabase(configSchema);
+        ConfigSvcSettings configSettings = configBase.withEndpoints(configBase.endpoints().withUserSvc(userEndpoint()));
+        ConfigSvc configSvc = new ConfigSvc(open(configSchema, ConfigSvc.MIGRATIONS), configSettings,
+                                            ClientFactory.ofDefault(), Clock.systemUTC());
+        configSvc.bootstrapDefaults();
+        configServer = start(0, configSvc::configureServices);
+
+        String admin = adminSession();
+        int rtpBase = 47000;
+        for (MediaServerRole role : ROLES) {
+            JanusConfig doc = stub(ConfigServiceBlockingStub.class, Callers.SERVICE_TOKEN_HEADER, SERVICE_TOKEN,
+                                   configServer.activeLocalPort())
+                    .getConfig(GetConfigRequest.newBuilder().setKind(ConfigKind.CONFIG_KIND_JANUS).setRole(role)
+                                               .build())
+                    .getRevision().getDocument().getJanus();
+            String name = role.name().substring("MEDIA_SERVER_ROLE_".length()).toLowerCase(Locale.ROOT);
+            JanusInstance instance = new JanusInstance(dir, name, new JanusInstance.Secrets(
+                    doc.getGeneral().getAdminSecret(), doc.getVideoroom().getAdminKey(),
+                    doc.getTextroom().getAdminKey(), doc.getStreaming().getAdminKey()), rtpBase).start();
+            rtpBase += 400;
+            janus.add(instance);
+            servers.add(registry(admin).createServer(CreateServerRequest.newBuilder().setServer(
+                    MediaServer.newBuilder().setName(name).setRole(role).setPublicAddress("127.0.0.1")
+                               .setInternalAddress("127.0.0.1")
+                               .setRelayGroup(role == MediaServerRole.MEDIA_SERVER_ROLE_ORIGIN ? "" : "g1")
+                               .setAgentEndpoint("127.0.0.1:" + JanusInstance.freePort()).setEnabled(true)
+                               .setOverrides(ServerOverrides.newBuilder().setJanusHttpPort(instance.httpPort())
+                                                            .setJanusAdminPort(instance.adminPort())
+                                                            .setNginxListenPort(JanusInstance.freePort())
+                                                            .setCoturnListeningPort(JanusInstance.freePort())
+                                                            .setJanusRecDir(instance.recordings().toString())))
+                    .build()).getServer());
+        }
+
+        mediaSchema = schema(base + "_m");
+        mediaPort = JanusInstance.freePort();
+        startMediaSvc();
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) throws Exception {
+        stopMediaSvc();
+        configServer.stop().join();
+        userServer.stop().join();
+        janus.forEach(JanusInstance::close);
+        for (AutoCloseable resource : resources) {
+            resource.close();
+        }
+        for (DatabaseSettings schema : schemas) {
+            TestDatabase.drop(schema);
+        }
+        try (var paths = Files.walk(dir)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Starts media-svc on its port as a new instance: fresh caches and Janus sessions, same schema. */
+    public void startMediaSvc() {
+        Map<String, Object> media = new HashMap<>(overrides);
+        media.put("mediamesh.endpoints.user-svc", userEndpoint());
+        media.put("mediamesh.endpoints.config-svc", "127.0.0.1:" + configServer.activeLocalPort());
+        media.put("mediamesh.media-svc.rooms.post-base-url", "http://127.0.0.1:" + mediaPort);
+        media.put("mediamesh.media-svc.files.root", dir.resolve("videos").toString());
+        MediaSvcSettings settings = MediaSvcSettings.from(
+                ConfigFactory.parseMap(media).withFallback(Configs.load(Map.of()))).withDatabase(mediaSchema);
+        mediaDatabase = Database.open(mediaSchema, MediaSvc.MIGRATIONS);
+        mediaSvc = new MediaSvc(mediaDatabase, settings, ClientFactory.ofDefault(), Clock.systemUTC());
+        mediaServer = start(mediaPort, mediaSvc::configureServices);
+    }
+
+    public void stopMediaSvc() {
+        if (mediaServer != null) {
+            mediaServer.stop().join();
+            mediaSvc.close();
+            mediaDatabase.close();
+            mediaServer = null;
+        }
+    }
+
+    public void restartMediaSvc() {
+        stopMediaSvc();
+        startMediaSvc();
+    }
+
+    public String mediaEndpoint() {
+        return "127.0.0.1:" + mediaPort;
+    }
+
+    public String userEndpoint() {
+        return "127.0.0.1:" + userServer.activeLocalPort();
+    }
+
+    public String configEndpoint() {
+        return "127.0.0.1:" + configServer.activeLocalPort();
+    }
+
+    public Database mediaDatabase() {
+        return mediaDatabase;
+    }
+
+    /** The Janus of the registered server {@code serverId}. */
+    public JanusInstance janusOf(long serverId) {
+        for (int i = 0; i < servers.size(); i++) {
+            if (servers.get(i).getId() == serverId) {
+                return janus.get(i);
+            }
+        }
+        throw new IllegalArgumentException("No server " + serverId);
+    }
+
+    public List<MediaServer> servers() {
+        return servers;
+    }
+
+    /** The admin API secret and plugin admin keys of a server's Janus (for checks through Janus itself). */
+    public JanusConfig janusConfig(MediaServerRole role) {
+        return stub(ConfigServiceBlockingStub.class, Callers.SERVICE_TOKEN_HEADER, SERVICE_TOKEN,
+                    configServer.activeLocalPort())
+                .getConfig(GetConfigRequest.newBuilder().setKind(ConfigKind.CONFIG_KIND_JANUS).setRole(role).build())
+                .getRevision().getDocument().getJanus();
+    }
+
+    public String adminSession() {
+        return stub(SessionServiceBlockingStub.class, null, null, userServer.activeLocalPort())
+                .login(LoginRequest.newBuilder().setUserName(ADMIN).setPassword(ADMIN_PASSWORD).build())
+                .getSession().getSessionId();
+    }
+
+    /** Registers a plain user and returns their session. */
+    public String userSession(String userName) {
+        return stub(UserServiceBlockingStub.class, null, null, userServer.activeLocalPort())
+                .registerUser(RegisterUserRequest.newBuilder().setUserName(userName)
+                                                 .setPassword("password-" + userName).build())
+                .getSession().getSessionId();
+    }
+
+    public MediaServerServiceBlockingStub registry(String session) {
+        return stub(MediaServerServiceBlockingStub.class, Callers.SESSION_HEADER, session,
+                    configServer.activeLocalPort());
+    }
+
+    /** A media-svc stub calling as the holder of {@code session}; null = no session. */
+    public <T> T media(Class<T> type, String session) {
+        return stub(type, Callers.SESSION_HEADER, session, mediaPort);
+    }
+
+    private static <T> T stub(Class<T> type, String header, String value, int port) {
+        var builder = GrpcClients.builder("http://127.0.0.1:" + port);
+        if (value != null) {
+            builder.setHeader(header, value);
+        }
+        return builder.build(type);
+    }
+
+    private DatabaseSettings schema(String name) {
+        DatabaseSettings settings = TestDatabase.settingsFor(name);
+        schemas.add(settings);
+        return settings;
+    }
+
+    private Database open(DatabaseSettings settings, String migrations) {
+        Database database = Database.open(settings, migrations);
+        resources.add(database);
+        return database;
+    }
+
+    private static Server start(int port, Consumer<ServerBuilder> configure) {
+        ServerBuilder sb = Server.builder().http(port);
+        configure.accept(sb);
+        Server server = sb.build();
+        server.start().join();
+        return server;
+    }
+}
