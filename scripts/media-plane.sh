@@ -131,7 +131,7 @@ start_agent() {
   MEDIAMESH_AGENT_JANUS_RELOAD="sh $dir/run-janus.sh restart" \
   MEDIAMESH_AGENT_COTURN_RELOAD="sh $dir/run-coturn.sh restart" \
   MEDIAMESH_SERVICE_TOKEN="$SERVICE_TOKEN" \
-    nohup java -Xmx96m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -cp "$JAR:$ROOT/config-svc/target/lib/*" \
+    nohup java -Xmx96m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Dcom.linecorp.armeria.useOpenSsl=false -cp "$JAR:$ROOT/config-svc/target/lib/*" \
     io.mediamesh.config.agent.AgentMain </dev/null >"$dir/agent.log" 2>&1 &
   echo $! >"$dir/agent.pid"
 }

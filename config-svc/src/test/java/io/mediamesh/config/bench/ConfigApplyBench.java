@@ -53,7 +53,8 @@ public final class ConfigApplyBench {
             for (int host = 0; host < hosts; host++) {
                 List<String> command = new ArrayList<>(List.of(
                         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                        "-Xmx256m", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
+                        "-Xmx256m", "-XX:+UseSerialGC", "-Dcom.linecorp.armeria.useOpenSsl=false",
+                        "-cp", System.getProperty("java.class.path"),
                         "-Dmediamesh.service-token=" + ConfigSvcFixture.SERVICE_TOKEN,
                         AgentFleet.class.getName(), parent.toString()));
                 for (int i = host; i < agents; i += hosts) {
