@@ -82,7 +82,8 @@ class ApplyRoutesTest {
                                                           base.endpoints().mediaSvc(),
                                                           "127.0.0.1:" + configSvc.port(),
                                                           base.endpoints().schedulerSvc());
-        ServerBuilder sb = Server.builder().http(0);
+        // Shorter than an apply here (three one-second reloads): the apply routes must not be cut off by it.
+        ServerBuilder sb = Server.builder().http(0).requestTimeout(Duration.ofSeconds(2));
         new Gateway(base.withEndpoints(endpoints), ClientFactory.ofDefault()).configureServices(sb);
         gateway = sb.build();
         gateway.start().join();

@@ -107,7 +107,8 @@ public final class ApplyCoordinator implements AutoCloseable {
         private final String author;
         private final ServerCallStreamObserver<ApplyConfigResponse> responses;
         private volatile ApplyRun run;
-        private boolean ended;
+        /** Written while holding this call's lock. */
+        private volatile boolean ended;
 
         Call(String author, ServerCallStreamObserver<ApplyConfigResponse> responses) {
             this.author = author;
