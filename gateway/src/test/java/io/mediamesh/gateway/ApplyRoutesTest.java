@@ -102,7 +102,9 @@ class ApplyRoutesTest {
 
     @AfterAll
     static void stop() throws Exception {
-        gateway.stop().join();
+        if (gateway != null) {
+            gateway.stop().join();
+        }
         for (AgentProcess agent : agents) {
             agent.close();
         }

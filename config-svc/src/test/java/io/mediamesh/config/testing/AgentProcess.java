@@ -45,8 +45,16 @@ public final class AgentProcess implements AutoCloseable {
             launched.add(launch(name, parent.resolve(name), serviceToken, settings));
         }
         List<AgentProcess> agents = new ArrayList<>();
-        for (Launched agent : launched) {
-            agents.add(await(agent));
+        try {
+            for (Launched agent : launched) {
+                agents.add(await(agent));
+            }
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            // The caller gets no agents to stop: stop every one started here.
+            for (Launched agent : launched) {
+                agent.process().destroyForcibly().waitFor();
+            }
+            throw e;
         }
         return agents;
     }
