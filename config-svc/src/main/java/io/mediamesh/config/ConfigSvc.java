@@ -102,7 +102,7 @@ public final class ConfigSvc implements AutoCloseable {
     /** Adds config-svc's gRPC services and the shared endpoints to {@code sb}; tests reuse it. */
     public void configureServices(ServerBuilder sb) {
         ServiceServer.configure(sb, ServiceServer.grpcService(List.of(
-                new MediaServerGrpcService(servers, rendering, callers, clock),
+                new MediaServerGrpcService(servers, rendering, callers, clock, coordinator::isApplyingTo),
                 new ConfigGrpcService(revisions, servers, rendering, validators, callers, clock,
                                       new ApplyGrpc(coordinator, applies, callers)))));
     }

@@ -68,6 +68,11 @@ public final class ApplyCoordinator implements AutoCloseable {
         return call;
     }
 
+    /** Whether a running apply works on the server (so it may not be deleted now). */
+    public boolean isApplyingTo(long serverId) {
+        return running.values().stream().anyMatch(run -> run.targets(serverId));
+    }
+
     /** Records in the registry which version each server now runs (those the apply put in force). */
     private void recordActive(ApplyPlan plan, ApplySummary summary) {
         Map<Long, Long> revisionOf = new HashMap<>();

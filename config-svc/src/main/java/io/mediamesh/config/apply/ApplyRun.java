@@ -136,6 +136,12 @@ final class ApplyRun {
         }
     }
 
+    /** Whether this apply targets the server (until it ends, it may still touch it). */
+    boolean targets(long serverId) {
+        return plan.stages().stream().flatMap(stage -> stage.targets().stream())
+                   .anyMatch(target -> target.serverId() == serverId);
+    }
+
     String cancelReason() {
         synchronized (lock) {
             return cancelReason;

@@ -16,6 +16,7 @@ import io.mediamesh.api.v1.ConfigDocument;
 import io.mediamesh.api.v1.ConfigKind;
 import io.mediamesh.api.v1.ConfigServiceGrpc.ConfigServiceBlockingStub;
 import io.mediamesh.api.v1.CreateServerRequest;
+import io.mediamesh.api.v1.DeleteServerRequest;
 import io.mediamesh.api.v1.ErrorCode;
 import io.mediamesh.api.v1.GetApplyRequest;
 import io.mediamesh.api.v1.GetApplyResponse;
@@ -329,6 +330,9 @@ class ConfigApplyTest {
         ApplyStream second = ApplyStream.start(fixture.port(), admin, nginx(ApplyPolicy.APPLY_POLICY_BEST_EFFORT));
         assertFails(ErrorCode.CONFIG_APPLY_IN_PROGRESS, () -> awaitEnd(second));
         assertThat(second.received()).isEmpty();
+        // Nor may a server the apply works on be deleted meanwhile.
+        assertFails(ErrorCode.CONFIG_APPLY_IN_PROGRESS, () -> fixture.servers(admin).deleteServer(
+                DeleteServerRequest.newBuilder().setServerId(servers.get("edge-1").getId()).build()));
         // Another kind is not held up.
         ApplyStream otherKind = ApplyStream.start(fixture.port(), admin, StartApply.newBuilder()
                 .setKind(ConfigKind.CONFIG_KIND_COTURN).addRoles(MEDIA_SERVER_ROLE_ORIGIN).build());
