@@ -10,6 +10,12 @@ import io.mediamesh.common.auth.RemoteSessionValidator;
 import io.mediamesh.common.client.GrpcClientFactory;
 import io.mediamesh.common.db.Database;
 import io.mediamesh.common.server.ServiceServer;
+import io.mediamesh.config.apply.AgentClients;
+import io.mediamesh.config.apply.AgentHealthCheck;
+import io.mediamesh.config.apply.ApplyCoordinator;
+import io.mediamesh.config.apply.ApplyGrpc;
+import io.mediamesh.config.apply.ApplyPlanner;
+import io.mediamesh.config.apply.ApplyRepository;
 import io.mediamesh.config.revision.ConfigGrpcService;
 import io.mediamesh.config.revision.ConfigRendering;
 import io.mediamesh.config.revision.DefaultDocuments;
@@ -25,10 +31,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * config-svc wired by hand: the media-server registry and the config documents with their
- * revisions, on one schema. Sessions are validated by user-svc.
+ * config-svc wired by hand: the media-server registry, the config documents with their revisions,
+ * and applies to the servers' agents (with the agents' periodic health check), on one schema.
+ * Sessions are validated by user-svc.
  */
-public final class ConfigSvc {
+public final class ConfigSvc implements AutoCloseable {
     /** Flyway location of config-svc's migrations (also the source of its jOOQ classes). */
     public static final String MIGRATIONS = "db/migration/config";
 
@@ -41,6 +48,9 @@ public final class ConfigSvc {
     private final ConfigRendering rendering;
     private final ConfigValidators validators;
     private final Callers callers;
+    private final ApplyRepository applies;
+    private final ApplyCoordinator coordinator;
+    private final AgentHealthCheck healthCheck;
 
     public ConfigSvc(Database database, ConfigSvcSettings settings, ClientFactory clientFactory, Clock clock) {
         // The database keeps microseconds: hand out no instant it cannot store.
@@ -54,6 +64,25 @@ public final class ConfigSvc {
         this.callers = new Callers(new RemoteSessionValidator(sessions, settings.sessionCacheTtl(),
                                                               SESSION_CACHE_ENTRIES),
                                    settings.serviceToken());
+        // Agents are called with config-svc's own credential, each call within its own deadline.
+        AgentClients agents = new AgentClients(new GrpcClientFactory(clientFactory, settings.clientDeadline()),
+                                               settings.serviceToken());
+        this.applies = new ApplyRepository(database.dsl());
+        this.coordinator = new ApplyCoordinator(new ApplyPlanner(servers, revisions, rendering, settings.apply()),
+                                                applies, servers, agents, this.clock);
+        this.healthCheck = new AgentHealthCheck(servers, agents, settings.apply().healthCheckDeadline(), this.clock);
+        healthCheck.start(settings.apply().healthCheckInterval());
+    }
+
+    /**
+     * Ends the applies a previous config-svc left running when it stopped, so their kinds can be
+     * applied again (one config-svc runs applies at a time).
+     */
+    public void abandonInterruptedApplies() {
+        int abandoned = applies.abandonRunning(clock.instant());
+        if (abandoned > 0) {
+            logger.warn("Marked {} apply(s) left running by a stopped config-svc as failed", abandoned);
+        }
     }
 
     /** Writes the default document of every (kind, role) that has no revision yet. */
@@ -73,7 +102,15 @@ public final class ConfigSvc {
     /** Adds config-svc's gRPC services and the shared endpoints to {@code sb}; tests reuse it. */
     public void configureServices(ServerBuilder sb) {
         ServiceServer.configure(sb, ServiceServer.grpcService(List.of(
-                new MediaServerGrpcService(servers, rendering, callers, clock),
-                new ConfigGrpcService(revisions, servers, rendering, validators, callers, clock))));
+                new MediaServerGrpcService(servers, rendering, callers, clock, coordinator::isApplyingTo),
+                new ConfigGrpcService(revisions, servers, rendering, validators, callers, clock,
+                                      new ApplyGrpc(coordinator, applies, callers)))));
+    }
+
+    /** Stops the health checks and cancels running applies, which roll back. */
+    @Override
+    public void close() throws InterruptedException {
+        healthCheck.close();
+        coordinator.close();
     }
 }

@@ -4,13 +4,14 @@ import com.typesafe.config.Config;
 import io.mediamesh.common.config.DatabaseSettings;
 import io.mediamesh.common.config.ServerSettings;
 import io.mediamesh.common.config.ServiceEndpoints;
+import io.mediamesh.config.apply.ApplySettings;
 import io.mediamesh.config.validate.ValidationTools;
 import java.time.Duration;
 
 /** config-svc's configuration, from {@code mediamesh.config-svc} and the shared blocks (see reference.conf). */
 public record ConfigSvcSettings(ServerSettings server, DatabaseSettings database, ServiceEndpoints endpoints,
                                 Duration clientDeadline, Duration sessionCacheTtl, String serviceToken,
-                                ValidationTools validation) {
+                                ValidationTools validation, ApplySettings apply) {
     private static final String PATH = "mediamesh.config-svc";
 
     public static ConfigSvcSettings from(Config root) {
@@ -21,17 +22,18 @@ public record ConfigSvcSettings(ServerSettings server, DatabaseSettings database
                                      root.getDuration("mediamesh.client.deadline"),
                                      root.getDuration("mediamesh.sessions.remote-cache-ttl"),
                                      root.getString("mediamesh.service-token"),
-                                     ValidationTools.from(c.getConfig("validation")));
+                                     ValidationTools.from(c.getConfig("validation")),
+                                     ApplySettings.from(c));
     }
 
     public ConfigSvcSettings withDatabase(DatabaseSettings otherDatabase) {
         return new ConfigSvcSettings(server, otherDatabase, endpoints, clientDeadline, sessionCacheTtl, serviceToken,
-                                     validation);
+                                     validation, apply);
     }
 
     public ConfigSvcSettings withEndpoints(ServiceEndpoints otherEndpoints) {
         return new ConfigSvcSettings(server, database, otherEndpoints, clientDeadline, sessionCacheTtl, serviceToken,
-                                     validation);
+                                     validation, apply);
     }
 
     @Override

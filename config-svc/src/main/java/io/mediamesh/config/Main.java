@@ -15,6 +15,7 @@ public final class Main {
         Database database = Database.open(settings.database(), ConfigSvc.MIGRATIONS);
         ConfigSvc configSvc = new ConfigSvc(database, settings, ClientFactory.ofDefault(), Clock.systemUTC());
         configSvc.bootstrapDefaults();
-        ServiceServer.start("config-svc", settings.server(), configSvc::configureServices, database);
+        configSvc.abandonInterruptedApplies();
+        ServiceServer.start("config-svc", settings.server(), configSvc::configureServices, configSvc, database);
     }
 }

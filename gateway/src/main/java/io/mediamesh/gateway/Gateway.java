@@ -2,10 +2,13 @@ package io.mediamesh.gateway;
 
 import com.linecorp.armeria.client.ClientFactory;
 import com.linecorp.armeria.server.ServerBuilder;
+import io.mediamesh.api.v1.ConfigServiceGrpc.ConfigServiceStub;
 import io.mediamesh.common.client.GrpcClientFactory;
 import io.mediamesh.common.server.ServiceServer;
 import io.mediamesh.gateway.admin.ConfigRoutes;
 import io.mediamesh.gateway.admin.ServerRoutes;
+import io.mediamesh.gateway.apply.ApplyRoutes;
+import io.mediamesh.gateway.apply.ApplyWebSocket;
 import io.mediamesh.gateway.comment.CommentRoutes;
 import io.mediamesh.gateway.http.RestErrors;
 import io.mediamesh.gateway.room.RoomClients;
@@ -24,6 +27,7 @@ public final class Gateway {
     private final ConfigSvcClients configSvc;
     private final RoomClients rooms;
     private final SchedulerRoutes schedulerRoutes;
+    private final ConfigServiceStub configApply;
 
     public Gateway(GatewaySettings settings, ClientFactory clientFactory) {
         this.settings = settings;
@@ -32,6 +36,9 @@ public final class Gateway {
         this.configSvc = ConfigSvcClients.create(clients, settings.endpoints().configSvc());
         this.rooms = RoomClients.create(clients, settings.endpoints().mediaSvc());
         this.schedulerRoutes = SchedulerRoutes.create(clients, settings.endpoints().schedulerSvc());
+        // An apply streams for as long as it runs: its own, longer deadline.
+        this.configApply = new GrpcClientFactory(clientFactory, settings.applyTimeout())
+                .newStub(settings.endpoints().configSvc(), ConfigServiceStub.class);
     }
 
     /** Adds the REST routes and the shared endpoints to {@code sb}; tests reuse it. */
@@ -41,7 +48,8 @@ public final class Gateway {
         sb.errorHandler(errors);
         for (Object routes : new Object[] { new UserRoutes(userSvc), new VideoRoutes(userSvc),
                                             new CommentRoutes(userSvc), new ServerRoutes(configSvc),
-                                            new ConfigRoutes(configSvc), new RoomRoutes(rooms) }) {
+                                            new ConfigRoutes(configSvc), new RoomRoutes(rooms),
+                                            new ApplyRoutes(configApply) }) {
             sb.annotatedService()
               .pathPrefix("/api")
               .maxRequestLength(settings.maxJsonBodyBytes())
@@ -49,5 +57,6 @@ public final class Gateway {
               .build(routes);
         }
         sb.annotatedService().pathPrefix("/scheduler").exceptionHandlers(errors).build(schedulerRoutes);
+        sb.service(ApplyWebSocket.PATH, new ApplyWebSocket(configApply, userSvc.sessions()).service());
     }
 }

@@ -1,6 +1,7 @@
 package io.mediamesh.common.error;
 
 import com.linecorp.armeria.common.RequestContext;
+import com.linecorp.armeria.common.ResponseCompleteException;
 import com.linecorp.armeria.common.grpc.GrpcExceptionHandlerFunction;
 import io.grpc.Metadata;
 import io.grpc.Status;
@@ -32,6 +33,10 @@ public final class GrpcErrors implements GrpcExceptionHandlerFunction {
     private static StatusRuntimeException toStatusException(RequestContext ctx, Throwable cause) {
         if (cause instanceof MediameshException e) {
             return ErrorCatalog.toStatusException(e);
+        }
+        if (cause instanceof ResponseCompleteException) {
+            // A stream the service already ended well (the client had not half-closed): nothing failed.
+            return null;
         }
         if (cause instanceof StatusRuntimeException e) {
             // Already a status (e.g. from a downstream call): keep it unless it lacks our reason.

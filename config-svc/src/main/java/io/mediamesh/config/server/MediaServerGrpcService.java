@@ -22,6 +22,7 @@ import io.mediamesh.common.paging.Page;
 import io.mediamesh.common.validation.Text;
 import io.mediamesh.config.ServerRoles;
 import java.time.Clock;
+import java.util.function.LongPredicate;
 import java.util.Optional;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -38,10 +39,13 @@ public final class MediaServerGrpcService extends MediaServerServiceGrpc.MediaSe
     private final EndpointResolver endpoints;
     private final Callers callers;
     private final Clock clock;
+    private final LongPredicate applying;
 
+    /** @param applying whether a running apply works on a server (which may then not be deleted) */
     public MediaServerGrpcService(MediaServerRepository servers, EndpointResolver endpoints, Callers callers,
-                                  Clock clock) {
+                                  Clock clock, LongPredicate applying) {
         this.servers = servers;
+        this.applying = applying;
         this.endpoints = endpoints;
         this.callers = callers;
         this.clock = clock;
@@ -103,6 +107,10 @@ public final class MediaServerGrpcService extends MediaServerServiceGrpc.MediaSe
     public void deleteServer(DeleteServerRequest request, StreamObserver<DeleteServerResponse> response) {
         String admin = callers.requireAdmin().getUserName();
         long id = Text.checkId(request.getServerId(), "server_id");
+        if (applying.test(id)) {
+            throw new MediameshException(ErrorCode.CONFIG_APPLY_IN_PROGRESS,
+                                         "An apply is working on media server " + id + "; delete it once it ended.");
+        }
         if (!servers.delete(id)) {
             throw notFound(id);
         }

@@ -56,11 +56,23 @@ public final class ConfigSvcFixture implements BeforeAllCallback, AfterAllCallba
         overrides.put("mediamesh.service-token", SERVICE_TOKEN);
         // Long enough for coturn to read its file and complain; keeps the suite quick.
         overrides.put("mediamesh.config-svc.validation.coturn-trial", "1s");
+        // No periodic agent checks unless a test asks (with()): they would change statuses under it.
+        overrides.put("mediamesh.config-svc.health-check.interval", "1h");
+    }
+
+    /** Overrides one configuration key (e.g. the health check's interval) before the services start. */
+    public ConfigSvcFixture with(String path, Object value) {
+        overrides.put(path, value);
+        return this;
     }
 
     @Override
     public void beforeAll(ExtensionContext context) {
-        String base = context.getRequiredTestClass().getSimpleName().toLowerCase(Locale.ROOT);
+        start(context.getRequiredTestClass().getSimpleName().toLowerCase(Locale.ROOT));
+    }
+
+    /** Starts both services on schemas of their own named after {@code base} (outside JUnit: a benchmark). */
+    public void start(String base) {
         userDatabaseSettings = TestDatabase.settingsFor(base + "_u");
         configDatabaseSettings = TestDatabase.settingsFor(base + "_c");
         Config config = ConfigFactory.parseMap(overrides).withFallback(Configs.load(Map.of()));
@@ -82,7 +94,13 @@ public final class ConfigSvcFixture implements BeforeAllCallback, AfterAllCallba
 
     @Override
     public void afterAll(ExtensionContext context) throws Exception {
+        stop();
+    }
+
+    /** Stops both services and drops their schemas. */
+    public void stop() throws Exception {
         configServer.stop().join();
+        configSvc.close();
         userServer.stop().join();
         userSvc.close();
         configDatabase.close();
@@ -93,6 +111,10 @@ public final class ConfigSvcFixture implements BeforeAllCallback, AfterAllCallba
 
     public int port() {
         return configServer.activeLocalPort();
+    }
+
+    public int userSvcPort() {
+        return userServer.activeLocalPort();
     }
 
     public ConfigSvc configSvc() {

@@ -9,17 +9,17 @@ import io.mediamesh.gateway.http.Views;
 import java.util.Locale;
 
 /** The REST spellings of config kinds, server roles and statuses: nginx, origin, healthy... */
-final class AdminNames {
+public final class AdminNames {
     private static final String KIND_PREFIX = "CONFIG_KIND_";
     private static final String ROLE_PREFIX = "MEDIA_SERVER_ROLE_";
 
     private AdminNames() {}
 
-    static String kind(ConfigKind kind) {
+    public static String kind(ConfigKind kind) {
         return Views.lowerEnum(kind, KIND_PREFIX);
     }
 
-    static String role(MediaServerRole role) {
+    public static String role(MediaServerRole role) {
         return Views.lowerEnum(role, ROLE_PREFIX);
     }
 
@@ -28,7 +28,7 @@ final class AdminNames {
     }
 
     /** A role by name, or {@code error}. */
-    static MediaServerRole parseRole(String name, ErrorCode error) {
+    public static MediaServerRole parseRole(String name, ErrorCode error) {
         try {
             if (name.equals(name.toLowerCase(Locale.ROOT))) {
                 MediaServerRole role = MediaServerRole.valueOf(ROLE_PREFIX + name.toUpperCase(Locale.ROOT));
@@ -43,7 +43,7 @@ final class AdminNames {
     }
 
     /** The kind and role of a /configs/:kind/:role path; INVALID_CONFIG_TARGET otherwise. */
-    static ConfigKind parseKind(String name) {
+    public static ConfigKind parseKind(String name) {
         try {
             if (name.equals(name.toLowerCase(Locale.ROOT))) {
                 ConfigKind kind = ConfigKind.valueOf(KIND_PREFIX + name.toUpperCase(Locale.ROOT));

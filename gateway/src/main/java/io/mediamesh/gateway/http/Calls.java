@@ -36,12 +36,17 @@ public final class Calls {
 
     /** Starts {@code call} with the request's session id attached, as a CompletableFuture. */
     public static <T> CompletableFuture<T> as(RequestHeaders headers, Supplier<ListenableFuture<T>> call) {
+        return toCompletable(withSession(headers, call));
+    }
+
+    /** Starts a call of any shape (e.g. a stream) with the request's session id attached, if it has one. */
+    public static <T> T withSession(RequestHeaders headers, Supplier<T> call) {
         Optional<String> sessionId = sessionId(headers);
         if (sessionId.isEmpty()) {
-            return anonymous(call);
+            return call.get();
         }
         try (SafeCloseable ignored = Clients.withHeader(Callers.SESSION_HEADER, sessionId.get())) {
-            return toCompletable(call.get());
+            return call.get();
         }
     }
 

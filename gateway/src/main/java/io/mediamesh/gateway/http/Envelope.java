@@ -43,6 +43,15 @@ public final class Envelope {
         return write(code.name(), message);
     }
 
+    /** A record as one JSON object with snake_case names, as in envelopes (for streamed lines and messages). */
+    public static String json(Object payload) {
+        try {
+            return MAPPER.writeValueAsString(payload);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("Cannot write a payload", e);
+        }
+    }
+
     private static HttpResponse of(HttpStatus status, String code, Object payload) {
         return HttpResponse.of(status, MediaType.JSON_UTF_8, write(code, payload));
     }

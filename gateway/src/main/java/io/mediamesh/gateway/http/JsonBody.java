@@ -8,6 +8,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.linecorp.armeria.common.AggregatedHttpRequest;
 import io.mediamesh.api.v1.ErrorCode;
 import io.mediamesh.common.error.MediameshException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -27,7 +29,11 @@ public final class JsonBody {
     }
 
     public static JsonBody parse(AggregatedHttpRequest request) {
-        String text = request.contentUtf8();
+        return parse(request.contentUtf8());
+    }
+
+    /** As {@link #parse(AggregatedHttpRequest)}, for a JSON text from elsewhere (a WebSocket message). */
+    public static JsonBody parse(String text) {
         if (text.isBlank()) {
             throw new MediameshException(ErrorCode.MALFORMED_BODY, "The body must be a JSON object.");
         }
@@ -108,6 +114,36 @@ public final class JsonBody {
     public boolean requiredBoolean(String field) {
         return optionalBoolean(field).orElseThrow(
                 () -> missing(field));
+    }
+
+    public Optional<Long> optionalLong(String field) {
+        JsonNode node = root.get(field);
+        if (node == null || node.isNull()) {
+            return Optional.empty();
+        }
+        if (!node.isIntegralNumber() || !node.canConvertToLong()) {
+            throw wrongType(field, "an integer");
+        }
+        return Optional.of(node.longValue());
+    }
+
+    /** An array of strings; absent or null is an empty list. */
+    public List<String> optionalStringList(String field) {
+        JsonNode node = root.get(field);
+        if (node == null || node.isNull()) {
+            return List.of();
+        }
+        if (!node.isArray()) {
+            throw wrongType(field, "an array of strings");
+        }
+        List<String> values = new ArrayList<>(node.size());
+        for (JsonNode element : node) {
+            if (!element.isTextual()) {
+                throw wrongType(field, "an array of strings");
+            }
+            values.add(element.textValue());
+        }
+        return values;
     }
 
     private static MediameshException missing(String field) {

@@ -6,6 +6,7 @@ import com.linecorp.armeria.common.HttpRequest;
 import com.linecorp.armeria.common.HttpResponse;
 import com.linecorp.armeria.common.HttpStatus;
 import com.linecorp.armeria.common.MediaType;
+import com.linecorp.armeria.common.RequestContext;
 import com.linecorp.armeria.common.RequestHeaders;
 import com.linecorp.armeria.server.HttpStatusException;
 import com.linecorp.armeria.server.ServerErrorHandler;
@@ -61,14 +62,27 @@ public final class RestErrors implements ExceptionHandlerFunction, ServerErrorHa
 
     static HttpResponse toResponse(ServiceRequestContext ctx, Throwable thrown) {
         Throwable cause = unwrap(thrown);
-        if (cause instanceof MediameshException e) {
-            return respond(e.code(), e.getMessage());
-        }
-        if (cause instanceof ContentTooLargeException) {
-            return respond(ErrorCode.PAYLOAD_TOO_LARGE, "The request body is too large.");
-        }
         if (cause instanceof HttpStatusException e) {
             return Envelope.error(e.httpStatus(), codeFor(e.httpStatus()), e.httpStatus().reasonPhrase());
+        }
+        Failure failure = failureOf(ctx, cause);
+        return respond(failure.code(), failure.message());
+    }
+
+    /** A failure as the envelope's code and message. */
+    public record Failure(ErrorCode code, String message) {}
+
+    /**
+     * What a failure tells a REST client, for responses that cannot be an envelope (a stream that
+     * already started, a WebSocket message). Logs what {@link #toResponse} would log.
+     */
+    public static Failure failureOf(RequestContext ctx, Throwable thrown) {
+        Throwable cause = unwrap(thrown);
+        if (cause instanceof MediameshException e) {
+            return new Failure(e.code(), e.getMessage());
+        }
+        if (cause instanceof ContentTooLargeException) {
+            return new Failure(ErrorCode.PAYLOAD_TOO_LARGE, "The request body is too large.");
         }
         if (cause instanceof StatusRuntimeException e) {
             ErrorCode code = ErrorCatalog.reasonOf(e).orElseGet(() -> byStatus(e));
@@ -76,11 +90,11 @@ public final class RestErrors implements ExceptionHandlerFunction, ServerErrorHa
                 logger.warn("{} Backend call failed: {}", ctx, e.getStatus());
             }
             String description = e.getStatus().getDescription();
-            return respond(code, description != null && ErrorCatalog.reasonOf(e).isPresent()
-                                 ? description : defaultMessage(code));
+            return new Failure(code, description != null && ErrorCatalog.reasonOf(e).isPresent()
+                                     ? description : defaultMessage(code));
         }
         logger.error("{} Unexpected failure", ctx, cause);
-        return respond(ErrorCode.INTERNAL_ERROR, "Internal error.");
+        return new Failure(ErrorCode.INTERNAL_ERROR, "Internal error.");
     }
 
     private static HttpResponse respond(ErrorCode code, String message) {

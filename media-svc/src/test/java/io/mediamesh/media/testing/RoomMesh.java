@@ -81,6 +81,9 @@ public final class RoomMesh implements BeforeAllCallback, AfterAllCallback {
         overrides.put("mediamesh.media-svc.rooms.janus-deadline", "1s");
         // The registry is re-read quickly, so tests that change it see the change.
         overrides.put("mediamesh.media-svc.rooms.server-cache-ttl", "200ms");
+        // The servers registered here run Janus without a config agent: config-svc's periodic agent
+        // check would mark them UNHEALTHY, and media-svc would stop choosing them.
+        overrides.put("mediamesh.config-svc.health-check.interval", "1h");
     }
 
     @Override

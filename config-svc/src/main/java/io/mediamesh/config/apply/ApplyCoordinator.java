@@ -1,0 +1,270 @@
+package io.mediamesh.config.apply;
+
+import com.linecorp.armeria.common.util.ThreadFactories;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import io.mediamesh.api.v1.ApplyConfigRequest;
+import io.mediamesh.api.v1.ApplyConfigResponse;
+import io.mediamesh.api.v1.ApplyStage;
+import io.mediamesh.api.v1.ApplyStarted;
+import io.mediamesh.api.v1.ApplySummary;
+import io.mediamesh.api.v1.ApplyTarget;
+import io.mediamesh.api.v1.ErrorCode;
+import io.mediamesh.api.v1.ServerApplyResult;
+import io.mediamesh.api.v1.ServerApplyStatus;
+import io.mediamesh.api.v1.StartApply;
+import io.mediamesh.common.error.ErrorCatalog;
+import io.mediamesh.common.error.MediameshException;
+import io.mediamesh.common.time.Times;
+import io.mediamesh.config.server.MediaServerRepository;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs ApplyConfig calls: each call's first message is planned (rendering every targeted server's
+ * files), recorded (claiming the kind), answered with {@code started}, and then run on a thread of
+ * its own while the call's later messages steer it. Messages go out in order; a client that
+ * cancels the call cancels the apply. Events are recorded for audit as they are sent (written in
+ * the background, all of them before the apply's end is).
+ */
+public final class ApplyCoordinator implements AutoCloseable {
+    private static final Logger logger = LoggerFactory.getLogger(ApplyCoordinator.class);
+
+    private final ApplyPlanner planner;
+    private final ApplyRepository audit;
+    private final MediaServerRepository servers;
+    private final AgentClients agents;
+    private final Clock clock;
+    private final ExecutorService runs = Executors.newCachedThreadPool(
+            ThreadFactories.newThreadFactory("config-apply", true));
+    private final ExecutorService workers = Executors.newCachedThreadPool(
+            ThreadFactories.newThreadFactory("config-apply-server", true));
+    private final Map<Long, ApplyRun> running = new ConcurrentHashMap<>();
+    private final EventLog events;
+
+    public ApplyCoordinator(ApplyPlanner planner, ApplyRepository audit, MediaServerRepository servers,
+                            AgentClients agents, Clock clock) {
+        this.planner = planner;
+        this.audit = audit;
+        this.servers = servers;
+        this.agents = agents;
+        this.clock = clock;
+        this.events = new EventLog(audit);
+    }
+
+    /** Serves one ApplyConfig call for an admin already identified as {@code author}. */
+    public StreamObserver<ApplyConfigRequest> open(String author, ServerCallStreamObserver<ApplyConfigResponse> responses) {
+        Call call = new Call(author, responses);
+        responses.setOnCancelHandler(() -> call.cancel("The client cancelled the call."));
+        return call;
+    }
+
+    /** Whether a running apply works on the server (so it may not be deleted now). */
+    public boolean isApplyingTo(long serverId) {
+        return running.values().stream().anyMatch(run -> run.targets(serverId));
+    }
+
+    /** Records in the registry which version each server now runs (those the apply put in force). */
+    private void recordActive(ApplyPlan plan, ApplySummary summary) {
+        Map<Long, Long> revisionOf = new HashMap<>();
+        plan.stages().forEach(stage -> stage.targets().forEach(
+                target -> revisionOf.put(target.serverId(), stage.revision())));
+        Instant now = clock.instant();
+        for (ServerApplyResult result : summary.getResultsList()) {
+            if (result.getStatus() != ServerApplyStatus.SERVER_APPLY_STATUS_ACTIVATED &&
+                result.getStatus() != ServerApplyStatus.SERVER_APPLY_STATUS_ALREADY_ACTIVE) {
+                continue;
+            }
+            try {
+                servers.recordActiveConfig(result.getServerId(), plan.kind(), result.getVersion(),
+                                           revisionOf.get(result.getServerId()), now);
+            } catch (RuntimeException e) {
+                // A server deleted meanwhile has nothing to record.
+                logger.info("Cannot record {} as active on server {}: {}", result.getVersion(),
+                            result.getServerName(), e.toString());
+            }
+        }
+    }
+
+    /** Cancels running applies (so that they roll back) and waits a while for them to end. */
+    @Override
+    public void close() throws InterruptedException {
+        running.values().forEach(run -> run.cancel("config-svc is stopping."));
+        runs.shutdown();
+        if (!runs.awaitTermination(30, TimeUnit.SECONDS)) {
+            logger.warn("Applies still running at shutdown: {}", running.keySet());
+        }
+        workers.shutdownNow();
+        events.close();
+    }
+
+    /** One ApplyConfig call. Its request callbacks are serialized by gRPC. */
+    private final class Call implements StreamObserver<ApplyConfigRequest> {
+        private final String author;
+        private final ServerCallStreamObserver<ApplyConfigResponse> responses;
+        private volatile ApplyRun run;
+        /** Written while holding this call's lock. */
+        private volatile boolean ended;
+
+        Call(String author, ServerCallStreamObserver<ApplyConfigResponse> responses) {
+            this.author = author;
+            this.responses = responses;
+        }
+
+        @Override
+        public void onNext(ApplyConfigRequest request) {
+            ApplyRun current = run;
+            switch (request.getMessageCase()) {
+                case START -> {
+                    if (current == null && !ended) {
+                        start(request.getStart());
+                    } else {
+                        logger.info("Ignoring a second start on a running apply");
+                    }
+                }
+                case PROMOTE -> {
+                    if (current != null && !current.promote()) {
+                        logger.info("Ignoring promote: no stage awaits promotion");
+                    }
+                }
+                case CANCEL -> {
+                    if (current != null) {
+                        current.cancel(request.getCancel().getReason().isBlank() ? "Cancelled by the client."
+                                                                                 : request.getCancel().getReason());
+                    }
+                }
+                default -> {
+                }
+            }
+            if (current == null && request.getMessageCase() != ApplyConfigRequest.MessageCase.START) {
+                fail(new MediameshException(ErrorCode.INVALID_REQUEST, "The first message must be start."));
+            }
+        }
+
+        @Override
+        public void onError(Throwable t) {
+            cancel("The client cancelled the call.");
+        }
+
+        @Override
+        public void onCompleted() {
+            ApplyRun current = run;
+            if (current != null) {
+                current.clientDone();
+            } else if (!ended) {
+                fail(new MediameshException(ErrorCode.INVALID_REQUEST, "The call ended before a start message."));
+            }
+        }
+
+        void cancel(String reason) {
+            ApplyRun current = run;
+            if (current != null) {
+                current.cancel(reason);
+            }
+        }
+
+        private void start(StartApply start) {
+            ApplyPlan plan;
+            long applyId;
+            Instant startedAt = clock.instant();
+            try {
+                plan = planner.plan(start, author);
+                applyId = audit.begin(plan, startedAt);
+            } catch (MediameshException e) {
+                fail(e);
+                return;
+            } catch (RuntimeException e) {
+                logger.error("Cannot start an apply", e);
+                fail(new MediameshException(ErrorCode.INTERNAL_ERROR, "Internal error."));
+                return;
+            }
+            ApplyRun created = new ApplyRun(applyId, plan, agents, workers, clock, startedAt, this::send);
+            running.put(applyId, created);
+            run = created;
+            send(ApplyConfigResponse.newBuilder().setStarted(started(applyId, plan, startedAt)).build());
+            runs.execute(() -> runToEnd(applyId, plan, created));
+        }
+
+        private void runToEnd(long applyId, ApplyPlan plan, ApplyRun applyRun) {
+            try {
+                ApplySummary summary = applyRun.run();
+                // Recorded before it is sent: a client that reads the summary finds the audit record complete.
+                events.flush();
+                try {
+                    audit.finish(applyId, summary, applyRun.cancelReason());
+                    recordActive(plan, summary);
+                } catch (RuntimeException e) {
+                    // The servers are where the summary says; only the record is behind.
+                    logger.error("Cannot record the end of apply {}", applyId, e);
+                }
+                send(ApplyConfigResponse.newBuilder().setSummary(summary).build());
+                synchronized (this) {
+                    ended = true;
+                    if (!responses.isCancelled()) {
+                        responses.onCompleted();
+                    }
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                logger.warn("Apply {} interrupted", applyId);
+                fail(new MediameshException(ErrorCode.INTERNAL_ERROR, "The apply was interrupted."));
+            } catch (RuntimeException e) {
+                logger.error("Apply {} failed", applyId, e);
+                fail(new MediameshException(ErrorCode.INTERNAL_ERROR, "Internal error."));
+            } finally {
+                running.remove(applyId);
+            }
+        }
+
+        /** Passes a message on and records events; a client that left no longer gets them. */
+        private void send(ApplyConfigResponse message) {
+            if (message.hasEvent()) {
+                events.add(message.getEvent());
+            }
+            synchronized (this) {
+                if (ended || responses.isCancelled()) {
+                    return;
+                }
+                try {
+                    responses.onNext(message);
+                } catch (RuntimeException e) {
+                    logger.info("Cannot send to the apply's client: {}", e.toString());
+                }
+            }
+        }
+
+        private synchronized void fail(MediameshException e) {
+            if (ended) {
+                return;
+            }
+            ended = true;
+            if (!responses.isCancelled()) {
+                responses.onError(ErrorCatalog.toStatusException(e));
+            }
+        }
+    }
+
+    private static ApplyStarted started(long applyId, ApplyPlan plan, Instant startedAt) {
+        return ApplyStarted.newBuilder().setApplyId(applyId).setKind(plan.kind()).setPolicy(plan.policy())
+                           .setPromotion(plan.promotion()).addAllStages(stages(plan))
+                           .setStartedAt(Times.toProto(startedAt)).build();
+    }
+
+    /** The plan's stages as ApplyStarted and the audit record show them. */
+    static List<ApplyStage> stages(ApplyPlan plan) {
+        return plan.stages().stream().map(stage -> ApplyStage.newBuilder().setRole(stage.role())
+                .setRevision(stage.revision())
+                .addAllServers(stage.targets().stream().map(target -> ApplyTarget.newBuilder()
+                        .setServerId(target.serverId()).setServerName(target.serverName()).build()).toList())
+                .build()).toList();
+    }
+}

@@ -1,0 +1,79 @@
+package io.mediamesh.config.apply;
+
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import io.mediamesh.api.v1.ApplyConfigRequest;
+import io.mediamesh.api.v1.ApplyConfigResponse;
+import io.mediamesh.api.v1.ApplyRecord;
+import io.mediamesh.api.v1.ConfigKind;
+import io.mediamesh.api.v1.ErrorCode;
+import io.mediamesh.api.v1.GetApplyRequest;
+import io.mediamesh.api.v1.GetApplyResponse;
+import io.mediamesh.api.v1.ListAppliesRequest;
+import io.mediamesh.api.v1.ListAppliesResponse;
+import io.mediamesh.common.auth.Callers;
+import io.mediamesh.common.error.ErrorCatalog;
+import io.mediamesh.common.error.MediameshException;
+import io.mediamesh.common.paging.Page;
+import io.mediamesh.common.validation.Text;
+import io.mediamesh.config.ConfigKinds;
+
+/**
+ * ConfigService's apply methods (ApplyConfig, ListApplies, GetApply), served through
+ * ConfigGrpcService. Admins only.
+ */
+public final class ApplyGrpc {
+    private final ApplyCoordinator coordinator;
+    private final ApplyRepository applies;
+    private final Callers callers;
+
+    public ApplyGrpc(ApplyCoordinator coordinator, ApplyRepository applies, Callers callers) {
+        this.coordinator = coordinator;
+        this.applies = applies;
+        this.callers = callers;
+    }
+
+    public StreamObserver<ApplyConfigRequest> applyConfig(StreamObserver<ApplyConfigResponse> responses) {
+        String author;
+        try {
+            author = callers.requireAdmin().getUserName();
+        } catch (MediameshException e) {
+            responses.onError(ErrorCatalog.toStatusException(e));
+            return new Ignored();
+        }
+        return coordinator.open(author, (ServerCallStreamObserver<ApplyConfigResponse>) responses);
+    }
+
+    public void listApplies(ListAppliesRequest request, StreamObserver<ListAppliesResponse> response) {
+        callers.requireAdmin();
+        ConfigKind kind = request.getKind();
+        if (kind != ConfigKind.CONFIG_KIND_UNSPECIFIED) {
+            ConfigKinds.check(kind);
+        }
+        Page.Result<ApplyRecord> page = applies.page(kind, Page.of(request.getLimit(), request.getCursor()));
+        response.onNext(ListAppliesResponse.newBuilder().addAllApplies(page.rows()).setNextCursor(page.nextCursor())
+                                           .build());
+        response.onCompleted();
+    }
+
+    public void getApply(GetApplyRequest request, StreamObserver<GetApplyResponse> response) {
+        callers.requireAdmin();
+        long applyId = Text.checkId(request.getApplyId(), "apply_id");
+        ApplyRecord apply = applies.find(applyId).orElseThrow(
+                () -> new MediameshException(ErrorCode.NOT_FOUND, "No apply " + applyId + '.'));
+        response.onNext(GetApplyResponse.newBuilder().setApply(apply).addAllEvents(applies.events(applyId)).build());
+        response.onCompleted();
+    }
+
+    /** The request side of a call that was refused before it started. */
+    private static final class Ignored implements StreamObserver<ApplyConfigRequest> {
+        @Override
+        public void onNext(ApplyConfigRequest value) {}
+
+        @Override
+        public void onError(Throwable t) {}
+
+        @Override
+        public void onCompleted() {}
+    }
+}
