@@ -5,7 +5,10 @@ import com.linecorp.armeria.server.ServerBuilder;
 import io.mediamesh.common.client.GrpcClientFactory;
 import io.mediamesh.common.server.ServiceServer;
 import io.mediamesh.gateway.comment.CommentRoutes;
+import io.mediamesh.gateway.file.StreamRoutes;
+import io.mediamesh.gateway.file.UploadRoutes;
 import io.mediamesh.gateway.http.RestErrors;
+import io.mediamesh.gateway.limit.TokenLimiter;
 import io.mediamesh.gateway.user.UserRoutes;
 import io.mediamesh.gateway.video.VideoRoutes;
 
@@ -16,16 +19,18 @@ import io.mediamesh.gateway.video.VideoRoutes;
 public final class Gateway {
     private final GatewaySettings settings;
     private final UserSvcClients userSvc;
+    private final MediaSvcClients mediaSvc;
 
     public Gateway(GatewaySettings settings, ClientFactory clientFactory) {
         this.settings = settings;
         GrpcClientFactory clients = new GrpcClientFactory(clientFactory, settings.deadline());
         this.userSvc = UserSvcClients.create(clients, settings.endpoints().userSvc());
+        this.mediaSvc = MediaSvcClients.create(clients, settings.endpoints().mediaSvc());
     }
 
     /** Adds the REST routes and the shared endpoints to {@code sb}; tests reuse it. */
     public void configureServices(ServerBuilder sb) {
-        ServiceServer.configureObservability(sb);
+        var registry = ServiceServer.configureObservability(sb);
         RestErrors errors = new RestErrors();
         sb.errorHandler(errors);
         for (Object routes : new Object[] { new UserRoutes(userSvc), new VideoRoutes(userSvc),
@@ -36,5 +41,16 @@ public final class Gateway {
               .exceptionHandlers(errors)
               .build(routes);
         }
+        var files = settings.files();
+        // Transfers set their own idle timeouts as they progress (see StreamRoutes, UploadRoutes).
+        sb.annotatedService()
+          .decorator(new TokenLimiter("stream", files.streamTokens(), files.retryAfter(), registry))
+          .exceptionHandlers(errors)
+          .build(new StreamRoutes(mediaSvc, files));
+        sb.annotatedService()
+          .decorator(new TokenLimiter("upload", files.uploadTokens(), files.retryAfter(), registry))
+          .maxRequestLength(files.maxUploadBody())
+          .exceptionHandlers(errors)
+          .build(new UploadRoutes(mediaSvc, files));
     }
 }

@@ -3,6 +3,7 @@ package io.mediamesh.media;
 import com.linecorp.armeria.client.ClientFactory;
 import com.linecorp.armeria.server.ServerBuilder;
 import io.mediamesh.api.v1.SessionServiceGrpc.SessionServiceBlockingStub;
+import io.mediamesh.api.v1.VideoServiceGrpc.VideoServiceBlockingStub;
 import io.mediamesh.common.auth.Callers;
 import io.mediamesh.common.auth.RemoteSessionValidator;
 import io.mediamesh.common.client.GrpcClientFactory;
@@ -35,7 +36,8 @@ public final class MediaSvc {
                                            settings.sessionCacheTtl(), SESSION_CACHE_MAX_ENTRIES),
                 settings.serviceToken());
         this.store = new VideoFileStore(settings.files().root(), clock);
-        this.grpcServices = List.of(new VideoFileGrpcService(store, callers));
+        this.grpcServices = List.of(new VideoFileGrpcService(
+                store, callers, clients.newStub(userSvc, VideoServiceBlockingStub.class), settings.files()));
     }
 
     /** Adds media-svc's gRPC services and the shared endpoints to {@code sb}; tests reuse it. */

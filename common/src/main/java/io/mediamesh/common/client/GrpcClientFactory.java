@@ -38,6 +38,21 @@ public final class GrpcClientFactory {
                           .build(stubType);
     }
 
+    /**
+     * A stub for calls that stream a large body (a video file): no cap on a call's total length,
+     * which would cut a stream at the client's default response limit, but each message capped at
+     * {@code maxMessageBytes}. Its deadline covers the start of a call; a caller that keeps a
+     * stream going extends it as the stream progresses (ClientRequestContext#setResponseTimeout).
+     */
+    public <T> T newStreamingStub(String endpoint, Class<T> stubType, int maxMessageBytes) {
+        return GrpcClients.builder("http://" + endpoint)
+                          .factory(clientFactory)
+                          .responseTimeout(deadline)
+                          .maxResponseLength(0)
+                          .maxResponseMessageLength(maxMessageBytes)
+                          .build(stubType);
+    }
+
     public Duration deadline() {
         return deadline;
     }

@@ -7,25 +7,36 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.mediamesh.common.config.Configs;
 import io.mediamesh.common.config.DatabaseSettings;
+import io.mediamesh.common.config.ServiceEndpoints;
 import io.mediamesh.common.db.Database;
 import io.mediamesh.common.testing.TestDatabase;
 import io.mediamesh.gateway.Gateway;
 import io.mediamesh.gateway.GatewaySettings;
+import io.mediamesh.media.MediaSvc;
+import io.mediamesh.media.MediaSvcSettings;
 import io.mediamesh.user.UserSvc;
 import io.mediamesh.user.UserSvcSettings;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * The real thing on loopback for one test class: a schema of its own on the real MariaDB, user-svc
- * serving gRPC, and the gateway calling it over gRPC. Either server can be restarted on its port
- * as a new instance (fresh caches, fresh pool), as after a process restart.
+ * serving gRPC, media-svc with a temporary video folder, and the gateway calling them over gRPC.
+ * Each server can be restarted on its port as a new instance (fresh caches, fresh pool), as after
+ * a process restart.
  */
 public final class Mesh implements BeforeAllCallback, AfterAllCallback {
     public static final String ADMIN = "admin";
@@ -36,8 +47,11 @@ public final class Mesh implements BeforeAllCallback, AfterAllCallback {
     private Database database;
     private UserSvc userSvc;
     private Server userServer;
+    private Server mediaServer;
     private Server gatewayServer;
+    private Path videoRoot;
     private int userPort;
+    private int mediaPort;
     private int gatewayPort;
 
     public Mesh() {
@@ -58,22 +72,49 @@ public final class Mesh implements BeforeAllCallback, AfterAllCallback {
         databaseSettings = TestDatabase.settingsFor(context.getRequiredTestClass().getSimpleName()
                                                            .toLowerCase(Locale.ROOT));
         startUserSvc();
+        try {
+            videoRoot = Files.createTempDirectory("mediamesh-videos-");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        startMediaSvc();
         startGateway();
     }
 
     @Override
     public void afterAll(ExtensionContext context) throws Exception {
         stopGateway();
+        stopMediaSvc();
         stopUserSvc();
         TestDatabase.drop(databaseSettings);
+        try (Stream<Path> paths = Files.walk(videoRoot)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        }
     }
 
     public Rest rest() {
-        return new Rest("http://127.0.0.1:" + gatewayPort);
+        return new Rest(gatewayUri());
+    }
+
+    public String gatewayUri() {
+        return "http://127.0.0.1:" + gatewayPort;
+    }
+
+    public int gatewayPort() {
+        return gatewayPort;
     }
 
     public int userSvcPort() {
         return userPort;
+    }
+
+    public int mediaSvcPort() {
+        return mediaPort;
+    }
+
+    /** media-svc's video folder. */
+    public Path videoRoot() {
+        return videoRoot;
     }
 
     public Database database() {
@@ -109,6 +150,22 @@ public final class Mesh implements BeforeAllCallback, AfterAllCallback {
         userPort = userServer.activeLocalPort();
     }
 
+    public void stopMediaSvc() {
+        if (mediaServer != null) {
+            mediaServer.stop().join();
+            mediaServer = null;
+        }
+    }
+
+    public void startMediaSvc() {
+        Map<String, Object> media = Map.of("mediamesh.endpoints.user-svc", "127.0.0.1:" + userPort,
+                                           "mediamesh.media-svc.files.root", videoRoot.toString());
+        MediaSvcSettings settings = MediaSvcSettings.from(ConfigFactory.parseMap(media).withFallback(config()));
+        MediaSvc mediaSvc = new MediaSvc(settings, ClientFactory.ofDefault(), Clock.systemUTC());
+        mediaServer = start(mediaPort, mediaSvc::configureServices);
+        mediaPort = mediaServer.activeLocalPort();
+    }
+
     private void stopGateway() {
         if (gatewayServer != null) {
             gatewayServer.stop().join();
@@ -118,7 +175,9 @@ public final class Mesh implements BeforeAllCallback, AfterAllCallback {
 
     private void startGateway() {
         GatewaySettings base = GatewaySettings.from(config());
-        GatewaySettings settings = base.withEndpoints(base.endpoints().withUserSvc("127.0.0.1:" + userPort));
+        ServiceEndpoints endpoints = base.endpoints();
+        GatewaySettings settings = base.withEndpoints(new ServiceEndpoints(
+                "127.0.0.1:" + userPort, "127.0.0.1:" + mediaPort, endpoints.configSvc(), endpoints.schedulerSvc()));
         Gateway gateway = new Gateway(settings, ClientFactory.ofDefault());
         gatewayServer = start(gatewayPort, gateway::configureServices);
         gatewayPort = gatewayServer.activeLocalPort();
@@ -130,7 +189,7 @@ public final class Mesh implements BeforeAllCallback, AfterAllCallback {
 
     /** Starts a server on {@code port}, or on an ephemeral port the first time (port 0). */
     private static Server start(int port, Consumer<ServerBuilder> configure) {
-        ServerBuilder sb = Server.builder().http(port);
+        ServerBuilder sb = Server.builder().http(new InetSocketAddress("127.0.0.1", port));
         configure.accept(sb);
         Server server = sb.build();
         server.start().join();
