@@ -1,22 +1,27 @@
 package io.mediamesh.config;
 
-import com.linecorp.armeria.server.ServerBuilder;
-import com.linecorp.armeria.testing.junit5.server.ServerExtension;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.mediamesh.common.testing.GrpcurlChecks;
+import io.mediamesh.common.testing.ReflectionClient;
+import io.mediamesh.config.testing.ConfigSvcFixture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 class ConfigSvcTest {
     @RegisterExtension
-    static final ServerExtension server = new ServerExtension() {
-        @Override
-        protected void configure(ServerBuilder sb) {
-            new ConfigSvc().configureServices(sb);
-        }
-    };
+    static final ConfigSvcFixture fixture = new ConfigSvcFixture();
 
     @Test
     void servesHealthReflectionDocsAndMetrics() throws Exception {
-        GrpcurlChecks.assertServesTheBasics(server.httpPort());
+        GrpcurlChecks.assertServesTheBasics(fixture.port());
+    }
+
+    @Test
+    void listsTheRegistryAndConfigServicesForGrpcurl() throws Exception {
+        try (ReflectionClient grpcurl = new ReflectionClient("127.0.0.1", fixture.port())) {
+            assertThat(grpcurl.listServices()).contains("mediamesh.v1.MediaServerService",
+                                                        "mediamesh.v1.ConfigService");
+        }
     }
 }

@@ -4,6 +4,8 @@ import com.linecorp.armeria.client.ClientFactory;
 import com.linecorp.armeria.server.ServerBuilder;
 import io.mediamesh.common.client.GrpcClientFactory;
 import io.mediamesh.common.server.ServiceServer;
+import io.mediamesh.gateway.admin.ConfigRoutes;
+import io.mediamesh.gateway.admin.ServerRoutes;
 import io.mediamesh.gateway.comment.CommentRoutes;
 import io.mediamesh.gateway.file.StreamRoutes;
 import io.mediamesh.gateway.file.UploadRoutes;
@@ -20,12 +22,14 @@ public final class Gateway {
     private final GatewaySettings settings;
     private final UserSvcClients userSvc;
     private final MediaSvcClients mediaSvc;
+    private final ConfigSvcClients configSvc;
 
     public Gateway(GatewaySettings settings, ClientFactory clientFactory) {
         this.settings = settings;
         GrpcClientFactory clients = new GrpcClientFactory(clientFactory, settings.deadline());
         this.userSvc = UserSvcClients.create(clients, settings.endpoints().userSvc());
         this.mediaSvc = MediaSvcClients.create(clients, settings.endpoints().mediaSvc());
+        this.configSvc = ConfigSvcClients.create(clients, settings.endpoints().configSvc());
     }
 
     /** Adds the REST routes and the shared endpoints to {@code sb}; tests reuse it. */
@@ -34,7 +38,8 @@ public final class Gateway {
         RestErrors errors = new RestErrors();
         sb.errorHandler(errors);
         for (Object routes : new Object[] { new UserRoutes(userSvc), new VideoRoutes(userSvc),
-                                            new CommentRoutes(userSvc) }) {
+                                            new CommentRoutes(userSvc), new ServerRoutes(configSvc),
+                                            new ConfigRoutes(configSvc) }) {
             sb.annotatedService()
               .pathPrefix("/api")
               .maxRequestLength(settings.maxJsonBodyBytes())

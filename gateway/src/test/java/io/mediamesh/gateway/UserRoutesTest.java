@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.mediamesh.gateway.testing.Mesh;
 import io.mediamesh.gateway.testing.Rest;
 import io.mediamesh.gateway.testing.Rest.Response;
+import org.jooq.impl.DSL;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -145,6 +146,8 @@ class UserRoutesTest {
         rest.get("/api/user/del_gina", "X-Session-Id", gina).expect(401, "UNAUTHENTICATED");
         rest.get("/api/user/del_gina", "X-Session-Id", otherSession).expect(401, "UNAUTHENTICATED");
         rest.get("/api/videos/" + video).expect(404, "VIDEO_NOT_FOUND");
+        assertThat(mesh.database().dsl().fetchCount(DSL.table("file_deletion_outbox"),
+                                                     DSL.field("video_id").eq(video))).isEqualTo(1);
         rest.post("/api/login", json("user_name", "del_gina", "pwd", "password-del_gina")).expect(401,
                                                                                                 "INVALID_CREDENTIALS");
         // The name is free again.

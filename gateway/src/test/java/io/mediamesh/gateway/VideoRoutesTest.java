@@ -10,6 +10,7 @@ import io.mediamesh.gateway.testing.Rest;
 import io.mediamesh.gateway.testing.Rest.Response;
 import java.util.ArrayList;
 import java.util.List;
+import org.jooq.impl.DSL;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -153,5 +154,8 @@ class VideoRoutesTest {
 
         rest.delete("/api/videos/" + second, "X-Session-Id", admin).expect(204);
         assertThat(rest.get("/api/user/vid_del_owner/videos").body().get("videos")).isEmpty();
+        // Both files are due for deletion, recorded in the same transaction as the records.
+        assertThat(mesh.database().dsl().fetchCount(
+                DSL.table("file_deletion_outbox"), DSL.field("video_id").in(first, second))).isEqualTo(2);
     }
 }

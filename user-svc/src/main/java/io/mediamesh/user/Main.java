@@ -1,5 +1,6 @@
 package io.mediamesh.user;
 
+import com.linecorp.armeria.client.ClientFactory;
 import io.mediamesh.common.config.Configs;
 import io.mediamesh.common.db.Database;
 import io.mediamesh.common.server.ServiceServer;
@@ -12,7 +13,7 @@ public final class Main {
     public static void main(String[] args) {
         UserSvcSettings settings = UserSvcSettings.from(Configs.load());
         Database database = Database.open(settings.database(), UserSvc.MIGRATIONS);
-        UserSvc userSvc = new UserSvc(database, settings, Clock.systemUTC());
+        UserSvc userSvc = new UserSvc(database, settings, Clock.systemUTC(), ClientFactory.ofDefault());
         userSvc.bootstrapAdmin();
         ServiceServer.start("user-svc", settings.server(), userSvc::configureServices, userSvc, database);
     }

@@ -1,12 +1,17 @@
 package io.mediamesh.user;
 
+import com.linecorp.armeria.client.ClientFactory;
 import com.linecorp.armeria.common.util.ThreadFactories;
 import com.linecorp.armeria.server.ServerBuilder;
+import io.mediamesh.api.v1.SchedulerServiceGrpc.SchedulerServiceBlockingStub;
 import io.mediamesh.common.auth.Callers;
+import io.mediamesh.common.client.GrpcClientFactory;
 import io.mediamesh.common.db.Database;
 import io.mediamesh.common.server.ServiceServer;
 import io.mediamesh.user.comment.CommentGrpcService;
 import io.mediamesh.user.comment.CommentRepository;
+import io.mediamesh.user.deletion.DeletionOutbox;
+import io.mediamesh.user.deletion.DeletionRelay;
 import io.mediamesh.user.session.SessionGrpcService;
 import io.mediamesh.user.session.SessionStore;
 import io.mediamesh.user.user.Credentials;
@@ -40,7 +45,7 @@ public final class UserSvc implements AutoCloseable {
     private final List<io.grpc.BindableService> grpcServices;
     private final ScheduledExecutorService housekeeping;
 
-    public UserSvc(Database database, UserSvcSettings settings, Clock clock) {
+    public UserSvc(Database database, UserSvcSettings settings, Clock clock, ClientFactory clientFactory) {
         this.settings = settings;
         // The database keeps microseconds: hand out no instant it cannot store.
         this.clock = Clock.tick(clock, Duration.ofNanos(1000));
@@ -53,13 +58,19 @@ public final class UserSvc implements AutoCloseable {
         Callers callers = new Callers(sessions, settings.serviceToken());
         VideoRepository videos = new VideoRepository(database.dsl(), settings.videoCacheTtl(),
                                                      settings.videoCacheMaxEntries());
-        this.grpcServices = List.of(new UserGrpcService(users, videos, sessions, hasher, callers, this.clock),
-                                    new SessionGrpcService(users, sessions, hasher),
-                                    new VideoGrpcService(videos, users, callers, this.clock),
-                                    new CommentGrpcService(new CommentRepository(database.dsl()), videos, callers,
-                                                           this.clock));
         this.housekeeping = Executors.newSingleThreadScheduledExecutor(
                 ThreadFactories.newThreadFactory("user-svc-housekeeping", true));
+        SchedulerServiceBlockingStub scheduler = new GrpcClientFactory(clientFactory, settings.clientDeadline())
+                .newServiceStub(settings.endpoints().schedulerSvc(), SchedulerServiceBlockingStub.class,
+                                settings.serviceToken());
+        DeletionRelay deletionRelay = new DeletionRelay(new DeletionOutbox(database.dsl()), scheduler, housekeeping,
+                                                        settings.deletionRelayInterval().toMillis());
+        this.grpcServices = List.of(new UserGrpcService(users, videos, sessions, deletionRelay, hasher, callers,
+                                                        this.clock),
+                                    new SessionGrpcService(users, sessions, hasher),
+                                    new VideoGrpcService(videos, users, deletionRelay, callers, this.clock),
+                                    new CommentGrpcService(new CommentRepository(database.dsl()), videos, callers,
+                                                           this.clock));
         long purgeMillis = settings.sessionPurgeInterval().toMillis();
         housekeeping.scheduleWithFixedDelay(this::purgeExpiredSessions, purgeMillis, purgeMillis,
                                             TimeUnit.MILLISECONDS);

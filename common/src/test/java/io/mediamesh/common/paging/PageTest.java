@@ -28,4 +28,11 @@ class PageTest {
         assertThatThrownBy(() -> Page.of(101, "")).isInstanceOf(MediameshException.class);
         assertThatThrownBy(() -> Page.of(-1, "")).isInstanceOf(MediameshException.class);
     }
+
+    @Test
+    void aMethodMayNameItsOwnLimits() {
+        assertThat(Page.of(0, "", 100, 500).limit()).isEqualTo(100);
+        assertThat(Page.of(500, "", 100, 500).limit()).isEqualTo(500);
+        assertThatThrownBy(() -> Page.of(501, "", 100, 500)).isInstanceOf(MediameshException.class);
+    }
 }

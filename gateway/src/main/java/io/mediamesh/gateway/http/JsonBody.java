@@ -71,6 +71,29 @@ public final class JsonBody {
         return node.longValue();
     }
 
+    public Optional<Boolean> optionalBoolean(String field) {
+        JsonNode node = root.get(field);
+        if (node == null || node.isNull()) {
+            return Optional.empty();
+        }
+        if (!node.isBoolean()) {
+            throw wrongType(field, "true or false");
+        }
+        return Optional.of(node.booleanValue());
+    }
+
+    /** A nested JSON object, as JSON text for a parser of its own (e.g. protobuf's JsonFormat). */
+    public Optional<String> optionalObject(String field) {
+        JsonNode node = root.get(field);
+        if (node == null || node.isNull()) {
+            return Optional.empty();
+        }
+        if (!node.isObject()) {
+            throw wrongType(field, "an object");
+        }
+        return Optional.of(node.toString());
+    }
+
     private static MediameshException wrongType(String field, String expected) {
         return new MediameshException(ErrorCode.INVALID_FIELD_TYPE, "Field \"" + field + "\" must be " + expected + '.');
     }

@@ -10,6 +10,8 @@ import io.mediamesh.common.config.DatabaseSettings;
 import io.mediamesh.common.config.ServiceEndpoints;
 import io.mediamesh.common.db.Database;
 import io.mediamesh.common.testing.TestDatabase;
+import io.mediamesh.config.ConfigSvc;
+import io.mediamesh.config.ConfigSvcSettings;
 import io.mediamesh.gateway.Gateway;
 import io.mediamesh.gateway.GatewaySettings;
 import io.mediamesh.media.MediaSvc;
@@ -34,15 +36,20 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * The real thing on loopback for one test class: a schema of its own on the real MariaDB, user-svc
- * serving gRPC, media-svc with a temporary video folder, and the gateway calling them over gRPC.
- * Each server can be restarted on its port as a new instance (fresh caches, fresh pool), as after
- * a process restart.
+ * serving gRPC, media-svc with a temporary video folder, and the gateway calling them over gRPC;
+ * with {@link #withConfigSvc()}, config-svc too (its own schema, sessions checked by that user-svc).
+ * user-svc, media-svc and the gateway can be restarted on their ports as new instances (fresh
+ * caches, fresh pool), as after a process restart.
  */
 public final class Mesh implements BeforeAllCallback, AfterAllCallback {
     public static final String ADMIN = "admin";
     public static final String ADMIN_PASSWORD = "admin-password-1";
 
     private final Map<String, Object> overrides = new HashMap<>();
+    private boolean configSvcWanted;
+    private DatabaseSettings configDatabaseSettings;
+    private Database configDatabase;
+    private Server configServer;
     private DatabaseSettings databaseSettings;
     private Database database;
     private UserSvc userSvc;
@@ -67,10 +74,18 @@ public final class Mesh implements BeforeAllCallback, AfterAllCallback {
         return this;
     }
 
+    /** Also runs config-svc (the admin routes' backend). */
+    public Mesh withConfigSvc() {
+        configSvcWanted = true;
+        // Long enough for coturn to read its file and complain; keeps the suite quick.
+        overrides.put("mediamesh.config-svc.validation.coturn-trial", "1s");
+        return this;
+    }
+
     @Override
     public void beforeAll(ExtensionContext context) {
-        databaseSettings = TestDatabase.settingsFor(context.getRequiredTestClass().getSimpleName()
-                                                           .toLowerCase(Locale.ROOT));
+        String base = context.getRequiredTestClass().getSimpleName().toLowerCase(Locale.ROOT);
+        databaseSettings = TestDatabase.settingsFor(base);
         startUserSvc();
         try {
             videoRoot = Files.createTempDirectory("mediamesh-videos-");
@@ -78,6 +93,10 @@ public final class Mesh implements BeforeAllCallback, AfterAllCallback {
             throw new UncheckedIOException(e);
         }
         startMediaSvc();
+        if (configSvcWanted) {
+            configDatabaseSettings = TestDatabase.settingsFor(base + "_c");
+            startConfigSvc();
+        }
         startGateway();
     }
 
@@ -85,6 +104,11 @@ public final class Mesh implements BeforeAllCallback, AfterAllCallback {
     public void afterAll(ExtensionContext context) throws Exception {
         stopGateway();
         stopMediaSvc();
+        if (configServer != null) {
+            configServer.stop().join();
+            configDatabase.close();
+            TestDatabase.drop(configDatabaseSettings);
+        }
         stopUserSvc();
         TestDatabase.drop(databaseSettings);
         try (Stream<Path> paths = Files.walk(videoRoot)) {
@@ -144,7 +168,7 @@ public final class Mesh implements BeforeAllCallback, AfterAllCallback {
         Config config = config();
         UserSvcSettings settings = UserSvcSettings.from(config).withDatabase(databaseSettings);
         database = Database.open(settings.database(), UserSvc.MIGRATIONS);
-        userSvc = new UserSvc(database, settings, Clock.systemUTC());
+        userSvc = new UserSvc(database, settings, Clock.systemUTC(), ClientFactory.ofDefault());
         userSvc.bootstrapAdmin();
         userServer = start(userPort, userSvc::configureServices);
         userPort = userServer.activeLocalPort();
@@ -173,11 +197,21 @@ public final class Mesh implements BeforeAllCallback, AfterAllCallback {
         }
     }
 
+    private void startConfigSvc() {
+        ConfigSvcSettings base = ConfigSvcSettings.from(config()).withDatabase(configDatabaseSettings);
+        ConfigSvcSettings settings = base.withEndpoints(base.endpoints().withUserSvc("127.0.0.1:" + userPort));
+        configDatabase = Database.open(settings.database(), ConfigSvc.MIGRATIONS);
+        ConfigSvc configSvc = new ConfigSvc(configDatabase, settings, ClientFactory.ofDefault(), Clock.systemUTC());
+        configSvc.bootstrapDefaults();
+        configServer = start(0, configSvc::configureServices);
+    }
+
     private void startGateway() {
         GatewaySettings base = GatewaySettings.from(config());
         ServiceEndpoints endpoints = base.endpoints();
+        String configSvc = configServer != null ? "127.0.0.1:" + configServer.activeLocalPort() : endpoints.configSvc();
         GatewaySettings settings = base.withEndpoints(new ServiceEndpoints(
-                "127.0.0.1:" + userPort, "127.0.0.1:" + mediaPort, endpoints.configSvc(), endpoints.schedulerSvc()));
+                "127.0.0.1:" + userPort, "127.0.0.1:" + mediaPort, configSvc, endpoints.schedulerSvc()));
         Gateway gateway = new Gateway(settings, ClientFactory.ofDefault());
         gatewayServer = start(gatewayPort, gateway::configureServices);
         gatewayPort = gatewayServer.activeLocalPort();

@@ -50,6 +50,10 @@ public final class Rest {
         return send(HttpMethod.POST, path, json, headers);
     }
 
+    public Response put(String path, String json, String... headers) {
+        return send(HttpMethod.PUT, path, json, headers);
+    }
+
     /** Sends {@code headers} as name, value pairs. */
     public Response send(HttpMethod method, String path, String body, String... headers) {
         RequestHeadersBuilder builder = RequestHeaders.builder(method, path);

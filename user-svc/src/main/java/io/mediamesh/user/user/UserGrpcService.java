@@ -12,6 +12,7 @@ import io.mediamesh.api.v1.RegisterUserResponse;
 import io.mediamesh.api.v1.UserServiceGrpc;
 import io.mediamesh.common.auth.Callers;
 import io.mediamesh.common.error.MediameshException;
+import io.mediamesh.user.deletion.DeletionRelay;
 import io.mediamesh.user.session.SessionGrant;
 import io.mediamesh.user.session.SessionStore;
 import io.mediamesh.user.video.VideoRepository;
@@ -26,14 +27,16 @@ public final class UserGrpcService extends UserServiceGrpc.UserServiceImplBase {
     private final UserRepository users;
     private final VideoRepository videos;
     private final SessionStore sessions;
+    private final DeletionRelay deletionRelay;
     private final PasswordHasher hasher;
     private final Callers callers;
     private final Clock clock;
 
     public UserGrpcService(UserRepository users, VideoRepository videos, SessionStore sessions,
-                           PasswordHasher hasher, Callers callers, Clock clock) {
+                           DeletionRelay deletionRelay, PasswordHasher hasher, Callers callers, Clock clock) {
         this.users = users;
         this.videos = videos;
+        this.deletionRelay = deletionRelay;
         this.sessions = sessions;
         this.hasher = hasher;
         this.callers = callers;
@@ -64,9 +67,10 @@ public final class UserGrpcService extends UserServiceGrpc.UserServiceImplBase {
     @Override
     public void deleteUser(DeleteUserRequest request, StreamObserver<DeleteUserResponse> response) {
         UserAccount user = findAuthorized(request.getUserName());
-        var videoIds = users.delete(user.id());
+        var videoIds = users.delete(user.id(), clock.instant());
         sessions.forgetUser(user.id());
         videos.evict(videoIds);
+        deletionRelay.wake();
         logger.info("Deleted user {} (id {}) with {} videos", user.userName(), user.id(), videoIds.size());
         response.onNext(DeleteUserResponse.newBuilder().addAllDeletedVideoIds(videoIds).build());
         response.onCompleted();

@@ -4,6 +4,7 @@ import static io.mediamesh.user.db.Tables.USERS;
 import static io.mediamesh.user.db.Tables.VIDEOS;
 
 import io.mediamesh.common.time.Times;
+import io.mediamesh.user.deletion.DeletionOutbox;
 import io.mediamesh.user.db.tables.records.UsersRecord;
 import java.time.Instant;
 import java.util.List;
@@ -47,14 +48,16 @@ public final class UserRepository {
 
     /**
      * Deletes a user, and with them (by cascade) their sessions, videos and comments. Returns the
-     * ids of the videos that were not deleted yet, whose files must now be removed.
+     * ids of the videos that were not deleted yet, whose file deletions are recorded in the outbox
+     * in the same transaction.
      */
-    public List<Long> delete(long userId) {
+    public List<Long> delete(long userId, Instant now) {
         return db.transactionResult(tx -> {
             List<Long> videoIds = tx.dsl().select(VIDEOS.ID).from(VIDEOS)
                                     .where(VIDEOS.AUTHOR_ID.eq(userId).and(VIDEOS.DELETED_AT.isNull()))
                                     .forUpdate()
                                     .fetch(VIDEOS.ID);
+            DeletionOutbox.add(tx.dsl(), videoIds, now);
             tx.dsl().deleteFrom(USERS).where(USERS.ID.eq(userId)).execute();
             return videoIds;
         });

@@ -18,6 +18,7 @@ import io.mediamesh.common.auth.Callers;
 import io.mediamesh.common.error.MediameshException;
 import io.mediamesh.common.paging.Page;
 import io.mediamesh.common.validation.Text;
+import io.mediamesh.user.deletion.DeletionRelay;
 import io.mediamesh.user.user.Credentials;
 import io.mediamesh.user.user.UserAccount;
 import io.mediamesh.user.user.UserRepository;
@@ -32,12 +33,15 @@ public final class VideoGrpcService extends VideoServiceGrpc.VideoServiceImplBas
 
     private final VideoRepository videos;
     private final UserRepository users;
+    private final DeletionRelay deletionRelay;
     private final Callers callers;
     private final Clock clock;
 
-    public VideoGrpcService(VideoRepository videos, UserRepository users, Callers callers, Clock clock) {
+    public VideoGrpcService(VideoRepository videos, UserRepository users, DeletionRelay deletionRelay,
+                            Callers callers, Clock clock) {
         this.videos = videos;
         this.users = users;
+        this.deletionRelay = deletionRelay;
         this.callers = callers;
         this.clock = clock;
     }
@@ -82,6 +86,7 @@ public final class VideoGrpcService extends VideoServiceGrpc.VideoServiceImplBas
         if (!videos.markDeleted(request.getVideoId(), clock.instant())) {
             throw notFound(request.getVideoId());
         }
+        deletionRelay.wake();
         response.onNext(DeleteVideoResponse.getDefaultInstance());
         response.onCompleted();
     }

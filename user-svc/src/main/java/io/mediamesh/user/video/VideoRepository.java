@@ -7,6 +7,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.mediamesh.common.paging.Page;
 import io.mediamesh.common.time.Times;
+import io.mediamesh.user.deletion.DeletionOutbox;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -70,12 +71,18 @@ public final class VideoRepository {
         return page.result(rows, VideoRecord::id);
     }
 
-    /** Marks a video deleted; false if it was already. */
+    /** Marks a video deleted and records, in the same transaction, that its file must go. */
     public boolean markDeleted(long videoId, Instant now) {
-        boolean deleted = db.update(VIDEOS)
-                            .set(VIDEOS.DELETED_AT, Times.toDb(now))
-                            .where(VIDEOS.ID.eq(videoId).and(VIDEOS.DELETED_AT.isNull()))
-                            .execute() == 1;
+        boolean deleted = db.transactionResult(tx -> {
+            boolean marked = tx.dsl().update(VIDEOS)
+                               .set(VIDEOS.DELETED_AT, Times.toDb(now))
+                               .where(VIDEOS.ID.eq(videoId).and(VIDEOS.DELETED_AT.isNull()))
+                               .execute() == 1;
+            if (marked) {
+                DeletionOutbox.add(tx.dsl(), List.of(videoId), now);
+            }
+            return marked;
+        });
         // After the write, so that no read racing it can cache the old row.
         cache.invalidate(videoId);
         return deleted;

@@ -1,0 +1,190 @@
+#!/usr/bin/env bash
+# Gateway benchmark: seeds a user, a video and 20 comments through the REST API, then loads
+#   GET /api/videos/:vid            (target: >= 4000 req/s, p99 < 25 ms)
+#   GET /api/videos/:vid/comments
+# with wrk (-t2 -c64, DURATION per URL, default 30s) and prints requests/s, p50, p99 and non-2xx.
+#
+# Uses the gateway answering on 127.0.0.1:${MEDIAMESH_GATEWAY_PORT:-8080}; when none answers, starts
+# the mesh with `./mediamesh up` and stops it at the end. Only 127.0.0.1 is used.
+# Environment: DURATION (wrk -d, default 30s), THREADS (default 2), CONNECTIONS (default 64),
+# BENCH_ENFORCE=1 (exit 1 when the single-video target is missed or a request failed).
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+
+PORT="${MEDIAMESH_GATEWAY_PORT:-8080}"
+BASE="http://127.0.0.1:$PORT"
+DURATION="${DURATION:-30s}"
+THREADS="${THREADS:-2}"
+CONNECTIONS="${CONNECTIONS:-64}"
+TARGET_RPS=4000
+TARGET_P99_MS=25
+MEDIAMESH_HOME="${MEDIAMESH_HOME:-$HOME/.local/share/mediamesh}"
+UP_TIMEOUT="${UP_TIMEOUT:-900}" # seconds; includes a build when jars are missing
+
+WORK="$(mktemp -d "${TMPDIR:-/tmp}/gateway-wrk.XXXXXX")"
+UP_PID=""
+
+say() { printf 'bench: %s\n' "$*"; }
+die() { printf 'bench: %s\n' "$*" >&2; exit 1; }
+
+cleanup() {
+  local status=$?
+  if [[ -n "$UP_PID" ]] && kill -0 "$UP_PID" 2>/dev/null; then
+    say "stopping the mesh this benchmark started (SIGINT to ./mediamesh up, pid $UP_PID)"
+    kill -INT "$UP_PID" 2>/dev/null || true
+    wait "$UP_PID" 2>/dev/null || true
+  fi
+  rm -rf "$WORK"
+  exit "$status"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+ensure_wrk() {
+  command -v wrk >/dev/null 2>&1 && return 0
+  local sudo=()
+  if ((EUID != 0)); then
+    if command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
+      sudo=(sudo -n)
+    else
+      die "wrk is missing and installing it needs root: apt-get install -y wrk"
+    fi
+  fi
+  say "installing wrk"
+  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -q
+  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends wrk </dev/null
+  command -v wrk >/dev/null 2>&1 || die "wrk is still missing"
+}
+
+gateway_up() { curl -fsS -o /dev/null --max-time 2 "$BASE/health" 2>/dev/null; }
+
+ensure_mesh() {
+  if gateway_up; then
+    say "using the gateway answering on $BASE"
+    return 0
+  fi
+  mkdir -p "$MEDIAMESH_HOME/logs"
+  local log="$MEDIAMESH_HOME/logs/bench-up.log" waited=0
+  say "no gateway on $BASE: starting the mesh (./mediamesh up, output in $log)"
+  # Job control gives `up` its own process group with SIGINT not ignored, so SIGINT stops it cleanly.
+  set -m
+  bash ./mediamesh up >"$log" 2>&1 </dev/null &
+  UP_PID=$!
+  set +m
+  until grep -q 'the mesh is up' "$log" 2>/dev/null && gateway_up; do
+    if ! kill -0 "$UP_PID" 2>/dev/null; then
+      wait "$UP_PID" 2>/dev/null || true
+      UP_PID=""
+      tail -n 40 "$log" >&2 || true
+      die "./mediamesh up failed (see $log)"
+    fi
+    ((waited < UP_TIMEOUT)) || die "the mesh did not come up within ${UP_TIMEOUT} s (see $log)"
+    sleep 1
+    waited=$((waited + 1))
+  done
+  say "the mesh is up"
+}
+
+# json_get FILE KEY... : prints the value at that path of the JSON document in FILE.
+json_get() {
+  python3 - "$@" <<'PY'
+import json, sys
+path = sys.argv[2:]
+with open(sys.argv[1]) as f:
+    value = json.load(f)
+for key in path:
+    value = value[int(key)] if isinstance(value, list) else value[key]
+print(value)
+PY
+}
+
+# post PATH JSON EXPECTED_STATUS [SESSION] : the response body lands in $WORK/body.
+post() {
+  local path="$1" body="$2" expected="$3" session="${4:-}" status
+  local headers=(-H 'Content-Type: application/json')
+  [[ -z "$session" ]] || headers+=(-H "X-Session-Id: $session")
+  status="$(curl -sS -o "$WORK/body" -w '%{http_code}' --max-time 10 -X POST "${headers[@]}" \
+    --data "$body" "$BASE$path")" || die "POST $path: the request failed"
+  if [[ "$status" != "$expected" ]]; then
+    die "POST $path answered $status (expected $expected): $(head -c 500 "$WORK/body")"
+  fi
+}
+
+seed() {
+  local name i
+  name="bench_$(head -c 6 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+  post /api/register "{\"user_name\":\"$name\",\"pwd\":\"benchpass123\"}" 201
+  SID="$(json_get "$WORK/body" response session_id)"
+  post "/api/user/$name/videos" '{"name":"bench video","description":"x"}' 201 "$SID"
+  VID="$(json_get "$WORK/body" response id)"
+  for i in $(seq 1 20); do
+    post "/api/videos/$VID/comments" "{\"content\":\"comment $i\"}" 201 "$SID"
+  done
+  local status
+  status="$(curl -sS -o /dev/null -w '%{http_code}' --max-time 5 -H "X-Session-Id: $SID" "$BASE/api/videos/$VID")"
+  [[ "$status" == 200 ]] || die "GET /api/videos/$VID answered $status before the benchmark"
+  say "seeded user $name, video $VID with 20 comments"
+}
+
+# Latency as wrk prints it (850.00us, 1.23ms, 2.00s) in milliseconds.
+to_ms() {
+  awk -v v="$1" 'BEGIN {
+    n = v + 0; u = v; sub(/^[0-9.]+/, "", u)
+    if (u == "us") n /= 1000; else if (u == "s") n *= 1000; else if (u == "m") n *= 60000
+    printf "%.2f", n }'
+}
+
+RESULTS=()
+FAILED=0
+
+run_wrk() {
+  local label="$1" url="$2" out="$WORK/wrk-${#RESULTS[@]}.txt"
+  say "wrk -t$THREADS -c$CONNECTIONS -d$DURATION --latency $url"
+  wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency -H "X-Session-Id: $SID" "$url" | tee "$out"
+  local rps p50 p99 non2xx errors
+  rps="$(awk '/^Requests\/sec:/ {print $2}' "$out")"
+  p50="$(to_ms "$(awk '$1 == "50%" {print $2}' "$out")")"
+  p99="$(to_ms "$(awk '$1 == "99%" {print $2}' "$out")")"
+  non2xx="$(awk -F': *' '/Non-2xx or 3xx responses/ {print $2}' "$out")"
+  errors="$(awk -F': *' '/Socket errors/ {print $2}' "$out")"
+  local line
+  line="$(printf '%-32s %10s req/s   p50 %8s ms   p99 %8s ms   non-2xx %s' \
+    "$label" "${rps:-?}" "$p50" "$p99" "${non2xx:-0}")"
+  [[ -z "$errors" ]] || line+="   socket errors: $errors"
+  if [[ "$label" == "GET /api/videos/:vid" ]]; then
+    if awk -v r="${rps:-0}" -v p="$p99" -v tr="$TARGET_RPS" -v tp="$TARGET_P99_MS" \
+      'BEGIN { exit !(r >= tr && p < tp) }' && [[ -z "$non2xx" ]]; then
+      line+="   target (>= $TARGET_RPS req/s, p99 < $TARGET_P99_MS ms, no errors): met"
+    else
+      line+="   target (>= $TARGET_RPS req/s, p99 < $TARGET_P99_MS ms, no errors): MISSED"
+      FAILED=1
+    fi
+  elif [[ -n "$non2xx" ]]; then
+    FAILED=1
+  fi
+  RESULTS+=("$line")
+}
+
+main() {
+  command -v curl >/dev/null 2>&1 || die "curl is missing"
+  command -v python3 >/dev/null 2>&1 || die "python3 is missing"
+  ensure_wrk
+  ensure_mesh
+  seed
+  run_wrk "GET /api/videos/:vid" "$BASE/api/videos/$VID"
+  run_wrk "GET /api/videos/:vid/comments" "$BASE/api/videos/$VID/comments"
+  echo
+  say "summary ($DURATION per URL, $THREADS threads, $CONNECTIONS connections, $(nproc) cores)"
+  local line
+  for line in "${RESULTS[@]}"; do
+    echo "  $line"
+  done
+  if ((FAILED)) && [[ "${BENCH_ENFORCE:-}" == 1 ]]; then
+    exit 1
+  fi
+}
+
+main "$@"

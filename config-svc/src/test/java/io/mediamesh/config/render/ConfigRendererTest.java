@@ -1,0 +1,297 @@
+package io.mediamesh.config.render;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.mediamesh.api.v1.ConfigDocument;
+import io.mediamesh.api.v1.ConfigFile;
+import io.mediamesh.api.v1.ConfigKind;
+import io.mediamesh.api.v1.CoturnConfig;
+import io.mediamesh.api.v1.ErrorCode;
+import io.mediamesh.api.v1.JanusConfig;
+import io.mediamesh.api.v1.MediaServerRole;
+import io.mediamesh.api.v1.NginxConfig;
+import io.mediamesh.api.v1.NginxListen;
+import io.mediamesh.api.v1.PortRange;
+import io.mediamesh.api.v1.ServerOverrides;
+import io.mediamesh.api.v1.ServerStatus;
+import io.mediamesh.common.config.Configs;
+import io.mediamesh.common.error.MediameshException;
+import io.mediamesh.config.ConfigKinds;
+import io.mediamesh.config.ServerRoles;
+import io.mediamesh.config.revision.DefaultDocuments;
+import io.mediamesh.config.server.MediaServerRecord;
+import io.mediamesh.config.validate.ConfigValidators;
+import io.mediamesh.config.validate.ValidationResult;
+import io.mediamesh.config.validate.ValidationTools;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * Rendering per server: the per-server values land where they should, the files are accepted by
+ * the real tools (nginx -t, janus-cfgconv, a coturn trial run) for every kind and role, and a
+ * document that cannot fit a server fails naming the field and the server.
+ */
+class ConfigRendererTest {
+    private static final ConfigValidators TOOLS = new ConfigValidators(ValidationTools.from(
+            Configs.load(Map.of()).getConfig("mediamesh.config-svc.validation")));
+    private static final DefaultDocuments DEFAULTS = new DefaultDocuments(new SecureRandom());
+
+    /** A server whose public and internal addresses differ (behind NAT), with its own ports. */
+    private static MediaServerRecord server(String name, MediaServerRole role, String publicAddress,
+                                            String internalAddress, ServerOverrides overrides) {
+        return new MediaServerRecord(7, name, role, publicAddress, internalAddress,
+                                     role == MediaServerRole.MEDIA_SERVER_ROLE_ORIGIN ? "" : "g1", "127.0.0.1:9500",
+                                     true, overrides, ServerStatus.SERVER_STATUS_UNKNOWN, "", null, Instant.EPOCH,
+                                     Instant.EPOCH, List.of());
+    }
+
+    private static ServerOverrides overrides(int base) {
+        return ServerOverrides.newBuilder()
+                              .setJanusHttpPort(base)
+                              .setJanusAdminPort(base + 1)
+                              .setCoturnListeningPort(base + 2)
+                              .setNginxListenPort(base + 3)
+                              .setJanusRtpPortRange(range(base + 100, base + 199))
+                              .setStreamingRtpPortRange(range(base + 200, base + 299))
+                              .setCoturnRelayPortRange(range(base + 300, base + 399))
+                              .setJanusRecDir("/tmp/mediamesh-render/" + base)
+                              .build();
+    }
+
+    private static PortRange range(int min, int max) {
+        return PortRange.newBuilder().setMin(min).setMax(max).build();
+    }
+
+    private static RenderedConfig render(ConfigKind kind, ConfigDocument document, MediaServerRecord server) {
+        return ConfigRenderer.render(kind, document, new RenderTarget(server, DEFAULTS.of(ConfigKind.CONFIG_KIND_JANUS)
+                                                                                      .getJanus()));
+    }
+
+    private static String file(RenderedConfig rendered, String name) {
+        return rendered.files().stream().filter(f -> f.getName().equals(name)).map(RenderedConfig::text)
+                       .findFirst().orElseThrow();
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = MediaServerRole.class, names = {"MEDIA_SERVER_ROLE_ORIGIN", "MEDIA_SERVER_ROLE_RELAY",
+                                                        "MEDIA_SERVER_ROLE_EDGE"})
+    void theDefaultsRenderedForSeveralServersOfOneHostPassTheRealTools(MediaServerRole role) {
+        for (ConfigKind kind : ConfigKinds.ALL) {
+            for (MediaServerRecord server : List.of(
+                    server("a-" + ServerRoles.name(role), role, "127.0.0.2", "127.0.0.1", overrides(32000)),
+                    server("b-" + ServerRoles.name(role), role, "127.0.0.1", "127.0.0.1", overrides(32500)),
+                    MediaServerRecord.sample(role))) {
+                RenderedConfig rendered = render(kind, DEFAULTS.of(kind), server);
+                assertThat(rendered.files()).extracting(ConfigFile::getName)
+                                            .containsExactlyElementsOf(ConfigKinds.fileNames(kind));
+                ValidationResult result = TOOLS.validate(kind, rendered.files());
+                assertThat(result.ok()).as("%s for %s: %s", kind, server.name(), result.toolOutput()).isTrue();
+            }
+        }
+    }
+
+    @Test
+    void janusGetsTheServersNamesAddressesAndPorts() {
+        MediaServerRecord server = server("edge-7", MediaServerRole.MEDIA_SERVER_ROLE_EDGE, "127.0.0.2", "127.0.0.1",
+                                          overrides(33000));
+        RenderedConfig rendered = render(ConfigKind.CONFIG_KIND_JANUS, DEFAULTS.of(ConfigKind.CONFIG_KIND_JANUS),
+                                         server);
+        String core = file(rendered, "janus.jcfg");
+        assertThat(core).contains("server_name = \"127.0.0.1\"", "interface = \"127.0.0.1\"",
+                                  "stun_server = \"127.0.0.1\"", "stun_port = 33002",
+                                  "nat_1_1_mapping = \"127.0.0.2\"", "rtp_port_range = \"33100-33199\"",
+                                  "disable = \"" + JanusRenderer.DISABLED_PLUGINS + '"',
+                                  "disable = \"" + JanusRenderer.DISABLED_TRANSPORTS + '"');
+        assertThat(file(rendered, "janus.transport.http.jcfg"))
+                .contains("port = 33000", "ip = \"127.0.0.1\"", "base_path = \"/janus\"", "admin_http = true",
+                          "admin_port = 33001", "admin_ip = \"127.0.0.1\"");
+        assertThat(file(rendered, "janus.plugin.videoroom.jcfg"))
+                .contains("rec_dir = \"/tmp/mediamesh-render/33000\"", "lock_rtp_forward = true", "admin_key = \"");
+        assertThat(file(rendered, "janus.plugin.streaming.jcfg")).contains("rtp_port_range = \"33200-33299\"");
+        assertThat(file(rendered, "janus.plugin.textroom.jcfg")).contains("json = \"plain\"");
+
+        // Without NAT there is no mapping; without overrides the role's values apply.
+        RenderedConfig plain = render(ConfigKind.CONFIG_KIND_JANUS, DEFAULTS.of(ConfigKind.CONFIG_KIND_JANUS),
+                                      server("o", MediaServerRole.MEDIA_SERVER_ROLE_ORIGIN, "127.0.0.1", "127.0.0.1",
+                                             ServerOverrides.getDefaultInstance()));
+        assertThat(file(plain, "janus.jcfg")).doesNotContain("nat_1_1_mapping").contains("stun_port = 3478",
+                                                                                         "rtp_port_range = \"20000-40000\"");
+        assertThat(file(plain, "janus.transport.http.jcfg")).contains("port = 8088", "admin_port = 7088");
+        assertThat(file(plain, "janus.plugin.videoroom.jcfg")).contains("rec_dir = \"/var/lib/mediamesh/recordings\"");
+    }
+
+    @Test
+    void janusStringsAreEscapedAndExtraLinesGoWhereTheySay() {
+        JanusConfig janus = DEFAULTS.of(ConfigKind.CONFIG_KIND_JANUS).getJanus().toBuilder()
+                .setGeneral(DEFAULTS.of(ConfigKind.CONFIG_KIND_JANUS).getJanus().getGeneral().toBuilder()
+                                    .setAdminSecret("a \"quoted\" \\ secret"))
+                .addExtraLines("custom: { answer = 42 }")
+                .setVideoroom(DEFAULTS.of(ConfigKind.CONFIG_KIND_JANUS).getJanus().getVideoroom().toBuilder()
+                                      .addExtraLines("publishers = 6"))
+                .build();
+        RenderedConfig rendered = render(ConfigKind.CONFIG_KIND_JANUS,
+                                         ConfigDocument.newBuilder().setJanus(janus).build(),
+                                         MediaServerRecord.sample(MediaServerRole.MEDIA_SERVER_ROLE_ORIGIN));
+        assertThat(file(rendered, "janus.jcfg")).contains("admin_secret = \"a \\\"quoted\\\" \\\\ secret\"")
+                                                .endsWith("custom: { answer = 42 }\n");
+        assertThat(file(rendered, "janus.plugin.videoroom.jcfg")).contains("\tpublishers = 6\n}");
+        ValidationResult result = TOOLS.validate(ConfigKind.CONFIG_KIND_JANUS, rendered.files());
+        assertThat(result.ok()).as(result.toolOutput()).isTrue();
+        assertThat(result.toolOutput()).doesNotContain("quoted");
+    }
+
+    @Test
+    void coturnListensOnTheInternalAddressAndAdvertisesThePublicOne() {
+        MediaServerRecord server = server("relay-3", MediaServerRole.MEDIA_SERVER_ROLE_RELAY, "127.0.0.2",
+                                          "127.0.0.1", overrides(34000));
+        String conf = file(render(ConfigKind.CONFIG_KIND_COTURN, DEFAULTS.of(ConfigKind.CONFIG_KIND_COTURN), server),
+                           "turnserver.conf");
+        assertThat(conf).contains("listening-port=34002\n", "listening-ip=127.0.0.1\n", "relay-ip=127.0.0.1\n",
+                                  "external-ip=127.0.0.2/127.0.0.1\n", "min-port=34300\n", "max-port=34399\n",
+                                  "realm=mediamesh\n", "use-auth-secret\n", "static-auth-secret=", "no-cli\n",
+                                  "log-file=stdout\n");
+        MediaServerRecord plain = server("o", MediaServerRole.MEDIA_SERVER_ROLE_ORIGIN, "127.0.0.1", "127.0.0.1",
+                                         ServerOverrides.getDefaultInstance());
+        assertThat(file(render(ConfigKind.CONFIG_KIND_COTURN, DEFAULTS.of(ConfigKind.CONFIG_KIND_COTURN), plain),
+                        "turnserver.conf"))
+                .contains("listening-port=3478\n", "external-ip=127.0.0.1\n", "min-port=49152\n", "max-port=65535\n");
+    }
+
+    @Test
+    void nginxProxiesTheServersOwnJanusAndServesItsRecordings() {
+        MediaServerRecord server = server("edge-9", MediaServerRole.MEDIA_SERVER_ROLE_EDGE, "127.0.0.2", "127.0.0.1",
+                                          overrides(35000));
+        String conf = file(render(ConfigKind.CONFIG_KIND_NGINX, DEFAULTS.of(ConfigKind.CONFIG_KIND_NGINX), server),
+                           "nginx.conf");
+        assertThat(conf).contains("listen 35003;", "server_name 127.0.0.2;", "upstream janus {",
+                                  "server 127.0.0.1:35000;", "keepalive 16;", "location /janus {",
+                                  "proxy_pass http://janus;", "location /recordings/ {",
+                                  "alias /tmp/mediamesh-render/35000/;", "autoindex_format json;",
+                                  "pid logs/nginx.pid;", "client_body_temp_path client_body_temp;");
+        // Listen addresses and explicit upstream servers as written; IPv6 in brackets.
+        NginxConfig custom = DEFAULTS.of(ConfigKind.CONFIG_KIND_NGINX).getNginx().toBuilder()
+                .clearListen().addListen(NginxListen.newBuilder().setAddress("127.0.0.1").setPort(8000))
+                .addListen(NginxListen.newBuilder().setAddress("::1").setPort(8001))
+                .setUpstreams(0, DEFAULTS.of(ConfigKind.CONFIG_KIND_NGINX).getNginx().getUpstreams(0).toBuilder()
+                                         .addServers("127.0.0.1:18088").addServers("[::1]:18089"))
+                .build();
+        RenderedConfig rendered = render(ConfigKind.CONFIG_KIND_NGINX,
+                                         ConfigDocument.newBuilder().setNginx(custom).build(),
+                                         server("o", MediaServerRole.MEDIA_SERVER_ROLE_ORIGIN, "127.0.0.1",
+                                                "127.0.0.1", ServerOverrides.getDefaultInstance()));
+        assertThat(file(rendered, "nginx.conf")).contains("listen 127.0.0.1:8000;", "listen [::1]:8001;",
+                                                          "server 127.0.0.1:18088;", "server [::1]:18089;",
+                                                          "alias /var/lib/mediamesh/recordings/;");
+        ValidationResult result = TOOLS.validate(ConfigKind.CONFIG_KIND_NGINX, rendered.files());
+        assertThat(result.ok()).as(result.toolOutput()).isTrue();
+    }
+
+    @Test
+    void theDigestAndVersionFollowTheFilesOnly() {
+        MediaServerRecord a = server("a", MediaServerRole.MEDIA_SERVER_ROLE_EDGE, "127.0.0.1", "127.0.0.1",
+                                     overrides(36000));
+        MediaServerRecord b = server("b", MediaServerRole.MEDIA_SERVER_ROLE_EDGE, "127.0.0.1", "127.0.0.1",
+                                     overrides(36500));
+        ConfigDocument document = DEFAULTS.of(ConfigKind.CONFIG_KIND_JANUS);
+        RenderedConfig first = render(ConfigKind.CONFIG_KIND_JANUS, document, a);
+        assertThat(render(ConfigKind.CONFIG_KIND_JANUS, document, a)).isEqualTo(first);
+        assertThat(render(ConfigKind.CONFIG_KIND_JANUS, document, a).sha256()).isEqualTo(first.sha256());
+        assertThat(render(ConfigKind.CONFIG_KIND_JANUS, document, b).sha256()).isNotEqualTo(first.sha256());
+        assertThat(first.version(12)).matches("r12-[0-9a-f]{12}").startsWith("r12-" + first.sha256().substring(0, 12));
+        // Order of the given files does not matter; names and contents do.
+        List<ConfigFile> reversed = new java.util.ArrayList<>(first.files());
+        java.util.Collections.reverse(reversed);
+        assertThat(RenderedConfig.digest(reversed)).isEqualTo(first.sha256());
+    }
+
+    @Test
+    void documentsThatCannotFitAServerFailNamingTheFieldAndServer() {
+        MediaServerRecord named = server("named-edge", MediaServerRole.MEDIA_SERVER_ROLE_EDGE,
+                                         "edge.example.com", "edge.internal", ServerOverrides.getDefaultInstance());
+        assertRenderFails(ConfigKind.CONFIG_KIND_COTURN, DEFAULTS.of(ConfigKind.CONFIG_KIND_COTURN), named,
+                          "coturn for server named-edge: listening_ips must be an IP address");
+        assertRenderFails(ConfigKind.CONFIG_KIND_JANUS, DEFAULTS.of(ConfigKind.CONFIG_KIND_JANUS), named,
+                          "general.bind_interface must be an IP address");
+
+        MediaServerRecord plain = MediaServerRecord.sample(MediaServerRole.MEDIA_SERVER_ROLE_RELAY);
+        assertRenderFails(ConfigKind.CONFIG_KIND_NGINX, nginx(n -> n.setJanusUpstream("nowhere")), plain,
+                          "janus_upstream must name one of the upstreams");
+        assertRenderFails(ConfigKind.CONFIG_KIND_NGINX, nginx(n -> n.setListen(0, n.getListen(0).toBuilder()
+                                                                                .setSsl(true))), plain,
+                          "ssl_certificate and ssl_certificate_key are required");
+        assertRenderFails(ConfigKind.CONFIG_KIND_NGINX, nginx(n -> n.clearListen()), plain, "listen needs");
+        assertRenderFails(ConfigKind.CONFIG_KIND_NGINX, nginx(n -> n.setServerName("a b")), plain, "server_name");
+        assertRenderFails(ConfigKind.CONFIG_KIND_NGINX, nginx(n -> n.addExtraLines("x;\ny;")), plain,
+                          "extra_lines[0] must not contain line breaks");
+        assertRenderFails(ConfigKind.CONFIG_KIND_NGINX, nginx(n -> n.setUpstreams(0, n.getUpstreams(0).toBuilder()
+                                                                                       .addServers("nohost"))), plain,
+                          "upstreams[0].servers[0] must be host:port");
+        assertRenderFails(ConfigKind.CONFIG_KIND_JANUS, janus(j -> j.setNat(j.getNat().toBuilder().setStunPort(70000))),
+                          plain, "nat.stun_port must be between 1 and 65535");
+        assertRenderFails(ConfigKind.CONFIG_KIND_JANUS, janus(j -> j.setNat(j.getNat().toBuilder()
+                                                                             .setTurnServer("turn.example"))),
+                          plain, "nat.turn_port");
+        assertRenderFails(ConfigKind.CONFIG_KIND_JANUS, janus(j -> j.setGeneral(j.getGeneral().toBuilder()
+                                                                                 .setDebugLevel(9))),
+                          plain, "general.debug_level");
+        assertRenderFails(ConfigKind.CONFIG_KIND_JANUS, janus(j -> j.setTextroom(j.getTextroom().toBuilder()
+                                                                                  .setJson("xml"))),
+                          plain, "textroom.json");
+        assertRenderFails(ConfigKind.CONFIG_KIND_JANUS, janus(j -> j.setMedia(j.getMedia().toBuilder()
+                                                                             .setRtpPortRange(range(5, 4)))),
+                          plain, "media.rtp_port_range");
+        assertRenderFails(ConfigKind.CONFIG_KIND_COTURN, coturn(c -> c.setStaticAuthSecret("")), plain,
+                          "static_auth_secret is required");
+        assertRenderFails(ConfigKind.CONFIG_KIND_COTURN, coturn(c -> c.setExternalIp("1.2.3.4/x")), plain,
+                          "external_ip");
+        // No folder anywhere for the recordings location: neither document nor server names one.
+        assertThatThrownBy(() -> ConfigRenderer.render(ConfigKind.CONFIG_KIND_NGINX,
+                                                       DEFAULTS.of(ConfigKind.CONFIG_KIND_NGINX),
+                                                       new RenderTarget(plain, JanusConfig.getDefaultInstance())))
+                .isInstanceOfSatisfying(MediameshException.class,
+                                        e -> assertThat(e.getMessage()).contains("recordings_root is empty"));
+    }
+
+    @Test
+    void aDocumentOfAnotherKindIsRefused() {
+        assertThatThrownBy(() -> render(ConfigKind.CONFIG_KIND_NGINX, DEFAULTS.of(ConfigKind.CONFIG_KIND_JANUS),
+                                        MediaServerRecord.sample(MediaServerRole.MEDIA_SERVER_ROLE_EDGE)))
+                .isInstanceOfSatisfying(MediameshException.class,
+                                        e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_REQUEST));
+        assertThatThrownBy(() -> render(ConfigKind.CONFIG_KIND_NGINX, ConfigDocument.getDefaultInstance(),
+                                        MediaServerRecord.sample(MediaServerRole.MEDIA_SERVER_ROLE_EDGE)))
+                .isInstanceOfSatisfying(MediameshException.class,
+                                        e -> assertThat(e.code()).isEqualTo(ErrorCode.MISSING_FIELD));
+    }
+
+    private static void assertRenderFails(ConfigKind kind, ConfigDocument document, MediaServerRecord server,
+                                          String expected) {
+        assertThatThrownBy(() -> render(kind, document, server))
+                .isInstanceOfSatisfying(MediameshException.class, e -> {
+                    assertThat(e.code()).isEqualTo(ErrorCode.CONFIG_RENDER_FAILED);
+                    assertThat(e.getMessage()).contains(expected).contains(server.name());
+                });
+    }
+
+    private static ConfigDocument nginx(UnaryOperator<NginxConfig.Builder> change) {
+        return ConfigDocument.newBuilder().setNginx(
+                change.apply(DEFAULTS.of(ConfigKind.CONFIG_KIND_NGINX).getNginx().toBuilder())).build();
+    }
+
+    private static ConfigDocument janus(UnaryOperator<JanusConfig.Builder> change) {
+        return ConfigDocument.newBuilder().setJanus(
+                change.apply(DEFAULTS.of(ConfigKind.CONFIG_KIND_JANUS).getJanus().toBuilder())).build();
+    }
+
+    private static ConfigDocument coturn(UnaryOperator<CoturnConfig.Builder> change) {
+        return ConfigDocument.newBuilder().setCoturn(
+                change.apply(DEFAULTS.of(ConfigKind.CONFIG_KIND_COTURN).getCoturn().toBuilder())).build();
+    }
+}
