@@ -18,9 +18,10 @@ import io.mediamesh.gateway.video.VideoRoutes;
  * The REST gateway: serves the routes of API.md by calling the services over gRPC. It holds no
  * state and no identity of its own, so replicas can run side by side.
  */
-public final class Gateway {
+public final class Gateway implements AutoCloseable {
     private final GatewaySettings settings;
     private final UserSvcClients userSvc;
+    private final ClientFactory streamConnections;
     private final MediaSvcClients mediaSvc;
     private final ConfigSvcClients configSvc;
 
@@ -28,7 +29,9 @@ public final class Gateway {
         this.settings = settings;
         GrpcClientFactory clients = new GrpcClientFactory(clientFactory, settings.deadline());
         this.userSvc = UserSvcClients.create(clients, settings.endpoints().userSvc());
-        this.mediaSvc = MediaSvcClients.create(clients, settings.endpoints().mediaSvc());
+        this.streamConnections = MediaSvcClients.streamingConnections(clientFactory, settings.files().streamTokens());
+        this.mediaSvc = MediaSvcClients.create(new GrpcClientFactory(streamConnections, settings.deadline()), clients,
+                                               settings.endpoints().mediaSvc());
         this.configSvc = ConfigSvcClients.create(clients, settings.endpoints().configSvc());
     }
 
@@ -57,5 +60,11 @@ public final class Gateway {
           .maxRequestLength(files.maxUploadBody())
           .exceptionHandlers(errors)
           .build(new UploadRoutes(mediaSvc, files));
+    }
+
+    /** Closes the connections of file streams (the event loops are the given client factory's). */
+    @Override
+    public void close() {
+        streamConnections.close();
     }
 }

@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
@@ -92,6 +93,21 @@ class LimiterTest {
             assertThat(TestVideos.sha256(download.join())).isEqualTo(TestVideos.sha256(VIDEO));
         }
         assertThat(tokensInUse("stream")).isZero();
+    }
+
+    @Test
+    void aStalledDownloadHoldsUpNoOtherDownload() throws Exception {
+        try (Socket stalled = new Socket("127.0.0.1", mesh.gatewayPort())) {
+            stalled.setReceiveBufferSize(16 * 1024);
+            stalled.setSoTimeout(10_000);
+            stalled.getOutputStream().write(("GET /stream/videos/" + vid + " HTTP/1.1\r\nHost: test\r\n\r\n")
+                                                    .getBytes(StandardCharsets.US_ASCII));
+            assertThat(head(stalled.getInputStream())).startsWith("HTTP/1.1 200");
+            // Let the stalled stream fill every buffer and window it can.
+            Thread.sleep(1000);
+            CompletableFuture<byte[]> other = CompletableFuture.supplyAsync(() -> files.get(vid).content().array());
+            assertThat(TestVideos.sha256(other.get(30, TimeUnit.SECONDS))).isEqualTo(TestVideos.sha256(VIDEO));
+        }
     }
 
     @Test

@@ -22,6 +22,8 @@ import org.slf4j.LoggerFactory;
 public final class MediaSvc {
     private static final Logger logger = LoggerFactory.getLogger(MediaSvc.class);
     private static final long SESSION_CACHE_MAX_ENTRIES = 10_000;
+    private static final int HTTP2_MAX_FRAME = 2 * 1024 * 1024;
+    private static final int HTTP2_CONNECTION_WINDOW = 64 * 1024 * 1024;
 
     private final MediaSvcSettings settings;
     private final VideoFileStore store;
@@ -42,6 +44,10 @@ public final class MediaSvc {
 
     /** Adds media-svc's gRPC services and the shared endpoints to {@code sb}; tests reuse it. */
     public void configureServices(ServerBuilder sb) {
+        // File chunks (up to 1 MiB) travel in one HTTP/2 frame each; several uploads share a
+        // connection from the gateway, so its window has room for many streams' windows.
+        sb.http2MaxFrameSize(HTTP2_MAX_FRAME)
+          .http2InitialConnectionWindowSize(HTTP2_CONNECTION_WINDOW);
         ServiceServer.configure(sb, ServiceServer.grpcService(grpcServices));
     }
 

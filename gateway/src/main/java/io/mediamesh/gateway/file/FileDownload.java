@@ -9,22 +9,27 @@ import com.linecorp.armeria.common.HttpResponseWriter;
 import com.linecorp.armeria.common.HttpStatus;
 import com.linecorp.armeria.common.util.TimeoutMode;
 import com.linecorp.armeria.server.ServiceRequestContext;
+import com.linecorp.armeria.unsafe.grpc.GrpcUnsafeBufferUtil;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
 import io.mediamesh.api.v1.ReadVideoFileHeader;
 import io.mediamesh.api.v1.ReadVideoFileRequest;
 import io.mediamesh.api.v1.ReadVideoFileResponse;
 import io.mediamesh.api.v1.VideoFileStat;
-import io.netty.buffer.Unpooled;
+import io.netty.buffer.ByteBuf;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 
 /**
  * One GET of a video file: a ReadVideoFile stream turned into an HTTP response with end-to-end
  * backpressure. gRPC's automatic flow control is off: the next message is requested only when the
- * HTTP client has consumed the previous one, so a slow client holds this gateway to about one
- * chunk, and media-svc to its flow-control window. Each chunk restarts both idle timeouts; a client
- * that goes away cancels the gRPC call.
+ * HTTP client has consumed the previous one, so a slow client holds this gateway to one chunk, and
+ * media-svc to its flow-control window. Each chunk restarts both idle timeouts; a client that goes
+ * away cancels the gRPC call.
+ *
+ * <p>Messages arrive wrapping the network buffer they were received in (see
+ * {@link io.mediamesh.gateway.MediaSvcClients#reads()}); a chunk is copied once, into a pooled
+ * direct buffer that the HTTP layer writes and frees, and the message is released at once.
  */
 final class FileDownload implements ClientResponseObserver<ReadVideoFileRequest, ReadVideoFileResponse> {
     private final ServiceRequestContext ctx;
@@ -59,10 +64,15 @@ final class FileDownload implements ClientResponseObserver<ReadVideoFileRequest,
 
     @Override
     public void onNext(ReadVideoFileResponse message) {
-        if (message.hasHeader()) {
-            onHeader(message.getHeader());
-        } else {
-            onChunk(message.getChunk());
+        try {
+            if (message.hasHeader()) {
+                onHeader(message.getHeader());
+            } else {
+                onChunk(message.getChunk());
+            }
+        } finally {
+            // Callbacks run with the call's context current.
+            GrpcUnsafeBufferUtil.releaseBuffer(message, ClientRequestContext.current());
         }
     }
 
@@ -90,8 +100,10 @@ final class FileDownload implements ClientResponseObserver<ReadVideoFileRequest,
 
     private void onChunk(ByteString chunk) {
         HttpResponseWriter writer = body;
-        // Wraps the message's bytes without copying them.
-        if (writer == null || !writer.tryWrite(HttpData.wrap(Unpooled.wrappedBuffer(chunk.asReadOnlyByteBuffer())))) {
+        ByteBuf copy = ctx.alloc().directBuffer(chunk.size());
+        copy.writeBytes(chunk.asReadOnlyByteBuffer());
+        if (writer == null || !writer.tryWrite(HttpData.wrap(copy))) {
+            copy.release();
             call.cancel("The HTTP response is closed.", null);
             return;
         }

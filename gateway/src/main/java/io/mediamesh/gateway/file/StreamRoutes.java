@@ -79,7 +79,7 @@ public final class StreamRoutes {
         });
         FileDownload download = new FileDownload(ctx, range.isPresent(), settings.idleTimeout());
         try (ClientRequestContextCaptor captor = Clients.newContextCaptor()) {
-            mediaSvc.files().readVideoFile(request.build(), download);
+            mediaSvc.reads().readVideoFile(request.build(), download);
             download.started(captor.get());
         }
         return download.response().exceptionally(StreamRoutes::rangeFailure);
@@ -99,7 +99,7 @@ public final class StreamRoutes {
 
     private CompletableFuture<VideoFileStat> stat(long videoId) {
         StatVideoFileRequest request = StatVideoFileRequest.newBuilder().setVideoId(videoId).build();
-        return Calls.anonymous(() -> mediaSvc.filesFuture().statVideoFile(request))
+        return Calls.anonymous(() -> mediaSvc.files().statVideoFile(request))
                     .thenApply(response -> response.getStat());
     }
 

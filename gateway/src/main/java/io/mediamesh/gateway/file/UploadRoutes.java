@@ -131,7 +131,7 @@ public final class UploadRoutes {
         try (ClientRequestContextCaptor captor = Clients.newContextCaptor();
              SafeCloseable ignored = sessionId.isPresent()
                      ? Clients.withHeader(Callers.SESSION_HEADER, sessionId.get()) : () -> { }) {
-            mediaSvc.files().uploadVideoFile(upload);
+            mediaSvc.uploads().uploadVideoFile(upload);
             upload.started(captor.get(), metadata);
         }
         return upload;

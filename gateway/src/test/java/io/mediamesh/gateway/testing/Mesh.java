@@ -56,6 +56,7 @@ public final class Mesh implements BeforeAllCallback, AfterAllCallback {
     private Server userServer;
     private Server mediaServer;
     private Server gatewayServer;
+    private Gateway gateway;
     private Path videoRoot;
     private int userPort;
     private int mediaPort;
@@ -194,6 +195,7 @@ public final class Mesh implements BeforeAllCallback, AfterAllCallback {
         if (gatewayServer != null) {
             gatewayServer.stop().join();
             gatewayServer = null;
+            gateway.close();
         }
     }
 
@@ -212,7 +214,7 @@ public final class Mesh implements BeforeAllCallback, AfterAllCallback {
         String configSvc = configServer != null ? "127.0.0.1:" + configServer.activeLocalPort() : endpoints.configSvc();
         GatewaySettings settings = base.withEndpoints(new ServiceEndpoints(
                 "127.0.0.1:" + userPort, "127.0.0.1:" + mediaPort, configSvc, endpoints.schedulerSvc()));
-        Gateway gateway = new Gateway(settings, ClientFactory.ofDefault());
+        gateway = new Gateway(settings, ClientFactory.ofDefault());
         gatewayServer = start(gatewayPort, gateway::configureServices);
         gatewayPort = gatewayServer.activeLocalPort();
     }
