@@ -10,10 +10,13 @@ import io.mediamesh.gateway.admin.ServerRoutes;
 import io.mediamesh.gateway.apply.ApplyRoutes;
 import io.mediamesh.gateway.apply.ApplyWebSocket;
 import io.mediamesh.gateway.comment.CommentRoutes;
+import io.mediamesh.gateway.file.StreamRoutes;
+import io.mediamesh.gateway.file.UploadRoutes;
 import io.mediamesh.gateway.http.RestErrors;
 import io.mediamesh.gateway.room.RoomClients;
 import io.mediamesh.gateway.room.RoomRoutes;
 import io.mediamesh.gateway.scheduler.SchedulerRoutes;
+import io.mediamesh.gateway.limit.TokenLimiter;
 import io.mediamesh.gateway.user.UserRoutes;
 import io.mediamesh.gateway.video.VideoRoutes;
 
@@ -21,9 +24,11 @@ import io.mediamesh.gateway.video.VideoRoutes;
  * The REST gateway: serves the routes of API.md by calling the services over gRPC. It holds no
  * state and no identity of its own, so replicas can run side by side.
  */
-public final class Gateway {
+public final class Gateway implements AutoCloseable {
     private final GatewaySettings settings;
     private final UserSvcClients userSvc;
+    private final ClientFactory streamConnections;
+    private final MediaSvcClients mediaSvc;
     private final ConfigSvcClients configSvc;
     private final RoomClients rooms;
     private final SchedulerRoutes schedulerRoutes;
@@ -33,6 +38,9 @@ public final class Gateway {
         this.settings = settings;
         GrpcClientFactory clients = new GrpcClientFactory(clientFactory, settings.deadline());
         this.userSvc = UserSvcClients.create(clients, settings.endpoints().userSvc());
+        this.streamConnections = MediaSvcClients.streamingConnections(clientFactory, settings.files().streamTokens());
+        this.mediaSvc = MediaSvcClients.create(new GrpcClientFactory(streamConnections, settings.deadline()), clients,
+                                               settings.endpoints().mediaSvc());
         this.configSvc = ConfigSvcClients.create(clients, settings.endpoints().configSvc());
         this.rooms = RoomClients.create(clients, settings.endpoints().mediaSvc());
         this.schedulerRoutes = SchedulerRoutes.create(clients, settings.endpoints().schedulerSvc());
@@ -43,7 +51,7 @@ public final class Gateway {
 
     /** Adds the REST routes and the shared endpoints to {@code sb}; tests reuse it. */
     public void configureServices(ServerBuilder sb) {
-        ServiceServer.configureObservability(sb);
+        var registry = ServiceServer.configureObservability(sb);
         RestErrors errors = new RestErrors();
         sb.errorHandler(errors);
         for (Object routes : new Object[] { new UserRoutes(userSvc), new VideoRoutes(userSvc),
@@ -58,5 +66,22 @@ public final class Gateway {
         }
         sb.annotatedService().pathPrefix("/scheduler").exceptionHandlers(errors).build(schedulerRoutes);
         sb.service(ApplyWebSocket.PATH, new ApplyWebSocket(configApply, userSvc.sessions()).service());
+        var files = settings.files();
+        // Transfers set their own idle timeouts as they progress (see StreamRoutes, UploadRoutes).
+        sb.annotatedService()
+          .decorator(new TokenLimiter("stream", files.streamTokens(), files.retryAfter(), registry))
+          .exceptionHandlers(errors)
+          .build(new StreamRoutes(mediaSvc, files));
+        sb.annotatedService()
+          .decorator(new TokenLimiter("upload", files.uploadTokens(), files.retryAfter(), registry))
+          .maxRequestLength(files.maxUploadBody())
+          .exceptionHandlers(errors)
+          .build(new UploadRoutes(mediaSvc, files));
+    }
+
+    /** Closes the connections of file streams (the event loops are the given client factory's). */
+    @Override
+    public void close() {
+        streamConnections.close();
     }
 }

@@ -11,6 +11,6 @@ public final class Main {
     public static void main(String[] args) {
         GatewaySettings settings = GatewaySettings.from(Configs.load());
         Gateway gateway = new Gateway(settings, ClientFactory.ofDefault());
-        ServiceServer.start("gateway", settings.server(), gateway::configureServices);
+        ServiceServer.start("gateway", settings.server(), gateway::configureServices, gateway);
     }
 }

@@ -6,6 +6,7 @@ import com.linecorp.armeria.server.ServerBuilder;
 import io.mediamesh.api.v1.ConfigServiceGrpc.ConfigServiceBlockingStub;
 import io.mediamesh.api.v1.MediaServerServiceGrpc.MediaServerServiceBlockingStub;
 import io.mediamesh.api.v1.SessionServiceGrpc.SessionServiceBlockingStub;
+import io.mediamesh.api.v1.VideoServiceGrpc.VideoServiceBlockingStub;
 import io.mediamesh.common.auth.Callers;
 import io.mediamesh.common.auth.RemoteSessionValidator;
 import io.mediamesh.common.client.GrpcClientFactory;
@@ -39,6 +40,8 @@ public final class MediaSvc implements AutoCloseable {
 
     private static final Logger logger = LoggerFactory.getLogger(MediaSvc.class);
     private static final long SESSION_CACHE_MAX_ENTRIES = 10_000;
+    private static final int HTTP2_MAX_FRAME = 2 * 1024 * 1024;
+    private static final int HTTP2_CONNECTION_WINDOW = 64 * 1024 * 1024;
 
     private final MediaSvcSettings settings;
     private final VideoFileStore store;
@@ -69,13 +72,19 @@ public final class MediaSvc implements AutoCloseable {
         RoomRepository roomRepository = new RoomRepository(database.dsl());
         Rooms rooms = new Rooms(roomRepository, servers, callers, dbClock, roomSettings.postBaseUrl());
         this.postBackend = new TextRoomPostBackend(roomRepository, dbClock);
-        this.grpcServices = List.of(new VideoFileGrpcService(store, callers),
+        this.grpcServices = List.of(new VideoFileGrpcService(store, callers,
+                                                             clients.newStub(userSvc, VideoServiceBlockingStub.class),
+                                                             settings.files()),
                                     new VideoRoomGrpcService(rooms, callers),
                                     new TextRoomGrpcService(rooms, callers));
     }
 
     /** Adds media-svc's gRPC services, the text rooms' post backend and the shared endpoints to {@code sb}. */
     public void configureServices(ServerBuilder sb) {
+        // File chunks (up to 1 MiB) travel in one HTTP/2 frame each; several uploads share a
+        // connection from the gateway, so its window has room for many streams' windows.
+        sb.http2MaxFrameSize(HTTP2_MAX_FRAME)
+          .http2InitialConnectionWindowSize(HTTP2_CONNECTION_WINDOW);
         ServiceServer.configure(sb, ServiceServer.grpcService(grpcServices));
         sb.annotatedService(postBackend);
     }

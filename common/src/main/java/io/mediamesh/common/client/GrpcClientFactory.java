@@ -1,6 +1,7 @@
 package io.mediamesh.common.client;
 
 import com.linecorp.armeria.client.ClientFactory;
+import com.linecorp.armeria.client.grpc.GrpcClientOptions;
 import com.linecorp.armeria.client.grpc.GrpcClients;
 import io.mediamesh.common.auth.Callers;
 import java.time.Duration;
@@ -35,6 +36,27 @@ public final class GrpcClientFactory {
         return GrpcClients.builder("http://" + endpoint)
                           .factory(clientFactory)
                           .responseTimeout(deadline)
+                          .build(stubType);
+    }
+
+    /**
+     * A stub for calls that stream a large body (a video file): no cap on a call's total length,
+     * which would cut a stream at the client's default response limit, but each message capped at
+     * {@code maxMessageBytes}. Its deadline covers the start of a call; a caller that keeps a
+     * stream going extends it as the stream progresses (ClientRequestContext#setResponseTimeout).
+     *
+     * @param wrapResponseBuffers whether response messages reference the received network buffer
+     *        instead of a copy; the caller must then release every response message with
+     *        {@code GrpcUnsafeBufferUtil.releaseBuffer} once done with it
+     */
+    public <T> T newStreamingStub(String endpoint, Class<T> stubType, int maxMessageBytes,
+                                  boolean wrapResponseBuffers) {
+        return GrpcClients.builder("http://" + endpoint)
+                          .factory(clientFactory)
+                          .responseTimeout(deadline)
+                          .maxResponseLength(0)
+                          .maxResponseMessageLength(maxMessageBytes)
+                          .option(GrpcClientOptions.UNSAFE_WRAP_RESPONSE_BUFFERS, wrapResponseBuffers)
                           .build(stubType);
     }
 

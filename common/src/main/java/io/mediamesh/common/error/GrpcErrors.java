@@ -3,6 +3,9 @@ package io.mediamesh.common.error;
 import com.linecorp.armeria.common.RequestContext;
 import com.linecorp.armeria.common.ResponseCompleteException;
 import com.linecorp.armeria.common.grpc.GrpcExceptionHandlerFunction;
+import com.linecorp.armeria.common.stream.AbortedStreamException;
+import com.linecorp.armeria.common.stream.CancelledSubscriptionException;
+import com.linecorp.armeria.common.stream.ClosedStreamException;
 import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -49,6 +52,12 @@ public final class GrpcErrors implements GrpcExceptionHandlerFunction {
                 default -> ErrorCode.INTERNAL_ERROR;
             };
             return code == null ? null : ErrorCatalog.toStatusException(code, describe(e));
+        }
+        if (cause instanceof ClosedStreamException || cause instanceof CancelledSubscriptionException ||
+            cause instanceof AbortedStreamException || cause instanceof ResponseCompleteException) {
+            // The client cancelled the call or went away, or the call was already answered (and the
+            // rest of a client stream dropped): nobody is left to tell, nothing went wrong.
+            return null;
         }
         if (cause instanceof DataAccessException) {
             logger.warn("{} Database operation failed", ctx, cause);

@@ -30,6 +30,12 @@ import org.slf4j.LoggerFactory;
  */
 public final class RestErrors implements ExceptionHandlerFunction, ServerErrorHandler {
     private static final Logger logger = LoggerFactory.getLogger(RestErrors.class);
+    /**
+     * How Armeria describes a path it refuses before routing (a dot-dot segment such as
+     * /upload/videos/..%2F..%2Fetc%2Fpasswd), without telling which path over HTTP/1. On these
+     * routes such a segment can only stand where a path parameter goes, so it is INVALID_ID.
+     */
+    private static final String INVALID_PATH = "Invalid request path";
 
     @Override
     public HttpResponse handleException(ServiceRequestContext ctx, HttpRequest req, Throwable cause) {
@@ -47,7 +53,9 @@ public final class RestErrors implements ExceptionHandlerFunction, ServerErrorHa
                                                RequestHeaders headers, HttpStatus status, String description,
                                                Throwable cause) {
         String message = description != null ? description : status.reasonPhrase();
-        return AggregatedHttpResponse.of(status, MediaType.JSON_UTF_8, Envelope.errorBody(codeFor(status), message));
+        ErrorCode code = status == HttpStatus.BAD_REQUEST && INVALID_PATH.equals(description)
+                         ? ErrorCode.INVALID_ID : codeFor(status);
+        return AggregatedHttpResponse.of(status, MediaType.JSON_UTF_8, Envelope.errorBody(code, message));
     }
 
     private static ErrorCode codeFor(HttpStatus status) {

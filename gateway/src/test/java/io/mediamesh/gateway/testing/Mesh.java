@@ -14,25 +14,39 @@ import io.mediamesh.config.ConfigSvc;
 import io.mediamesh.config.ConfigSvcSettings;
 import io.mediamesh.gateway.Gateway;
 import io.mediamesh.gateway.GatewaySettings;
+import io.mediamesh.media.MediaSvc;
+import io.mediamesh.media.MediaSvcSettings;
 import io.mediamesh.scheduler.SchedulerSvc;
 import io.mediamesh.scheduler.SchedulerSvcSettings;
 import io.mediamesh.user.UserSvc;
 import io.mediamesh.user.UserSvcSettings;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * The real thing on loopback for one test class: a schema of its own on the real MariaDB, user-svc
- * serving gRPC, and the gateway calling it over gRPC; with {@link #withConfigSvc()}, config-svc too
- * (its own schema, sessions checked by that user-svc); with {@link #withScheduler()}, scheduler-svc
- * too (its own schema, its engine off so that tasks stay as scheduled). user-svc and the gateway can
- * be restarted on their ports as new instances (fresh caches, fresh pool), as after a process restart.
+ * serving gRPC, media-svc (its own schema and a temporary video folder), and the gateway calling them
+ * over gRPC; with {@link #withConfigSvc()}, config-svc too; with {@link #withScheduler()},
+ * scheduler-svc too, its engine off so that tasks stay as scheduled; with
+ * {@link #withFileDeletions()}, the whole deletion path runs: user-svc's outbox relay, the
+ * scheduler's engine and media-svc, joined by a shared service token. Services reach each other on
+ * ports reserved up front. user-svc, media-svc and the gateway can be restarted on their ports as
+ * new instances (fresh caches, fresh pool), as after a process restart.
  */
 public final class Mesh implements BeforeAllCallback, AfterAllCallback {
     public static final String ADMIN = "admin";
@@ -47,8 +61,16 @@ public final class Mesh implements BeforeAllCallback, AfterAllCallback {
     private Database database;
     private UserSvc userSvc;
     private Server userServer;
+    private DatabaseSettings mediaDatabaseSettings;
+    private Database mediaDatabase;
+    private MediaSvc mediaSvc;
+    private Server mediaServer;
     private Server gatewayServer;
+    private Gateway gateway;
+    private Path videoRoot;
     private int userPort;
+    private int mediaPort;
+    private int schedulerPort;
     private int gatewayPort;
     private boolean withScheduler;
     private DatabaseSettings schedulerDatabaseSettings;
@@ -83,11 +105,33 @@ public final class Mesh implements BeforeAllCallback, AfterAllCallback {
         return this;
     }
 
+    /** Runs the whole file-deletion path: outbox relay, scheduler engine, media-svc. */
+    public Mesh withFileDeletions() {
+        withScheduler = true;
+        overrides.put("mediamesh.service-token", "mesh-test-service-token");
+        overrides.put("mediamesh.user-svc.file-deletions.relay-interval", "500ms");
+        return this;
+    }
+
     @Override
     public void beforeAll(ExtensionContext context) {
         String base = context.getRequiredTestClass().getSimpleName().toLowerCase(Locale.ROOT);
         databaseSettings = TestDatabase.settingsFor(base);
+        mediaDatabaseSettings = TestDatabase.settingsFor(base + "_m");
+        // Fixed for the class, so that the services can name each other before they start.
+        userPort = freePort();
+        mediaPort = freePort();
+        schedulerPort = freePort();
+        overrides.put("mediamesh.endpoints.user-svc", "127.0.0.1:" + userPort);
+        overrides.put("mediamesh.endpoints.media-svc", "127.0.0.1:" + mediaPort);
+        overrides.put("mediamesh.endpoints.scheduler-svc", "127.0.0.1:" + schedulerPort);
         startUserSvc();
+        try {
+            videoRoot = Files.createTempDirectory("mediamesh-videos-");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        startMediaSvc();
         if (configSvcWanted) {
             configDatabaseSettings = TestDatabase.settingsFor(base + "_c");
             startConfigSvc();
@@ -101,6 +145,8 @@ public final class Mesh implements BeforeAllCallback, AfterAllCallback {
     @Override
     public void afterAll(ExtensionContext context) throws Exception {
         stopGateway();
+        stopMediaSvc();
+        TestDatabase.drop(mediaDatabaseSettings);
         if (configServer != null) {
             configServer.stop().join();
             configDatabase.close();
@@ -114,14 +160,34 @@ public final class Mesh implements BeforeAllCallback, AfterAllCallback {
         }
         stopUserSvc();
         TestDatabase.drop(databaseSettings);
+        try (Stream<Path> paths = Files.walk(videoRoot)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        }
     }
 
     public Rest rest() {
-        return new Rest("http://127.0.0.1:" + gatewayPort);
+        return new Rest(gatewayUri());
+    }
+
+    public String gatewayUri() {
+        return "http://127.0.0.1:" + gatewayPort;
+    }
+
+    public int gatewayPort() {
+        return gatewayPort;
     }
 
     public int userSvcPort() {
         return userPort;
+    }
+
+    public int mediaSvcPort() {
+        return mediaPort;
+    }
+
+    /** media-svc's video folder. */
+    public Path videoRoot() {
+        return videoRoot;
     }
 
     public Database database() {
@@ -159,24 +225,41 @@ public final class Mesh implements BeforeAllCallback, AfterAllCallback {
 
     private void startSchedulerSvc(String testClass) {
         schedulerDatabaseSettings = TestDatabase.settingsFor(testClass + "_s");
-        SchedulerSvcSettings base = SchedulerSvcSettings.from(config());
-        SchedulerSvcSettings settings = base.withDatabase(schedulerDatabaseSettings)
-                                            .withEndpoints(base.endpoints().withUserSvc("127.0.0.1:" + userPort));
+        SchedulerSvcSettings settings = SchedulerSvcSettings.from(config()).withDatabase(schedulerDatabaseSettings);
         schedulerDatabase = Database.open(settings.database(), SchedulerSvc.MIGRATIONS);
         schedulerSvc = new SchedulerSvc(schedulerDatabase, settings, ClientFactory.ofDefault(), Clock.systemUTC());
-        schedulerServer = start(0, schedulerSvc::configureServices);
+        schedulerServer = start(schedulerPort, schedulerSvc::configureServices);
+    }
+
+    public void stopMediaSvc() {
+        if (mediaServer != null) {
+            mediaServer.stop().join();
+            mediaSvc.close();
+            mediaDatabase.close();
+            mediaServer = null;
+        }
+    }
+
+    public void startMediaSvc() {
+        Map<String, Object> media = Map.of("mediamesh.media-svc.files.root", videoRoot.toString());
+        MediaSvcSettings settings = MediaSvcSettings.from(ConfigFactory.parseMap(media).withFallback(config()))
+                                                    .withDatabase(mediaDatabaseSettings);
+        mediaDatabase = Database.open(settings.database(), MediaSvc.MIGRATIONS);
+        mediaSvc = new MediaSvc(mediaDatabase, settings, ClientFactory.ofDefault(), Clock.systemUTC());
+        mediaServer = start(mediaPort, mediaSvc::configureServices);
+        mediaPort = mediaServer.activeLocalPort();
     }
 
     private void stopGateway() {
         if (gatewayServer != null) {
             gatewayServer.stop().join();
             gatewayServer = null;
+            gateway.close();
         }
     }
 
     private void startConfigSvc() {
-        ConfigSvcSettings base = ConfigSvcSettings.from(config()).withDatabase(configDatabaseSettings);
-        ConfigSvcSettings settings = base.withEndpoints(base.endpoints().withUserSvc("127.0.0.1:" + userPort));
+        ConfigSvcSettings settings = ConfigSvcSettings.from(config()).withDatabase(configDatabaseSettings);
         configDatabase = Database.open(settings.database(), ConfigSvc.MIGRATIONS);
         ConfigSvc configSvc = new ConfigSvc(configDatabase, settings, ClientFactory.ofDefault(), Clock.systemUTC());
         configSvc.bootstrapDefaults();
@@ -185,17 +268,12 @@ public final class Mesh implements BeforeAllCallback, AfterAllCallback {
 
     private void startGateway() {
         GatewaySettings base = GatewaySettings.from(config());
-        ServiceEndpoints endpoints = base.endpoints().withUserSvc("127.0.0.1:" + userPort);
+        ServiceEndpoints endpoints = base.endpoints();
         if (configServer != null) {
             endpoints = new ServiceEndpoints(endpoints.userSvc(), endpoints.mediaSvc(),
                                              "127.0.0.1:" + configServer.activeLocalPort(), endpoints.schedulerSvc());
         }
-        if (schedulerServer != null) {
-            endpoints = new ServiceEndpoints(endpoints.userSvc(), endpoints.mediaSvc(), endpoints.configSvc(),
-                                             "127.0.0.1:" + schedulerServer.activeLocalPort());
-        }
-        GatewaySettings settings = base.withEndpoints(endpoints);
-        Gateway gateway = new Gateway(settings, ClientFactory.ofDefault());
+        gateway = new Gateway(base.withEndpoints(endpoints), ClientFactory.ofDefault());
         gatewayServer = start(gatewayPort, gateway::configureServices);
         gatewayPort = gatewayServer.activeLocalPort();
     }
@@ -204,9 +282,17 @@ public final class Mesh implements BeforeAllCallback, AfterAllCallback {
         return ConfigFactory.parseMap(overrides).withFallback(Configs.load(Map.of()));
     }
 
+    private static int freePort() {
+        try (java.net.ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** Starts a server on {@code port}, or on an ephemeral port the first time (port 0). */
     private static Server start(int port, Consumer<ServerBuilder> configure) {
-        ServerBuilder sb = Server.builder().http(port);
+        ServerBuilder sb = Server.builder().http(new InetSocketAddress("127.0.0.1", port));
         configure.accept(sb);
         Server server = sb.build();
         server.start().join();

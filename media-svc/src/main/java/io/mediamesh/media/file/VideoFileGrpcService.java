@@ -1,22 +1,73 @@
 package io.mediamesh.media.file;
 
+import com.linecorp.armeria.server.ServiceRequestContext;
+import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.mediamesh.api.v1.DeleteVideoFileRequest;
 import io.mediamesh.api.v1.DeleteVideoFileResponse;
+import io.mediamesh.api.v1.ErrorCode;
+import io.mediamesh.api.v1.ReadVideoFileHeader;
+import io.mediamesh.api.v1.ReadVideoFileRequest;
+import io.mediamesh.api.v1.ReadVideoFileResponse;
 import io.mediamesh.api.v1.StatVideoFileRequest;
 import io.mediamesh.api.v1.StatVideoFileResponse;
+import io.mediamesh.api.v1.UploadVideoFileRequest;
+import io.mediamesh.api.v1.UploadVideoFileResponse;
 import io.mediamesh.api.v1.VideoFileServiceGrpc;
+import io.mediamesh.api.v1.VideoServiceGrpc.VideoServiceBlockingStub;
 import io.mediamesh.common.auth.Callers;
+import io.mediamesh.common.error.ErrorCatalog;
+import io.mediamesh.common.error.MediameshException;
 import io.mediamesh.common.validation.Text;
+import java.util.Map;
 
 /** VideoFileService over gRPC. Runs on the blocking executor, as file I/O blocks. */
 public final class VideoFileGrpcService extends VideoFileServiceGrpc.VideoFileServiceImplBase {
+    /** ErrorInfo metadata key of RANGE_NOT_SATISFIABLE: the file's size. */
+    public static final String SIZE_METADATA = "size";
+
     private final VideoFileStore store;
     private final Callers callers;
+    private final UploadAuthority authority;
+    private final FileSettings settings;
 
-    public VideoFileGrpcService(VideoFileStore store, Callers callers) {
+    public VideoFileGrpcService(VideoFileStore store, Callers callers, VideoServiceBlockingStub videos,
+                                FileSettings settings) {
         this.store = store;
         this.callers = callers;
+        this.authority = new UploadAuthority(callers, videos);
+        this.settings = settings;
+    }
+
+    @Override
+    public StreamObserver<UploadVideoFileRequest> uploadVideoFile(StreamObserver<UploadVideoFileResponse> response) {
+        // The server's request length limit would cut a long stream; the file's own limit, checked
+        // as bytes arrive, takes its place (and each message stays bounded by the message limit).
+        ServiceRequestContext.current().setMaxRequestLength(0);
+        return new FileReceiver(store, authority, (ServerCallStreamObserver<UploadVideoFileResponse>) response,
+                                ServiceRequestContext.current(), settings);
+    }
+
+    @Override
+    public void readVideoFile(ReadVideoFileRequest request, StreamObserver<ReadVideoFileResponse> response) {
+        long videoId = Text.checkId(request.getVideoId(), "video id");
+        if (request.getOffset() < 0 || request.getLength() < 0 || request.getSuffixLength() < 0) {
+            throw new MediameshException(ErrorCode.INVALID_REQUEST, "offset, length and suffix_length must not be negative.");
+        }
+        if (request.getSuffixLength() > 0 && (request.getOffset() > 0 || request.getLength() > 0)) {
+            throw new MediameshException(ErrorCode.INVALID_REQUEST, "A suffix range takes no offset or length.");
+        }
+        OpenVideoFile file = store.open(videoId);
+        ReadVideoFileHeader header;
+        try {
+            header = plan(request, file.stat());
+        } catch (RuntimeException e) {
+            file.close();
+            throw e;
+        }
+        new FileSender(file, header.getOffset(), header.getLength(),
+                       (ServerCallStreamObserver<ReadVideoFileResponse>) response, ServiceRequestContext.current(),
+                       settings.readChunk(), settings.idleTimeout()).start(header);
     }
 
     @Override
@@ -33,5 +84,33 @@ public final class VideoFileGrpcService extends VideoFileServiceGrpc.VideoFileSe
         long videoId = Text.checkId(request.getVideoId(), "video id");
         response.onNext(DeleteVideoFileResponse.newBuilder().setExisted(store.delete(videoId)).build());
         response.onCompleted();
+    }
+
+    /** The range to send, per the request's offset/length, suffix and if_range. */
+    private static ReadVideoFileHeader plan(ReadVideoFileRequest request, StoredVideoFile file) {
+        long size = file.size();
+        boolean rangeAsked = request.getOffset() > 0 || request.getLength() > 0 || request.getSuffixLength() > 0;
+        // A stale validator voids whatever range came with it, even one from byte 0.
+        boolean ignored = !request.getIfRange().isEmpty() && !request.getIfRange().equals(file.etag());
+        long offset = 0;
+        long length = size;
+        if (rangeAsked && !ignored) {
+            if (request.getSuffixLength() > 0) {
+                length = Math.min(request.getSuffixLength(), size);
+                offset = size - length;
+            } else {
+                if (request.getOffset() >= size) {
+                    throw ErrorCatalog.toStatusException(
+                            ErrorCode.RANGE_NOT_SATISFIABLE,
+                            "The range starts at or past the end of the " + size + "-byte file.",
+                            Map.of(SIZE_METADATA, Long.toString(size)));
+                }
+                offset = request.getOffset();
+                long available = size - offset;
+                length = request.getLength() == 0 ? available : Math.min(request.getLength(), available);
+            }
+        }
+        return ReadVideoFileHeader.newBuilder().setStat(file.toProto()).setOffset(offset).setLength(length)
+                                  .setRangeIgnored(ignored).build();
     }
 }

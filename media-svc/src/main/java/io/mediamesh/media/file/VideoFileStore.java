@@ -110,7 +110,7 @@ public final class VideoFileStore {
         Path temp = tempPath(videoId, "upload");
         try {
             FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-            return new VideoFileUpload(this, videoId, maxSize, temp, channel);
+            return new VideoFileUpload(videoId, maxSize, temp, channel);
         } catch (IOException e) {
             throw failure("create " + temp, e);
         }
@@ -201,7 +201,7 @@ public final class VideoFileStore {
         return !Files.isSymbolicLink(link) || !Files.readSymbolicLink(link).toString().equals(name);
     }
 
-    MediameshException failure(String what, IOException e) {
+    static MediameshException failure(String what, IOException e) {
         logger.warn("Failed to {}", what, e);
         return new MediameshException(ErrorCode.INTERNAL_ERROR, "The file store failed.", e);
     }

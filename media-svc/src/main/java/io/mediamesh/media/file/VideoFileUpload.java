@@ -18,7 +18,6 @@ import java.util.HexFormat;
  * chunk whatever the file's size. Closing an upload that was not committed deletes its file.
  */
 public final class VideoFileUpload implements AutoCloseable {
-    private final VideoFileStore store;
     private final long videoId;
     private final long maxSize;
     private final Path temp;
@@ -29,8 +28,7 @@ public final class VideoFileUpload implements AutoCloseable {
     private Container container;
     private long size;
 
-    VideoFileUpload(VideoFileStore store, long videoId, long maxSize, Path temp, FileChannel channel) {
-        this.store = store;
+    VideoFileUpload(long videoId, long maxSize, Path temp, FileChannel channel) {
         this.videoId = videoId;
         this.maxSize = maxSize;
         this.temp = temp;
@@ -52,8 +50,7 @@ public final class VideoFileUpload implements AutoCloseable {
             throw new MediameshException(ErrorCode.INVALID_REQUEST, "A chunk must hold 1 byte to 1 MiB.");
         }
         if (size + chunk.size() > maxSize) {
-            throw new MediameshException(ErrorCode.PAYLOAD_TOO_LARGE,
-                                         "The file is larger than the limit of " + maxSize + " bytes.");
+            throw tooLarge(maxSize);
         }
         sniff(chunk);
         try {
@@ -64,7 +61,7 @@ public final class VideoFileUpload implements AutoCloseable {
                 }
             }
         } catch (IOException e) {
-            throw store.failure("write " + temp, e);
+            throw VideoFileStore.failure("write " + temp, e);
         }
         size += chunk.size();
     }
@@ -82,7 +79,7 @@ public final class VideoFileUpload implements AutoCloseable {
             channel.force(true);
             channel.close();
         } catch (IOException e) {
-            throw store.failure("flush " + temp, e);
+            throw VideoFileStore.failure("flush " + temp, e);
         }
         return new Sealed(temp, size, HexFormat.of().formatHex(digest.digest()), container);
     }
@@ -98,7 +95,7 @@ public final class VideoFileUpload implements AutoCloseable {
             channel.close();
             Files.deleteIfExists(temp);
         } catch (IOException e) {
-            store.failure("delete " + temp, e);
+            VideoFileStore.failure("delete " + temp, e);
         }
     }
 
@@ -113,6 +110,11 @@ public final class VideoFileUpload implements AutoCloseable {
         if (headLength == head.length) {
             container = Container.detect(head, headLength).orElseThrow(VideoFileUpload::notAVideo);
         }
+    }
+
+    static MediameshException tooLarge(long maxSize) {
+        return new MediameshException(ErrorCode.PAYLOAD_TOO_LARGE,
+                                      "The file is larger than the limit of " + maxSize + " bytes.");
     }
 
     private static MediameshException notAVideo() {

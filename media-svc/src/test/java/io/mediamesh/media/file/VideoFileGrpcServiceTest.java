@@ -8,18 +8,25 @@ import com.linecorp.armeria.client.grpc.GrpcClients;
 import io.grpc.StatusRuntimeException;
 import io.mediamesh.api.v1.DeleteVideoFileRequest;
 import io.mediamesh.api.v1.ErrorCode;
+import io.mediamesh.api.v1.ReadVideoFileHeader;
+import io.mediamesh.api.v1.ReadVideoFileRequest;
+import io.mediamesh.api.v1.ReadVideoFileResponse;
 import io.mediamesh.api.v1.StatVideoFileRequest;
-import io.mediamesh.api.v1.VideoFileStat;
 import io.mediamesh.api.v1.VideoFileServiceGrpc.VideoFileServiceBlockingStub;
+import io.mediamesh.api.v1.VideoFileStat;
 import io.mediamesh.common.auth.Callers;
 import io.mediamesh.common.error.ErrorCatalog;
 import io.mediamesh.common.time.Times;
 import io.mediamesh.media.MediaSvcFixture;
+import io.mediamesh.media.testing.TestVideos;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
+import java.util.Iterator;
 import java.util.stream.Stream;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.Test;
@@ -84,6 +91,98 @@ class VideoFileGrpcServiceTest {
             assertFails(() -> anonymous.statVideoFile(StatVideoFileRequest.newBuilder().setVideoId(id).build()),
                         ErrorCode.INVALID_ID);
         }
+    }
+
+    /** Reads a stream whole: its header, then the bytes of its chunks. */
+    private record Read(ReadVideoFileHeader header, byte[] bytes, int chunks) {}
+
+    private Read read(ReadVideoFileRequest request) {
+        Iterator<ReadVideoFileResponse> stream = anonymous.readVideoFile(request);
+        ReadVideoFileResponse first = stream.next();
+        assertThat(first.hasHeader()).isTrue();
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        int chunks = 0;
+        while (stream.hasNext()) {
+            ReadVideoFileResponse next = stream.next();
+            assertThat(next.getChunk().size()).isBetween(1, FileSettings.MAX_CHUNK);
+            bytes.writeBytes(next.getChunk().toByteArray());
+            chunks++;
+        }
+        return new Read(first.getHeader(), bytes.toByteArray(), chunks);
+    }
+
+    private static ReadVideoFileRequest.Builder readOf(long videoId) {
+        return ReadVideoFileRequest.newBuilder().setVideoId(videoId);
+    }
+
+    @Test
+    void readsTheWholeFileOrARange() {
+        byte[] bytes = TestVideos.mp4(1_000_000, 31);
+        StoredVideoFile stored = put(111, bytes);
+
+        Read whole = read(readOf(111).build());
+        assertThat(whole.bytes()).isEqualTo(bytes);
+        assertThat(whole.chunks()).isGreaterThan(1);
+        assertThat(whole.header().getOffset()).isZero();
+        assertThat(whole.header().getLength()).isEqualTo(bytes.length);
+        assertThat(whole.header().getStat().getEtag()).isEqualTo(stored.etag());
+        assertThat(whole.header().getRangeIgnored()).isFalse();
+
+        Read middle = read(readOf(111).setOffset(1000).setLength(300_000).build());
+        assertThat(middle.bytes()).isEqualTo(Arrays.copyOfRange(bytes, 1000, 301_000));
+        assertThat(middle.header().getOffset()).isEqualTo(1000);
+        assertThat(middle.header().getLength()).isEqualTo(300_000);
+
+        Read first = read(readOf(111).setOffset(0).setLength(1).build());
+        assertThat(first.bytes()).containsExactly(bytes[0]);
+
+        Read toTheEnd = read(readOf(111).setOffset(999_000).build());
+        assertThat(toTheEnd.bytes()).isEqualTo(Arrays.copyOfRange(bytes, 999_000, 1_000_000));
+
+        Read cut = read(readOf(111).setOffset(999_990).setLength(1000).build());
+        assertThat(cut.bytes()).isEqualTo(Arrays.copyOfRange(bytes, 999_990, 1_000_000));
+
+        Read suffix = read(readOf(111).setSuffixLength(500).build());
+        assertThat(suffix.bytes()).isEqualTo(Arrays.copyOfRange(bytes, 999_500, 1_000_000));
+        assertThat(suffix.header().getOffset()).isEqualTo(999_500);
+
+        Read longSuffix = read(readOf(111).setSuffixLength(5_000_000).build());
+        assertThat(longSuffix.bytes()).isEqualTo(bytes);
+    }
+
+    @Test
+    void ifRangeWithAStaleEtagSendsTheWholeFile() {
+        byte[] bytes = TestVideos.mp4(10_000, 32);
+        StoredVideoFile stored = put(112, bytes);
+
+        Read matching = read(readOf(112).setOffset(100).setLength(10).setIfRange(stored.etag()).build());
+        assertThat(matching.header().getRangeIgnored()).isFalse();
+        assertThat(matching.bytes()).isEqualTo(Arrays.copyOfRange(bytes, 100, 110));
+
+        Read stale = read(readOf(112).setOffset(100).setLength(10).setIfRange("\"0123\"").build());
+        assertThat(stale.header().getRangeIgnored()).isTrue();
+        assertThat(stale.bytes()).isEqualTo(bytes);
+    }
+
+    @Test
+    void aRangePastTheEndIsUnsatisfiableAndNamesTheSize() {
+        put(113, TestVideos.mp4(10_000, 33));
+        assertThatThrownBy(() -> read(readOf(113).setOffset(10_000).build())).isInstanceOfSatisfying(
+                StatusRuntimeException.class, e -> {
+                    assertThat(ErrorCatalog.reasonOf(e)).contains(ErrorCode.RANGE_NOT_SATISFIABLE);
+                    assertThat(ErrorCatalog.errorInfoOf(e).orElseThrow().getMetadataMap())
+                            .containsEntry(VideoFileGrpcService.SIZE_METADATA, "10000");
+                });
+    }
+
+    @Test
+    void badReadRequestsAreRefused() {
+        put(114, TestVideos.mp4(10_000, 34));
+        assertFails(() -> read(readOf(114).setOffset(-1).build()), ErrorCode.INVALID_REQUEST);
+        assertFails(() -> read(readOf(114).setLength(-1).build()), ErrorCode.INVALID_REQUEST);
+        assertFails(() -> read(readOf(114).setSuffixLength(10).setOffset(1).build()), ErrorCode.INVALID_REQUEST);
+        assertFails(() -> read(readOf(0).build()), ErrorCode.INVALID_ID);
+        assertFails(() -> read(readOf(115).build()), ErrorCode.VIDEO_FILE_NOT_FOUND);
     }
 
     @Test

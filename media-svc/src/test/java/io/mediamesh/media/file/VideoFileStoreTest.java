@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.google.protobuf.ByteString;
 import io.mediamesh.api.v1.ErrorCode;
 import io.mediamesh.common.error.MediameshException;
+import io.mediamesh.media.testing.TestVideos;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;

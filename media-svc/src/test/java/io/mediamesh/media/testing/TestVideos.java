@@ -1,4 +1,4 @@
-package io.mediamesh.media.file;
+package io.mediamesh.media.testing;
 
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
