@@ -14,7 +14,7 @@
 # Needs the MariaDB on 127.0.0.1:3306 (or MEDIAMESH_DB_URL/_USER/_PASSWORD) and a JDK 17; builds the
 # media-svc and scheduler-svc jars when they are missing or older than the sources. Uses a fresh
 # schema, a temporary folder and free loopback ports, and removes them at the end.
-# Environment: TASKS (default 10000), WARMUP (default 10000), INSTANCES (default 2), WORKERS (per
+# Environment: TASKS (default 10000), WARMUP (default 20000), INSTANCES (default 2), WORKERS (per
 # instance, default: the configured 8), TIMEOUT (seconds to wait for the drain, default 300),
 # JAVA_OPTS (extra JVM options for the scheduler-svc processes, e.g. a flight recording).
 set -euo pipefail
@@ -23,7 +23,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 
 TASKS="${TASKS:-10000}"
-WARMUP="${WARMUP:-10000}"
+WARMUP="${WARMUP:-20000}"
 INSTANCES="${INSTANCES:-2}"
 TIMEOUT="${TIMEOUT:-300}"
 TARGET_SECONDS=10

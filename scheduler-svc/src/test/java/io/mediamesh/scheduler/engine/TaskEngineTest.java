@@ -87,8 +87,7 @@ class TaskEngineTest {
         Instance leaver = mesh.startScheduler("leaver", true, Map.of("mediamesh.scheduler-svc.engine.workers", 1,
                                                                      "mediamesh.scheduler-svc.engine.batch-size", 500,
                                                                      "mediamesh.scheduler-svc.engine.queue-capacity",
-                                                                     500, "mediamesh.scheduler-svc.engine.lease",
-                                                                     "10m"));
+                                                                     500));
         asService(leaver, SchedulerMesh.SERVICE_TOKEN).scheduleVideoDeletions(
                 ScheduleVideoDeletionsRequest.newBuilder().addAllVideoIds(videos).build());
         Eventually.await(Duration.ofSeconds(30),

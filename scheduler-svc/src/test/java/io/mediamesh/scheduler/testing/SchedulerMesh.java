@@ -35,7 +35,6 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -127,8 +126,7 @@ public final class SchedulerMesh implements BeforeAllCallback, AfterAllCallback 
         MediaSvcSettings settings = MediaSvcSettings.from(config).withDatabase(mediaDatabaseSettings);
         mediaDatabase = Database.open(settings.database(), MediaSvc.MIGRATIONS);
         mediaSvc = new MediaSvc(mediaDatabase, settings, ClientFactory.ofDefault(), Clock.systemUTC());
-        ServerBuilder sb = Server.builder().http(new InetSocketAddress(InetAddress.getLoopbackAddress(), mediaPort))
-                                 .gracefulShutdownTimeout(Duration.ZERO, Duration.ZERO);
+        ServerBuilder sb = Server.builder().http(new InetSocketAddress(InetAddress.getLoopbackAddress(), mediaPort));
         mediaSvc.configureServices(sb);
         mediaServer = sb.build();
         mediaServer.start().join();
@@ -208,12 +206,15 @@ public final class SchedulerMesh implements BeforeAllCallback, AfterAllCallback 
             return svc.instanceId();
         }
 
-        /** Stops the server, then the engine gracefully, as Main's shutdown hook does. */
+        /**
+         * Stops the engine gracefully, then the server. (Main's shutdown hook stops the server first,
+         * which only delays the engine's stop by the server's drain; here the stop is to happen now.)
+         */
         public void stop() {
             if (!stopped) {
                 stopped = true;
-                server.stop().join();
                 svc.close();
+                server.stop().join();
                 database.close();
                 instances.remove(this);
             }
@@ -301,8 +302,7 @@ public final class SchedulerMesh implements BeforeAllCallback, AfterAllCallback 
     }
 
     private static Server start(Consumer<ServerBuilder> configure) {
-        // No quiet period: a stopped instance's engine is stopped at once, as the tests expect.
-        ServerBuilder sb = Server.builder().http(0).gracefulShutdownTimeout(Duration.ZERO, Duration.ZERO);
+        ServerBuilder sb = Server.builder().http(0);
         configure.accept(sb);
         Server server = sb.build();
         server.start().join();
