@@ -56,6 +56,7 @@ public final class Mesh implements BeforeAllCallback, AfterAllCallback {
     private boolean configSvcWanted;
     private DatabaseSettings configDatabaseSettings;
     private Database configDatabase;
+    private ConfigSvc configSvc;
     private Server configServer;
     private DatabaseSettings databaseSettings;
     private Database database;
@@ -73,6 +74,7 @@ public final class Mesh implements BeforeAllCallback, AfterAllCallback {
     private int schedulerPort;
     private int gatewayPort;
     private boolean withScheduler;
+    private boolean runSchedulerEngine;
     private DatabaseSettings schedulerDatabaseSettings;
     private Database schedulerDatabase;
     private SchedulerSvc schedulerSvc;
@@ -108,6 +110,7 @@ public final class Mesh implements BeforeAllCallback, AfterAllCallback {
     /** Runs the whole file-deletion path: outbox relay, scheduler engine, media-svc. */
     public Mesh withFileDeletions() {
         withScheduler = true;
+        runSchedulerEngine = true;
         overrides.put("mediamesh.service-token", "mesh-test-service-token");
         overrides.put("mediamesh.user-svc.file-deletions.relay-interval", "500ms");
         return this;
@@ -149,6 +152,7 @@ public final class Mesh implements BeforeAllCallback, AfterAllCallback {
         TestDatabase.drop(mediaDatabaseSettings);
         if (configServer != null) {
             configServer.stop().join();
+            configSvc.close();
             configDatabase.close();
             TestDatabase.drop(configDatabaseSettings);
         }
@@ -229,6 +233,9 @@ public final class Mesh implements BeforeAllCallback, AfterAllCallback {
         schedulerDatabase = Database.open(settings.database(), SchedulerSvc.MIGRATIONS);
         schedulerSvc = new SchedulerSvc(schedulerDatabase, settings, ClientFactory.ofDefault(), Clock.systemUTC());
         schedulerServer = start(schedulerPort, schedulerSvc::configureServices);
+        if (runSchedulerEngine) {
+            schedulerSvc.startEngine();
+        }
     }
 
     public void stopMediaSvc() {
@@ -261,7 +268,7 @@ public final class Mesh implements BeforeAllCallback, AfterAllCallback {
     private void startConfigSvc() {
         ConfigSvcSettings settings = ConfigSvcSettings.from(config()).withDatabase(configDatabaseSettings);
         configDatabase = Database.open(settings.database(), ConfigSvc.MIGRATIONS);
-        ConfigSvc configSvc = new ConfigSvc(configDatabase, settings, ClientFactory.ofDefault(), Clock.systemUTC());
+        configSvc = new ConfigSvc(configDatabase, settings, ClientFactory.ofDefault(), Clock.systemUTC());
         configSvc.bootstrapDefaults();
         configServer = start(0, configSvc::configureServices);
     }
