@@ -58,7 +58,7 @@ public final class ConfigSvc implements AutoCloseable {
         this.servers = new MediaServerRepository(database.dsl());
         this.revisions = new RevisionRepository(database.dsl());
         this.rendering = new ConfigRendering(revisions);
-        this.validators = new ConfigValidators(settings.validation());
+        this.validators = ConfigValidators.configured(settings.validation());
         SessionServiceBlockingStub sessions = new GrpcClientFactory(clientFactory, settings.clientDeadline())
                 .newStub(settings.endpoints().userSvc(), SessionServiceBlockingStub.class);
         this.callers = new Callers(new RemoteSessionValidator(sessions, settings.sessionCacheTtl(),

@@ -38,7 +38,7 @@ public final class AgentMain {
         // Only admins' sessions need user-svc; config-svc calls with the service token.
         SessionServiceBlockingStub sessions = new GrpcClientFactory(ClientFactory.ofDefault(), settings.clientDeadline())
                 .newStub(settings.endpoints().userSvc(), SessionServiceBlockingStub.class);
-        ConfigAgent agent = new ConfigAgent(settings, new ConfigValidators(settings.validation()),
+        ConfigAgent agent = new ConfigAgent(settings, ConfigValidators.configured(settings.validation()),
                                             new RemoteSessionValidator(sessions, settings.sessionCacheTtl(),
                                                                        SESSION_CACHE_ENTRIES),
                                             Clock.systemUTC());

@@ -32,6 +32,15 @@ public final class ConfigValidators {
         this.coturn = new CoturnTrialValidator(tools);
     }
 
+    /**
+     * The checks configured in {@code tools}: with the throwaway Janus instance when
+     * {@code janus-instance} is on. config-svc and the agents build theirs with this.
+     */
+    public static ConfigValidators configured(ValidationTools tools) {
+        ConfigValidators validators = new ConfigValidators(tools);
+        return tools.janusInstance() ? validators.withJanusCheck(new JanusInstanceValidator(tools)) : validators;
+    }
+
     /** The same checks, with {@code check} run on Janus files once their syntax passed. */
     public ConfigValidators withJanusCheck(ConfigValidator check) {
         return new ConfigValidators(tools, janus.andThen(check));

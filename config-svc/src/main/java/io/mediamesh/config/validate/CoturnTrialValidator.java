@@ -4,8 +4,6 @@ import io.mediamesh.api.v1.ErrorCode;
 import io.mediamesh.common.error.MediameshException;
 import io.mediamesh.config.ConfigKinds;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -82,7 +80,7 @@ public final class CoturnTrialValidator implements ConfigValidator {
         lines.add("# Trial run on loopback (mediamesh validation)");
         lines.add("listening-ip=127.0.0.1");
         lines.add("relay-ip=127.0.0.1");
-        lines.add("listening-port=" + freeLoopbackPort());
+        lines.add("listening-port=" + ToolProcess.freeLoopbackPort());
         lines.add("no-tls");
         lines.add("no-dtls");
         lines.add("no-cli");
@@ -106,11 +104,5 @@ public final class CoturnTrialValidator implements ConfigValidator {
             end++;
         }
         return text.substring(0, end).toLowerCase(Locale.ROOT);
-    }
-
-    private static int freeLoopbackPort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
     }
 }

@@ -4,6 +4,8 @@ import io.mediamesh.api.v1.ErrorCode;
 import io.mediamesh.common.error.MediameshException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,7 +19,7 @@ import java.util.stream.Stream;
 /** Runs a tool to completion with a deadline and collects what it printed. */
 final class ToolProcess {
     static final int MAX_OUTPUT = 64 * 1024;
-    private static final Pattern ANSI = Pattern.compile("\u001B\\[[0-9;]*[A-Za-z]");
+    static final Pattern ANSI = Pattern.compile("\u001B\\[[0-9;]*[A-Za-z]");
 
     private ToolProcess() {}
 
@@ -90,6 +92,13 @@ final class ToolProcess {
         if (!ValidationTools.installed(tool)) {
             throw new MediameshException(ErrorCode.INTERNAL_ERROR, tool + " is not installed (apt-get install -y " +
                                                                    packageName + ").");
+        }
+    }
+
+    /** A loopback port free right now, for a trial run that must not collide with the real server. */
+    static int freeLoopbackPort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
         }
     }
 }

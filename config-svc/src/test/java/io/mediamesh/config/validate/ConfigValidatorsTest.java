@@ -147,6 +147,7 @@ class ConfigValidatorsTest {
     void aMissingToolIsAnInternalErrorNotARejection() {
         ValidationTools absent = new ValidationTools(Path.of("/nonexistent/nginx"), TOOLS.janusCfgconv(),
                                                      TOOLS.turnserver(), TOOLS.timeout(), Duration.ofSeconds(1),
+                                                     Duration.ofSeconds(5), TOOLS.janus(), false,
                                                      Duration.ofSeconds(5));
         ConfigValidators validators = new ConfigValidators(absent);
         assertThat(validators.available(ConfigKind.CONFIG_KIND_NGINX)).isFalse();
