@@ -6,7 +6,10 @@
 #
 # Uses the gateway answering on 127.0.0.1:${MEDIAMESH_GATEWAY_PORT:-8080}; when none answers, starts
 # the mesh with `./mediamesh up` and stops it at the end. Only 127.0.0.1 is used.
-# Environment: DURATION (wrk -d, default 30s), THREADS (default 2), CONNECTIONS (default 64),
+# Each URL is first loaded for WARMUP (default 15s, untimed), so that the figures are those of
+# running services rather than of the JIT compiler warming up, as after a fresh ./mediamesh up.
+# Environment: DURATION (wrk -d, default 30s), WARMUP (default 15s; 0s to skip), THREADS (default 2),
+# CONNECTIONS (default 64),
 # BENCH_ENFORCE=1 (exit 1 when the single-video target is missed or a request failed).
 set -euo pipefail
 
@@ -16,6 +19,7 @@ cd "$ROOT"
 PORT="${MEDIAMESH_GATEWAY_PORT:-8080}"
 BASE="http://127.0.0.1:$PORT"
 DURATION="${DURATION:-30s}"
+WARMUP="${WARMUP:-15s}"
 THREADS="${THREADS:-2}"
 CONNECTIONS="${CONNECTIONS:-64}"
 TARGET_RPS=4000
@@ -140,6 +144,15 @@ to_ms() {
 RESULTS=()
 FAILED=0
 
+warm_up() {
+  [[ "$WARMUP" != 0s && "$WARMUP" != 0 ]] || return 0
+  local url
+  for url in "$@"; do
+    say "warm-up (untimed): wrk -d$WARMUP $url"
+    wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" -H "X-Session-Id: $SID" "$url" >/dev/null
+  done
+}
+
 run_wrk() {
   local label="$1" url="$2" out="$WORK/wrk-${#RESULTS[@]}.txt"
   say "wrk -t$THREADS -c$CONNECTIONS -d$DURATION --latency $url"
@@ -174,6 +187,7 @@ main() {
   ensure_wrk
   ensure_mesh
   seed
+  warm_up "$BASE/api/videos/$VID" "$BASE/api/videos/$VID/comments"
   run_wrk "GET /api/videos/:vid" "$BASE/api/videos/$VID"
   run_wrk "GET /api/videos/:vid/comments" "$BASE/api/videos/$VID/comments"
   echo
