@@ -18,6 +18,7 @@ import io.mediamesh.config.db.tables.records.MediaServersRecord;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -25,6 +26,7 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 import org.jooq.Condition;
 import org.jooq.DSLContext;
+import org.jooq.Field;
 import org.jooq.exception.IntegrityConstraintViolationException;
 import org.jooq.impl.DSL;
 
@@ -42,19 +44,26 @@ public final class MediaServerRepository {
         this.db = db;
     }
 
+    /** The columns a registration or an update writes from the spec. */
+    private static Map<Field<?>, Object> specColumns(ServerSpec spec) {
+        Map<Field<?>, Object> columns = new LinkedHashMap<>();
+        columns.put(MEDIA_SERVERS.NAME, spec.name());
+        columns.put(MEDIA_SERVERS.ROLE, ServerRoles.name(spec.role()));
+        columns.put(MEDIA_SERVERS.PUBLIC_ADDRESS, spec.publicAddress());
+        columns.put(MEDIA_SERVERS.INTERNAL_ADDRESS, spec.internalAddress());
+        columns.put(MEDIA_SERVERS.RELAY_GROUP, spec.relayGroup());
+        columns.put(MEDIA_SERVERS.AGENT_ENDPOINT, spec.agentEndpoint());
+        columns.put(MEDIA_SERVERS.ENABLED, spec.enabled());
+        columns.put(MEDIA_SERVERS.OVERRIDES, ProtoJson.write(spec.overrides()));
+        columns.put(MEDIA_SERVERS.PORT_KEY, spec.portKey());
+        return columns;
+    }
+
     /** Registers a server; SERVER_ALREADY_EXISTS when its name, agent or address with ports is taken. */
     public MediaServerRecord insert(ServerSpec spec, Instant now) {
         try {
             long id = db.insertInto(MEDIA_SERVERS)
-                        .set(MEDIA_SERVERS.NAME, spec.name())
-                        .set(MEDIA_SERVERS.ROLE, ServerRoles.name(spec.role()))
-                        .set(MEDIA_SERVERS.PUBLIC_ADDRESS, spec.publicAddress())
-                        .set(MEDIA_SERVERS.INTERNAL_ADDRESS, spec.internalAddress())
-                        .set(MEDIA_SERVERS.RELAY_GROUP, spec.relayGroup())
-                        .set(MEDIA_SERVERS.AGENT_ENDPOINT, spec.agentEndpoint())
-                        .set(MEDIA_SERVERS.ENABLED, spec.enabled())
-                        .set(MEDIA_SERVERS.OVERRIDES, ProtoJson.write(spec.overrides()))
-                        .set(MEDIA_SERVERS.PORT_KEY, spec.portKey())
+                        .set(specColumns(spec))
                         .set(MEDIA_SERVERS.STATUS, statusName(ServerStatus.SERVER_STATUS_UNKNOWN))
                         .set(MEDIA_SERVERS.STATUS_MESSAGE, "")
                         .set(MEDIA_SERVERS.CREATED_AT, Times.toDb(now))
@@ -74,15 +83,7 @@ public final class MediaServerRepository {
     public Optional<MediaServerRecord> update(long id, ServerSpec spec, Instant now) {
         try {
             int updated = db.update(MEDIA_SERVERS)
-                            .set(MEDIA_SERVERS.NAME, spec.name())
-                            .set(MEDIA_SERVERS.ROLE, ServerRoles.name(spec.role()))
-                            .set(MEDIA_SERVERS.PUBLIC_ADDRESS, spec.publicAddress())
-                            .set(MEDIA_SERVERS.INTERNAL_ADDRESS, spec.internalAddress())
-                            .set(MEDIA_SERVERS.RELAY_GROUP, spec.relayGroup())
-                            .set(MEDIA_SERVERS.AGENT_ENDPOINT, spec.agentEndpoint())
-                            .set(MEDIA_SERVERS.ENABLED, spec.enabled())
-                            .set(MEDIA_SERVERS.OVERRIDES, ProtoJson.write(spec.overrides()))
-                            .set(MEDIA_SERVERS.PORT_KEY, spec.portKey())
+                            .set(specColumns(spec))
                             .set(MEDIA_SERVERS.UPDATED_AT, Times.toDb(now))
                             .where(MEDIA_SERVERS.ID.eq(id))
                             .execute();
