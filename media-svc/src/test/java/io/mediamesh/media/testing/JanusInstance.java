@@ -49,6 +49,14 @@ public final class JanusInstance implements AutoCloseable {
         return "http://127.0.0.1:" + httpPort + "/janus";
     }
 
+    /** The streaming plugin's port range, where media-svc allocates stream ports on this server. */
+    public Ports streamingPorts() {
+        return new Ports(rtpBase + 200, rtpBase + 399);
+    }
+
+    /** An inclusive port range. */
+    public record Ports(int min, int max) {}
+
     public Path recordings() {
         return dir.resolve("recordings");
     }
@@ -151,7 +159,7 @@ public final class JanusInstance implements AutoCloseable {
                 """.formatted(secrets.textroomKey()));
         write("janus.plugin.streaming.jcfg", """
                 general: { admin_key = "%s" rtp_port_range = "%d-%d" }
-                """.formatted(secrets.streamingKey(), rtpBase + 200, rtpBase + 399));
+                """.formatted(secrets.streamingKey(), streamingPorts().min(), streamingPorts().max()));
     }
 
     private void write(String name, String content) throws IOException {

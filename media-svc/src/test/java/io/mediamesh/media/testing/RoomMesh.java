@@ -15,6 +15,7 @@ import io.mediamesh.api.v1.LoginRequest;
 import io.mediamesh.api.v1.MediaServer;
 import io.mediamesh.api.v1.MediaServerRole;
 import io.mediamesh.api.v1.MediaServerServiceGrpc.MediaServerServiceBlockingStub;
+import io.mediamesh.api.v1.PortRange;
 import io.mediamesh.api.v1.RegisterUserRequest;
 import io.mediamesh.api.v1.ServerOverrides;
 import io.mediamesh.api.v1.SessionServiceGrpc.SessionServiceBlockingStub;
@@ -131,6 +132,9 @@ public final class RoomMesh implements BeforeAllCallback, AfterAllCallback {
                                                             .setJanusAdminPort(instance.adminPort())
                                                             .setNginxListenPort(JanusInstance.freePort())
                                                             .setCoturnListeningPort(JanusInstance.freePort())
+                                                            .setStreamingRtpPortRange(PortRange.newBuilder()
+                                                                    .setMin(instance.streamingPorts().min())
+                                                                    .setMax(instance.streamingPorts().max()))
                                                             .setJanusRecDir(instance.recordings().toString())))
                     .build()).getServer());
         }
