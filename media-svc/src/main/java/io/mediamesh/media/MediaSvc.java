@@ -21,11 +21,16 @@ import io.mediamesh.media.room.Rooms;
 import io.mediamesh.media.room.TextRoomGrpcService;
 import io.mediamesh.media.room.TextRoomPostBackend;
 import io.mediamesh.media.room.VideoRoomGrpcService;
+import io.mediamesh.media.stream.LiveStreams;
+import io.mediamesh.media.stream.StreamGrpcService;
+import io.mediamesh.media.stream.StreamRepository;
+import io.mediamesh.media.stream.StreamSettings;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,6 +53,7 @@ public final class MediaSvc implements AutoCloseable {
     private final ScheduledExecutorService housekeeping;
     private final List<io.grpc.BindableService> grpcServices;
     private final TextRoomPostBackend postBackend;
+    private final LiveStreams streams;
 
     public MediaSvc(Database database, MediaSvcSettings settings, ClientFactory clientFactory, Clock clock) {
         this.settings = settings;
@@ -70,13 +76,19 @@ public final class MediaSvc implements AutoCloseable {
                 clientFactory, roomSettings.janusDeadline(), roomSettings.serverCacheTtl(),
                 roomSettings.keepaliveInterval(), housekeeping);
         RoomRepository roomRepository = new RoomRepository(database.dsl());
+        StreamRepository streamRepository = new StreamRepository(database.dsl());
+        StreamSettings streamSettings = settings.streams();
+        this.streams = new LiveStreams(streamRepository, servers, callers, dbClock,
+                                       id -> roomRepository.countOnServer(id) + streamRepository.tiersOnServer(id),
+                                       streamSettings.changeLease());
         Rooms rooms = new Rooms(roomRepository, servers, callers, dbClock, roomSettings.postBaseUrl());
         this.postBackend = new TextRoomPostBackend(roomRepository, dbClock);
         this.grpcServices = List.of(new VideoFileGrpcService(store, callers,
                                                              clients.newStub(userSvc, VideoServiceBlockingStub.class),
                                                              settings.files()),
                                     new VideoRoomGrpcService(rooms, callers),
-                                    new TextRoomGrpcService(rooms, callers));
+                                    new TextRoomGrpcService(rooms, callers),
+                                    new StreamGrpcService(streams, callers));
     }
 
     /** Adds media-svc's gRPC services, the text rooms' post backend and the shared endpoints to {@code sb}. */
@@ -94,6 +106,25 @@ public final class MediaSvc implements AutoCloseable {
         int removed = store.sweep(settings.files().sweepOlderThan());
         if (removed > 0) {
             logger.info("Removed {} leftover files from {}", removed, store.root());
+        }
+    }
+
+    /**
+     * Starts bringing each Janus in line with the stored streams: a first pass now, then one per
+     * interval, on the housekeeping thread (never an event loop).
+     */
+    public void startReconciling() {
+        long interval = settings.streams().reconcileInterval().toMillis();
+        if (interval > 0) {
+            housekeeping.scheduleWithFixedDelay(this::reconcileStreams, 0, interval, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void reconcileStreams() {
+        try {
+            streams.reconcile();
+        } catch (RuntimeException e) {
+            logger.warn("Stream reconciliation failed; retried next interval", e);
         }
     }
 
