@@ -24,13 +24,13 @@ import io.mediamesh.media.room.VideoRoomGrpcService;
 import io.mediamesh.media.stream.LiveStreams;
 import io.mediamesh.media.stream.StreamGrpcService;
 import io.mediamesh.media.stream.StreamRepository;
-import io.mediamesh.media.stream.StreamSettings;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.ToLongFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -77,11 +77,10 @@ public final class MediaSvc implements AutoCloseable {
                 roomSettings.keepaliveInterval(), housekeeping);
         RoomRepository roomRepository = new RoomRepository(database.dsl());
         StreamRepository streamRepository = new StreamRepository(database.dsl());
-        StreamSettings streamSettings = settings.streams();
-        this.streams = new LiveStreams(streamRepository, servers, callers, dbClock,
-                                       id -> roomRepository.countOnServer(id) + streamRepository.tiersOnServer(id),
-                                       streamSettings.changeLease());
-        Rooms rooms = new Rooms(roomRepository, servers, callers, dbClock, roomSettings.postBaseUrl());
+        ToLongFunction<Long> serverLoad = id -> roomRepository.countOnServer(id) + streamRepository.tiersOnServer(id);
+        Rooms rooms = new Rooms(roomRepository, servers, callers, dbClock, roomSettings.postBaseUrl(), serverLoad);
+        this.streams = new LiveStreams(streamRepository, servers, callers, dbClock, serverLoad,
+                                       settings.streams().changeLease());
         this.postBackend = new TextRoomPostBackend(roomRepository, dbClock);
         this.grpcServices = List.of(new VideoFileGrpcService(store, callers,
                                                              clients.newStub(userSvc, VideoServiceBlockingStub.class),

@@ -7,17 +7,16 @@ import io.mediamesh.api.v1.Principal;
 import io.mediamesh.common.auth.Callers;
 import io.mediamesh.common.error.MediameshException;
 import io.mediamesh.common.validation.Text;
+import io.mediamesh.media.janus.JanusIds;
 import io.mediamesh.media.janus.JanusPluginError;
 import io.mediamesh.media.janus.JanusServer;
 import io.mediamesh.media.janus.MediaServers;
 import io.mediamesh.media.stream.StreamRecord.Forwarding;
 import io.mediamesh.media.stream.TierRecord.ForwarderRecord;
 import io.mediamesh.media.stream.TierRecord.TierPort;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -40,8 +39,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class LiveStreams {
     public static final int MAX_NAME_LENGTH = 64;
-    // Ids stay below 2^53 so that JavaScript clients read them exactly.
-    private static final long MAX_ID = 1L << 53;
     // Fresh ports tried when Janus cannot bind the ones allocated (a port held outside media-svc).
     private static final int PORT_ATTEMPTS = 3;
     private static final Duration CHANGE_WAIT = Duration.ofSeconds(2);
@@ -56,7 +53,7 @@ public final class LiveStreams {
     private final Clock clock;
     private final ToLongFunction<Long> serverLoad;
     private final Duration changeLease;
-    private final SecureRandom random = new SecureRandom();
+    private final JanusIds ids = new JanusIds();
 
     /**
      * @param serverLoad what media-svc keeps on a server (rooms and stream tiers), for server choice
@@ -94,8 +91,9 @@ public final class LiveStreams {
             throw new MediameshException(ErrorCode.INVALID_REQUEST, "simulcast needs video.");
         }
         JanusServer origin = servers.leastLoaded(MediaServerRole.MEDIA_SERVER_ROLE_ORIGIN, serverLoad);
-        StreamRecord stream = new StreamRecord(randomId(), name, audio, video, simulcast, true, Forwarding.OFF,
-                                               secret(), owner.getUserId(), owner.getUserName(), clock.instant());
+        StreamRecord stream = new StreamRecord(ids.nextId(), name, audio, video, simulcast, true, Forwarding.OFF,
+                                               ids.nextSecret(), owner.getUserId(), owner.getUserName(),
+                                               clock.instant());
         repository.insert(stream);
         try {
             setUpTier(stream, origin, TierRole.ORIGIN, 0);
@@ -546,15 +544,5 @@ public final class LiveStreams {
 
     private static RuntimeException unwrap(CompletionException e) {
         return e.getCause() instanceof RuntimeException cause ? cause : e;
-    }
-
-    private long randomId() {
-        return 1 + (random.nextLong() & Long.MAX_VALUE) % (MAX_ID - 1);
-    }
-
-    private String secret() {
-        byte[] bytes = new byte[24];
-        random.nextBytes(bytes);
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 }

@@ -105,7 +105,7 @@ public final class StreamRepository {
                  .fetch(r -> r.value1());
     }
 
-    /** Tiers and streams media-svc keeps on a server: its load for server choice. */
+    /** Stream tiers media-svc keeps on a server (part of its load for server choice). */
     public long tiersOnServer(long serverId) {
         return db.fetchCount(STREAM_TIERS, STREAM_TIERS.SERVER_ID.eq(serverId));
     }
