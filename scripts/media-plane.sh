@@ -59,7 +59,8 @@ ports() {
   RELAY_BASE=$((40000 + 1000 * slot + OFFSET))     # coturn relay ports
 }
 
-alive() { [[ -f "$1" ]] && kill -0 "$(cat "$1")" 2>/dev/null; }
+# Janus removes its pid file as it exits: a file read just after the test may be gone.
+alive() { local pid; pid="$(cat "$1" 2>/dev/null)" && [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null; }
 
 missing_tools() {
   local missing=()
