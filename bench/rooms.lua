@@ -81,6 +81,21 @@ function request()
   return janus_message('{"request":"destroy","room":' .. room .. ',"secret":"' .. DIRECT_SECRET .. '"}')
 end
 
+-- After a create (room_id: the new room's, when it succeeded) or a destroy (destroyed: whether it
+-- succeeded), the next step of the connection; true when the request counts.
+local function advance(room_id, destroyed)
+  if state == "create" and room_id then
+    room, state = room_id, "destroy"
+    return true
+  elseif state == "destroy" and destroyed then
+    state = "create"
+    return true
+  end
+  errors = errors + 1
+  -- A failed destroy leaves the room to the clean-up after the run; a failed create is tried again.
+  state = "create"
+end
+
 local function janus_response(status, body)
   if state == "session" or state == "attach" then
     local id = status == 200 and body:match('"data"%s*:%s*{%s*"id"%s*:%s*(%d+)')
@@ -96,34 +111,12 @@ local function janus_response(status, body)
     return
   end
   -- Plugin errors are HTTP 200 with error_code in plugindata.
-  if state == "create" then
-    local id = status == 200 and body:find('"videoroom"%s*:%s*"created"') and body:match('"room"%s*:%s*(%d+)')
-    if id then
-      room, state = id, "destroy"
-      return true
-    end
-  elseif status == 200 and body:find('"videoroom"%s*:%s*"destroyed"') then
-    state = "create"
-    return true
-  end
-  errors = errors + 1
-  -- A failed destroy leaves the room to the clean-up after the run; a failed create is tried again.
-  state = "create"
+  return advance(status == 200 and body:find('"videoroom"%s*:%s*"created"') and body:match('"room"%s*:%s*(%d+)'),
+                 status == 200 and body:find('"videoroom"%s*:%s*"destroyed"') ~= nil)
 end
 
 local function gateway_response(status, body)
-  if state == "create" then
-    local id = status == 201 and body:match('"room_id"%s*:%s*(%d+)')
-    if id then
-      room, state = id, "destroy"
-      return true
-    end
-  elseif status == 204 then
-    state = "create"
-    return true
-  end
-  errors = errors + 1
-  state = "create"
+  return advance(status == 201 and body:match('"room_id"%s*:%s*(%d+)'), status == 204)
 end
 
 function response(status, headers, body)

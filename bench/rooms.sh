@@ -350,6 +350,20 @@ percentiles() {
     printf "%.1f %.1f %.1f\n", v[i50], v[i90], v[NR] }'
 }
 
+# timed METHOD STATUS FILE: METHOD /api/streams/:id/forward; appends its time in ms to FILE, or
+# fails on another status.
+timed() {
+  local method="$1" expected="$2" file="$3" out status time
+  out="$(curl -sS -o "$WORK/body" -w '%{http_code} %{time_total}' --max-time 30 -X "$method" \
+    -H "X-Session-Id: $STREAM_SID" "$BASE/api/streams/$STREAM_ID/forward" || true)"
+  read -r status time <<<"$out"
+  if [[ "$status" != "$expected" ]]; then
+    say "$method /api/streams/$STREAM_ID/forward answered $status: $(head -c 400 "$WORK/body")"
+    return 1
+  fi
+  awk -v t="$time" 'BEGIN { printf "%.3f\n", t * 1000 }' >>"$file"
+}
+
 streams_part() {
   echo
   local status code
@@ -373,31 +387,15 @@ streams_part() {
   STREAM_ID="$(jq -r '.response.stream_id // .response.stream.stream_id // empty' "$WORK/body")"
   [[ -n "$STREAM_ID" ]] || die "POST /api/streams gave no stream_id: $(head -c 400 "$WORK/body")"
   say "(b) stream $STREAM_ID: $FORWARDS times POST then DELETE /api/streams/$STREAM_ID/forward"
-  local i out time tiers="" fail=0
+  local i tiers="" fail=0
   : >"$WORK/forward.txt"
   : >"$WORK/unforward.txt"
   for ((i = 0; i < FORWARDS; i++)); do
-    out="$(curl -sS -o "$WORK/body" -w '%{http_code} %{time_total}' --max-time 30 -X POST \
-      -H "X-Session-Id: $STREAM_SID" "$BASE/api/streams/$STREAM_ID/forward" || true)"
-    read -r status time <<<"$out"
-    if [[ "$status" != 200 ]]; then
-      say "POST /api/streams/$STREAM_ID/forward answered $status: $(head -c 400 "$WORK/body")"
-      fail=1
-      break
-    fi
-    awk -v t="$time" 'BEGIN { printf "%.3f\n", t * 1000 }' >>"$WORK/forward.txt"
+    timed POST 200 "$WORK/forward.txt" || { fail=1; break; }
     [[ -n "$tiers" ]] || tiers="$(jq -r '[.response.tiers[]?.role] as $roles | ["origin", "relay", "edge"] |
       map(. as $role | ($roles | map(select(. == $role)) | length) as $n | select($n > 0) | "\($n) \($role)") |
       join(", ")' "$WORK/body" 2>/dev/null || true)"
-    out="$(curl -sS -o "$WORK/body" -w '%{http_code} %{time_total}' --max-time 30 -X DELETE \
-      -H "X-Session-Id: $STREAM_SID" "$BASE/api/streams/$STREAM_ID/forward" || true)"
-    read -r status time <<<"$out"
-    if [[ "$status" != 204 ]]; then
-      say "DELETE /api/streams/$STREAM_ID/forward answered $status: $(head -c 400 "$WORK/body")"
-      fail=1
-      break
-    fi
-    awk -v t="$time" 'BEGIN { printf "%.3f\n", t * 1000 }' >>"$WORK/unforward.txt"
+    timed DELETE 204 "$WORK/unforward.txt" || { fail=1; break; }
   done
   delete_stream
   ((fail == 0)) || FAILED=1
