@@ -36,6 +36,7 @@ public final class MediaServers {
     private final Duration janusDeadline;
     private final Cache<Long, JanusServer> byId;
     private final Cache<MediaServerRole, JanusConfig> janusByRole;
+    private final Cache<MediaServerRole, List<JanusServer>> usableByRole;
     private final Map<Long, JanusClient> clients = new ConcurrentHashMap<>();
 
     public MediaServers(MediaServerServiceBlockingStub registry, ConfigServiceBlockingStub configs,
@@ -47,6 +48,8 @@ public final class MediaServers {
         this.janusDeadline = janusDeadline;
         this.byId = Caffeine.newBuilder().expireAfterWrite(cacheTtl).maximumSize(10_000).build();
         this.janusByRole = Caffeine.newBuilder().expireAfterWrite(cacheTtl).build();
+        // Every room and stream creation asks for them: one registry listing per TTL, not per call.
+        this.usableByRole = Caffeine.newBuilder().expireAfterWrite(cacheTtl).build();
         long keepalive = keepaliveInterval.toMillis();
         scheduler.scheduleWithFixedDelay(() -> clients.values().forEach(JanusClient::keepAlive), keepalive,
                                          keepalive, TimeUnit.MILLISECONDS);
@@ -64,8 +67,15 @@ public final class MediaServers {
                                                                      "No enabled media server can take it."));
     }
 
-    /** Every enabled, not unhealthy server of {@code role} (UNSPECIFIED: any). */
+    /**
+     * Every enabled, not unhealthy server of {@code role} (UNSPECIFIED: any), as the registry said
+     * within the cache TTL.
+     */
     public List<JanusServer> usable(MediaServerRole role) {
+        return usableByRole.get(role, this::listUsable);
+    }
+
+    private List<JanusServer> listUsable(MediaServerRole role) {
         List<JanusServer> servers = new ArrayList<>();
         String cursor = "";
         do {
@@ -81,7 +91,7 @@ public final class MediaServers {
             }
             cursor = page.getNextCursor();
         } while (!cursor.isEmpty());
-        return servers;
+        return List.copyOf(servers);
     }
 
     /** A server a room or stream lives on, enabled or not. */

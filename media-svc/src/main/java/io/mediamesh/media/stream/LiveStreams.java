@@ -99,7 +99,7 @@ public final class LiveStreams {
             setUpTier(stream, origin, TierRole.ORIGIN, 0);
         } catch (RuntimeException e) {
             repository.delete(stream.id());
-            throw mapped(e, ErrorCode.FAILED_STREAMING_CREATE, "Stream on " + origin.server().getName());
+            throw mapped(e, ErrorCode.FAILED_STREAMING_CREATE, "Creating stream " + stream.id());
         }
         logger.info("{} created stream {} on {}", owner.getUserName(), stream.id(), origin.server().getName());
         return view(stream);

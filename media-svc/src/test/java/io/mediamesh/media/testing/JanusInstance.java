@@ -2,7 +2,11 @@ package io.mediamesh.media.testing;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.SocketException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -10,6 +14,9 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -17,6 +24,8 @@ import java.util.concurrent.TimeUnit;
  * admin API listen, on free ports; the three room plugins carry the given admin keys.
  */
 public final class JanusInstance implements AutoCloseable {
+    /** UDP ports an instance uses from its base: 200 for the core's media, 200 for the streaming plugin. */
+    public static final int PORTS_PER_INSTANCE = 400;
     private static final String LIB = "/usr/lib/x86_64-linux-gnu/janus";
 
     private final Path dir;
@@ -164,6 +173,36 @@ public final class JanusInstance implements AutoCloseable {
 
     private void write(String name, String content) throws IOException {
         Files.writeString(dir.resolve(name), content);
+    }
+
+    /**
+     * The first port of {@code size} consecutive UDP ports free on loopback now, so that test runs on
+     * one machine (or anything else there) do not share Janus media ports.
+     */
+    public static int freeUdpRange(int size) {
+        Random random = new Random();
+        for (int attempt = 0; attempt < 50; attempt++) {
+            // Below Linux's ephemeral range (32768+), where other sockets would come and go.
+            int base = 20_000 + random.nextInt(12_000 / size) * size;
+            if (udpRangeFree(base, size)) {
+                return base;
+            }
+        }
+        throw new IllegalStateException("No " + size + " free UDP ports in a row on loopback");
+    }
+
+    private static boolean udpRangeFree(int base, int size) {
+        List<DatagramSocket> held = new ArrayList<>();
+        try {
+            for (int port = base; port < base + size; port++) {
+                held.add(new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), port)));
+            }
+            return true;
+        } catch (SocketException taken) {
+            return false;
+        } finally {
+            held.forEach(DatagramSocket::close);
+        }
     }
 
     public static int freePort() {

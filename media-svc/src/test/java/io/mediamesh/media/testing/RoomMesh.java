@@ -116,7 +116,6 @@ public final class RoomMesh implements BeforeAllCallback, AfterAllCallback {
         configServer = start(0, configSvc::configureServices);
 
         String admin = adminSession();
-        int rtpBase = 47000;
         List<MediaServerRole> roles = new ArrayList<>(List.of(MediaServerRole.MEDIA_SERVER_ROLE_ORIGIN,
                                                               MediaServerRole.MEDIA_SERVER_ROLE_RELAY));
         for (int i = 0; i < edges; i++) {
@@ -133,8 +132,8 @@ public final class RoomMesh implements BeforeAllCallback, AfterAllCallback {
             String name = sameRole == 0 ? roleName : roleName + (sameRole + 1);
             JanusInstance instance = new JanusInstance(dir, name, new JanusInstance.Secrets(
                     doc.getGeneral().getAdminSecret(), doc.getVideoroom().getAdminKey(),
-                    doc.getTextroom().getAdminKey(), doc.getStreaming().getAdminKey()), rtpBase).start();
-            rtpBase += 400;
+                    doc.getTextroom().getAdminKey(), doc.getStreaming().getAdminKey()),
+                    JanusInstance.freeUdpRange(JanusInstance.PORTS_PER_INSTANCE)).start();
             janus.add(instance);
             servers.add(registry(admin).createServer(CreateServerRequest.newBuilder().setServer(
                     MediaServer.newBuilder().setName(name).setRole(role).setPublicAddress("127.0.0.1")
