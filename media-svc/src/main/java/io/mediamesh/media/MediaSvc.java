@@ -45,6 +45,7 @@ public final class MediaSvc implements AutoCloseable {
 
     private static final Logger logger = LoggerFactory.getLogger(MediaSvc.class);
     private static final long SESSION_CACHE_MAX_ENTRIES = 10_000;
+    private static final Duration SHUTDOWN_WAIT = Duration.ofSeconds(10);
     private static final int HTTP2_MAX_FRAME = 2 * 1024 * 1024;
     private static final int HTTP2_CONNECTION_WINDOW = 64 * 1024 * 1024;
 
@@ -127,8 +128,17 @@ public final class MediaSvc implements AutoCloseable {
         }
     }
 
+    /** Lets a reconcile pass that is running finish its stream, so no change lock is left held. */
     @Override
     public void close() {
-        housekeeping.shutdownNow();
+        streams.stopReconciling();
+        housekeeping.shutdown();
+        try {
+            if (!housekeeping.awaitTermination(SHUTDOWN_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+                logger.warn("The housekeeping thread did not stop within {}", SHUTDOWN_WAIT);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

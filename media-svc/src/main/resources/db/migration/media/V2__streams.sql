@@ -10,9 +10,10 @@ CREATE TABLE streams (
     simulcast BOOLEAN NOT NULL,
     -- Started: the edges' mountpoints are enabled.
     enabled BOOLEAN NOT NULL,
-    -- 'off', 'on', or 'changing' while one request sets forwarding up or tears it down.
+    -- 'off' or 'on': forwarding as last settled (readers never see a change half done).
     forwarding VARCHAR(16) NOT NULL,
-    -- When forwarding became 'changing': a change older than the lease was cut off by a crash.
+    -- The change lock: set while one request or reconcile pass changes the stream's tiers; one
+    -- older than the lease was cut off by a crash.
     changing_since DATETIME(6) NULL,
     -- The secret of the stream's rooms and mountpoints on Janus.
     secret VARCHAR(64) NOT NULL,

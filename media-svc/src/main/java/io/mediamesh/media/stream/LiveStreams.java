@@ -17,7 +17,6 @@ import io.mediamesh.media.stream.TierRecord.TierPort;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -43,7 +42,6 @@ public final class LiveStreams {
     private static final int PORT_ATTEMPTS = 3;
     private static final Duration CHANGE_WAIT = Duration.ofSeconds(2);
     private static final Duration CHANGE_POLL = Duration.ofMillis(20);
-    private static final EnumSet<Forwarding> SETTLED = EnumSet.of(Forwarding.OFF, Forwarding.ON);
     private static final Logger logger = LoggerFactory.getLogger(LiveStreams.class);
 
     private final StreamRepository repository;
@@ -54,6 +52,7 @@ public final class LiveStreams {
     private final ToLongFunction<Long> serverLoad;
     private final Duration changeLease;
     private final JanusIds ids = new JanusIds();
+    private volatile boolean closing;
 
     /**
      * @param serverLoad what media-svc keeps on a server (rooms and stream tiers), for server choice
@@ -212,7 +211,7 @@ public final class LiveStreams {
 
     /** Destroys the stream on every tier, releases its ports and forgets it. */
     public void destroy(StreamRecord stream) {
-        Forwarding before = beginChange(stream);
+        beginChange(stream);
         try {
             tearDownForwarding(stream);
         } catch (RuntimeException e) {
@@ -225,7 +224,8 @@ public final class LiveStreams {
                 janus.destroyForwardRoom(stream, tier);
             }
         } catch (RuntimeException e) {
-            repository.endChange(stream.id(), before == Forwarding.ON ? Forwarding.OFF : before);
+            // Forwarding is torn down already; only the origin is left.
+            repository.endChange(stream.id(), Forwarding.OFF);
             throw mapped(e, ErrorCode.FAILED_STREAMING_STOP, "Destroying stream " + stream.id());
         }
         repository.delete(stream.id());
@@ -276,7 +276,7 @@ public final class LiveStreams {
         ErrorCode code = enabled ? ErrorCode.FAILED_STREAMING_START : ErrorCode.FAILED_STREAMING_STOP;
         try {
             repository.setEnabled(stream.id(), enabled);
-            StreamRecord changed = stream.withEnabled(enabled);
+            StreamRecord changed = repository.find(stream.id()).orElseThrow();
             RuntimeException first = null;
             for (TierRecord tier : repository.tiers(stream.id())) {
                 if (tier.role() == TierRole.EDGE) {
@@ -303,16 +303,9 @@ public final class LiveStreams {
      * and a change cut off by a crash is undone. A server that cannot be reached is left for the next pass.
      */
     public void reconcile() {
-        for (long id : repository.staleChanges(clock.instant().minus(changeLease))) {
-            repository.find(id).ifPresent(stream -> {
-                logger.warn("Stream {}: a forwarding change was cut off; undoing it", id);
-                try {
-                    tearDownForwarding(stream);
-                    repository.endChange(id, Forwarding.OFF);
-                } catch (RuntimeException e) {
-                    logger.warn("Stream {}: undo failed, retried next pass", id, e);
-                }
-            });
+        for (long id : repository.releaseStaleChanges(clock.instant().minus(changeLease))) {
+            // The pass below brings the stream's servers in line with what its records say.
+            logger.warn("Stream {}: a change was cut off (its holder crashed); its lock is released", id);
         }
         for (long id : repository.allIds()) {
             Optional<StreamRecord> found = repository.find(id);
@@ -320,7 +313,11 @@ public final class LiveStreams {
                 continue;
             }
             StreamRecord stream = found.get();
-            Optional<Forwarding> before = repository.beginChange(id, SETTLED, clock.instant());
+            if (closing) {
+                // Shutting down: the next start reconciles the rest.
+                return;
+            }
+            Optional<Forwarding> before = repository.beginChange(id, clock.instant());
             if (before.isEmpty()) {
                 continue;
             }
@@ -332,6 +329,11 @@ public final class LiveStreams {
                 repository.endChange(id, before.get());
             }
         }
+    }
+
+    /** Makes a running {@link #reconcile} pass stop after the stream it is on. */
+    public void stopReconciling() {
+        closing = true;
     }
 
     private void reconcile(StreamRecord stream, Forwarding state) {
@@ -510,7 +512,7 @@ public final class LiveStreams {
     private Forwarding beginChange(StreamRecord stream) {
         long until = System.nanoTime() + CHANGE_WAIT.toNanos();
         while (true) {
-            Optional<Forwarding> before = repository.beginChange(stream.id(), SETTLED, clock.instant());
+            Optional<Forwarding> before = repository.beginChange(stream.id(), clock.instant());
             if (before.isPresent()) {
                 return before.get();
             }

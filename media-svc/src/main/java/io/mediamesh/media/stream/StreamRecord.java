@@ -10,9 +10,7 @@ public record StreamRecord(long id, String name, boolean audio, boolean video, b
                            Forwarding forwarding, String secret, long ownerId, String ownerName, Instant createdAt) {
     /** The state of a stream's forwarding to relays and edges. */
     public enum Forwarding {
-        OFF("off"), ON("on"),
-        /** One request is setting it up or tearing it down. */
-        CHANGING("changing");
+        OFF("off"), ON("on");
 
         private final String dbName;
 
@@ -32,11 +30,6 @@ public record StreamRecord(long id, String name, boolean audio, boolean video, b
             }
             throw new IllegalArgumentException("Unknown forwarding state " + name);
         }
-    }
-
-    public StreamRecord withEnabled(boolean on) {
-        return new StreamRecord(id, name, audio, video, simulcast, on, forwarding, secret, ownerId, ownerName,
-                                createdAt);
     }
 
     public LiveStream.Builder toProto() {

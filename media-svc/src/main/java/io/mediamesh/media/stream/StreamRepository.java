@@ -16,7 +16,6 @@ import io.mediamesh.media.stream.TierRecord.ForwarderRecord;
 import io.mediamesh.media.stream.TierRecord.TierPort;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -75,34 +74,39 @@ public final class StreamRepository {
     }
 
     /**
-     * Marks the stream CHANGING if its forwarding is in {@code from}: the one request allowed to
-     * change it, across media-svc replicas. Returns the state it had, or empty if it was not in {@code from}.
+     * Takes the stream's change lock if no one holds it: the one request (or reconcile pass)
+     * allowed to change its tiers, across media-svc replicas. Returns the forwarding state it has,
+     * or empty if the lock is held. Readers keep seeing the last settled state meanwhile.
      */
-    public Optional<Forwarding> beginChange(long id, EnumSet<Forwarding> from, Instant now) {
+    public Optional<Forwarding> beginChange(long id, Instant now) {
         return db.transactionResult(tx -> {
             DSLContext t = tx.dsl();
-            Optional<Forwarding> current = t.select(STREAMS.FORWARDING).from(STREAMS).where(STREAMS.ID.eq(id))
-                                            .forUpdate().fetchOptional(r -> Forwarding.fromDb(r.value1()));
-            if (current.isEmpty() || !from.contains(current.get())) {
+            int taken = t.update(STREAMS).set(STREAMS.CHANGING_SINCE, Times.toDb(now))
+                         .where(STREAMS.ID.eq(id).and(STREAMS.CHANGING_SINCE.isNull())).execute();
+            if (taken == 0) {
                 return Optional.empty();
             }
-            t.update(STREAMS).set(STREAMS.FORWARDING, Forwarding.CHANGING.dbName())
-             .set(STREAMS.CHANGING_SINCE, Times.toDb(now)).where(STREAMS.ID.eq(id)).execute();
-            return current;
+            return Optional.of(Forwarding.fromDb(t.select(STREAMS.FORWARDING).from(STREAMS).where(STREAMS.ID.eq(id))
+                                                  .fetchOne().value1()));
         });
     }
 
+    /** Releases the change lock, leaving forwarding {@code to}. */
     public void endChange(long id, Forwarding to) {
         db.update(STREAMS).set(STREAMS.FORWARDING, to.dbName()).setNull(STREAMS.CHANGING_SINCE)
           .where(STREAMS.ID.eq(id)).execute();
     }
 
-    /** Streams left CHANGING since before {@code before}: their change was cut off (a crash). */
-    public List<Long> staleChanges(Instant before) {
-        return db.select(STREAMS.ID).from(STREAMS)
-                 .where(STREAMS.FORWARDING.eq(Forwarding.CHANGING.dbName())
-                                          .and(STREAMS.CHANGING_SINCE.lt(Times.toDb(before))))
-                 .fetch(r -> r.value1());
+    /** Releases change locks taken before {@code before}: their holder was cut off (a crash). */
+    public List<Long> releaseStaleChanges(Instant before) {
+        return db.transactionResult(tx -> {
+            DSLContext t = tx.dsl();
+            List<Long> stale = t.select(STREAMS.ID).from(STREAMS)
+                                .where(STREAMS.CHANGING_SINCE.lt(Times.toDb(before))).forUpdate()
+                                .fetch(r -> r.value1());
+            t.update(STREAMS).setNull(STREAMS.CHANGING_SINCE).where(STREAMS.ID.in(stale)).execute();
+            return stale;
+        });
     }
 
     /** Stream tiers media-svc keeps on a server (part of its load for server choice). */
