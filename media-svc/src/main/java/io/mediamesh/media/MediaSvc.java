@@ -15,6 +15,7 @@ import io.mediamesh.common.server.ServiceServer;
 import io.mediamesh.media.file.VideoFileGrpcService;
 import io.mediamesh.media.file.VideoFileStore;
 import io.mediamesh.media.janus.MediaServers;
+import io.mediamesh.media.room.RoomRecordings;
 import io.mediamesh.media.room.RoomRepository;
 import io.mediamesh.media.room.RoomSettings;
 import io.mediamesh.media.room.Rooms;
@@ -75,7 +76,8 @@ public final class MediaSvc implements AutoCloseable {
         this.grpcServices = List.of(new VideoFileGrpcService(store, callers,
                                                              clients.newStub(userSvc, VideoServiceBlockingStub.class),
                                                              settings.files()),
-                                    new VideoRoomGrpcService(rooms, callers),
+                                    new VideoRoomGrpcService(rooms, new RoomRecordings(
+                                            servers, clientFactory, roomSettings.janusDeadline()), callers),
                                     new TextRoomGrpcService(rooms, callers));
     }
 

@@ -182,6 +182,11 @@ public final class Rooms {
             body.put("admin_key", server.janus().getVideoroom().getAdminKey());
             body.put("publishers", room.maxPublishers());
             body.put("record", room.recording());
+            // A folder per room: its recordings are listed as one folder of the nginx index.
+            String recDir = server.recDir();
+            if (!recDir.isEmpty()) {
+                body.put("rec_dir", (recDir.endsWith("/") ? recDir : recDir + '/') + room.id());
+            }
         } else {
             body.put("admin_key", server.janus().getTextroom().getAdminKey());
             body.put("history", room.history());
