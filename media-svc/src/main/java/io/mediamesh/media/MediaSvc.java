@@ -15,6 +15,7 @@ import io.mediamesh.common.server.ServiceServer;
 import io.mediamesh.media.file.VideoFileGrpcService;
 import io.mediamesh.media.file.VideoFileStore;
 import io.mediamesh.media.janus.MediaServers;
+import io.mediamesh.media.room.RoomReconciler;
 import io.mediamesh.media.room.RoomRecordings;
 import io.mediamesh.media.room.RoomRepository;
 import io.mediamesh.media.room.RoomSettings;
@@ -27,13 +28,14 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * media-svc wired by hand: video files (VideoFileService) under the configured folder, and media
- * rooms on the Janus servers of config-svc's registry, kept in media-svc's schema. Sessions are
- * validated by user-svc.
+ * rooms on the Janus servers of config-svc's registry, kept in media-svc's schema and put back on a
+ * Janus that lost them by a background reconciler. Sessions are validated by user-svc.
  */
 public final class MediaSvc implements AutoCloseable {
     /** Flyway location of media-svc's migrations (also the source of its jOOQ classes). */
@@ -47,6 +49,7 @@ public final class MediaSvc implements AutoCloseable {
     private final MediaSvcSettings settings;
     private final VideoFileStore store;
     private final ScheduledExecutorService housekeeping;
+    private final ScheduledExecutorService reconciling;
     private final List<io.grpc.BindableService> grpcServices;
     private final TextRoomPostBackend postBackend;
 
@@ -72,6 +75,10 @@ public final class MediaSvc implements AutoCloseable {
                 roomSettings.keepaliveInterval(), housekeeping);
         RoomRepository roomRepository = new RoomRepository(database.dsl());
         Rooms rooms = new Rooms(roomRepository, servers, callers, dbClock, roomSettings.postBaseUrl());
+        // Its own thread: a pass blocks on Janus and the database, and must not hold up the keepalives.
+        this.reconciling = Executors.newSingleThreadScheduledExecutor(
+                ThreadFactories.newThreadFactory("media-svc-room-reconciler", true));
+        new RoomReconciler(rooms, servers).start(reconciling, roomSettings.reconcileInterval());
         this.postBackend = new TextRoomPostBackend(roomRepository, dbClock);
         this.grpcServices = List.of(new VideoFileGrpcService(store, callers,
                                                              clients.newStub(userSvc, VideoServiceBlockingStub.class),
@@ -102,5 +109,12 @@ public final class MediaSvc implements AutoCloseable {
     @Override
     public void close() {
         housekeeping.shutdownNow();
+        reconciling.shutdownNow();
+        try {
+            // A pass in progress stops at its next Janus call; the database may be closed after this.
+            reconciling.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

@@ -88,6 +88,12 @@ public final class RoomMesh implements BeforeAllCallback, AfterAllCallback {
         overrides.put("mediamesh.config-svc.health-check.interval", "1h");
     }
 
+    /** Sets a configuration value of every service of the mesh (before it starts). */
+    public RoomMesh with(String path, Object value) {
+        overrides.put(path, value);
+        return this;
+    }
+
     @Override
     public void beforeAll(ExtensionContext context) throws Exception {
         String base = context.getRequiredTestClass().getSimpleName().toLowerCase(Locale.ROOT);
