@@ -13,6 +13,7 @@ import io.mediamesh.gateway.comment.CommentRoutes;
 import io.mediamesh.gateway.file.StreamRoutes;
 import io.mediamesh.gateway.file.UploadRoutes;
 import io.mediamesh.gateway.http.RestErrors;
+import io.mediamesh.gateway.room.LiveStreamRoutes;
 import io.mediamesh.gateway.room.RoomClients;
 import io.mediamesh.gateway.room.RoomRoutes;
 import io.mediamesh.gateway.scheduler.SchedulerRoutes;
@@ -42,7 +43,8 @@ public final class Gateway implements AutoCloseable {
         this.mediaSvc = MediaSvcClients.create(new GrpcClientFactory(streamConnections, settings.deadline()), clients,
                                                settings.endpoints().mediaSvc());
         this.configSvc = ConfigSvcClients.create(clients, settings.endpoints().configSvc());
-        this.rooms = RoomClients.create(clients, settings.endpoints().mediaSvc());
+        this.rooms = RoomClients.create(clients, new GrpcClientFactory(clientFactory, settings.streamChangeTimeout()),
+                                        settings.endpoints().mediaSvc());
         this.schedulerRoutes = SchedulerRoutes.create(clients, settings.endpoints().schedulerSvc());
         // An apply streams for as long as it runs: its own, longer deadline.
         this.configApply = new GrpcClientFactory(clientFactory, settings.applyTimeout())
@@ -57,6 +59,7 @@ public final class Gateway implements AutoCloseable {
         for (Object routes : new Object[] { new UserRoutes(userSvc), new VideoRoutes(userSvc),
                                             new CommentRoutes(userSvc), new ServerRoutes(configSvc),
                                             new ConfigRoutes(configSvc), new RoomRoutes(rooms),
+                                            new LiveStreamRoutes(rooms),
                                             new ApplyRoutes(configApply) }) {
             sb.annotatedService()
               .pathPrefix("/api")

@@ -8,7 +8,8 @@ import java.time.Duration;
 
 /** The gateway's configuration, from {@code mediamesh.gateway} and the shared endpoints. */
 public record GatewaySettings(ServerSettings server, ServiceEndpoints endpoints, Duration deadline,
-                              int maxJsonBodyBytes, Duration applyTimeout, FileRouteSettings files) {
+                              int maxJsonBodyBytes, Duration applyTimeout, Duration streamChangeTimeout,
+                              FileRouteSettings files) {
     public static GatewaySettings from(Config root) {
         Config c = root.getConfig("mediamesh.gateway");
         return new GatewaySettings(ServerSettings.from(c.getConfig("server")),
@@ -16,10 +17,12 @@ public record GatewaySettings(ServerSettings server, ServiceEndpoints endpoints,
                                    root.getDuration("mediamesh.client.deadline"),
                                    c.getBytes("max-json-body").intValue(),
                                    c.getDuration("apply-timeout"),
+                                   c.getDuration("stream-change-timeout"),
                                    FileRouteSettings.from(c));
     }
 
     public GatewaySettings withEndpoints(ServiceEndpoints otherEndpoints) {
-        return new GatewaySettings(server, otherEndpoints, deadline, maxJsonBodyBytes, applyTimeout, files);
+        return new GatewaySettings(server, otherEndpoints, deadline, maxJsonBodyBytes, applyTimeout,
+                                   streamChangeTimeout, files);
     }
 }

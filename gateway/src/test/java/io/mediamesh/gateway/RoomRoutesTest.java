@@ -137,4 +137,69 @@ class RoomRoutesTest {
         }
         rest.get(path, "X-Session-Id", alice).expect(200, "ok");
     }
+
+    @Test
+    void liveStreamLifecycle() {
+        JsonNode created = rest.post("/api/streams", json("name", "launch", "audio", true, "video", true),
+                                     "X-Session-Id", alice).expect(201, "ok").body();
+        long id = created.get("stream_id").asLong();
+        JsonNode ingest = created.get("ingest");
+        assertThat(ingest.get("host").asText()).isEqualTo("127.0.0.1");
+        assertThat(ingest.get("ports")).hasSize(2).allSatisfy(port -> {
+            assertThat(port.get("port").asInt()).isEqualTo(ingest.get("ports").get(0).get("port").asInt());
+            assertThat(port.get("ssrc").asLong()).isPositive();
+        });
+        String path = "/api/streams/" + id;
+
+        rest.post(path + "/watch", "", new String[0]).expect(500, "FAILED_STREAMING_WATCH");
+        rest.post(path + "/forward", "", "X-Session-Id", bob).expect(403, "PERMISSION_DENIED");
+        JsonNode tiers = rest.post(path + "/forward", "", "X-Session-Id", alice).expect(200, "ok").body()
+                             .get("tiers");
+        assertThat(tiers).extracting(t -> t.get("role").asText()).containsExactly("origin", "relay", "edge");
+        assertThat(tiers.get(0).get("forwarders")).hasSize(2);
+        assertThat(tiers.get(2).get("mountpoint_id").asLong()).isEqualTo(id);
+
+        JsonNode read = rest.get(path, new String[0]).expect(200, "ok").body();
+        assertThat(read.get("stream").get("forwarding").asBoolean()).isTrue();
+        assertThat(read.get("tiers").get(2).get("media")).hasSize(2);
+        assertThat(read.get("tiers").get(2).get("enabled").asBoolean()).isTrue();
+        assertThat(rest.get("/api/streams?owned=true", "X-Session-Id", alice).expect(200, "ok").body()
+                       .get("streams")).extracting(s -> s.get("stream_id").asLong()).contains(id);
+
+        JsonNode watch = rest.post(path + "/watch", "", "X-Session-Id", bob).expect(200, "ok").body();
+        assertThat(watch.get("mountpoint_id").asLong()).isEqualTo(id);
+        assertThat(watch.get("server_url").asText()).isNotEmpty();
+
+        rest.post(path + "/stop", "", "X-Session-Id", bob).expect(403, "PERMISSION_DENIED");
+        assertThat(rest.post(path + "/stop", "", "X-Session-Id", alice).expect(200, "ok").body().get("stream")
+                       .get("enabled").asBoolean()).isFalse();
+        rest.post(path + "/watch", "", "X-Session-Id", bob).expect(500, "FAILED_STREAMING_WATCH");
+        assertThat(rest.post(path + "/start", "", "X-Session-Id", alice).expect(200, "ok").body().get("stream")
+                       .get("enabled").asBoolean()).isTrue();
+
+        rest.delete(path + "/forward", "X-Session-Id", bob).expect(403, "PERMISSION_DENIED");
+        rest.delete(path + "/forward", "X-Session-Id", alice).expect(204);
+        assertThat(rest.get(path, new String[0]).expect(200, "ok").body().get("tiers")).hasSize(1);
+        rest.delete(path, "X-Session-Id", bob).expect(403, "PERMISSION_DENIED");
+        rest.delete(path, "X-Session-Id", alice).expect(204);
+        rest.get(path, new String[0]).expect(404, "STREAM_NOT_FOUND");
+        rest.post(path + "/forward", "", "X-Session-Id", alice).expect(404, "STREAM_NOT_FOUND");
+    }
+
+    @Test
+    void liveStreamBadInputs() {
+        rest.post("/api/streams", json("name", "x", "audio", true), new String[0]).expect(401, "UNAUTHENTICATED");
+        rest.post("/api/streams", json("audio", true), "X-Session-Id", alice).expect(400, "MISSING_FIELD");
+        rest.post("/api/streams", json("name", "x", "audio", "yes"), "X-Session-Id", alice)
+            .expect(400, "INVALID_FIELD_TYPE");
+        rest.post("/api/streams", json("name", "n".repeat(65), "audio", true), "X-Session-Id", alice)
+            .expect(400, "INVALID_REQUEST");
+        rest.post("/api/streams", json("name", "mute"), "X-Session-Id", alice).expect(400, "INVALID_REQUEST");
+        rest.post("/api/streams", "{", "X-Session-Id", alice).expect(400, "MALFORMED_BODY");
+        rest.get("/api/streams/abc", new String[0]).expect(400, "INVALID_ID");
+        rest.post("/api/streams/0/forward", "", "X-Session-Id", alice).expect(400, "INVALID_ID");
+        rest.get("/api/streams/424242", new String[0]).expect(404, "STREAM_NOT_FOUND");
+        rest.post("/api/streams/424242/watch", "", new String[0]).expect(404, "STREAM_NOT_FOUND");
+        rest.delete("/api/streams/424242", "X-Session-Id", alice).expect(404, "STREAM_NOT_FOUND");
+    }
 }

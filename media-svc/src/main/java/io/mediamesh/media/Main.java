@@ -15,6 +15,7 @@ public final class Main {
         Database database = Database.open(settings.database(), MediaSvc.MIGRATIONS);
         MediaSvc mediaSvc = new MediaSvc(database, settings, ClientFactory.ofDefault(), Clock.systemUTC());
         mediaSvc.sweepLeftovers();
+        mediaSvc.startReconciling();
         ServiceServer.start("media-svc", settings.server(), mediaSvc::configureServices, mediaSvc, database);
     }
 }

@@ -23,19 +23,23 @@ import io.mediamesh.media.room.Rooms;
 import io.mediamesh.media.room.TextRoomGrpcService;
 import io.mediamesh.media.room.TextRoomPostBackend;
 import io.mediamesh.media.room.VideoRoomGrpcService;
+import io.mediamesh.media.stream.LiveStreams;
+import io.mediamesh.media.stream.StreamGrpcService;
+import io.mediamesh.media.stream.StreamRepository;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.ToLongFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * media-svc wired by hand: video files (VideoFileService) under the configured folder, and media
- * rooms on the Janus servers of config-svc's registry, kept in media-svc's schema and put back on a
- * Janus that lost them by a background reconciler. Sessions are validated by user-svc.
+ * rooms on the Janus servers of config-svc's registry, kept in media-svc's schema. Sessions are
+ * validated by user-svc.
  */
 public final class MediaSvc implements AutoCloseable {
     /** Flyway location of media-svc's migrations (also the source of its jOOQ classes). */
@@ -49,9 +53,10 @@ public final class MediaSvc implements AutoCloseable {
     private final MediaSvcSettings settings;
     private final VideoFileStore store;
     private final ScheduledExecutorService housekeeping;
-    private final ScheduledExecutorService reconciling;
     private final List<io.grpc.BindableService> grpcServices;
     private final TextRoomPostBackend postBackend;
+    private final LiveStreams streams;
+    private final RoomReconciler roomReconciler;
 
     public MediaSvc(Database database, MediaSvcSettings settings, ClientFactory clientFactory, Clock clock) {
         this.settings = settings;
@@ -74,18 +79,20 @@ public final class MediaSvc implements AutoCloseable {
                 clientFactory, roomSettings.janusDeadline(), roomSettings.serverCacheTtl(),
                 roomSettings.keepaliveInterval(), housekeeping);
         RoomRepository roomRepository = new RoomRepository(database.dsl());
-        Rooms rooms = new Rooms(roomRepository, servers, callers, dbClock, roomSettings.postBaseUrl());
-        // Its own thread: a pass blocks on Janus and the database, and must not hold up the keepalives.
-        this.reconciling = Executors.newSingleThreadScheduledExecutor(
-                ThreadFactories.newThreadFactory("media-svc-room-reconciler", true));
-        new RoomReconciler(rooms, servers).start(reconciling, roomSettings.reconcileInterval());
+        StreamRepository streamRepository = new StreamRepository(database.dsl());
+        ToLongFunction<Long> serverLoad = id -> roomRepository.countOnServer(id) + streamRepository.tiersOnServer(id);
+        Rooms rooms = new Rooms(roomRepository, servers, callers, dbClock, roomSettings.postBaseUrl(), serverLoad);
+        this.streams = new LiveStreams(streamRepository, servers, callers, dbClock, serverLoad,
+                                       settings.streams().changeLease());
+        this.roomReconciler = new RoomReconciler(rooms, servers);
         this.postBackend = new TextRoomPostBackend(roomRepository, dbClock);
         this.grpcServices = List.of(new VideoFileGrpcService(store, callers,
                                                              clients.newStub(userSvc, VideoServiceBlockingStub.class),
                                                              settings.files()),
                                     new VideoRoomGrpcService(rooms, new RoomRecordings(
                                             servers, clientFactory, roomSettings.janusDeadline()), callers),
-                                    new TextRoomGrpcService(rooms, callers));
+                                    new TextRoomGrpcService(rooms, callers),
+                                    new StreamGrpcService(streams, callers));
     }
 
     /** Adds media-svc's gRPC services, the text rooms' post backend and the shared endpoints to {@code sb}. */
@@ -106,15 +113,28 @@ public final class MediaSvc implements AutoCloseable {
         }
     }
 
+    /**
+     * Starts bringing each Janus in line with the stored streams and rooms: a first pass now, then
+     * one per interval, on the housekeeping thread (never an event loop).
+     */
+    public void startReconciling() {
+        long interval = settings.streams().reconcileInterval().toMillis();
+        if (interval > 0) {
+            housekeeping.scheduleWithFixedDelay(this::reconcileStreams, 0, interval, TimeUnit.MILLISECONDS);
+        }
+        roomReconciler.start(housekeeping, settings.rooms().reconcileInterval());
+    }
+
+    private void reconcileStreams() {
+        try {
+            streams.reconcile();
+        } catch (RuntimeException e) {
+            logger.warn("Stream reconciliation failed; retried next interval", e);
+        }
+    }
+
     @Override
     public void close() {
         housekeeping.shutdownNow();
-        reconciling.shutdownNow();
-        try {
-            // A pass in progress stops at its next Janus call; the database may be closed after this.
-            reconciling.awaitTermination(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }

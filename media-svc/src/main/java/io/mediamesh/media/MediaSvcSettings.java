@@ -6,12 +6,13 @@ import io.mediamesh.common.config.ServerSettings;
 import io.mediamesh.common.config.ServiceEndpoints;
 import io.mediamesh.media.file.FileSettings;
 import io.mediamesh.media.room.RoomSettings;
+import io.mediamesh.media.stream.StreamSettings;
 import java.time.Duration;
 
 /** media-svc's configuration, from {@code mediamesh.media-svc} and the shared blocks (see reference.conf). */
 public record MediaSvcSettings(ServerSettings server, DatabaseSettings database, ServiceEndpoints endpoints,
                                Duration deadline, Duration sessionCacheTtl, String serviceToken, FileSettings files,
-                               RoomSettings rooms) {
+                               RoomSettings rooms, StreamSettings streams) {
     private static final String PATH = "mediamesh.media-svc";
 
     public static MediaSvcSettings from(Config root) {
@@ -23,25 +24,30 @@ public record MediaSvcSettings(ServerSettings server, DatabaseSettings database,
                                     root.getDuration("mediamesh.sessions.remote-cache-ttl"),
                                     root.getString("mediamesh.service-token"),
                                     FileSettings.from(c.getConfig("files")),
-                                    RoomSettings.from(c.getConfig("rooms")));
+                                    RoomSettings.from(c.getConfig("rooms")),
+                                    StreamSettings.from(c.getConfig("streams")));
     }
 
     public MediaSvcSettings withDatabase(DatabaseSettings other) {
-        return new MediaSvcSettings(server, other, endpoints, deadline, sessionCacheTtl, serviceToken, files, rooms);
+        return new MediaSvcSettings(server, other, endpoints, deadline, sessionCacheTtl, serviceToken, files, rooms,
+                                    streams);
     }
 
     public MediaSvcSettings withEndpoints(ServiceEndpoints other) {
-        return new MediaSvcSettings(server, database, other, deadline, sessionCacheTtl, serviceToken, files, rooms);
+        return new MediaSvcSettings(server, database, other, deadline, sessionCacheTtl, serviceToken, files, rooms,
+                                    streams);
     }
 
     public MediaSvcSettings withRooms(RoomSettings other) {
-        return new MediaSvcSettings(server, database, endpoints, deadline, sessionCacheTtl, serviceToken, files, other);
+        return new MediaSvcSettings(server, database, endpoints, deadline, sessionCacheTtl, serviceToken, files, other,
+                                    streams);
     }
 
     @Override
     public String toString() {
         // The service token stays out of logs.
         return "MediaSvcSettings[server=" + server + ", database=" + database + ", endpoints=" + endpoints +
-               ", files=" + files + ", rooms=" + rooms + ']';
+               ", files=" + files + ", rooms=" + rooms +
+               ", streams=" + streams + ']';
     }
 }

@@ -13,6 +13,16 @@ public final class JanusPluginError extends RuntimeException {
         this.code = code;
     }
 
+    private JanusPluginError(String message, int code) {
+        super(message);
+        this.code = code;
+    }
+
+    /** The same refusal, saying where it happened (e.g. the server's name). */
+    public JanusPluginError at(String where) {
+        return new JanusPluginError(where + ": " + getMessage(), code);
+    }
+
     public int code() {
         return code;
     }

@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
  * request about them: for every server holding rooms in media-svc's schema, the rooms its Janus
  * lists are compared with the stored ones, and the missing ones are re-created from their records,
  * tokens included. Rooms Janus has that media-svc does not know are left alone. A server that
- * cannot be reached is skipped until the next pass. Blocking: runs on its own executor.
+ * cannot be reached is skipped until the next pass. Blocking: runs on a scheduler thread, never an
+ * event loop.
  */
 public final class RoomReconciler {
     private static final Logger logger = LoggerFactory.getLogger(RoomReconciler.class);
@@ -32,11 +33,9 @@ public final class RoomReconciler {
         this.servers = servers;
     }
 
-    /** A first pass at once on {@code executor}, then one every {@code interval} (zero: none). */
+    /** A first pass at once on {@code executor}, then one every {@code interval}; zero turns it off. */
     public void start(ScheduledExecutorService executor, Duration interval) {
-        if (interval.isZero()) {
-            executor.execute(this::passLogged);
-        } else {
+        if (!interval.isZero()) {
             executor.scheduleWithFixedDelay(this::passLogged, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
         }
     }

@@ -60,7 +60,7 @@ public final class RoomRepository {
         return page.result(rows, RoomRecord::id);
     }
 
-    /** Rooms and streams media-svc keeps on a server: its load for server choice. */
+    /** Rooms media-svc keeps on a server (part of its load for server choice). */
     public long countOnServer(long serverId) {
         return db.fetchCount(ROOMS, ROOMS.SERVER_ID.eq(serverId));
     }

@@ -10,16 +10,16 @@ import io.mediamesh.common.auth.Callers;
 import io.mediamesh.common.error.MediameshException;
 import io.mediamesh.common.validation.Text;
 import io.mediamesh.media.janus.JanusClient;
+import io.mediamesh.media.janus.JanusIds;
 import io.mediamesh.media.janus.JanusPluginError;
 import io.mediamesh.media.janus.JanusServer;
 import io.mediamesh.media.janus.MediaServers;
-import java.security.SecureRandom;
 import java.time.Clock;
-import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.ToLongFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,8 +32,6 @@ import org.slf4j.LoggerFactory;
 public final class Rooms {
     public static final int MAX_DESCRIPTION_LENGTH = 200;
     public static final int MAX_DISPLAY_LENGTH = 64;
-    // Ids stay below 2^53 so that JavaScript clients read them exactly.
-    private static final long MAX_ID = 1L << 53;
     private static final Logger logger = LoggerFactory.getLogger(Rooms.class);
 
     private final RoomRepository repository;
@@ -41,10 +39,14 @@ public final class Rooms {
     private final Callers callers;
     private final Clock clock;
     private final String postBaseUrl;
-    private final SecureRandom random = new SecureRandom();
+    private final ToLongFunction<Long> serverLoad;
+    private final JanusIds ids = new JanusIds();
 
-    public Rooms(RoomRepository repository, MediaServers servers, Callers callers, Clock clock, String postBaseUrl) {
+    /** @param serverLoad what media-svc keeps on a server (rooms and stream tiers), for server choice */
+    public Rooms(RoomRepository repository, MediaServers servers, Callers callers, Clock clock, String postBaseUrl,
+                 ToLongFunction<Long> serverLoad) {
         this.repository = repository;
+        this.serverLoad = serverLoad;
         this.servers = servers;
         this.callers = callers;
         this.clock = clock;
@@ -61,9 +63,10 @@ public final class Rooms {
         Text.check(description, "description", 0, MAX_DESCRIPTION_LENGTH, false, ErrorCode.INVALID_DESCRIPTION);
         // Rooms are not part of the ORIGIN -> RELAY -> EDGE fan-out: any role may hold them.
         JanusServer server = servers.leastLoaded(MediaServerRole.MEDIA_SERVER_ROLE_UNSPECIFIED,
-                                                 repository::countOnServer);
-        RoomRecord room = new RoomRecord(randomId(), kind, description, maxPublishers, history, record, secret(),
-                                         kind == RoomKind.TEXT ? secret() : "", owner.getUserId(),
+                                                 serverLoad);
+        RoomRecord room = new RoomRecord(ids.nextId(), kind, description, maxPublishers, history, record,
+                                         ids.nextSecret(), kind == RoomKind.TEXT ? ids.nextSecret() : "",
+                                         owner.getUserId(),
                                          owner.getUserName(), server.id(), server.server().getName(),
                                          server.publicUrl(), clock.instant());
         JanusClient client = servers.client(server);
@@ -108,8 +111,9 @@ public final class Rooms {
         if (existing.isPresent()) {
             return existing.get();
         }
-        RoomToken token = new RoomToken(room.id(), caller.getUserId(), caller.getUserName(), randomId(),
-                                        "u" + HexFormat.of().formatHex(randomBytes(8)), display, secret());
+        RoomToken token = new RoomToken(room.id(), caller.getUserId(), caller.getUserName(), ids.nextId(),
+                                        "u" + HexFormat.of().formatHex(ids.nextBytes(8)), display,
+                                        ids.nextSecret());
         call(room, allowed(room, "add", token.token()), Map.of());
         repository.insertToken(token, clock.instant());
         return token;
@@ -249,19 +253,5 @@ public final class Rooms {
     private static MediameshException mapped(RoomRecord room, JanusPluginError e, Map<Integer, ErrorCode> specific) {
         ErrorCode code = specific.getOrDefault(e.code(), ErrorCode.FAILED_ROOM_REQUEST);
         return new MediameshException(code, "Room " + room.id() + ": " + e.getMessage());
-    }
-
-    private long randomId() {
-        return 1 + (random.nextLong() & Long.MAX_VALUE) % (MAX_ID - 1);
-    }
-
-    private String secret() {
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(randomBytes(24));
-    }
-
-    private byte[] randomBytes(int n) {
-        byte[] bytes = new byte[n];
-        random.nextBytes(bytes);
-        return bytes;
     }
 }

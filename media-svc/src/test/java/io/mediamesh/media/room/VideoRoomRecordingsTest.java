@@ -27,17 +27,17 @@ import io.mediamesh.media.janus.JanusClient;
 import io.mediamesh.media.testing.JanusProbe;
 import io.mediamesh.media.testing.NginxInstance;
 import io.mediamesh.media.testing.RoomMesh;
+import io.mediamesh.media.testing.RtpPackets;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -55,6 +55,7 @@ class VideoRoomRecordingsTest {
     @RegisterExtension
     static final RoomMesh mesh = new RoomMesh();
     private static final Map<Long, NginxInstance> nginx = new HashMap<>();
+    private static final int PACKETS = 30;
 
     static String alice;
     static String bob;
@@ -137,7 +138,9 @@ class VideoRoomRecordingsTest {
                 HttpRequest.newBuilder(URI.create(newest.getUrl())).build(), HttpResponse.BodyHandlers.ofByteArray());
         assertThat(download.statusCode()).isEqualTo(200);
         assertThat(download.body()).hasSize((int) newest.getSize());
-        assertThat(new String(download.body(), 0, 3, StandardCharsets.US_ASCII)).isEqualTo("MJR");
+        Path downloaded = mesh.dir().resolve(newest.getFileName());
+        Files.write(downloaded, download.body());
+        assertThat(RtpPackets.countInRecording(downloaded)).isEqualTo(PACKETS);
     }
 
     @Test
@@ -211,27 +214,14 @@ class VideoRoomRecordingsTest {
     }
 
     /** One recording session: recording on through media-svc, media in, recording off (files closed). */
-    private static void record(VideoRoom room, int port) throws Exception {
+    private static void record(VideoRoom room, int port) {
         SetVideoRoomRecordingRequest on = SetVideoRoomRecordingRequest.newBuilder().setRoomId(room.getRoomId())
                                                                       .setEnabled(true).build();
         rooms(alice).setVideoRoomRecording(on);
-        try (DatagramSocket socket = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
-            for (int seq = 0; seq < 30; seq++) {
-                // SSRC 1000 + 10 * mindex tells the remote publisher's streams apart.
-                send(socket, port, 111, seq, 1000);
-                send(socket, port, 96, seq, 1010);
-                Thread.sleep(5);
-            }
-        }
+        // SSRC 1000 + 10 * mindex tells the remote publisher's streams apart.
+        RtpPackets.send("127.0.0.1", port, List.of(new RtpPackets.Line(1000, 111), new RtpPackets.Line(1010, 96)),
+                        PACKETS, 2000);
         rooms(alice).setVideoRoomRecording(on.toBuilder().setEnabled(false).build());
-    }
-
-    private static void send(DatagramSocket socket, int port, int payloadType, int seq, int ssrc) throws IOException {
-        ByteBuffer packet = ByteBuffer.allocate(12 + 40);
-        packet.put((byte) 0x80).put((byte) payloadType).putShort((short) seq).putInt(seq * 960).putInt(ssrc);
-        // A VP8 payload descriptor starting a partition; Opus takes any bytes.
-        packet.put((byte) 0x10);
-        socket.send(new DatagramPacket(packet.array(), packet.capacity(), InetAddress.getLoopbackAddress(), port));
     }
 
     private static int freeUdpPort() {

@@ -57,9 +57,6 @@ public final class RoomMesh implements BeforeAllCallback, AfterAllCallback {
     public static final String ADMIN = "admin";
     public static final String ADMIN_PASSWORD = "admin-password-1";
     public static final String SERVICE_TOKEN = "room-mesh-service-token";
-    private static final MediaServerRole[] ROLES = { MediaServerRole.MEDIA_SERVER_ROLE_ORIGIN,
-                                                     MediaServerRole.MEDIA_SERVER_ROLE_RELAY,
-                                                     MediaServerRole.MEDIA_SERVER_ROLE_EDGE };
 
     private final Map<String, Object> overrides = new HashMap<>();
     private final List<DatabaseSettings> schemas = new ArrayList<>();
@@ -74,6 +71,7 @@ public final class RoomMesh implements BeforeAllCallback, AfterAllCallback {
     private Database mediaDatabase;
     private DatabaseSettings mediaSchema;
     private int mediaPort;
+    private int edges = 1;
 
     public RoomMesh() {
         overrides.put("mediamesh.user-svc.admin.password", ADMIN_PASSWORD);
@@ -83,9 +81,17 @@ public final class RoomMesh implements BeforeAllCallback, AfterAllCallback {
         overrides.put("mediamesh.media-svc.rooms.janus-deadline", "1s");
         // The registry is re-read quickly, so tests that change it see the change.
         overrides.put("mediamesh.media-svc.rooms.server-cache-ttl", "200ms");
+        // A Janus restarted by a test gets its streams back quickly.
+        overrides.put("mediamesh.media-svc.streams.reconcile-interval", "500ms");
         // The servers registered here run Janus without a config agent: config-svc's periodic agent
         // check would mark them UNHEALTHY, and media-svc would stop choosing them.
         overrides.put("mediamesh.config-svc.health-check.interval", "1h");
+    }
+
+    /** Registers {@code count} edges (named edge, edge2, ...) in the relay's group instead of one. */
+    public RoomMesh withEdges(int count) {
+        this.edges = count;
+        return this;
     }
 
     /** Sets a configuration value of every service of the mesh (before it starts). */
@@ -120,13 +126,20 @@ public final class RoomMesh implements BeforeAllCallback, AfterAllCallback {
 
         String admin = adminSession();
         int rtpBase = 47000;
-        for (MediaServerRole role : ROLES) {
+        List<MediaServerRole> roles = new ArrayList<>(List.of(MediaServerRole.MEDIA_SERVER_ROLE_ORIGIN,
+                                                              MediaServerRole.MEDIA_SERVER_ROLE_RELAY));
+        for (int i = 0; i < edges; i++) {
+            roles.add(MediaServerRole.MEDIA_SERVER_ROLE_EDGE);
+        }
+        for (MediaServerRole role : roles) {
             JanusConfig doc = stub(ConfigServiceBlockingStub.class, Callers.SERVICE_TOKEN_HEADER, SERVICE_TOKEN,
                                    configServer.activeLocalPort())
                     .getConfig(GetConfigRequest.newBuilder().setKind(ConfigKind.CONFIG_KIND_JANUS).setRole(role)
                                                .build())
                     .getRevision().getDocument().getJanus();
-            String name = role.name().substring("MEDIA_SERVER_ROLE_".length()).toLowerCase(Locale.ROOT);
+            String roleName = role.name().substring("MEDIA_SERVER_ROLE_".length()).toLowerCase(Locale.ROOT);
+            long sameRole = servers.stream().filter(s -> s.getRole() == role).count();
+            String name = sameRole == 0 ? roleName : roleName + (sameRole + 1);
             JanusInstance instance = new JanusInstance(dir, name, new JanusInstance.Secrets(
                     doc.getGeneral().getAdminSecret(), doc.getVideoroom().getAdminKey(),
                     doc.getTextroom().getAdminKey(), doc.getStreaming().getAdminKey()), rtpBase).start();
@@ -184,6 +197,7 @@ public final class RoomMesh implements BeforeAllCallback, AfterAllCallback {
         mediaDatabase = Database.open(mediaSchema, MediaSvc.MIGRATIONS);
         mediaSvc = new MediaSvc(mediaDatabase, settings, ClientFactory.ofDefault(), Clock.systemUTC());
         mediaServer = start(mediaPort, mediaSvc::configureServices);
+        mediaSvc.startReconciling();
     }
 
     public void stopMediaSvc() {
