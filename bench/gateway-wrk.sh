@@ -28,69 +28,22 @@ MEDIAMESH_HOME="${MEDIAMESH_HOME:-$HOME/.local/share/mediamesh}"
 UP_TIMEOUT="${UP_TIMEOUT:-900}" # seconds; includes a build when jars are missing
 
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/gateway-wrk.XXXXXX")"
-UP_PID=""
 
 say() { printf 'bench: %s\n' "$*"; }
 die() { printf 'bench: %s\n' "$*" >&2; exit 1; }
 
+# shellcheck source=bench/mesh.sh
+. "$ROOT/bench/mesh.sh"
+
 cleanup() {
   local status=$?
-  if [[ -n "$UP_PID" ]] && kill -0 "$UP_PID" 2>/dev/null; then
-    say "stopping the mesh this benchmark started (SIGINT to ./mediamesh up, pid $UP_PID)"
-    kill -INT "$UP_PID" 2>/dev/null || true
-    wait "$UP_PID" 2>/dev/null || true
-  fi
+  bench_stop_mesh
   rm -rf "$WORK"
   exit "$status"
 }
 trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
-
-ensure_wrk() {
-  command -v wrk >/dev/null 2>&1 && return 0
-  local sudo=()
-  if ((EUID != 0)); then
-    if command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
-      sudo=(sudo -n)
-    else
-      die "wrk is missing and installing it needs root: apt-get install -y wrk"
-    fi
-  fi
-  say "installing wrk"
-  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -q
-  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends wrk </dev/null
-  command -v wrk >/dev/null 2>&1 || die "wrk is still missing"
-}
-
-gateway_up() { curl -fsS -o /dev/null --max-time 2 "$BASE/health" 2>/dev/null; }
-
-ensure_mesh() {
-  if gateway_up; then
-    say "using the gateway answering on $BASE"
-    return 0
-  fi
-  mkdir -p "$MEDIAMESH_HOME/logs"
-  local log="$MEDIAMESH_HOME/logs/bench-up.log" waited=0
-  say "no gateway on $BASE: starting the mesh (./mediamesh up, output in $log)"
-  # Job control gives `up` its own process group with SIGINT not ignored, so SIGINT stops it cleanly.
-  set -m
-  bash ./mediamesh up >"$log" 2>&1 </dev/null &
-  UP_PID=$!
-  set +m
-  until grep -q 'the mesh is up' "$log" 2>/dev/null && gateway_up; do
-    if ! kill -0 "$UP_PID" 2>/dev/null; then
-      wait "$UP_PID" 2>/dev/null || true
-      UP_PID=""
-      tail -n 40 "$log" >&2 || true
-      die "./mediamesh up failed (see $log)"
-    fi
-    ((waited < UP_TIMEOUT)) || die "the mesh did not come up within ${UP_TIMEOUT} s (see $log)"
-    sleep 1
-    waited=$((waited + 1))
-  done
-  say "the mesh is up"
-}
 
 # json_get FILE KEY... : prints the value at that path of the JSON document in FILE.
 json_get() {
@@ -184,8 +137,8 @@ run_wrk() {
 main() {
   command -v curl >/dev/null 2>&1 || die "curl is missing"
   command -v python3 >/dev/null 2>&1 || die "python3 is missing"
-  ensure_wrk
-  ensure_mesh
+  bench_ensure_wrk
+  bench_ensure_mesh
   seed
   warm_up "$BASE/api/videos/$VID" "$BASE/api/videos/$VID/comments"
   run_wrk "GET /api/videos/:vid" "$BASE/api/videos/$VID"

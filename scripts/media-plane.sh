@@ -18,7 +18,9 @@
 #
 # Environment: MEDIAMESH_HOME (~/.local/share/mediamesh), MEDIAMESH_GATEWAY_PORT (8080),
 # MEDIAMESH_ADMIN_USER (admin), MEDIAMESH_ADMIN_PASSWORD (else $MEDIAMESH_HOME/admin-password),
-# MEDIAMESH_SERVICE_TOKEN (else $MEDIAMESH_HOME/service-token), MEDIAMESH_USER_SVC_ENDPOINT.
+# MEDIAMESH_SERVICE_TOKEN (else $MEDIAMESH_HOME/service-token), MEDIAMESH_USER_SVC_ENDPOINT,
+# MEDIAMESH_MEDIA_PLANE_PORT_OFFSET (0): added to every port and port range of the plane, to run it
+# beside something that holds one of its ports (`start` refuses to start on a taken port).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -39,20 +41,26 @@ NGINX="$(tool nginx)"
 JANUS="$(tool janus)"
 TURNSERVER="$(tool turnserver)"
 
+OFFSET="${MEDIAMESH_MEDIA_PLANE_PORT_OFFSET:-0}"
+[[ "$OFFSET" =~ ^[0-9]+$ ]] && ((OFFSET <= 20000)) ||
+  die "MEDIAMESH_MEDIA_PLANE_PORT_OFFSET must be a number from 0 to 20000 (not $OFFSET)"
+
 # Ports of a slot: agent, janus http, janus admin, nginx, coturn, and the bases of three port ranges.
+# Each server has ranges of its own: two Janus on one host must not share RTP or mountpoint ports.
 ports() {
   local slot=$1
-  AGENT_PORT=$((9111 + slot))
-  JANUS_HTTP=$((18088 + 100 * slot))
-  JANUS_ADMIN=$((17088 + 100 * slot))
-  NGINX_PORT=$((18080 + 100 * slot))
-  COTURN_PORT=$((13478 + 10 * slot))
-  RTP_BASE=$((20000 + 1000 * slot))       # Janus core
-  STREAMING_BASE=$((30000 + 1000 * slot)) # streaming mountpoints (stream ingest)
-  RELAY_BASE=$((40000 + 1000 * slot))     # coturn relay ports
+  AGENT_PORT=$((9111 + slot + OFFSET))
+  JANUS_HTTP=$((18088 + 100 * slot + OFFSET))
+  JANUS_ADMIN=$((17088 + 100 * slot + OFFSET))
+  NGINX_PORT=$((18080 + 100 * slot + OFFSET))
+  COTURN_PORT=$((13478 + 10 * slot + OFFSET))
+  RTP_BASE=$((20000 + 1000 * slot + OFFSET))       # Janus core
+  STREAMING_BASE=$((30000 + 1000 * slot + OFFSET)) # streaming mountpoints (stream ingest)
+  RELAY_BASE=$((40000 + 1000 * slot + OFFSET))     # coturn relay ports
 }
 
-alive() { [[ -f "$1" ]] && kill -0 "$(cat "$1")" 2>/dev/null; }
+# Janus removes its pid file as it exits: a file read just after the test may be gone.
+alive() { local pid; pid="$(cat "$1" 2>/dev/null)" && [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null; }
 
 missing_tools() {
   local missing=()
@@ -198,11 +206,61 @@ coturn_for_loopback() {
   done
 }
 
+# nginx listens on every address unless its document names one: the demo's listen on loopback only
+# (a new revision, once).
+nginx_for_loopback() {
+  local role doc
+  for role in origin relay edge; do
+    doc="$(api GET "/api/admin/configs/nginx/$role" | jq '.response.document')"
+    if [[ "$(jq -r '(.listen | length > 0) and all(.listen[]; .address == "127.0.0.1")' <<<"$doc")" != true ]]; then
+      api PUT "/api/admin/configs/nginx/$role" "$(jq -n --argjson d "$doc" \
+        '{document: ($d | .listen = (if .listen == [] then [{address: "127.0.0.1", port: 80}]
+                                      else (.listen | map(.address = "127.0.0.1")) end)),
+          message: "media plane demo: nginx on loopback only"}')" >/dev/null
+    fi
+  done
+}
+
 apply_kind() {
   local kind=$1 summary
   summary="$(api POST /api/admin/configs/apply "{\"kind\":\"$kind\",\"policy\":\"best_effort\"}" | tail -n 1)"
   say "$kind: $(jq -r '"\(.outcome): \(.activated) activated, \(.already_active) already active, \(.failed) failed"' <<<"$summary")"
   jq -r '.results[] | select(.status == "failed") | "  \(.server_name): \(.message) \(.tool_output)"' <<<"$summary"
+}
+
+# What listens on a loopback TCP or UDP port (empty when it is free).
+port_user() {
+  local line
+  if ! command -v ss >/dev/null; then
+    (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && echo "another process"
+    return 0
+  fi
+  line="$(ss -Hlntup "sport = :$1" 2>/dev/null | head -n 1)"
+  [[ -z "$line" ]] || grep -o 'users:(([^)]*))' <<<"$line" || echo "$line"
+}
+
+# Refuses to start on a port something else holds: a Janus or agent of another program would
+# answer in our server's place. A part of the plane that already runs keeps its ports.
+check_ports() {
+  local entry name role group slot dir taken=() port user
+  for entry in "${SERVERS[@]}"; do
+    read -r name role group slot <<<"$entry"
+    ports "$slot"
+    dir="$PLANE/$name"
+    local wanted=()
+    alive "$dir/agent.pid" || wanted+=("$AGENT_PORT")
+    alive "$dir/janus-run/janus.pid" || wanted+=("$JANUS_HTTP" "$JANUS_ADMIN")
+    alive "$dir/nginx-prefix/logs/nginx.pid" || wanted+=("$NGINX_PORT")
+    alive "$dir/coturn-run/turnserver.pid" || wanted+=("$COTURN_PORT")
+    for port in "${wanted[@]}"; do
+      user="$(port_user "$port")"
+      [[ -z "$user" ]] || taken+=("$port ($name) is held by $user")
+    done
+  done
+  if ((${#taken[@]} > 0)); then
+    printf 'media-plane: port %s\n' "${taken[@]}" >&2
+    die "not started: free these ports, or move the plane's ports with MEDIAMESH_MEDIA_PLANE_PORT_OFFSET=N"
+  fi
 }
 
 cmd_start() {
@@ -221,6 +279,7 @@ cmd_start() {
     --data "$(jq -n --arg u "${MEDIAMESH_ADMIN_USER:-admin}" --arg p "$password" '{user_name: $u, pwd: $p}')" \
     | jq -r '.response.session_id // empty')" || true
   [[ -n "$SESSION" ]] || die "cannot log in as the admin at $GATEWAY: is the mesh up (./mediamesh up)?"
+  check_ports
 
   local entry name role group slot
   for entry in "${SERVERS[@]}"; do
@@ -236,6 +295,7 @@ cmd_start() {
     register "$name" "$role" "$group" "$PLANE/$name"
   done
   coturn_for_loopback
+  nginx_for_loopback
   # coturn first: Janus checks its STUN server (the server's coturn) when it starts.
   apply_kind coturn
   apply_kind janus
