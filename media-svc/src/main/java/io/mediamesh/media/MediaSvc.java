@@ -15,6 +15,8 @@ import io.mediamesh.common.server.ServiceServer;
 import io.mediamesh.media.file.VideoFileGrpcService;
 import io.mediamesh.media.file.VideoFileStore;
 import io.mediamesh.media.janus.MediaServers;
+import io.mediamesh.media.room.RoomReconciler;
+import io.mediamesh.media.room.RoomRecordings;
 import io.mediamesh.media.room.RoomRepository;
 import io.mediamesh.media.room.RoomSettings;
 import io.mediamesh.media.room.Rooms;
@@ -55,6 +57,7 @@ public final class MediaSvc implements AutoCloseable {
     private final List<io.grpc.BindableService> grpcServices;
     private final TextRoomPostBackend postBackend;
     private final LiveStreams streams;
+    private final RoomReconciler roomReconciler;
 
     public MediaSvc(Database database, MediaSvcSettings settings, ClientFactory clientFactory, Clock clock) {
         this.settings = settings;
@@ -82,11 +85,13 @@ public final class MediaSvc implements AutoCloseable {
         Rooms rooms = new Rooms(roomRepository, servers, callers, dbClock, roomSettings.postBaseUrl(), serverLoad);
         this.streams = new LiveStreams(streamRepository, servers, callers, dbClock, serverLoad,
                                        settings.streams().changeLease());
+        this.roomReconciler = new RoomReconciler(rooms, servers);
         this.postBackend = new TextRoomPostBackend(roomRepository, dbClock);
         this.grpcServices = List.of(new VideoFileGrpcService(store, callers,
                                                              clients.newStub(userSvc, VideoServiceBlockingStub.class),
                                                              settings.files()),
-                                    new VideoRoomGrpcService(rooms, callers),
+                                    new VideoRoomGrpcService(rooms, new RoomRecordings(
+                                            servers, clientFactory, roomSettings.janusDeadline()), callers),
                                     new TextRoomGrpcService(rooms, callers),
                                     new StreamGrpcService(streams, callers));
     }
@@ -110,14 +115,15 @@ public final class MediaSvc implements AutoCloseable {
     }
 
     /**
-     * Starts bringing each Janus in line with the stored streams: a first pass now, then one per
-     * interval, on the housekeeping thread (never an event loop).
+     * Starts bringing each Janus in line with the stored streams and rooms: a first pass now, then
+     * one per interval, on the housekeeping thread (never an event loop).
      */
     public void startReconciling() {
         long interval = settings.streams().reconcileInterval().toMillis();
         if (interval > 0) {
             housekeeping.scheduleWithFixedDelay(this::reconcileStreams, 0, interval, TimeUnit.MILLISECONDS);
         }
+        roomReconciler.start(housekeeping, settings.rooms().reconcileInterval());
     }
 
     private void reconcileStreams() {

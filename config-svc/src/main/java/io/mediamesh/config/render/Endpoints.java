@@ -26,15 +26,29 @@ public final class Endpoints {
         if (adminPort != 0) {
             endpoints.setJanusAdminUrl("http://" + internal + ':' + adminPort + Effective.janusAdminBasePath(janus));
         }
+        String recDir = Effective.recDir(server, janus);
+        endpoints.setJanusRecDir(recDir);
         String publicHost = Addresses.forUrl(server.publicAddress());
         int nginxPort = Effective.nginxListenPort(server, nginx);
-        if (!nginx.getJanusLocation().isEmpty() && nginxPort != 0) {
-            boolean ssl = nginx.getListenCount() > 0 && nginx.getListen(0).getSsl();
-            endpoints.setPublicJanusUrl((ssl ? "https://" : "http://") + publicHost + ':' + nginxPort +
-                                        nginx.getJanusLocation());
+        boolean ssl = nginx.getListenCount() > 0 && nginx.getListen(0).getSsl();
+        // nginx on the public address; empty when the document gives it no port.
+        String nginxUrl = nginxPort == 0 ? "" : (ssl ? "https://" : "http://") + publicHost + ':' + nginxPort;
+        if (!nginx.getJanusLocation().isEmpty() && !nginxUrl.isEmpty()) {
+            endpoints.setPublicJanusUrl(nginxUrl + nginx.getJanusLocation());
         } else {
             endpoints.setPublicJanusUrl("http://" + publicHost + ':' + httpPort + basePath);
         }
+        // Rooms record below rec_dir, so a location aliasing another folder does not list them.
+        String location = nginx.getRecordingsLocation();
+        String root = nginx.getRecordingsRoot();
+        if (!location.isEmpty() && !nginxUrl.isEmpty() && !recDir.isEmpty() &&
+            (root.isEmpty() || trimSlash(root).equals(trimSlash(recDir)))) {
+            endpoints.setRecordingsUrl(nginxUrl + location + (location.endsWith("/") ? "" : "/"));
+        }
         return endpoints.build();
+    }
+
+    private static String trimSlash(String path) {
+        return path.length() > 1 && path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
     }
 }

@@ -9,6 +9,7 @@ import io.mediamesh.api.v1.ConfigKind;
 import io.mediamesh.api.v1.CoturnConfig;
 import io.mediamesh.api.v1.ErrorCode;
 import io.mediamesh.api.v1.JanusConfig;
+import io.mediamesh.api.v1.MediaServerEndpoints;
 import io.mediamesh.api.v1.MediaServerRole;
 import io.mediamesh.api.v1.NginxConfig;
 import io.mediamesh.api.v1.NginxListen;
@@ -191,6 +192,33 @@ class ConfigRendererTest {
                                                           "alias /var/lib/mediamesh/recordings/;");
         ValidationResult result = TOOLS.validate(ConfigKind.CONFIG_KIND_NGINX, rendered.files());
         assertThat(result.ok()).as(result.toolOutput()).isTrue();
+    }
+
+    @Test
+    void endpointsNameNginxsJanusAndRecordingsLocationsOnThePublicAddress() {
+        MediaServerRecord server = server("edge-9", MediaServerRole.MEDIA_SERVER_ROLE_EDGE, "127.0.0.2", "127.0.0.1",
+                                          overrides(35000));
+        JanusConfig janus = DEFAULTS.of(ConfigKind.CONFIG_KIND_JANUS).getJanus();
+        NginxConfig nginx = DEFAULTS.of(ConfigKind.CONFIG_KIND_NGINX).getNginx();
+        MediaServerEndpoints endpoints = Endpoints.of(server, janus, nginx);
+        assertThat(endpoints.getPublicJanusUrl()).isEqualTo("http://127.0.0.2:35003/janus");
+        assertThat(endpoints.getJanusRecDir()).isEqualTo("/tmp/mediamesh-render/35000");
+        assertThat(endpoints.getRecordingsUrl()).isEqualTo("http://127.0.0.2:35003/recordings/");
+        // The rooms' folders are below rec_dir: a location serving another folder does not list them.
+        assertThat(Endpoints.of(server, janus, nginx.toBuilder().setRecordingsRoot("/srv/other").build())
+                            .getRecordingsUrl()).isEmpty();
+        assertThat(Endpoints.of(server, janus, nginx.toBuilder().setRecordingsRoot("/tmp/mediamesh-render/35000/")
+                                                    .setRecordingsLocation("/rec").build())
+                            .getRecordingsUrl()).isEqualTo("http://127.0.0.2:35003/rec/");
+        assertThat(Endpoints.of(server, janus, nginx.toBuilder().clearRecordingsLocation().build())
+                            .getRecordingsUrl()).isEmpty();
+        // No port for nginx: clients reach Janus itself, and there are no recordings to link to.
+        MediaServerRecord bare = server("o", MediaServerRole.MEDIA_SERVER_ROLE_ORIGIN, "127.0.0.1", "127.0.0.1",
+                                        ServerOverrides.getDefaultInstance());
+        MediaServerEndpoints direct = Endpoints.of(bare, janus, nginx.toBuilder().clearListen().build());
+        assertThat(direct.getPublicJanusUrl()).isEqualTo("http://127.0.0.1:8088/janus");
+        assertThat(direct.getJanusRecDir()).isEqualTo("/var/lib/mediamesh/recordings");
+        assertThat(direct.getRecordingsUrl()).isEmpty();
     }
 
     @Test

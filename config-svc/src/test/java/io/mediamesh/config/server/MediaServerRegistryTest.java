@@ -97,6 +97,9 @@ class MediaServerRegistryTest {
         // The default nginx document proxies /janus, so clients go through nginx's port.
         assertThat(server.getEndpoints().getPublicJanusUrl())
                 .isEqualTo("http://127.0.0.1:" + server.getOverrides().getNginxListenPort() + "/janus");
+        assertThat(server.getEndpoints().getRecordingsUrl())
+                .isEqualTo("http://127.0.0.1:" + server.getOverrides().getNginxListenPort() + "/recordings/");
+        assertThat(server.getEndpoints().getJanusRecDir()).isEqualTo(server.getOverrides().getJanusRecDir());
         assertThat(server.getEndpoints().getStreamingRtpPortRange()).isEqualTo(range(10000, 10999));
     }
 

@@ -22,6 +22,16 @@ public record JanusServer(MediaServer server, JanusConfig janus) {
         return server.getEndpoints().getPublicJanusUrl();
     }
 
+    /** VideoRoom's rec_dir on the server, after its overrides; empty when none is configured. */
+    public String recDir() {
+        return server.getEndpoints().getJanusRecDir();
+    }
+
+    /** nginx's recordings location, ending in '/' (rec_dir's folders below it); empty when not served. */
+    public String recordingsUrl() {
+        return server.getEndpoints().getRecordingsUrl();
+    }
+
     public MediaServerRef ref() {
         return MediaServerRef.newBuilder().setId(id()).setName(server.getName()).setUrl(publicUrl()).build();
     }

@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.jooq.Condition;
 import org.jooq.DSLContext;
 import org.jooq.Record;
@@ -62,6 +63,17 @@ public final class RoomRepository {
     /** Rooms media-svc keeps on a server (part of its load for server choice). */
     public long countOnServer(long serverId) {
         return db.fetchCount(ROOMS, ROOMS.SERVER_ID.eq(serverId));
+    }
+
+    /** The servers holding at least one room. */
+    public List<Long> serverIds() {
+        return db.selectDistinct(ROOMS.SERVER_ID).from(ROOMS).fetch(ROOMS.SERVER_ID);
+    }
+
+    /** The ids of the rooms of a kind on a server. */
+    public Set<Long> idsOnServer(long serverId, RoomKind kind) {
+        return db.select(ROOMS.ID).from(ROOMS).where(ROOMS.SERVER_ID.eq(serverId).and(ROOMS.KIND.eq(kind.dbName())))
+                 .fetchSet(ROOMS.ID);
     }
 
     public void setRecording(long id, boolean on) {

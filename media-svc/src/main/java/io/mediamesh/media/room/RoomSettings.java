@@ -1,19 +1,24 @@
 package io.mediamesh.media.room;
 
 import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
 import java.time.Duration;
 
 /** Media room settings, from {@code mediamesh.media-svc.rooms} (see reference.conf). */
 public record RoomSettings(Duration janusDeadline, Duration keepaliveInterval, Duration serverCacheTtl,
-                           String postBaseUrl) {
+                           String postBaseUrl, Duration reconcileInterval) {
     public static RoomSettings from(Config c) {
         String base = c.getString("post-base-url");
+        Duration reconcile = c.getDuration("reconcile-interval");
+        if (reconcile.isNegative()) {
+            throw new ConfigException.BadValue(c.origin(), "reconcile-interval", "must be 0 (off) or more");
+        }
         return new RoomSettings(c.getDuration("janus-deadline"), c.getDuration("keepalive-interval"),
                                 c.getDuration("server-cache-ttl"),
-                                base.endsWith("/") ? base.substring(0, base.length() - 1) : base);
+                                base.endsWith("/") ? base.substring(0, base.length() - 1) : base, reconcile);
     }
 
     public RoomSettings withPostBaseUrl(String url) {
-        return new RoomSettings(janusDeadline, keepaliveInterval, serverCacheTtl, url);
+        return new RoomSettings(janusDeadline, keepaliveInterval, serverCacheTtl, url, reconcileInterval);
     }
 }

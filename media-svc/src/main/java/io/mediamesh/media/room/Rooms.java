@@ -26,7 +26,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Rooms of both kinds on Janus, with the stored records as the truth: a room Janus no longer has
  * (it restarted) is re-created there from its record, tokens included, before the request is
- * sent again. Runs on the blocking executor.
+ * sent again ({@link RoomReconciler} does the same without waiting for a request). Runs on the
+ * blocking executor.
  */
 public final class Rooms {
     public static final int MAX_DESCRIPTION_LENGTH = 200;
@@ -162,13 +163,24 @@ public final class Rooms {
         }
         logger.info("{} room {} is missing on {}; re-creating it", room.kind().dbName(), room.id(),
                     server.server().getName());
-        send(client, room, createBody(server, room, repository.tokens(room.id()).stream().map(RoomToken::token)
-                                                              .toList()));
+        recreate(server, client, room);
         try {
             return client.send(room.kind().plugin(), body);
         } catch (JanusPluginError e) {
             throw mapped(room, e, specific);
         }
+    }
+
+    /** Creates a stored room again on its Janus from its record, tokens included (one Janus has is kept). */
+    void recreate(JanusServer server, JanusClient client, RoomRecord room) {
+        send(client, room, createBody(server, room, repository.tokens(room.id()).stream().map(RoomToken::token)
+                                                              .toList()));
+    }
+
+    /** The admin key of the room kind's plugin on {@code server}. */
+    static String adminKey(JanusServer server, RoomKind kind) {
+        return kind == RoomKind.VIDEO ? server.janus().getVideoroom().getAdminKey()
+                                      : server.janus().getTextroom().getAdminKey();
     }
 
     /** A request body about {@code room} carrying its secret. */
@@ -182,12 +194,16 @@ public final class Rooms {
     private ObjectNode createBody(JanusServer server, RoomRecord room, List<String> tokens) {
         ObjectNode body = body(room, "create");
         body.put("description", room.description());
+        body.put("admin_key", adminKey(server, room.kind()));
         if (room.kind() == RoomKind.VIDEO) {
-            body.put("admin_key", server.janus().getVideoroom().getAdminKey());
             body.put("publishers", room.maxPublishers());
             body.put("record", room.recording());
+            // A folder per room: its recordings are listed as one folder of the nginx index.
+            String recDir = server.recDir();
+            if (!recDir.isEmpty()) {
+                body.put("rec_dir", (recDir.endsWith("/") ? recDir : recDir + '/') + room.id());
+            }
         } else {
-            body.put("admin_key", server.janus().getTextroom().getAdminKey());
             body.put("history", room.history());
             body.put("post", postUrl(room));
         }
@@ -225,11 +241,12 @@ public final class Rooms {
         }
     }
 
-    private void destroyOnJanus(JanusClient client, RoomRecord room) {
+    /** Destroys a room on Janus that is not (or no longer) stored; a failure is only logged. */
+    void destroyOnJanus(JanusClient client, RoomRecord room) {
         try {
             destroyOnJanusOrFail(client, room);
         } catch (RuntimeException e) {
-            logger.warn("Could not destroy {} room {} after failing to store it", room.kind().dbName(), room.id(), e);
+            logger.warn("Could not destroy unstored {} room {} on Janus", room.kind().dbName(), room.id(), e);
         }
     }
 

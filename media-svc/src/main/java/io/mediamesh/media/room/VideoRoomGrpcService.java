@@ -14,12 +14,15 @@ import io.mediamesh.api.v1.JoinVideoRoomRequest;
 import io.mediamesh.api.v1.JoinVideoRoomResponse;
 import io.mediamesh.api.v1.KickParticipantRequest;
 import io.mediamesh.api.v1.KickParticipantResponse;
+import io.mediamesh.api.v1.ListRecordingsRequest;
+import io.mediamesh.api.v1.ListRecordingsResponse;
 import io.mediamesh.api.v1.ListVideoRoomsRequest;
 import io.mediamesh.api.v1.ListVideoRoomsResponse;
 import io.mediamesh.api.v1.Principal;
 import io.mediamesh.api.v1.SetVideoRoomRecordingRequest;
 import io.mediamesh.api.v1.SetVideoRoomRecordingResponse;
 import io.mediamesh.api.v1.VideoRoomParticipant;
+import io.mediamesh.api.v1.VideoRoomRecording;
 import io.mediamesh.api.v1.VideoRoomServiceGrpc;
 import io.mediamesh.common.auth.Callers;
 import io.mediamesh.common.error.MediameshException;
@@ -34,10 +37,12 @@ public final class VideoRoomGrpcService extends VideoRoomServiceGrpc.VideoRoomSe
     public static final int MAX_PUBLISHERS = 64;
 
     private final Rooms rooms;
+    private final RoomRecordings recordings;
     private final Callers callers;
 
-    public VideoRoomGrpcService(Rooms rooms, Callers callers) {
+    public VideoRoomGrpcService(Rooms rooms, RoomRecordings recordings, Callers callers) {
         this.rooms = rooms;
+        this.recordings = recordings;
         this.callers = callers;
     }
 
@@ -127,6 +132,15 @@ public final class VideoRoomGrpcService extends VideoRoomServiceGrpc.VideoRoomSe
         rooms.repository().setRecording(room.id(), request.getEnabled());
         response.onNext(SetVideoRoomRecordingResponse.newBuilder().setRoom(
                 room.withRecording(request.getEnabled()).toVideoProto(Callers.isAdmin(callers.require()))).build());
+        response.onCompleted();
+    }
+
+    @Override
+    public void listRecordings(ListRecordingsRequest request, StreamObserver<ListRecordingsResponse> response) {
+        RoomRecord room = rooms.findAsOwner(RoomKind.VIDEO, request.getRoomId());
+        Page.Result<VideoRoomRecording> page = recordings.page(room, request.getLimit(), request.getCursor());
+        response.onNext(ListRecordingsResponse.newBuilder().addAllRecordings(page.rows())
+                                              .setNextCursor(page.nextCursor()).build());
         response.onCompleted();
     }
 }

@@ -35,6 +35,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -93,10 +94,18 @@ public final class RoomMesh implements BeforeAllCallback, AfterAllCallback {
         return this;
     }
 
+    /** Sets a configuration value of every service of the mesh (before it starts). */
+    public RoomMesh with(String path, Object value) {
+        overrides.put(path, value);
+        return this;
+    }
+
     @Override
     public void beforeAll(ExtensionContext context) throws Exception {
         String base = context.getRequiredTestClass().getSimpleName().toLowerCase(Locale.ROOT);
-        dir = Files.createTempDirectory("mediamesh-janus-");
+        // Readable by all: nginx's workers (nobody, when the tests run as root) serve the recordings below it.
+        dir = Files.createTempDirectory("mediamesh-janus-",
+                                        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
         Config config = ConfigFactory.parseMap(overrides).withFallback(Configs.load(Map.of()));
 
         DatabaseSettings userSchema = schema(base + "_u");
@@ -254,6 +263,15 @@ public final class RoomMesh implements BeforeAllCallback, AfterAllCallback {
                 .registerUser(RegisterUserRequest.newBuilder().setUserName(userName)
                                                  .setPassword("password-" + userName).build())
                 .getSession().getSessionId();
+    }
+
+    /** The folder of this mesh's files, removed after the test class. */
+    public Path dir() {
+        return dir;
+    }
+
+    public ConfigServiceBlockingStub configs(String session) {
+        return stub(ConfigServiceBlockingStub.class, Callers.SESSION_HEADER, session, configServer.activeLocalPort());
     }
 
     public MediaServerServiceBlockingStub registry(String session) {

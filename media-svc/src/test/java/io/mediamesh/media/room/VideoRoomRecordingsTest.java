@@ -1,0 +1,234 @@
+package io.mediamesh.media.room;
+
+import static io.mediamesh.media.testing.GrpcFailures.assertFails;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.mediamesh.api.v1.ConfigDocument;
+import io.mediamesh.api.v1.ConfigKind;
+import io.mediamesh.api.v1.ConfigServiceGrpc.ConfigServiceBlockingStub;
+import io.mediamesh.api.v1.CreateVideoRoomRequest;
+import io.mediamesh.api.v1.ErrorCode;
+import io.mediamesh.api.v1.GetConfigRequest;
+import io.mediamesh.api.v1.GetVideoRoomRequest;
+import io.mediamesh.api.v1.ListRecordingsRequest;
+import io.mediamesh.api.v1.ListRecordingsResponse;
+import io.mediamesh.api.v1.MediaServer;
+import io.mediamesh.api.v1.MediaServerRole;
+import io.mediamesh.api.v1.NginxConfig;
+import io.mediamesh.api.v1.PutConfigRequest;
+import io.mediamesh.api.v1.RenderConfigRequest;
+import io.mediamesh.api.v1.SetVideoRoomRecordingRequest;
+import io.mediamesh.api.v1.VideoRoom;
+import io.mediamesh.api.v1.VideoRoomRecording;
+import io.mediamesh.api.v1.VideoRoomServiceGrpc.VideoRoomServiceBlockingStub;
+import io.mediamesh.media.janus.JanusClient;
+import io.mediamesh.media.testing.JanusProbe;
+import io.mediamesh.media.testing.NginxInstance;
+import io.mediamesh.media.testing.RoomMesh;
+import io.mediamesh.media.testing.RtpPackets;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * A video room's recordings, made by a real Janus from RTP sent to a remote publisher, listed by
+ * media-svc through a real nginx running the file config-svc renders for the room's server.
+ */
+class VideoRoomRecordingsTest {
+    @RegisterExtension
+    static final RoomMesh mesh = new RoomMesh();
+    private static final Map<Long, NginxInstance> nginx = new HashMap<>();
+    private static final int PACKETS = 30;
+
+    static String alice;
+    static String bob;
+    static String admin;
+
+    @BeforeAll
+    static void usersAndNginx() {
+        alice = mesh.userSession("alice");
+        bob = mesh.userSession("bob");
+        admin = mesh.adminSession();
+        ConfigServiceBlockingStub configs = mesh.configs(admin);
+        for (MediaServer server : mesh.servers()) {
+            // The default document, listening on loopback only (the server's port override stays).
+            NginxConfig doc = configs.getConfig(GetConfigRequest.newBuilder().setKind(ConfigKind.CONFIG_KIND_NGINX)
+                                                                .setRole(server.getRole()).build())
+                                     .getRevision().getDocument().getNginx();
+            if (!doc.getListen(0).getAddress().equals("127.0.0.1")) {
+                configs.putConfig(PutConfigRequest.newBuilder().setKind(ConfigKind.CONFIG_KIND_NGINX)
+                        .setRole(server.getRole()).setMessage("loopback for the test")
+                        .setDocument(ConfigDocument.newBuilder().setNginx(
+                                doc.toBuilder().setListen(0, doc.getListen(0).toBuilder().setAddress("127.0.0.1"))))
+                        .build());
+            }
+            String conf = configs.renderConfig(RenderConfigRequest.newBuilder().setKind(ConfigKind.CONFIG_KIND_NGINX)
+                                                                  .setServerId(server.getId()).build())
+                                 .getFiles(0).getContent().toStringUtf8();
+            assertThat(conf).contains("autoindex_format json;");
+            nginx.put(server.getId(), new NginxInstance(mesh.dir().resolve("nginx-" + server.getName()), conf,
+                                                        server.getOverrides().getNginxListenPort()).start());
+        }
+    }
+
+    @AfterAll
+    static void stopNginx() {
+        nginx.values().forEach(NginxInstance::close);
+    }
+
+    @Test
+    void recordingsAreListedNewestFirstPageByPageAndServedByNginx() throws Exception {
+        VideoRoom room = create(alice);
+        assertThat(list(alice, room, 0, "").getRecordingsList()).isEmpty();
+        long publisher = 4242;
+        int port = addRemotePublisher(room, publisher);
+        record(room, port);
+        record(room, port);
+
+        List<VideoRoomRecording> all = list(alice, room, 100, "").getRecordingsList();
+        // Two sessions of an audio and a video stream, each its own file, newest first.
+        assertThat(all).hasSize(4);
+        assertThat(all).extracting(VideoRoomRecording::getMedia).containsOnly("audio", "video");
+        assertThat(all).allSatisfy(file -> {
+            assertThat(file.getParticipantId()).isEqualTo(publisher);
+            assertThat(file.getFileName()).startsWith("videoroom-" + room.getRoomId() + "-user-" + publisher + '-')
+                                          .endsWith(".mjr");
+            assertThat(file.getSize()).isPositive();
+            assertThat(file.getModifiedAt().getSeconds()).isPositive();
+        });
+        List<Long> started = all.stream().map(file -> Long.parseLong(file.getFileName().split("-")[4])).toList();
+        assertThat(started).isSortedAccordingTo((a, b) -> Long.compare(b, a));
+
+        // Pages of one file each walk the same list, then stop.
+        List<VideoRoomRecording> paged = new ArrayList<>();
+        String cursor = "";
+        do {
+            ListRecordingsResponse page = list(alice, room, 1, cursor);
+            assertThat(page.getRecordingsList()).hasSize(1);
+            paged.addAll(page.getRecordingsList());
+            cursor = page.getNextCursor();
+        } while (!cursor.isEmpty());
+        assertThat(paged).isEqualTo(all);
+        ListRecordingsResponse firstThree = list(admin, room, 3, "");
+        assertThat(firstThree.getRecordingsList()).isEqualTo(all.subList(0, 3));
+        assertThat(list(admin, room, 3, firstThree.getNextCursor()).getRecordingsList()).isEqualTo(all.subList(3, 4));
+
+        // The URL is nginx's, on the room's server, and serves the file itself.
+        VideoRoomRecording newest = all.get(0);
+        assertThat(newest.getUrl()).isEqualTo(serverOf(room).getEndpoints().getRecordingsUrl() + room.getRoomId() +
+                                              '/' + newest.getFileName());
+        HttpResponse<byte[]> download = HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(URI.create(newest.getUrl())).build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(download.statusCode()).isEqualTo(200);
+        assertThat(download.body()).hasSize((int) newest.getSize());
+        Path downloaded = mesh.dir().resolve(newest.getFileName());
+        Files.write(downloaded, download.body());
+        assertThat(RtpPackets.countInRecording(downloaded)).isEqualTo(PACKETS);
+    }
+
+    @Test
+    void onlyTheOwnerOrAnAdminListsAndBadRequestsAreRefused() {
+        VideoRoom room = create(alice);
+        assertThat(list(admin, room, 0, "").getRecordingsList()).isEmpty();
+        assertFails(ErrorCode.PERMISSION_DENIED, () -> list(bob, room, 0, ""));
+        assertFails(ErrorCode.UNAUTHENTICATED, () -> list(null, room, 0, ""));
+        assertFails(ErrorCode.ROOM_NOT_FOUND, () -> rooms(alice).listRecordings(
+                ListRecordingsRequest.newBuilder().setRoomId(42).build()));
+        assertFails(ErrorCode.INVALID_ID, () -> rooms(alice).listRecordings(
+                ListRecordingsRequest.newBuilder().setRoomId(-1).build()));
+        assertFails(ErrorCode.INVALID_PAGINATION, () -> list(alice, room, 101, ""));
+        assertFails(ErrorCode.INVALID_PAGINATION, () -> list(alice, room, 0, "not-a-cursor"));
+    }
+
+    @Test
+    void anNginxThatIsDownMakesTheListUnavailableUntilItIsBack() {
+        VideoRoom room = create(alice);
+        NginxInstance server = nginx.get(room.getServer().getId());
+        server.stop();
+        try {
+            assertFails(ErrorCode.SERVICE_UNAVAILABLE, () -> list(alice, room, 0, ""));
+        } finally {
+            server.start();
+        }
+        assertThat(list(alice, room, 0, "").getRecordingsList()).isEmpty();
+    }
+
+    private static VideoRoom create(String session) {
+        return rooms(session).createVideoRoom(CreateVideoRoomRequest.newBuilder().setDescription("recorded").build())
+                             .getRoom();
+    }
+
+    private static ListRecordingsResponse list(String session, VideoRoom room, int limit, String cursor) {
+        return rooms(session).listRecordings(ListRecordingsRequest.newBuilder().setRoomId(room.getRoomId())
+                                                                  .setLimit(limit).setCursor(cursor).build());
+    }
+
+    private static VideoRoomServiceBlockingStub rooms(String session) {
+        return mesh.media(VideoRoomServiceBlockingStub.class, session);
+    }
+
+    private static MediaServer serverOf(VideoRoom room) {
+        return mesh.servers().stream().filter(s -> s.getId() == room.getServer().getId()).findFirst().orElseThrow();
+    }
+
+    /**
+     * Adds a remote publisher with an audio (mindex 0) and a video (mindex 1) stream, fed over
+     * loopback UDP (JANUS.md), and returns its RTP port.
+     */
+    private static int addRemotePublisher(VideoRoom room, long id) {
+        String secret = rooms(admin).getVideoRoom(GetVideoRoomRequest.newBuilder().setRoomId(room.getRoomId()).build())
+                                    .getRoom().getSecret();
+        int port = freeUdpPort();
+        JanusProbe probe = new JanusProbe(mesh.janusOf(room.getServer().getId()).apiUrl());
+        ObjectNode body = JanusProbe.body("add_remote_publisher");
+        body.put("room", room.getRoomId());
+        body.put("secret", secret);
+        body.put("id", id);
+        body.put("display", "camera");
+        body.put("iface", "127.0.0.1");
+        body.put("port", port);
+        body.put("rtcp_port", freeUdpPort());
+        ArrayNode streams = body.putArray("streams");
+        streams.addObject().put("type", "audio").put("mindex", 0).put("mid", "0").put("codec", "opus");
+        streams.addObject().put("type", "video").put("mindex", 1).put("mid", "1").put("codec", "vp8");
+        assertThat(probe.request(probe.attach(JanusClient.VIDEOROOM), body).path("videoroom").asText())
+                .isEqualTo("success");
+        return port;
+    }
+
+    /** One recording session: recording on through media-svc, media in, recording off (files closed). */
+    private static void record(VideoRoom room, int port) {
+        SetVideoRoomRecordingRequest on = SetVideoRoomRecordingRequest.newBuilder().setRoomId(room.getRoomId())
+                                                                      .setEnabled(true).build();
+        rooms(alice).setVideoRoomRecording(on);
+        // SSRC 1000 + 10 * mindex tells the remote publisher's streams apart.
+        RtpPackets.send("127.0.0.1", port, List.of(new RtpPackets.Line(1000, 111), new RtpPackets.Line(1010, 96)),
+                        PACKETS, 2000);
+        rooms(alice).setVideoRoomRecording(on.toBuilder().setEnabled(false).build());
+    }
+
+    private static int freeUdpPort() {
+        try (DatagramSocket socket = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
