@@ -75,9 +75,15 @@ class RoomRoutesTest {
         assertThat(rest.send(HttpMethod.PUT, path + "/recording", json("enabled", true), "X-Session-Id", alice)
                        .expect(200, "ok").body().get("room").get("recording").asBoolean()).isTrue();
 
+        rest.get(path + "/recordings", "X-Session-Id", bob).expect(403, "PERMISSION_DENIED");
+        rest.get(path + "/recordings?limit=0", "X-Session-Id", alice).expect(400, "INVALID_PAGINATION");
+        // No nginx serves these servers' recordings: the listing says so instead of answering empty.
+        rest.get(path + "/recordings", "X-Session-Id", alice).expect(503, "SERVICE_UNAVAILABLE");
+
         rest.delete(path, "X-Session-Id", bob).expect(403, "PERMISSION_DENIED");
         rest.delete(path, "X-Session-Id", alice).expect(204);
         rest.post(path + "/join", json("display", "Bob"), "X-Session-Id", bob).expect(404, "ROOM_NOT_FOUND");
+        rest.get(path + "/recordings", "X-Session-Id", alice).expect(404, "ROOM_NOT_FOUND");
     }
 
     @Test

@@ -21,6 +21,7 @@ import io.mediamesh.api.v1.JoinTextRoomRequest;
 import io.mediamesh.api.v1.JoinVideoRoomRequest;
 import io.mediamesh.api.v1.KickParticipantRequest;
 import io.mediamesh.api.v1.KickTextRoomParticipantRequest;
+import io.mediamesh.api.v1.ListRecordingsRequest;
 import io.mediamesh.api.v1.ListTextRoomsRequest;
 import io.mediamesh.api.v1.ListVideoRoomsRequest;
 import io.mediamesh.api.v1.PostAnnouncementRequest;
@@ -33,6 +34,8 @@ import io.mediamesh.gateway.http.PathParams;
 import io.mediamesh.gateway.room.RoomViews.Message;
 import io.mediamesh.gateway.room.RoomViews.OneRoom;
 import io.mediamesh.gateway.room.RoomViews.Participant;
+import io.mediamesh.gateway.room.RoomViews.Recording;
+import io.mediamesh.gateway.room.RoomViews.Recordings;
 import io.mediamesh.gateway.room.RoomViews.Room;
 import io.mediamesh.gateway.room.RoomViews.RoomPage;
 import io.mediamesh.gateway.room.RoomViews.RoomWithParticipants;
@@ -114,6 +117,19 @@ public final class RoomRoutes {
                 .setEnabled(JsonBody.parse(request).requiredBoolean("enabled")).build();
         return Calls.as(headers, () -> media.video().setVideoRoomRecording(call))
                     .thenApply(response -> Envelope.ok(new OneRoom(Room.of(response.getRoom()))));
+    }
+
+    /** Not in API.md's table: the room's recordings, newest first (the "recordings listed"). */
+    @Get("/rooms/video/{room}/recordings")
+    public CompletableFuture<HttpResponse> recordings(RequestHeaders headers, @Param("room") String room,
+                                                      @Param("limit") @Nullable String limit,
+                                                      @Param("cursor") @Nullable String cursor) {
+        ListRecordingsRequest call = ListRecordingsRequest.newBuilder().setRoomId(roomId(room))
+                                                          .setLimit(PathParams.limit(limit))
+                                                          .setCursor(cursor == null ? "" : cursor).build();
+        return Calls.as(headers, () -> media.video().listRecordings(call)).thenApply(response -> Envelope.ok(
+                new Recordings(response.getRecordingsList().stream().map(Recording::of).toList(),
+                               RoomViews.cursor(response.getNextCursor()))));
     }
 
     // --- Text rooms ---

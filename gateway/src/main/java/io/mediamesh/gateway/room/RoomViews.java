@@ -8,6 +8,7 @@ import io.mediamesh.api.v1.TextRoomMessage;
 import io.mediamesh.api.v1.TextRoomParticipant;
 import io.mediamesh.api.v1.VideoRoom;
 import io.mediamesh.api.v1.VideoRoomParticipant;
+import io.mediamesh.api.v1.VideoRoomRecording;
 import io.mediamesh.common.time.Times;
 import java.util.List;
 
@@ -75,6 +76,16 @@ final class RoomViews {
     }
 
     record Transcript(List<Message> messages, String nextCursor) {}
+
+    record Recording(String fileName, Long participantId, String media, long size, String modifiedAt, String url) {
+        static Recording of(VideoRoomRecording r) {
+            return new Recording(r.getFileName(), r.getParticipantId() == 0 ? null : r.getParticipantId(),
+                                 r.getMedia(), r.getSize(), time(r.getModifiedAt()),
+                                 r.getUrl().isEmpty() ? null : r.getUrl());
+        }
+    }
+
+    record Recordings(List<Recording> recordings, String nextCursor) {}
 
     static String time(Timestamp timestamp) {
         return Times.fromProto(timestamp).toString();
