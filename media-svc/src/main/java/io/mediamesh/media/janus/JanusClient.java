@@ -179,12 +179,14 @@ public final class JanusClient {
                     return id;
                 });
                 session = created;
-                // A failed creation is not kept: the next call tries again.
+                // A failed creation is not kept: the next call tries again. It may have failed
+                // already (a refused connection), clearing the field at once: hand out the future itself.
                 created.whenComplete((id, failure) -> {
                     if (failure != null) {
                         forgetSession(created);
                     }
                 });
+                return created;
             }
             return session;
         }

@@ -31,7 +31,8 @@ class JanusClientTest {
 
     @BeforeAll
     static void start() {
-        janus = new JanusInstance(dir, "janus", SECRETS, 46000).start();
+        janus = new JanusInstance(dir, "janus", SECRETS,
+                                  JanusInstance.freeUdpRange(JanusInstance.PORTS_PER_INSTANCE)).start();
         client = new JanusClient(janus.apiUrl(), ClientFactory.ofDefault(), Duration.ofSeconds(2));
     }
 
@@ -88,6 +89,20 @@ class JanusClientTest {
         }
         JsonNode list = client.send(JanusClient.VIDEOROOM, JanusClient.body("list"));
         assertThat(list.path("videoroom").asText()).isEqualTo("success");
+    }
+
+    @Test
+    void aSessionThatFailsAtOnceIsFailedCreateNewSessionHandle() {
+        // A closed client factory fails every exchange before returning it, as a refused connection
+        // sometimes does: the session fails before the client has handed it out.
+        ClientFactory closed = ClientFactory.builder().build();
+        JanusClient failing = new JanusClient(janus.apiUrl(), closed, Duration.ofSeconds(2));
+        closed.close();
+        for (int i = 0; i < 3; i++) {
+            assertThatThrownBy(() -> failing.send(JanusClient.VIDEOROOM, JanusClient.body("list")))
+                    .isInstanceOfSatisfying(MediameshException.class, e -> assertThat(e.code())
+                            .isEqualTo(ErrorCode.FAILED_CREATE_NEW_SESSION_HANDLE));
+        }
     }
 
     @Test
