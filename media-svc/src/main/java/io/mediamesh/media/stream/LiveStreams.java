@@ -123,23 +123,35 @@ public final class LiveStreams {
         return new StreamView(stream, repository.tiers(stream.id()));
     }
 
+    /** Views of several streams (a listed page), their tiers read at once. */
+    public List<StreamView> views(List<StreamRecord> streams) {
+        Map<Long, List<TierRecord>> tiers = repository.tiers(streams.stream().map(StreamRecord::id).toList());
+        return streams.stream().map(s -> new StreamView(s, tiers.getOrDefault(s.id(), List.of()))).toList();
+    }
+
     /** Every edge's live mountpoint state, in tier order (FAILED_GET_STREAMING_CONFIGURE if an edge cannot tell). */
     public Map<Long, JsonNode> edgeInfo(StreamView view) {
-        Map<Long, CompletableFuture<JsonNode>> asked = new LinkedHashMap<>();
-        for (TierRecord tier : view.tiers()) {
-            if (tier.role() == TierRole.EDGE) {
-                asked.put(tier.serverId(), janus.mountpointInfo(view.stream(), tier));
-            }
-        }
         Map<Long, JsonNode> info = new LinkedHashMap<>();
-        asked.forEach((serverId, answer) -> {
+        askEdges(view.stream(), view.tiers()).forEach((tier, answer) -> {
             try {
-                info.put(serverId, answer.join());
+                info.put(tier.serverId(), answer.join());
             } catch (CompletionException e) {
-                throw mapped(unwrap(e), ErrorCode.FAILED_GET_STREAMING_CONFIGURE, "Mountpoint on server " + serverId);
+                throw mapped(unwrap(e), ErrorCode.FAILED_GET_STREAMING_CONFIGURE,
+                             "Mountpoint on " + tier.serverName());
             }
         });
         return info;
+    }
+
+    /** Every edge's mountpoint `info`, asked of all edges at once. */
+    private Map<TierRecord, CompletableFuture<JsonNode>> askEdges(StreamRecord stream, List<TierRecord> tiers) {
+        Map<TierRecord, CompletableFuture<JsonNode>> asked = new LinkedHashMap<>();
+        for (TierRecord tier : tiers) {
+            if (tier.role() == TierRole.EDGE) {
+                asked.put(tier, janus.mountpointInfo(stream, tier));
+            }
+        }
+        return asked;
     }
 
     /**
@@ -241,12 +253,7 @@ public final class LiveStreams {
         if (!stream.enabled()) {
             throw new MediameshException(ErrorCode.FAILED_STREAMING_WATCH, "Stream " + stream.id() + " is stopped.");
         }
-        Map<TierRecord, CompletableFuture<JsonNode>> asked = new LinkedHashMap<>();
-        for (TierRecord tier : repository.tiers(stream.id())) {
-            if (tier.role() == TierRole.EDGE) {
-                asked.put(tier, janus.mountpointInfo(stream, tier));
-            }
-        }
+        Map<TierRecord, CompletableFuture<JsonNode>> asked = askEdges(stream, repository.tiers(stream.id()));
         TierRecord best = null;
         int fewest = Integer.MAX_VALUE;
         for (var entry : asked.entrySet()) {

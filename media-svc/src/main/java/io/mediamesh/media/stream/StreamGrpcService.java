@@ -61,8 +61,9 @@ public final class StreamGrpcService extends StreamServiceGrpc.StreamServiceImpl
         StreamView view = streams.view(streams.find(request.getStreamId()));
         Map<Long, JsonNode> info = streams.edgeInfo(view);
         GetStreamResponse.Builder out = GetStreamResponse.newBuilder().setStream(stream(view));
+        Map<Long, String> names = names(view);
         for (TierRecord tier : view.tiers()) {
-            out.addTiers(tier(tier, names(view), Optional.ofNullable(info.get(tier.serverId()))));
+            out.addTiers(tier(tier, names, Optional.ofNullable(info.get(tier.serverId()))));
         }
         response.onNext(out.build());
         response.onCompleted();
@@ -72,7 +73,8 @@ public final class StreamGrpcService extends StreamServiceGrpc.StreamServiceImpl
     public void forwardStream(ForwardStreamRequest request, StreamObserver<ForwardStreamResponse> response) {
         StreamView view = streams.forward(streams.findAsOwner(request.getStreamId()));
         ForwardStreamResponse.Builder out = ForwardStreamResponse.newBuilder();
-        view.tiers().forEach(tier -> out.addTiers(tier(tier, names(view), Optional.empty())));
+        Map<Long, String> names = names(view);
+        view.tiers().forEach(tier -> out.addTiers(tier(tier, names, Optional.empty())));
         response.onNext(out.build());
         response.onCompleted();
     }
@@ -120,7 +122,7 @@ public final class StreamGrpcService extends StreamServiceGrpc.StreamServiceImpl
         Page.Result<StreamRecord> page = streams.repository().page(owner, Page.of(request.getLimit(),
                                                                                   request.getCursor()));
         ListStreamsResponse.Builder out = ListStreamsResponse.newBuilder().setNextCursor(page.nextCursor());
-        page.rows().forEach(stream -> out.addStreams(stream(streams.view(stream))));
+        streams.views(page.rows()).forEach(view -> out.addStreams(stream(view)));
         response.onNext(out.build());
         response.onCompleted();
     }

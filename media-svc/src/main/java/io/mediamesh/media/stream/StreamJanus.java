@@ -64,7 +64,7 @@ final class StreamJanus {
         try {
             client.send(JanusClient.VIDEOROOM, publisher);
         } catch (RuntimeException e) {
-            destroyForwardRoomQuietly(stream, tier);
+            undoQuietly(() -> destroyForwardRoom(stream, tier), stream, tier);
             throw e;
         }
     }
@@ -192,7 +192,7 @@ final class StreamJanus {
             try {
                 setMountpointEnabled(stream, tier, false);
             } catch (RuntimeException e) {
-                destroyMountpointQuietly(stream, tier);
+                undoQuietly(() -> destroyMountpoint(stream, tier), stream, tier);
                 throw e;
             }
         }
@@ -228,21 +228,13 @@ final class StreamJanus {
         }
     }
 
-    // The caller reports the first failure; what cannot be removed stays on that Janus until it restarts.
-    private void destroyForwardRoomQuietly(StreamRecord stream, TierRecord tier) {
+    /** Removes what a failed creation left; the caller reports the first failure, so this one is only logged. */
+    private static void undoQuietly(Runnable removal, StreamRecord stream, TierRecord tier) {
         try {
-            destroyForwardRoom(stream, tier);
+            removal.run();
         } catch (RuntimeException e) {
-            logger.warn("Could not remove the half-made room of stream {} on {}", stream.id(), tier.serverName(), e);
-        }
-    }
-
-    private void destroyMountpointQuietly(StreamRecord stream, TierRecord tier) {
-        try {
-            destroyMountpoint(stream, tier);
-        } catch (RuntimeException e) {
-            logger.warn("Could not remove the half-made mountpoint of stream {} on {}", stream.id(), tier.serverName(),
-                        e);
+            // It stays on that Janus until it restarts.
+            logger.warn("Could not remove what stream {} half made on {}", stream.id(), tier.serverName(), e);
         }
     }
 

@@ -16,6 +16,8 @@ import io.mediamesh.media.stream.TierRecord.ForwarderRecord;
 import io.mediamesh.media.stream.TierRecord.TierPort;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -136,26 +138,32 @@ public final class StreamRepository {
 
     /** The stream's tiers, origin first, then relays, then edges, with their ports and forwarders. */
     public List<TierRecord> tiers(long streamId) {
-        Map<Long, List<TierPort>> ports = db.selectFrom(STREAM_PORTS).where(STREAM_PORTS.STREAM_ID.eq(streamId))
-                                            .orderBy(STREAM_PORTS.PORT)
-                                            .fetchGroups(STREAM_PORTS.SERVER_ID,
-                                                         r -> new TierPort(r.getPurpose(), r.getPort()));
-        Map<Long, List<ForwarderRecord>> forwarders = db
-                .selectFrom(STREAM_FORWARDERS).where(STREAM_FORWARDERS.STREAM_ID.eq(streamId))
+        return tiers(List.of(streamId)).getOrDefault(streamId, List.of());
+    }
+
+    /** The tiers of several streams (a page of them) in three queries, by stream id. */
+    public Map<Long, List<TierRecord>> tiers(Collection<Long> streamIds) {
+        Map<List<Long>, List<TierPort>> ports = db
+                .selectFrom(STREAM_PORTS).where(STREAM_PORTS.STREAM_ID.in(streamIds)).orderBy(STREAM_PORTS.PORT)
+                .fetchGroups(r -> List.of(r.getStreamId(), r.getServerId()),
+                             r -> new TierPort(r.getPurpose(), r.getPort()));
+        Map<List<Long>, List<ForwarderRecord>> forwarders = db
+                .selectFrom(STREAM_FORWARDERS).where(STREAM_FORWARDERS.STREAM_ID.in(streamIds))
                 .orderBy(STREAM_FORWARDERS.TARGET_SERVER_ID, STREAM_FORWARDERS.MID, STREAM_FORWARDERS.SUBSTREAM)
-                .fetchGroups(STREAM_FORWARDERS.SERVER_ID,
+                .fetchGroups(r -> List.of(r.getStreamId(), r.getServerId()),
                              r -> new ForwarderRecord(r.getForwarderId(), r.getMedia(), r.getMid(), r.getSubstream(),
                                                       r.getTargetServerId(), r.getHost(), r.getPort()));
-        List<TierRecord> tiers = new ArrayList<>();
-        for (var r : db.selectFrom(STREAM_TIERS).where(STREAM_TIERS.STREAM_ID.eq(streamId))
+        Map<Long, List<TierRecord>> tiers = new HashMap<>();
+        for (var r : db.selectFrom(STREAM_TIERS).where(STREAM_TIERS.STREAM_ID.in(streamIds))
                        .orderBy(DSL.field(STREAM_TIERS.ROLE.eq(TierRole.ORIGIN.dbName())).desc(),
                                 DSL.field(STREAM_TIERS.ROLE.eq(TierRole.RELAY.dbName())).desc(),
                                 STREAM_TIERS.SERVER_ID)
                        .fetch()) {
-            tiers.add(new TierRecord(streamId, r.getServerId(), TierRole.fromDb(r.getRole()), r.getServerName(),
-                                     r.getServerUrl(), r.getRelayGroup(), r.getHost(), r.getUpstreamServerId(),
-                                     ports.getOrDefault(r.getServerId(), List.of()),
-                                     forwarders.getOrDefault(r.getServerId(), List.of())));
+            List<Long> key = List.of(r.getStreamId(), r.getServerId());
+            tiers.computeIfAbsent(r.getStreamId(), id -> new ArrayList<>()).add(
+                    new TierRecord(r.getStreamId(), r.getServerId(), TierRole.fromDb(r.getRole()), r.getServerName(),
+                                   r.getServerUrl(), r.getRelayGroup(), r.getHost(), r.getUpstreamServerId(),
+                                   ports.getOrDefault(key, List.of()), forwarders.getOrDefault(key, List.of())));
         }
         return tiers;
     }
