@@ -4,6 +4,8 @@
 # its exit trap stops the mesh bench_ensure_mesh started, if any.
 
 BENCH_UP_PID=""
+# The gateway's /health is on its management port, not on the public one.
+BENCH_MANAGEMENT="http://127.0.0.1:${MEDIAMESH_GATEWAY_MANAGEMENT_PORT:-9180}"
 
 bench_ensure_wrk() {
   command -v wrk >/dev/null 2>&1 && return 0
@@ -21,7 +23,7 @@ bench_ensure_wrk() {
   command -v wrk >/dev/null 2>&1 || die "wrk is still missing"
 }
 
-bench_gateway_up() { curl -fsS -o /dev/null --max-time 2 "$BASE/health" 2>/dev/null; }
+bench_gateway_up() { curl -fsS -o /dev/null --max-time 2 "$BENCH_MANAGEMENT/health" 2>/dev/null; }
 
 # Uses the gateway answering at $BASE, or starts the mesh with ./mediamesh up (media plane included).
 bench_ensure_mesh() {

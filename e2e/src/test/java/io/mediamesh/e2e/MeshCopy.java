@@ -28,7 +28,9 @@ import java.util.stream.Stream;
  */
 final class MeshCopy {
     private static final String UP_MARKER = "the mesh is up";
-    private static final String[] SERVICES = { "GATEWAY", "USER_SVC", "MEDIA_SVC", "CONFIG_SVC", "SCHEDULER_SVC" };
+    /** Each gets a port of its own: MEDIAMESH_<NAME>_PORT. */
+    private static final String[] SERVICES = { "GATEWAY", "GATEWAY_MANAGEMENT", "USER_SVC", "MEDIA_SVC", "FILES", "CONFIG_SVC",
+                                               "SCHEDULER_SVC" };
 
     private final Path tree;
     private final Path home;
@@ -172,6 +174,11 @@ final class MeshCopy {
 
         BlockingWebClient gateway() {
             return WebClient.of("http://127.0.0.1:" + environment.get("MEDIAMESH_GATEWAY_PORT")).blocking();
+        }
+
+        /** The gateway's management port: /docs, /metrics, /health. */
+        BlockingWebClient management() {
+            return WebClient.of("http://127.0.0.1:" + environment.get("MEDIAMESH_GATEWAY_MANAGEMENT_PORT")).blocking();
         }
 
         String output() {

@@ -1,6 +1,7 @@
 package io.mediamesh.gateway;
 
 import com.linecorp.armeria.client.ClientFactory;
+import com.linecorp.armeria.client.WebClient;
 import com.linecorp.armeria.server.ServerBuilder;
 import io.mediamesh.api.v1.ConfigServiceGrpc.ConfigServiceStub;
 import io.mediamesh.common.client.GrpcClientFactory;
@@ -9,27 +10,40 @@ import io.mediamesh.gateway.admin.ConfigRoutes;
 import io.mediamesh.gateway.admin.ServerRoutes;
 import io.mediamesh.gateway.apply.ApplyRoutes;
 import io.mediamesh.gateway.apply.ApplyWebSocket;
+import io.mediamesh.gateway.browser.CrossSitePolicy;
+import io.mediamesh.gateway.browser.CrossSiteRequestGuard;
+import io.mediamesh.gateway.browser.SecurityHeaders;
+import io.mediamesh.gateway.browser.SessionCookies;
 import io.mediamesh.gateway.comment.CommentRoutes;
-import io.mediamesh.gateway.file.StreamRoutes;
-import io.mediamesh.gateway.file.UploadRoutes;
+import io.mediamesh.gateway.http.ClientAddresses;
 import io.mediamesh.gateway.http.RestErrors;
+import io.mediamesh.gateway.playback.PlaybackRedirect;
 import io.mediamesh.gateway.room.LiveStreamRoutes;
 import io.mediamesh.gateway.room.RoomClients;
 import io.mediamesh.gateway.room.RoomRoutes;
 import io.mediamesh.gateway.scheduler.SchedulerRoutes;
-import io.mediamesh.gateway.limit.TokenLimiter;
+import io.mediamesh.gateway.upload.UploadProxy;
 import io.mediamesh.gateway.user.UserRoutes;
 import io.mediamesh.gateway.video.VideoRoutes;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
 
 /**
  * The REST gateway: serves the routes of API.md by calling the services over gRPC. It holds no
- * state and no identity of its own, so replicas can run side by side.
+ * state and no identity of its own, so replicas can run side by side. Its public port serves only
+ * the REST API, streaming and uploads; /docs, /metrics, /health, gRPC reflection and health are on a
+ * management port.
  */
 public final class Gateway implements AutoCloseable {
+    /** The path prefixes of the route groups with routes that change state. */
+    private static final List<String> STATE_CHANGING_PREFIXES = List.of("/api", "/scheduler", "/upload");
+
     private final GatewaySettings settings;
     private final UserSvcClients userSvc;
-    private final ClientFactory streamConnections;
-    private final MediaSvcClients mediaSvc;
+    private final ClientFactory loginConnections;
+    private final WebClient fileServer;
     private final ConfigSvcClients configSvc;
     private final RoomClients rooms;
     private final SchedulerRoutes schedulerRoutes;
@@ -38,10 +52,10 @@ public final class Gateway implements AutoCloseable {
     public Gateway(GatewaySettings settings, ClientFactory clientFactory) {
         this.settings = settings;
         GrpcClientFactory clients = new GrpcClientFactory(clientFactory, settings.deadline());
-        this.userSvc = UserSvcClients.create(clients, settings.endpoints().userSvc());
-        this.streamConnections = MediaSvcClients.streamingConnections(clientFactory, settings.files().streamTokens());
-        this.mediaSvc = MediaSvcClients.create(new GrpcClientFactory(streamConnections, settings.deadline()), clients,
-                                               settings.endpoints().mediaSvc());
+        this.loginConnections = ClientFactory.builder().workerGroup(clientFactory.eventLoopGroup(), false).build();
+        this.userSvc = UserSvcClients.create(clients, new GrpcClientFactory(loginConnections, settings.deadline()),
+                                             settings.endpoints().userSvc(), settings.serviceToken());
+        this.fileServer = UploadProxy.client(settings.files(), clientFactory);
         this.configSvc = ConfigSvcClients.create(clients, settings.endpoints().configSvc());
         this.rooms = RoomClients.create(clients, new GrpcClientFactory(clientFactory, settings.streamChangeTimeout()),
                                         settings.endpoints().mediaSvc());
@@ -51,12 +65,34 @@ public final class Gateway implements AutoCloseable {
                 .newStub(settings.endpoints().configSvc(), ConfigServiceStub.class);
     }
 
-    /** Adds the REST routes and the shared endpoints to {@code sb}; tests reuse it. */
+    /**
+     * Adds the REST routes to {@code sb}, whose port is the public one, and the management port
+     * with /docs, /metrics, /health, gRPC reflection and health; tests reuse it.
+     */
     public void configureServices(ServerBuilder sb) {
-        var registry = ServiceServer.configureObservability(sb);
+        var management = settings.management();
+        if (management.port() == settings.server().port()) {
+            throw new IllegalArgumentException("The management port must differ from the public port " +
+                                               management.port() + '.');
+        }
+        sb.http(new InetSocketAddress(management.host(), management.port()));
+        var managementHost = sb.virtualHost(management.port());
+        ServiceServer.configureObservability(sb, managementHost);
+        // gRPC reflection and grpc.health.v1 (the gateway has no gRPC services of its own).
+        managementHost.service(ServiceServer.grpcService(List.of()));
+        // The public port's responses (the management port's DocService has pages of its own).
+        sb.defaultVirtualHost().decorator(new SecurityHeaders());
         RestErrors errors = new RestErrors();
         sb.errorHandler(errors);
-        for (Object routes : new Object[] { new UserRoutes(userSvc), new VideoRoutes(userSvc),
+        // Every route group that changes state, whatever its routes, refuses cross-site forgeries.
+        var crossSite = new CrossSiteRequestGuard(new CrossSitePolicy(settings.browser().siteOrigins()));
+        for (String prefix : STATE_CHANGING_PREFIXES) {
+            sb.decoratorUnder(prefix, crossSite);
+        }
+        SessionCookies cookies = new SessionCookies(settings.browser().secureCookies(), Clock.systemUTC());
+        for (Object routes : new Object[] { new UserRoutes(userSvc, cookies,
+                                                           new ClientAddresses(settings.trustedProxies())),
+                                            new VideoRoutes(userSvc),
                                             new CommentRoutes(userSvc), new ServerRoutes(configSvc),
                                             new ConfigRoutes(configSvc), new RoomRoutes(rooms),
                                             new LiveStreamRoutes(rooms),
@@ -69,22 +105,19 @@ public final class Gateway implements AutoCloseable {
         }
         sb.annotatedService().pathPrefix("/scheduler").exceptionHandlers(errors).build(schedulerRoutes);
         sb.service(ApplyWebSocket.PATH, new ApplyWebSocket(configApply, userSvc.sessions()).service());
-        var files = settings.files();
-        // Transfers set their own idle timeouts as they progress (see StreamRoutes, UploadRoutes).
-        sb.annotatedService()
-          .decorator(new TokenLimiter("stream", files.streamTokens(), files.retryAfter(), registry))
-          .exceptionHandlers(errors)
-          .build(new StreamRoutes(mediaSvc, files));
-        sb.annotatedService()
-          .decorator(new TokenLimiter("upload", files.uploadTokens(), files.retryAfter(), registry))
-          .maxRequestLength(files.maxUploadBody())
-          .exceptionHandlers(errors)
-          .build(new UploadRoutes(mediaSvc, files));
+        sb.annotatedService().exceptionHandlers(errors).build(new PlaybackRedirect(settings.files()));
+        UploadProxy uploads = new UploadProxy(fileServer);
+        // Bodies of any size and duration pass through; media-svc's file server enforces the file limit as
+        // they flow, and its idle timeout ends a transfer that stalls.
+        for (String path : new String[] { "/upload/videos/{vid}", "/upload/resumable" }) {
+            sb.route().path(path).maxRequestLength(0).requestTimeout(Duration.ZERO).build(uploads);
+        }
+        sb.route().pathPrefix("/upload/resumable/").maxRequestLength(0).requestTimeout(Duration.ZERO).build(uploads);
     }
 
-    /** Closes the connections of file streams (the event loops are the given client factory's). */
+    /** Closes the connections of logins (the event loops are the given client factory's). */
     @Override
     public void close() {
-        streamConnections.close();
+        loginConnections.close();
     }
 }

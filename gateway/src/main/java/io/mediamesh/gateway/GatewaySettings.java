@@ -3,26 +3,52 @@ package io.mediamesh.gateway;
 import com.typesafe.config.Config;
 import io.mediamesh.common.config.ServerSettings;
 import io.mediamesh.common.config.ServiceEndpoints;
-import io.mediamesh.gateway.file.FileRouteSettings;
+import io.mediamesh.gateway.browser.BrowserSettings;
 import java.time.Duration;
+import java.util.List;
 
-/** The gateway's configuration, from {@code mediamesh.gateway} and the shared endpoints. */
-public record GatewaySettings(ServerSettings server, ServiceEndpoints endpoints, Duration deadline,
-                              int maxJsonBodyBytes, Duration applyTimeout, Duration streamChangeTimeout,
-                              FileRouteSettings files) {
+/**
+ * The gateway's configuration, from {@code mediamesh.gateway} and the shared endpoints.
+ *
+ * @param management where /docs, /metrics and /health are served, apart from the public port
+ * @param trustedProxies addresses or CIDR blocks of reverse proxies whose X-Forwarded-For names
+ *        the client
+ * @param serviceToken the mesh's service token, presented to user-svc with the client address of a login
+ */
+public record GatewaySettings(ServerSettings server, ManagementSettings management, ServiceEndpoints endpoints,
+                              Duration deadline, int maxJsonBodyBytes, Duration applyTimeout,
+                              Duration streamChangeTimeout, GatewayFileSettings files, BrowserSettings browser,
+                              List<String> trustedProxies, String serviceToken) {
     public static GatewaySettings from(Config root) {
         Config c = root.getConfig("mediamesh.gateway");
         return new GatewaySettings(ServerSettings.from(c.getConfig("server")),
+                                   ManagementSettings.from(c.getConfig("management")),
                                    ServiceEndpoints.from(root),
                                    root.getDuration("mediamesh.client.deadline"),
                                    c.getBytes("max-json-body").intValue(),
                                    c.getDuration("apply-timeout"),
                                    c.getDuration("stream-change-timeout"),
-                                   FileRouteSettings.from(c));
+                                   GatewayFileSettings.from(root),
+                                   BrowserSettings.from(c.getConfig("browser")),
+                                   c.getStringList("trusted-proxies"),
+                                   root.getString("mediamesh.service-token"));
     }
 
     public GatewaySettings withEndpoints(ServiceEndpoints otherEndpoints) {
-        return new GatewaySettings(server, otherEndpoints, deadline, maxJsonBodyBytes, applyTimeout,
-                                   streamChangeTimeout, files);
+        return new GatewaySettings(server, management, otherEndpoints, deadline, maxJsonBodyBytes, applyTimeout,
+                                   streamChangeTimeout, files, browser, trustedProxies, serviceToken);
+    }
+
+    /** Where the management endpoints listen: a port of their own, on loopback unless configured otherwise. */
+    public record ManagementSettings(String host, int port) {
+        static ManagementSettings from(Config management) {
+            return new ManagementSettings(management.getString("host"), management.getInt("port"));
+        }
+    }
+
+    @Override
+    public String toString() {
+        // The service token stays out of logs.
+        return "GatewaySettings[server=" + server + ", management=" + management + ", endpoints=" + endpoints + ']';
     }
 }

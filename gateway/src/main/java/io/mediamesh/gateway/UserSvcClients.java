@@ -10,12 +10,21 @@ import io.mediamesh.api.v1.VideoServiceGrpc;
 import io.mediamesh.api.v1.VideoServiceGrpc.VideoServiceFutureStub;
 import io.mediamesh.common.client.GrpcClientFactory;
 
-/** The stubs of user-svc's services, sharing one client factory and deadline. */
+/**
+ * The stubs of user-svc's services, with one deadline. {@code logins} has connections of its own,
+ * so that a flood of logins never queues the other calls (session checks, reads) behind it on a
+ * shared connection, and presents the service token, so that user-svc believes the client
+ * address a login reports.
+ */
 public record UserSvcClients(UserServiceFutureStub users, SessionServiceFutureStub sessions,
-                             VideoServiceFutureStub videos, CommentServiceFutureStub comments) {
-    public static UserSvcClients create(GrpcClientFactory factory, String endpoint) {
+                             SessionServiceFutureStub logins, VideoServiceFutureStub videos,
+                             CommentServiceFutureStub comments) {
+    public static UserSvcClients create(GrpcClientFactory factory, GrpcClientFactory loginFactory, String endpoint,
+                                        String serviceToken) {
         return new UserSvcClients(factory.newStub(endpoint, UserServiceGrpc.UserServiceFutureStub.class),
                                   factory.newStub(endpoint, SessionServiceGrpc.SessionServiceFutureStub.class),
+                                  loginFactory.newServiceStub(endpoint, SessionServiceGrpc.SessionServiceFutureStub.class,
+                                                              serviceToken),
                                   factory.newStub(endpoint, VideoServiceGrpc.VideoServiceFutureStub.class),
                                   factory.newStub(endpoint, CommentServiceGrpc.CommentServiceFutureStub.class));
     }

@@ -39,6 +39,7 @@ import io.mediamesh.config.testing.AgentProcess;
 import io.mediamesh.config.testing.ApplyStream;
 import io.mediamesh.config.testing.ConfigSvcFixture;
 import io.mediamesh.config.testing.Servers;
+import io.mediamesh.gateway.testing.Mesh;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -77,7 +78,8 @@ class ApplyRoutesTest {
 
     @BeforeAll
     static void startGatewayAndAgents() throws Exception {
-        GatewaySettings base = GatewaySettings.from(Configs.load(Map.of()));
+        GatewaySettings base = GatewaySettings.from(Configs.load(Map.of("MEDIAMESH_GATEWAY_MANAGEMENT_PORT",
+                                                                        Integer.toString(Mesh.freePort()))));
         ServiceEndpoints endpoints = new ServiceEndpoints("127.0.0.1:" + configSvc.userSvcPort(),
                                                           base.endpoints().mediaSvc(),
                                                           "127.0.0.1:" + configSvc.port(),

@@ -137,7 +137,9 @@ class AuthorizationMatrixTest {
     void ownerMayDoIt(Route route) {
         Fixture fixture = newFixture();
         String session = rest.login(fixture.ownerName(), "password-" + fixture.ownerName());
-        send(route, fixture, "Cookie", "session=" + session).expect(route.successStatus());
+        // As a browser on the site sends it: the cookie, and the site's own Origin.
+        send(route, fixture, "Cookie", "session=" + session, "Origin", mesh.gatewayUri())
+                .expect(route.successStatus());
     }
 
     private static Rest.Response send(Route route, Fixture fixture, String... headers) {

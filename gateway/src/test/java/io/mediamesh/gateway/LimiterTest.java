@@ -24,17 +24,19 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * The token limiter on the file routes, with clients that stall: tokens are held for as long as a
- * response is in flight, refused with 429 when none is free, and come back when clients go away.
- * The file is far larger than what socket buffers and flow-control windows can absorb, so a
- * client that stops reading really keeps its download in flight.
+ * The token pools of media-svc's file server, with clients that stall: tokens are held for as long
+ * as a transfer is in flight, refused with 429 when none is free, and come back when clients go
+ * away. The file is far larger than what socket buffers can absorb, so a client that stops reading
+ * really keeps its download in flight. (Every client here is 127.0.0.1: the share per client is the
+ * whole pool; SlowReadersTest covers shares.)
  */
 class LimiterTest {
     private static final int STREAM_TOKENS = 2;
 
     @RegisterExtension
-    static final Mesh mesh = new Mesh().with("mediamesh.gateway.limiter.stream-tokens", STREAM_TOKENS)
-                                       .with("mediamesh.gateway.limiter.upload-tokens", 1);
+    static final Mesh mesh = new Mesh().with("mediamesh.media-svc.file-server.limiter.stream-tokens", STREAM_TOKENS)
+                                       .with("mediamesh.media-svc.file-server.limiter.upload-tokens", 1)
+                                       .with("mediamesh.media-svc.file-server.limiter.client-share", 1.0);
 
     private static final byte[] VIDEO = TestVideos.mp4(48 * 1024 * 1024, 77);
     private static String session;
@@ -56,7 +58,7 @@ class LimiterTest {
         List<Socket> clients = new ArrayList<>();
         try {
             for (int i = 0; i <= STREAM_TOKENS; i++) {
-                Socket socket = new Socket("127.0.0.1", mesh.gatewayPort());
+                Socket socket = new Socket("127.0.0.1", mesh.filesPort());
                 socket.setSoTimeout(10_000);
                 socket.setReceiveBufferSize(16 * 1024);
                 clients.add(socket);
@@ -97,14 +99,20 @@ class LimiterTest {
 
     @Test
     void aStalledDownloadHoldsUpNoOtherDownload() throws Exception {
-        try (Socket stalled = new Socket("127.0.0.1", mesh.gatewayPort())) {
+        try (Socket stalled = new Socket("127.0.0.1", mesh.filesPort())) {
             stalled.setReceiveBufferSize(16 * 1024);
             stalled.setSoTimeout(10_000);
             stalled.getOutputStream().write(("GET /stream/videos/" + vid + " HTTP/1.1\r\nHost: test\r\n\r\n")
                                                     .getBytes(StandardCharsets.US_ASCII));
             assertThat(head(stalled.getInputStream())).startsWith("HTTP/1.1 200");
-            // Let the stalled stream fill every buffer and window it can.
-            Thread.sleep(1000);
+            InputStream in = stalled.getInputStream();
+            int[] seen = { -1 };
+            Await.until("the stalled download fills the buffers it can", () -> {
+                int buffered = available(in);
+                boolean settled = buffered > 0 && buffered == seen[0];
+                seen[0] = buffered;
+                return settled;
+            });
             CompletableFuture<byte[]> other = CompletableFuture.supplyAsync(() -> files.get(vid).content().array());
             assertThat(TestVideos.sha256(other.get(30, TimeUnit.SECONDS))).isEqualTo(TestVideos.sha256(VIDEO));
         }
@@ -129,13 +137,21 @@ class LimiterTest {
         assertThat(files.upload(other, otherVid, small).status()).isEqualTo(200);
     }
 
-    /** The limiter's gauge as the gateway's /metrics shows it. */
-    private static int tokensInUse(String group) {
-        String metrics = BlockingWebClient.of(mesh.gatewayUri()).get("/metrics").contentUtf8();
-        Matcher matcher = Pattern.compile("^mediamesh_gateway_limiter_tokens_in_use\\{group=\"" + group +
+    /** The pool's gauge as media-svc's /metrics shows it. */
+    private static int tokensInUse(String pool) {
+        String metrics = BlockingWebClient.of("http://127.0.0.1:" + mesh.mediaSvcPort()).get("/metrics").contentUtf8();
+        Matcher matcher = Pattern.compile("^mediamesh_files_tokens_in_use\\{pool=\"" + pool +
                                           "\"[^}]*} ([0-9.]+)$", Pattern.MULTILINE).matcher(metrics);
         assertThat(matcher.find()).as("gauge in %s", metrics).isTrue();
         return (int) Double.parseDouble(matcher.group(1));
+    }
+
+    private static int available(InputStream in) {
+        try {
+            return in.available();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     /** The status line and headers of a response, up to the blank line. */

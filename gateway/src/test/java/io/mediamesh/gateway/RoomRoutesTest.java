@@ -4,16 +4,13 @@ import static io.mediamesh.gateway.testing.Rest.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.linecorp.armeria.client.ClientFactory;
 import com.linecorp.armeria.common.HttpMethod;
 import com.linecorp.armeria.server.Server;
-import com.typesafe.config.ConfigFactory;
-import io.mediamesh.common.config.Configs;
 import io.mediamesh.gateway.testing.Rest;
+import io.mediamesh.gateway.testing.RoomGateway;
 import io.mediamesh.media.testing.JanusInstance;
 import io.mediamesh.media.testing.RoomMesh;
 import java.time.Duration;
-import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -31,13 +28,7 @@ class RoomRoutesTest {
 
     @BeforeAll
     static void startGateway() {
-        GatewaySettings base = GatewaySettings.from(ConfigFactory.parseMap(Map.of()).withFallback(Configs.load(Map.of())));
-        GatewaySettings settings = base.withEndpoints(base.endpoints().withUserSvc(mesh.userEndpoint())
-                                                          .withMediaSvc(mesh.mediaEndpoint()));
-        var sb = Server.builder().http(0);
-        new Gateway(settings, ClientFactory.ofDefault()).configureServices(sb);
-        gateway = sb.build();
-        gateway.start().join();
+        gateway = RoomGateway.start(mesh);
         rest = new Rest("http://127.0.0.1:" + gateway.activeLocalPort());
         alice = rest.register("alice");
         bob = rest.register("bob");
@@ -69,6 +60,13 @@ class RoomRoutesTest {
         rest.delete(kick, "X-Session-Id", bob).expect(403, "PERMISSION_DENIED");
         rest.delete(kick, "X-Session-Id", alice).expect(204);
         rest.delete(path + "/participants/777", "X-Session-Id", alice).expect(404, "PARTICIPANT_NOT_FOUND");
+        // Kicked is banned until the owner lifts it.
+        rest.post(path + "/join", json("display", "Bob"), "X-Session-Id", bob).expect(403, "ROOM_BANNED");
+        String ban = path + "/bans/" + mesh.userId(bob);
+        rest.delete(ban, "X-Session-Id", bob).expect(403, "PERMISSION_DENIED");
+        rest.delete(path + "/bans/abc", "X-Session-Id", alice).expect(400, "INVALID_ID");
+        rest.delete(ban, "X-Session-Id", alice).expect(204);
+        rest.post(path + "/join", json("display", "Bob"), "X-Session-Id", bob).expect(200, "ok");
 
         rest.send(HttpMethod.PUT, path + "/recording", json("enabled", true), "X-Session-Id", bob)
             .expect(403, "PERMISSION_DENIED");
@@ -165,7 +163,12 @@ class RoomRoutesTest {
         assertThat(tiers.get(0).get("forwarders")).hasSize(2);
         assertThat(tiers.get(2).get("mountpoint_id").asLong()).isEqualTo(id);
 
-        JsonNode read = rest.get(path, new String[0]).expect(200, "ok").body();
+        JsonNode open = rest.get(path, new String[0]).expect(200, "ok").body();
+        assertThat(open.get("stream").get("ingest").isNull()).isTrue();
+        assertThat(open.get("stream").get("watchable").asBoolean()).isTrue();
+        assertThat(open.get("tiers")).isEmpty();
+        JsonNode read = rest.get(path, "X-Session-Id", alice).expect(200, "ok").body();
+        assertThat(read.get("stream").get("ingest").get("host").asText()).isEqualTo("127.0.0.1");
         assertThat(read.get("stream").get("forwarding").asBoolean()).isTrue();
         assertThat(read.get("tiers").get(2).get("media")).hasSize(2);
         assertThat(read.get("tiers").get(2).get("enabled").asBoolean()).isTrue();
@@ -185,7 +188,7 @@ class RoomRoutesTest {
 
         rest.delete(path + "/forward", "X-Session-Id", bob).expect(403, "PERMISSION_DENIED");
         rest.delete(path + "/forward", "X-Session-Id", alice).expect(204);
-        assertThat(rest.get(path, new String[0]).expect(200, "ok").body().get("tiers")).hasSize(1);
+        assertThat(rest.get(path, "X-Session-Id", alice).expect(200, "ok").body().get("tiers")).hasSize(1);
         rest.delete(path, "X-Session-Id", bob).expect(403, "PERMISSION_DENIED");
         rest.delete(path, "X-Session-Id", alice).expect(204);
         rest.get(path, new String[0]).expect(404, "STREAM_NOT_FOUND");

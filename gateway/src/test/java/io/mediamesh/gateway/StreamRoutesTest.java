@@ -3,6 +3,7 @@ package io.mediamesh.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.linecorp.armeria.client.BlockingWebClient;
 import com.linecorp.armeria.common.AggregatedHttpResponse;
 import com.linecorp.armeria.common.HttpMethod;
 import io.mediamesh.gateway.testing.FileTransfers;
@@ -59,6 +60,35 @@ class StreamRoutesTest {
         assertThat(response.headers().contentLength()).isEqualTo(SIZE);
         assertThat(response.headers().get("last-modified")).endsWith("GMT");
         assertThat(response.headers().get("content-range")).isNull();
+        // Caches may keep the bytes but must revalidate: a new upload or a deletion is seen at once.
+        assertThat(response.headers().get("cache-control")).isEqualTo("public, no-cache");
+    }
+
+    @Test
+    void theGatewaySendsPlayersToTheFileServerKeepingMethodAndHeaders() {
+        AggregatedHttpResponse redirect = BlockingWebClient.of("http://127.0.0.1:" + mesh.gatewayPort())
+                                                           .get("/stream/videos/" + vid);
+        assertThat(redirect.status().code()).isEqualTo(307);
+        assertThat(redirect.headers().get("location"))
+                .isEqualTo("http://127.0.0.1:" + mesh.filesPort() + "/stream/videos/" + vid);
+    }
+
+    @Test
+    void aDeletedVideoIsNotServedFromTheMomentItsDeletionWasAccepted() {
+        Rest rest = mesh.rest();
+        String session = rest.register("stream_deleted");
+        long id = rest.createVideo(session, "stream_deleted", "soon gone");
+        assertThat(files.upload(session, Long.toString(id), TestVideos.mp4(100_000, 43)).status()).isEqualTo(200);
+        assertThat(files.get(Long.toString(id)).status().code()).isEqualTo(200);
+
+        rest.delete("/api/videos/" + id, "X-Session-Id", session).expect(204);
+        // The file waits for the scheduler (not running here), but nobody gets it any more.
+        assertThat(files.onDisk(id)).isNotEmpty();
+        AggregatedHttpResponse gone = files.get(Long.toString(id));
+        assertThat(gone.status().code()).isEqualTo(404);
+        assertThat(gone.contentUtf8()).contains("VIDEO_NOT_FOUND");
+        assertThat(gone.headers().get("cache-control")).isEqualTo("no-store");
+        assertThat(files.stream(HttpMethod.HEAD, Long.toString(id)).status().code()).isEqualTo(404);
     }
 
     @Test

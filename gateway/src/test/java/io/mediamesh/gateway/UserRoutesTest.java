@@ -6,6 +6,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.mediamesh.gateway.testing.Mesh;
 import io.mediamesh.gateway.testing.Rest;
 import io.mediamesh.gateway.testing.Rest.Response;
+import java.time.Duration;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.jooq.impl.DSL;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -30,8 +33,21 @@ class UserRoutesTest {
         assertThat(response.body().get("user").get("created_at").asText()).endsWith("Z");
         assertThat(response.headers().get("set-cookie")).startsWith("session=" + response.body().get("session_id")
                                                                                           .asText())
-                                                         .contains("HTTPOnly");
-        rest.login("reg_alice", "correct horse");
+                                                         .contains("HTTPOnly", "SameSite=Lax", "Path=/")
+                                                         // Plain HTTP, no configuration saying otherwise.
+                                                         .doesNotContainIgnoringCase("secure");
+        // The cookie lives as long as the session can: its absolute lifetime, 7 days by default.
+        assertThat(maxAge(response)).isBetween(Duration.ofDays(7).toSeconds() - 60, Duration.ofDays(7).toSeconds());
+        Response login = rest.post("/api/login", json("user_name", "reg_alice", "pwd", "correct horse"))
+                             .expect(200, "ok");
+        assertThat(login.headers().get("set-cookie")).contains("HTTPOnly", "SameSite=Lax");
+        assertThat(maxAge(login)).isBetween(Duration.ofDays(7).toSeconds() - 60, Duration.ofDays(7).toSeconds());
+    }
+
+    private static long maxAge(Response response) {
+        Matcher matcher = Pattern.compile("Max-Age=([0-9]+)").matcher(response.headers().get("set-cookie"));
+        assertThat(matcher.find()).as("Max-Age in %s", response.headers().get("set-cookie")).isTrue();
+        return Long.parseLong(matcher.group(1));
     }
 
     @Test
@@ -106,7 +122,7 @@ class UserRoutesTest {
         String first = rest.register("logout_dan");
         String second = rest.login("logout_dan", "password-logout_dan");
         Response response = rest.post("/api/logout", "", "X-Session-Id", first).expect(204);
-        assertThat(response.headers().get("set-cookie")).contains("Max-Age=0");
+        assertThat(response.headers().get("set-cookie")).contains("Max-Age=0", "HTTPOnly", "SameSite=Lax");
         rest.get("/api/user/logout_dan", "X-Session-Id", first).expect(401, "UNAUTHENTICATED");
         rest.post("/api/logout", "", "X-Session-Id", first).expect(401, "UNAUTHENTICATED");
         rest.post("/api/logout", "").expect(401, "UNAUTHENTICATED");

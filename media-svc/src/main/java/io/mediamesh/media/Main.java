@@ -16,6 +16,7 @@ public final class Main {
         MediaSvc mediaSvc = new MediaSvc(database, settings, ClientFactory.ofDefault(), Clock.systemUTC());
         mediaSvc.sweepLeftovers();
         mediaSvc.startReconciling();
+        mediaSvc.startSweepingUploads();
         ServiceServer.start("media-svc", settings.server(), mediaSvc::configureServices, mediaSvc, database);
     }
 }

@@ -2,19 +2,30 @@ package io.mediamesh.media;
 
 import com.linecorp.armeria.client.ClientFactory;
 import com.linecorp.armeria.common.util.ThreadFactories;
+import com.linecorp.armeria.common.CommonPools;
+import com.linecorp.armeria.common.prometheus.PrometheusMeterRegistries;
 import com.linecorp.armeria.server.ServerBuilder;
+import com.linecorp.armeria.server.ServerListener;
 import io.mediamesh.api.v1.ConfigServiceGrpc.ConfigServiceBlockingStub;
 import io.mediamesh.api.v1.MediaServerServiceGrpc.MediaServerServiceBlockingStub;
 import io.mediamesh.api.v1.SessionServiceGrpc.SessionServiceBlockingStub;
 import io.mediamesh.api.v1.VideoServiceGrpc.VideoServiceBlockingStub;
 import io.mediamesh.common.auth.Callers;
 import io.mediamesh.common.auth.RemoteSessionValidator;
+import io.mediamesh.common.auth.SessionValidator;
 import io.mediamesh.common.client.GrpcClientFactory;
 import io.mediamesh.common.db.Database;
 import io.mediamesh.common.server.ServiceServer;
+import io.mediamesh.media.file.FileSettings;
 import io.mediamesh.media.file.VideoFileGrpcService;
 import io.mediamesh.media.file.VideoFileStore;
+import io.mediamesh.media.file.VideoRecords;
+import io.mediamesh.media.fileserver.FileServer;
+import io.mediamesh.media.fileserver.TransferLimits;
 import io.mediamesh.media.janus.MediaServers;
+import io.mediamesh.media.playback.Playback;
+import io.mediamesh.media.room.JanusEventsBackend;
+import io.mediamesh.media.room.ParticipantGuard;
 import io.mediamesh.media.room.RoomReconciler;
 import io.mediamesh.media.room.RoomRecordings;
 import io.mediamesh.media.room.RoomRepository;
@@ -26,9 +37,14 @@ import io.mediamesh.media.room.VideoRoomGrpcService;
 import io.mediamesh.media.stream.LiveStreams;
 import io.mediamesh.media.stream.StreamGrpcService;
 import io.mediamesh.media.stream.StreamRepository;
+import io.mediamesh.media.upload.PlainUploads;
+import io.mediamesh.media.upload.ResumableUploads;
+import io.mediamesh.media.upload.UploadAuthority;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -37,9 +53,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * media-svc wired by hand: video files (VideoFileService) under the configured folder, and media
- * rooms on the Janus servers of config-svc's registry, kept in media-svc's schema. Sessions are
- * validated by user-svc.
+ * media-svc wired by hand: video files under the configured folder (VideoFileService over gRPC, and
+ * the HTTP file server for playback and uploads), and media rooms on the Janus servers of
+ * config-svc's registry, kept in media-svc's schema. Sessions are validated by user-svc.
  */
 public final class MediaSvc implements AutoCloseable {
     /** Flyway location of media-svc's migrations (also the source of its jOOQ classes). */
@@ -52,10 +68,14 @@ public final class MediaSvc implements AutoCloseable {
     private static final int HTTP2_CONNECTION_WINDOW = 64 * 1024 * 1024;
 
     private final MediaSvcSettings settings;
+    private final PrometheusMeterRegistry registry = PrometheusMeterRegistries.newRegistry();
     private final VideoFileStore store;
+    private final FileServer fileServer;
+    private final ResumableUploads resumableUploads;
     private final ScheduledExecutorService housekeeping;
     private final List<io.grpc.BindableService> grpcServices;
     private final TextRoomPostBackend postBackend;
+    private final JanusEventsBackend eventsBackend;
     private final LiveStreams streams;
     private final RoomReconciler roomReconciler;
 
@@ -65,11 +85,13 @@ public final class MediaSvc implements AutoCloseable {
         Clock dbClock = Clock.tick(clock, Duration.ofNanos(1000));
         GrpcClientFactory clients = new GrpcClientFactory(clientFactory, settings.deadline());
         String userSvc = settings.endpoints().userSvc();
-        Callers callers = new Callers(
-                new RemoteSessionValidator(clients.newStub(userSvc, SessionServiceBlockingStub.class),
-                                           settings.sessionCacheTtl(), SESSION_CACHE_MAX_ENTRIES),
-                settings.serviceToken());
+        SessionValidator sessions = new RemoteSessionValidator(
+                clients.newStub(userSvc, SessionServiceBlockingStub.class), settings.sessionCacheTtl(),
+                SESSION_CACHE_MAX_ENTRIES);
+        Callers callers = new Callers(sessions, settings.serviceToken());
         this.store = new VideoFileStore(settings.files().root(), clock);
+        VideoRecords videos = new VideoRecords(clients.newStub(userSvc, VideoServiceBlockingStub.class));
+        UploadAuthority uploads = new UploadAuthority(sessions, videos);
         this.housekeeping = Executors.newSingleThreadScheduledExecutor(
                 ThreadFactories.newThreadFactory("media-svc-housekeeping", true));
         RoomSettings roomSettings = settings.rooms();
@@ -87,23 +109,62 @@ public final class MediaSvc implements AutoCloseable {
                                        settings.streams().changeLease());
         this.roomReconciler = new RoomReconciler(rooms, servers);
         this.postBackend = new TextRoomPostBackend(roomRepository, dbClock);
-        this.grpcServices = List.of(new VideoFileGrpcService(store, callers,
-                                                             clients.newStub(userSvc, VideoServiceBlockingStub.class),
-                                                             settings.files()),
+        FileSettings files = settings.files();
+        TransferLimits limits = new TransferLimits(settings.fileServer(), registry);
+        Executor blocking = CommonPools.blockingTaskExecutor();
+        this.resumableUploads = new ResumableUploads(store, uploads, database.dsl(), limits, blocking, files.maxSize(),
+                                                     files.resumableExpireAfter(), dbClock);
+        this.fileServer = new FileServer(settings.fileServer(), List.of(
+                new Playback(store, videos, limits, blocking, settings.fileServer().cacheControl()),
+                new PlainUploads(store, uploads, limits, blocking, files),
+                resumableUploads), registry);
+        this.eventsBackend = new JanusEventsBackend(servers, new ParticipantGuard(rooms));
+        this.grpcServices = List.of(new VideoFileGrpcService(store, callers, uploads, files),
                                     new VideoRoomGrpcService(rooms, new RoomRecordings(
-                                            servers, clientFactory, roomSettings.janusDeadline()), callers),
+                                            servers, clientFactory, roomSettings.janusDeadline(),
+                                            roomSettings.recordingLinkTtl(), clock), callers),
                                     new TextRoomGrpcService(rooms, callers),
                                     new StreamGrpcService(streams, callers));
     }
 
-    /** Adds media-svc's gRPC services, the text rooms' post backend and the shared endpoints to {@code sb}. */
+    /**
+     * Adds media-svc's gRPC services, the text rooms' post backend, the Janus events backend and the
+     * shared endpoints to {@code sb}; the file server starts and stops with the server built from it.
+     */
     public void configureServices(ServerBuilder sb) {
         // File chunks (up to 1 MiB) travel in one HTTP/2 frame each; several uploads share a
         // connection from the gateway, so its window has room for many streams' windows.
         sb.http2MaxFrameSize(HTTP2_MAX_FRAME)
           .http2InitialConnectionWindowSize(HTTP2_CONNECTION_WINDOW);
-        ServiceServer.configure(sb, ServiceServer.grpcService(grpcServices));
+        ServiceServer.configure(sb, ServiceServer.grpcService(grpcServices), registry);
         sb.annotatedService(postBackend);
+        sb.annotatedService(eventsBackend);
+        sb.serverListener(ServerListener.builder().whenStarting(server -> fileServer.start())
+                                        .whenStopped(server -> fileServer.close()).build());
+    }
+
+    /** The file server's port, once started (with the server {@link #configureServices} built). */
+    public int fileServerPort() {
+        return fileServer.port();
+    }
+
+    /** Removes the resumable uploads that expired; also done every sweep interval once {@link #startSweepingUploads}. */
+    public int sweepExpiredUploads() {
+        return resumableUploads.sweepExpired();
+    }
+
+    public void startSweepingUploads() {
+        long interval = settings.files().resumableSweepInterval().toMillis();
+        housekeeping.scheduleWithFixedDelay(() -> {
+            try {
+                int removed = sweepExpiredUploads();
+                if (removed > 0) {
+                    logger.info("Removed {} expired resumable uploads", removed);
+                }
+            } catch (RuntimeException e) {
+                logger.warn("Removing expired resumable uploads failed; retried next interval", e);
+            }
+        }, interval, interval, TimeUnit.MILLISECONDS);
     }
 
     /** Removes what an earlier process left mid-upload (see {@link VideoFileStore#sweep}). */

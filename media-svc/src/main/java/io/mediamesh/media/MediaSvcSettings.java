@@ -5,6 +5,7 @@ import io.mediamesh.common.config.DatabaseSettings;
 import io.mediamesh.common.config.ServerSettings;
 import io.mediamesh.common.config.ServiceEndpoints;
 import io.mediamesh.media.file.FileSettings;
+import io.mediamesh.media.fileserver.FileServerSettings;
 import io.mediamesh.media.room.RoomSettings;
 import io.mediamesh.media.stream.StreamSettings;
 import java.time.Duration;
@@ -12,7 +13,7 @@ import java.time.Duration;
 /** media-svc's configuration, from {@code mediamesh.media-svc} and the shared blocks (see reference.conf). */
 public record MediaSvcSettings(ServerSettings server, DatabaseSettings database, ServiceEndpoints endpoints,
                                Duration deadline, Duration sessionCacheTtl, String serviceToken, FileSettings files,
-                               RoomSettings rooms, StreamSettings streams) {
+                               FileServerSettings fileServer, RoomSettings rooms, StreamSettings streams) {
     private static final String PATH = "mediamesh.media-svc";
 
     public static MediaSvcSettings from(Config root) {
@@ -24,30 +25,36 @@ public record MediaSvcSettings(ServerSettings server, DatabaseSettings database,
                                     root.getDuration("mediamesh.sessions.remote-cache-ttl"),
                                     root.getString("mediamesh.service-token"),
                                     FileSettings.from(c.getConfig("files")),
+                                    FileServerSettings.from(c.getConfig("file-server")),
                                     RoomSettings.from(c.getConfig("rooms")),
                                     StreamSettings.from(c.getConfig("streams")));
     }
 
     public MediaSvcSettings withDatabase(DatabaseSettings other) {
-        return new MediaSvcSettings(server, other, endpoints, deadline, sessionCacheTtl, serviceToken, files, rooms,
-                                    streams);
+        return new MediaSvcSettings(server, other, endpoints, deadline, sessionCacheTtl, serviceToken, files, fileServer,
+                                    rooms, streams);
     }
 
     public MediaSvcSettings withEndpoints(ServiceEndpoints other) {
-        return new MediaSvcSettings(server, database, other, deadline, sessionCacheTtl, serviceToken, files, rooms,
-                                    streams);
+        return new MediaSvcSettings(server, database, other, deadline, sessionCacheTtl, serviceToken, files, fileServer,
+                                    rooms, streams);
     }
 
     public MediaSvcSettings withRooms(RoomSettings other) {
+        return new MediaSvcSettings(server, database, endpoints, deadline, sessionCacheTtl, serviceToken, files, fileServer,
+                                    other, streams);
+    }
+
+    public MediaSvcSettings withFileServer(FileServerSettings other) {
         return new MediaSvcSettings(server, database, endpoints, deadline, sessionCacheTtl, serviceToken, files, other,
-                                    streams);
+                                    rooms, streams);
     }
 
     @Override
     public String toString() {
         // The service token stays out of logs.
         return "MediaSvcSettings[server=" + server + ", database=" + database + ", endpoints=" + endpoints +
-               ", files=" + files + ", rooms=" + rooms +
+               ", files=" + files + ", fileServer=" + fileServer + ", rooms=" + rooms +
                ", streams=" + streams + ']';
     }
 }

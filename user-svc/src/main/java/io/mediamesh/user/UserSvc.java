@@ -12,10 +12,13 @@ import io.mediamesh.user.comment.CommentGrpcService;
 import io.mediamesh.user.comment.CommentRepository;
 import io.mediamesh.user.deletion.DeletionOutbox;
 import io.mediamesh.user.deletion.DeletionRelay;
+import io.mediamesh.user.session.LoginThrottle;
 import io.mediamesh.user.session.SessionGrpcService;
 import io.mediamesh.user.session.SessionStore;
 import io.mediamesh.user.user.Credentials;
+import io.mediamesh.user.user.HashingSettings;
 import io.mediamesh.user.user.PasswordHasher;
+import io.mediamesh.user.user.PasswordHashing;
 import io.mediamesh.user.user.UserGrpcService;
 import io.mediamesh.user.user.UserRepository;
 import io.mediamesh.user.user.UserRole;
@@ -41,7 +44,7 @@ public final class UserSvc implements AutoCloseable {
     private final Clock clock;
     private final UserRepository users;
     private final SessionStore sessions;
-    private final PasswordHasher hasher;
+    private final PasswordHashing passwords;
     private final List<io.grpc.BindableService> grpcServices;
     private final ScheduledExecutorService housekeeping;
 
@@ -51,10 +54,15 @@ public final class UserSvc implements AutoCloseable {
         this.clock = Clock.tick(clock, Duration.ofNanos(1000));
         this.users = new UserRepository(database.dsl());
         this.sessions = new SessionStore(database.dsl(), this.clock, settings.sessionIdleTimeout(),
-                                         settings.sessionRenewAfter(), settings.sessionCacheTtl(),
-                                         settings.sessionCacheMaxEntries());
-        this.hasher = new PasswordHasher(settings.argon2MemoryKib(), settings.argon2Iterations(),
-                                         settings.argon2Parallelism());
+                                         settings.sessionAbsoluteLifetime(), settings.sessionRenewAfter(),
+                                         settings.sessionCacheTtl(), settings.sessionCacheMaxEntries());
+        PasswordHasher hasher = new PasswordHasher(settings.argon2MemoryKib(), settings.argon2Iterations(),
+                                                   settings.argon2Parallelism());
+        HashingSettings hashing = settings.hashing();
+        int concurrentHashes = hashing.concurrency(Runtime.getRuntime().maxMemory(), settings.argon2MemoryKib(),
+                                                   Runtime.getRuntime().availableProcessors());
+        this.passwords = new PasswordHashing(hasher, concurrentHashes, hashing.queue(), hashing.queueTimeout());
+        logger.info("Password hashing: {} at once, {} KiB each", concurrentHashes, settings.argon2MemoryKib());
         Callers callers = new Callers(sessions, settings.serviceToken());
         VideoRepository videos = new VideoRepository(database.dsl(), settings.videoCacheTtl(),
                                                      settings.videoCacheMaxEntries());
@@ -65,9 +73,10 @@ public final class UserSvc implements AutoCloseable {
                                 settings.serviceToken());
         DeletionRelay deletionRelay = new DeletionRelay(new DeletionOutbox(database.dsl()), scheduler, housekeeping,
                                                         settings.deletionRelayInterval().toMillis());
-        this.grpcServices = List.of(new UserGrpcService(users, videos, sessions, deletionRelay, hasher, callers,
+        this.grpcServices = List.of(new UserGrpcService(users, videos, sessions, deletionRelay, passwords, callers,
                                                         this.clock),
-                                    new SessionGrpcService(users, sessions, hasher),
+                                    new SessionGrpcService(users, sessions, passwords,
+                                                           new LoginThrottle(settings.logins(), this.clock), callers),
                                     new VideoGrpcService(videos, users, deletionRelay, callers, this.clock),
                                     new CommentGrpcService(new CommentRepository(database.dsl()), videos, callers,
                                                            this.clock));
@@ -78,7 +87,7 @@ public final class UserSvc implements AutoCloseable {
 
     /** Adds user-svc's gRPC services and the shared endpoints to {@code sb}; tests reuse it. */
     public void configureServices(ServerBuilder sb) {
-        ServiceServer.configure(sb, ServiceServer.grpcService(grpcServices));
+        passwords.bindTo(ServiceServer.configure(sb, ServiceServer.grpcService(grpcServices)));
     }
 
     /**
@@ -97,7 +106,8 @@ public final class UserSvc implements AutoCloseable {
                 logger.error("The configured admin name {} belongs to a non-admin user; not promoting it.", userName);
             }
         }, () -> {
-            users.insert(userName, hasher.hash(Credentials.checkPassword(password)), UserRole.ADMIN, clock.instant());
+            String hash = passwords.hash(Credentials.checkPassword(password), () -> false).join();
+            users.insert(userName, hash, UserRole.ADMIN, clock.instant());
             logger.info("Created the first admin account {}", userName);
         });
     }
@@ -116,5 +126,6 @@ public final class UserSvc implements AutoCloseable {
     @Override
     public void close() {
         housekeeping.shutdownNow();
+        passwords.close();
     }
 }

@@ -4,14 +4,17 @@ import com.typesafe.config.Config;
 import io.mediamesh.common.config.DatabaseSettings;
 import io.mediamesh.common.config.ServerSettings;
 import io.mediamesh.common.config.ServiceEndpoints;
+import io.mediamesh.user.session.LoginThrottleSettings;
+import io.mediamesh.user.user.HashingSettings;
 import java.time.Duration;
 
 /** user-svc's configuration, from {@code mediamesh.user-svc} (see reference.conf). */
 public record UserSvcSettings(ServerSettings server, DatabaseSettings database, Duration sessionIdleTimeout,
-                              Duration sessionRenewAfter, Duration sessionCacheTtl, long sessionCacheMaxEntries,
+                              Duration sessionAbsoluteLifetime, Duration sessionRenewAfter, Duration sessionCacheTtl, long sessionCacheMaxEntries,
                               Duration sessionPurgeInterval, Duration videoCacheTtl,
                               long videoCacheMaxEntries, int argon2MemoryKib, int argon2Iterations,
-                              int argon2Parallelism, String adminUserName, String adminPassword,
+                              int argon2Parallelism, HashingSettings hashing, LoginThrottleSettings logins,
+                              String adminUserName, String adminPassword,
                               String serviceToken, ServiceEndpoints endpoints, Duration clientDeadline,
                               Duration deletionRelayInterval) {
     private static final String PATH = "mediamesh.user-svc";
@@ -21,6 +24,7 @@ public record UserSvcSettings(ServerSettings server, DatabaseSettings database, 
         return new UserSvcSettings(ServerSettings.from(c.getConfig("server")),
                                    DatabaseSettings.from(root, PATH + ".database"),
                                    c.getDuration("sessions.idle-timeout"),
+                                   c.getDuration("sessions.absolute-lifetime"),
                                    c.getDuration("sessions.renew-after"),
                                    c.getDuration("sessions.cache-ttl"),
                                    c.getLong("sessions.cache-max-entries"),
@@ -30,6 +34,8 @@ public record UserSvcSettings(ServerSettings server, DatabaseSettings database, 
                                    c.getInt("passwords.argon2-memory-kib"),
                                    c.getInt("passwords.argon2-iterations"),
                                    c.getInt("passwords.argon2-parallelism"),
+                                   HashingSettings.from(c.getConfig("passwords")),
+                                   LoginThrottleSettings.from(c.getConfig("logins")),
                                    c.getString("admin.user-name"),
                                    c.getString("admin.password"),
                                    root.getString("mediamesh.service-token"),
@@ -39,10 +45,11 @@ public record UserSvcSettings(ServerSettings server, DatabaseSettings database, 
     }
 
     public UserSvcSettings withDatabase(DatabaseSettings otherDatabase) {
-        return new UserSvcSettings(server, otherDatabase, sessionIdleTimeout, sessionRenewAfter, sessionCacheTtl,
+        return new UserSvcSettings(server, otherDatabase, sessionIdleTimeout, sessionAbsoluteLifetime,
+                                   sessionRenewAfter, sessionCacheTtl,
                                    sessionCacheMaxEntries, sessionPurgeInterval, videoCacheTtl, videoCacheMaxEntries,
                                    argon2MemoryKib, argon2Iterations,
-                                   argon2Parallelism, adminUserName, adminPassword, serviceToken, endpoints,
+                                   argon2Parallelism, hashing, logins, adminUserName, adminPassword, serviceToken, endpoints,
                                    clientDeadline, deletionRelayInterval);
     }
 

@@ -7,6 +7,7 @@ import io.mediamesh.api.v1.Role;
 import io.mediamesh.common.error.MediameshException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.util.Optional;
 
 /**
  * Who is calling the current gRPC method. A person is identified only by the session id in the
@@ -36,6 +37,15 @@ public final class Callers {
             throw new MediameshException(ErrorCode.UNAUTHENTICATED, "A session is required.");
         }
         return validator.validate(sessionId.trim());
+    }
+
+    /**
+     * The caller of a request anyone may make: empty without a session header, else the session's
+     * holder (UNAUTHENTICATED if the session is not valid, as on any other call).
+     */
+    public Optional<Principal> optional() {
+        String sessionId = ServiceRequestContext.current().request().headers().get(SESSION_HEADER);
+        return sessionId == null || sessionId.isBlank() ? Optional.empty() : Optional.of(require());
     }
 
     /** The caller, who must be an admin. */

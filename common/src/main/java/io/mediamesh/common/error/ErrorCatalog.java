@@ -8,6 +8,7 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.StatusProto;
 import io.mediamesh.api.v1.ErrorCode;
 import io.mediamesh.api.v1.ErrorsProto;
+import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.Optional;
@@ -19,6 +20,8 @@ import java.util.Optional;
 public final class ErrorCatalog {
     /** The ErrorInfo domain of every mediamesh error. */
     public static final String DOMAIN = "mediamesh.io";
+    /** ErrorInfo.metadata key: whole seconds a caller should wait before retrying (REST Retry-After). */
+    public static final String RETRY_AFTER_METADATA = "retry_after_seconds";
 
     private static final Map<ErrorCode, Integer> HTTP_STATUS = new EnumMap<>(ErrorCode.class);
     private static final Map<ErrorCode, Status.Code> GRPC_CODE = new EnumMap<>(ErrorCode.class);
@@ -67,7 +70,22 @@ public final class ErrorCatalog {
     }
 
     public static StatusRuntimeException toStatusException(MediameshException e) {
-        return toStatusException(e.code(), e.getMessage());
+        return toStatusException(e.code(), e.getMessage(), e.metadata());
+    }
+
+    /** {@link #RETRY_AFTER_METADATA} for {@code retryAfter}, rounded up to whole seconds and never 0. */
+    public static Map<String, String> retryAfterMetadata(Duration retryAfter) {
+        long seconds = Math.max(1, (retryAfter.toMillis() + 999) / 1000);
+        return Map.of(RETRY_AFTER_METADATA, Long.toString(seconds));
+    }
+
+    /** The Retry-After seconds a failure carries in its ErrorInfo, if any. */
+    public static Optional<String> retryAfterOf(Throwable t) {
+        if (t instanceof MediameshException e) {
+            return Optional.ofNullable(e.metadata().get(RETRY_AFTER_METADATA));
+        }
+        return errorInfoOf(t).map(info -> info.getMetadataMap().get(RETRY_AFTER_METADATA))
+                             .filter(seconds -> seconds.matches("[0-9]{1,9}"));
     }
 
     /** The catalog code a gRPC failure carries in its ErrorInfo, if it carries one of ours. */

@@ -1,5 +1,6 @@
 package io.mediamesh.common.error;
 
+import com.linecorp.armeria.client.UnprocessedRequestException;
 import com.linecorp.armeria.common.RequestContext;
 import com.linecorp.armeria.common.ResponseCompleteException;
 import com.linecorp.armeria.common.grpc.GrpcExceptionHandlerFunction;
@@ -20,10 +21,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class GrpcErrors implements GrpcExceptionHandlerFunction {
     private static final Logger logger = LoggerFactory.getLogger(GrpcErrors.class);
+    private static final String UNAVAILABLE = "A service this call needs is unavailable.";
 
     @Override
     public Status apply(RequestContext ctx, Status status, Throwable cause, Metadata metadata) {
-        StatusRuntimeException mapped = toStatusException(ctx, cause);
+        StatusRuntimeException mapped = toStatusException(ctx, status, cause);
         if (mapped == null) {
             return status;
         }
@@ -33,7 +35,7 @@ public final class GrpcErrors implements GrpcExceptionHandlerFunction {
         return mapped.getStatus();
     }
 
-    private static StatusRuntimeException toStatusException(RequestContext ctx, Throwable cause) {
+    private static StatusRuntimeException toStatusException(RequestContext ctx, Status status, Throwable cause) {
         if (cause instanceof MediameshException e) {
             return ErrorCatalog.toStatusException(e);
         }
@@ -51,13 +53,26 @@ public final class GrpcErrors implements GrpcExceptionHandlerFunction {
                 case CANCELLED -> null;
                 default -> ErrorCode.INTERNAL_ERROR;
             };
-            return code == null ? null : ErrorCatalog.toStatusException(code, describe(e));
+            if (code == null) {
+                return null;
+            }
+            // The description may name internal addresses (a refused connection): logged, not passed on.
+            logger.warn("{} A downstream call failed: {}", ctx, describe(e));
+            return ErrorCatalog.toStatusException(code, code == ErrorCode.SERVICE_UNAVAILABLE ? UNAVAILABLE
+                                                                                              : "Internal error.");
         }
         if (cause instanceof ClosedStreamException || cause instanceof CancelledSubscriptionException ||
             cause instanceof AbortedStreamException || cause instanceof ResponseCompleteException) {
             // The client cancelled the call or went away, or the call was already answered (and the
             // rest of a client stream dropped): nobody is left to tell, nothing went wrong.
             return null;
+        }
+        if (cause instanceof UnprocessedRequestException || status.getCode() == Status.Code.UNAVAILABLE ||
+            status.getCode() == Status.Code.DEADLINE_EXCEEDED) {
+            // A downstream call that failed on its way (a refused connection, handed on as the cause
+            // of its status by an observer's onError).
+            logger.warn("{} A downstream call failed: {}", ctx, String.valueOf(cause));
+            return ErrorCatalog.toStatusException(ErrorCode.SERVICE_UNAVAILABLE, UNAVAILABLE);
         }
         if (cause instanceof DataAccessException) {
             logger.warn("{} Database operation failed", ctx, cause);

@@ -5,6 +5,8 @@ import com.linecorp.armeria.common.grpc.GrpcSerializationFormats;
 import com.linecorp.armeria.common.prometheus.PrometheusMeterRegistries;
 import com.linecorp.armeria.server.Server;
 import com.linecorp.armeria.server.ServerBuilder;
+import com.linecorp.armeria.server.ServerListener;
+import com.linecorp.armeria.server.VirtualHostBuilder;
 import com.linecorp.armeria.server.docs.DocService;
 import com.linecorp.armeria.server.grpc.GrpcService;
 import com.linecorp.armeria.server.grpc.GrpcServiceBuilder;
@@ -47,10 +49,17 @@ public final class ServiceServer {
         return builder.build();
     }
 
-    /** Adds {@code grpc} and the shared endpoints to {@code sb}. */
-    public static ServerBuilder configure(ServerBuilder sb, GrpcService grpc) {
-        configureObservability(sb);
-        return sb.service(grpc, MetricCollectingService.newDecorator(GrpcMeterIdPrefixFunction.of("grpc.service")));
+    /** Adds {@code grpc} and the shared endpoints to {@code sb}; returns the registry for the caller's own meters. */
+    public static PrometheusMeterRegistry configure(ServerBuilder sb, GrpcService grpc) {
+        return configure(sb, grpc, PrometheusMeterRegistries.newRegistry());
+    }
+
+    /** As {@link #configure(ServerBuilder, GrpcService)}, exposing a registry the service already has meters in. */
+    public static PrometheusMeterRegistry configure(ServerBuilder sb, GrpcService grpc,
+                                                    PrometheusMeterRegistry registry) {
+        configureObservability(sb, sb.defaultVirtualHost(), registry);
+        sb.service(grpc, MetricCollectingService.newDecorator(GrpcMeterIdPrefixFunction.of("grpc.service")));
+        return registry;
     }
 
     /**
@@ -59,13 +68,41 @@ public final class ServiceServer {
      * caller's own meters.
      */
     public static PrometheusMeterRegistry configureObservability(ServerBuilder sb) {
-        PrometheusMeterRegistry registry = PrometheusMeterRegistries.newRegistry();
+        return configureObservability(sb, sb.defaultVirtualHost());
+    }
+
+    /**
+     * As {@link #configureObservability(ServerBuilder)}, with /docs, /metrics and /health served
+     * by {@code endpoints} only: the gateway puts them on its management port's virtual host, off
+     * its public port.
+     */
+    public static PrometheusMeterRegistry configureObservability(ServerBuilder sb, VirtualHostBuilder endpoints) {
+        return configureObservability(sb, endpoints, PrometheusMeterRegistries.newRegistry());
+    }
+
+    /**
+     * The shared endpoints with a given registry. The JVM's own meters go in too (memory pools and
+     * buffer pools, heap and direct; GC; threads; class loading; process CPU, uptime and file
+     * descriptors), so that an operator can watch a process's bounds.
+     */
+    private static PrometheusMeterRegistry configureObservability(ServerBuilder sb, VirtualHostBuilder endpoints,
+                                                                  PrometheusMeterRegistry registry) {
+        AutoCloseable gcMeters = JvmMeters.bindTo(registry);
+        sb.serverListener(ServerListener.builder().whenStopped(server -> close(gcMeters)).build());
         sb.meterRegistry(registry)
-          .serviceUnder("/docs", DocService.builder().build())
-          .service("/metrics", PrometheusExpositionService.of(registry.getPrometheusRegistry()))
-          .service("/health", HealthCheckService.of())
           .accessLogWriter(AccessLogWriter.combined(), true);
+        endpoints.serviceUnder("/docs", DocService.builder().build())
+                 .service("/metrics", PrometheusExpositionService.of(registry.getPrometheusRegistry()))
+                 .service("/health", HealthCheckService.of());
         return registry;
+    }
+
+    private static void close(AutoCloseable resource) {
+        try {
+            resource.close();
+        } catch (Exception e) {
+            logger.warn("Failed to close {}", resource, e);
+        }
     }
 
     /**
@@ -84,13 +121,7 @@ public final class ServiceServer {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             logger.info("{} stopping", name);
             server.stop().join();
-            for (AutoCloseable resource : toClose) {
-                try {
-                    resource.close();
-                } catch (Exception e) {
-                    logger.warn("{}: failed to close {}", name, resource, e);
-                }
-            }
+            toClose.forEach(ServiceServer::close);
             logger.info("{} stopped", name);
         }, name + "-shutdown"));
         server.start().join();

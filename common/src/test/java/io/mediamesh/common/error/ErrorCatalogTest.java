@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.grpc.Status;
 import io.mediamesh.api.v1.ErrorCode;
 import io.mediamesh.api.v1.ErrorsProto;
+import java.time.Duration;
 import java.util.Arrays;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class ErrorCatalogTest {
@@ -36,5 +38,20 @@ class ErrorCatalogTest {
         assertThat(ErrorCatalog.reasonOf(e)).contains(ErrorCode.VIDEO_NOT_FOUND);
         assertThat(ErrorCatalog.httpStatus(ErrorCode.USER_ALREADY_EXISTS)).isEqualTo(400);
         assertThat(ErrorCatalog.reasonOf(Status.INTERNAL.asRuntimeException())).isEmpty();
+    }
+
+    @Test
+    void whenToRetryTravelsInWholeSecondsNeverZero() {
+        var e = ErrorCatalog.toStatusException(MediameshException.retryLater(ErrorCode.TOO_MANY_REQUESTS, "Later.",
+                                                                             Duration.ofMillis(1500)));
+        assertThat(ErrorCatalog.reasonOf(e)).contains(ErrorCode.TOO_MANY_REQUESTS);
+        assertThat(ErrorCatalog.retryAfterOf(e)).contains("2");
+        assertThat(ErrorCatalog.retryAfterOf(MediameshException.retryLater(ErrorCode.SERVICE_UNAVAILABLE, "Later.",
+                                                                          Duration.ofMillis(10)))).contains("1");
+        assertThat(ErrorCatalog.retryAfterOf(ErrorCatalog.toStatusException(ErrorCode.VIDEO_NOT_FOUND, "No."))).isEmpty();
+        // Only a number of seconds ever becomes a header.
+        assertThat(ErrorCatalog.retryAfterOf(ErrorCatalog.toStatusException(
+                ErrorCode.TOO_MANY_REQUESTS, "Later.", Map.of(ErrorCatalog.RETRY_AFTER_METADATA, "1\r\nX: y"))))
+                .isEmpty();
     }
 }

@@ -78,14 +78,16 @@ public final class AgentHealthCheck implements AutoCloseable {
                            .withDeadline(Deadline.after(deadline.toMillis(), TimeUnit.MILLISECONDS))
                            .getAgentStatus(GetAgentStatusRequest.getDefaultInstance());
         } catch (StatusRuntimeException e) {
+            // The description of a failed connection names internal addresses: logged, not told.
+            logger.debug("The agent of {} at {} did not answer: {}", server.name(), server.agentEndpoint(),
+                         e.getStatus());
             record(server, ServerStatus.SERVER_STATUS_UNHEALTHY,
-                   "The agent at " + server.agentEndpoint() + " did not answer: " + e.getStatus().getCode() +
-                   (e.getStatus().getDescription() == null ? "" : " " + e.getStatus().getDescription()));
+                   "The agent did not answer (" + e.getStatus().getCode() + ").");
             return;
         }
         List<String> problems = new ArrayList<>();
         if (!status.getServerName().equals(server.name())) {
-            problems.add("The agent at " + server.agentEndpoint() + " manages " + status.getServerName() +
+            problems.add("The agent at this server's agent_endpoint manages " + status.getServerName() +
                          ", not " + server.name() + '.');
         }
         for (AgentKindStatus kind : status.getKindsList()) {

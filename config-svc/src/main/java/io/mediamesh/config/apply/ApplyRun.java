@@ -37,6 +37,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One apply, run from its first stage to its summary on the calling thread, with the servers of a
@@ -51,6 +53,8 @@ import java.util.function.Consumer;
  * either policy. Under BEST_EFFORT a failing server keeps its old files and the others go on.
  */
 final class ApplyRun {
+    private static final Logger logger = LoggerFactory.getLogger(ApplyRun.class);
+
     private final long applyId;
     private final ApplyPlan plan;
     private final AgentClients agents;
@@ -210,7 +214,7 @@ final class ApplyRun {
                 return;
             }
             event(server, ApplyStep.APPLY_STEP_PUSHED, ErrorCode.ERROR_CODE_UNSPECIFIED,
-                  "Staged on " + target.agentEndpoint() + '.', "", target.version());
+                  "Staged on " + target.serverName() + "'s agent.", "", target.version());
             ValidateConfigResponse validated = agent.withDeadline(deadline).validateConfig(
                     ValidateConfigRequest.newBuilder().setKind(plan.kind()).setVersion(target.version()).build());
             if (!validated.getOk()) {
@@ -236,8 +240,14 @@ final class ApplyRun {
             String detail = e.getStatus().getDescription() == null ? e.getStatus().getCode().name()
                                                                     : e.getStatus().getDescription();
             boolean rejected = code == ErrorCode.CONFIG_VALIDATION_FAILED;
+            if (code == ErrorCode.CONFIG_TARGET_UNREACHABLE) {
+                // The description of a failed connection names internal addresses: logged, not told.
+                logger.warn("The agent of {} at {} did not answer: {}", target.serverName(), target.agentEndpoint(),
+                            detail);
+            }
             fail(server, code, code == ErrorCode.CONFIG_TARGET_UNREACHABLE
-                               ? "The agent at " + target.agentEndpoint() + " did not answer: " + detail
+                               ? "The agent of " + target.serverName() + " did not answer (" +
+                                 e.getStatus().getCode() + ")."
                                : rejected ? "The server rejected the files when reloading." : detail,
                  rejected ? detail : "");
             if (mayBeActive && code == ErrorCode.CONFIG_TARGET_UNREACHABLE) {
@@ -313,7 +323,7 @@ final class ApplyRun {
         } catch (StatusRuntimeException e) {
             ErrorCode code = classify(e);
             rollbackFailed(server, code, "Rolling back failed: " + (code == ErrorCode.CONFIG_TARGET_UNREACHABLE
-                    ? "the agent at " + target.agentEndpoint() + " did not answer." : e.getStatus().getDescription()));
+                    ? "the agent of " + target.serverName() + " did not answer." : e.getStatus().getDescription()));
         }
     }
 

@@ -7,13 +7,17 @@ import io.mediamesh.api.v1.JanusHttpTransport;
 import io.mediamesh.api.v1.JanusNat;
 import io.mediamesh.config.ConfigKinds;
 import io.mediamesh.config.server.MediaServerRecord;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.util.List;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * Janus's files for one server: janus.jcfg, the HTTP transport and the three plugins the control
- * plane uses. Everything else Janus would load (other plugins, transports, loggers, event handlers)
- * is disabled, so the only listening sockets are the HTTP and admin APIs. Folders are left to the
+ * plane uses, and the HTTP event handler posting the plugins' events to media-svc. Everything else
+ * Janus would load (other plugins, transports, loggers, event handlers) is disabled, so the only
+ * listening sockets are the HTTP and admin APIs. Folders are left to the
  * process: Janus is started with {@code -F <the folder of these files>}.
  */
 final class JanusRenderer {
@@ -24,9 +28,13 @@ final class JanusRenderer {
     static final String DISABLED_TRANSPORTS = "libjanus_mqtt.so,libjanus_nanomsg.so,libjanus_pfunix.so," +
                                               "libjanus_rabbitmq.so,libjanus_websockets.so";
     static final String DISABLED_LOGGERS = "libjanus_jsonlog.so";
+    /** Every event handler but the HTTP one (sampleevh), which posts to media-svc when configured. */
     static final String DISABLED_EVENT_HANDLERS = "libjanus_gelfevh.so,libjanus_mqttevh.so," +
                                                   "libjanus_nanomsgevh.so,libjanus_rabbitmqevh.so," +
-                                                  "libjanus_sampleevh.so,libjanus_wsevh.so";
+                                                  "libjanus_wsevh.so";
+    /** Where media-svc takes Janus's events, below its base URL: /janus/events/<server id>/<token>. */
+    public static final String EVENTS_PATH = "/janus/events/";
+    private static final Pattern EVENTS_TOKEN = Pattern.compile("[A-Za-z0-9_-]{16,128}");
     private static final Set<String> TURN_TYPES = Set.of("udp", "tcp", "tls");
     private static final Set<String> TEXTROOM_JSON = Set.of("plain", "indented", "compact");
 
@@ -37,7 +45,8 @@ final class JanusRenderer {
         String header = "Rendered by mediamesh config-svc for server " + server.name() +
                         "; the next apply replaces any edit.";
         return List.of(core(janus, scope, header), http(janus, scope, header), videoRoom(janus, scope, header),
-                       streaming(janus, scope, header), textRoom(janus, scope, header));
+                       streaming(janus, scope, header), textRoom(janus, scope, header),
+                       eventHandler(janus, scope, header));
     }
 
     private static ConfigFile core(JanusConfig janus, RenderScope scope, String header) {
@@ -115,7 +124,11 @@ final class JanusRenderer {
         file.open("plugins").string("disable", DISABLED_PLUGINS, "plugins").close();
         file.open("transports").string("disable", DISABLED_TRANSPORTS, "transports").close();
         file.open("loggers").string("disable", DISABLED_LOGGERS, "loggers").close();
-        file.open("events").bool("broadcast", false).string("disable", DISABLED_EVENT_HANDLERS, "events").close();
+        boolean events = !janus.getEvents().getMediaSvcUrl().isEmpty();
+        file.open("events").bool("broadcast", events)
+            .string("disable", events ? DISABLED_EVENT_HANDLERS : DISABLED_EVENT_HANDLERS + ",libjanus_sampleevh.so",
+                    "events")
+            .close();
         return file.lines(janus.getExtraLinesList(), "extra_lines", false).file(ConfigKinds.JANUS_FILE);
     }
 
@@ -171,6 +184,40 @@ final class JanusRenderer {
                         "streaming.rtp_port_range");
         file.lines(janus.getStreaming().getExtraLinesList(), "streaming.extra_lines", true);
         return file.close().file(ConfigKinds.JANUS_STREAMING_FILE);
+    }
+
+    /**
+     * The HTTP event handler: the plugins' events only (joins, display name changes), grouped, to
+     * media-svc at a URL naming this server and carrying the role's token. Written disabled
+     * without a media-svc URL, so a kind always has the same files.
+     */
+    private static ConfigFile eventHandler(JanusConfig janus, RenderScope scope, String header) {
+        String base = janus.getEvents().getMediaSvcUrl();
+        Jcfg file = new Jcfg(scope, header).open("general");
+        file.bool("enabled", !base.isEmpty());
+        if (!base.isEmpty()) {
+            URI url;
+            try {
+                url = new URI(scope.text("events.media_svc_url", base));
+            } catch (URISyntaxException e) {
+                throw scope.fail("events.media_svc_url", "is not a URL (got \"" + base + "\").");
+            }
+            if (!("http".equals(url.getScheme()) || "https".equals(url.getScheme())) || url.getHost() == null ||
+                url.getRawQuery() != null || url.getRawFragment() != null) {
+                throw scope.fail("events.media_svc_url", "must be an http(s) URL without query, such as " +
+                                                         "http://10.0.0.5:9102 (got \"" + base + "\").");
+            }
+            if (!EVENTS_TOKEN.matcher(janus.getEvents().getToken()).matches()) {
+                throw scope.fail("events.token", "must be 16 to 128 characters of A-Z, a-z, 0-9, '-' and '_' " +
+                                                 "when events.media_svc_url is set.");
+            }
+            file.string("events", "plugins", "events");
+            file.bool("grouping", true);
+            file.string("json", "compact", "events");
+            file.string("backend", (base.endsWith("/") ? base.substring(0, base.length() - 1) : base) + EVENTS_PATH +
+                                   scope.server().id() + '/' + janus.getEvents().getToken(), "events.media_svc_url");
+        }
+        return file.close().file(ConfigKinds.JANUS_EVENTS_FILE);
     }
 
     private static ConfigFile textRoom(JanusConfig janus, RenderScope scope, String header) {

@@ -21,6 +21,8 @@ import java.util.regex.Pattern;
 final class NginxRenderer {
     private static final Pattern UPSTREAM_NAME = Pattern.compile("[A-Za-z0-9_]{1,64}");
     private static final Pattern SIZE = Pattern.compile("[0-9]{1,9}[kKmMgG]?");
+    // Goes between double quotes in secure_link_md5, where '$' and '"' would mean something.
+    private static final Pattern RECORDINGS_SECRET = Pattern.compile("[A-Za-z0-9_-]{16,128}");
 
     private NginxRenderer() {}
 
@@ -171,8 +173,20 @@ final class NginxRenderer {
         scope.path("recordings_root", root);
         // alias maps the location onto the folder; both end in '/' or neither does.
         String alias = location.endsWith("/") && !root.endsWith("/") ? root + '/' : root;
+        String secret = nginx.getRecordingsSecret();
+        if (!RECORDINGS_SECRET.matcher(secret).matches()) {
+            throw scope.fail("recordings_secret", "must be 16 to 128 characters of A-Z, a-z, 0-9, '-' and '_' " +
+                                                  "when recordings_location is set: every recording link is " +
+                                                  "signed with it.");
+        }
+        // Only links signed by media-svc (for a room's owner or an admin) and not yet expired pass:
+        // "" is a wrong or missing signature, "0" an expired one; both are 403, as for any stranger.
         out.append("        location ").append(location).append(" {\n")
-           .append("            alias ").append(alias).append(";\n");
+           .append("            alias ").append(alias).append(";\n")
+           .append("            secure_link $arg_md5,$arg_expires;\n")
+           .append("            secure_link_md5 \"$secure_link_expires$uri ").append(secret).append("\";\n")
+           .append("            if ($secure_link = \"\") {\n                return 403;\n            }\n")
+           .append("            if ($secure_link = \"0\") {\n                return 403;\n            }\n");
         if (nginx.getRecordingsAutoindex()) {
             out.append("            autoindex on;\n")
                .append("            autoindex_format json;\n");

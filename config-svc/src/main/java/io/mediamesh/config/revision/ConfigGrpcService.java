@@ -76,8 +76,9 @@ public final class ConfigGrpcService extends ConfigServiceGrpc.ConfigServiceImpl
 
     @Override
     public void getConfig(GetConfigRequest request, StreamObserver<GetConfigResponse> response) {
-        // media-svc reads the janus documents (their secrets) to talk to Janus.
-        if (request.getKind() == ConfigKind.CONFIG_KIND_JANUS) {
+        // media-svc reads the janus documents (their secrets) to talk to Janus, and the nginx ones for
+        // the secret it signs recording links with.
+        if (request.getKind() == ConfigKind.CONFIG_KIND_JANUS || request.getKind() == ConfigKind.CONFIG_KIND_NGINX) {
             callers.requireServiceOrAdmin();
         } else {
             callers.requireAdmin();

@@ -4,6 +4,7 @@ import io.mediamesh.api.v1.ConfigDocument;
 import io.mediamesh.api.v1.ConfigKind;
 import io.mediamesh.api.v1.CoturnConfig;
 import io.mediamesh.api.v1.JanusConfig;
+import io.mediamesh.api.v1.JanusEvents;
 import io.mediamesh.api.v1.JanusGeneral;
 import io.mediamesh.api.v1.JanusHttpTransport;
 import io.mediamesh.api.v1.JanusMedia;
@@ -66,6 +67,8 @@ public final class DefaultDocuments {
                                                   .setRecDir("/var/lib/mediamesh/recordings"))
                 .setStreaming(JanusStreamingPlugin.newBuilder().setAdminKey(secret()).setRtpPortRange(range(10000, 10999)))
                 .setTextroom(JanusTextRoomPlugin.newBuilder().setAdminKey(secret()).setJson("plain"))
+                // media-svc's own default address.
+                .setEvents(JanusEvents.newBuilder().setMediaSvcUrl("http://127.0.0.1:9102").setToken(secret()))
                 .build();
     }
 
@@ -84,7 +87,7 @@ public final class DefaultDocuments {
                            .build();
     }
 
-    private static NginxConfig nginx() {
+    private NginxConfig nginx() {
         return NginxConfig.newBuilder()
                           .addListen(NginxListen.newBuilder().setPort(80))
                           .addUpstreams(NginxUpstream.newBuilder().setName("janus").setKeepalive(16))
@@ -92,6 +95,7 @@ public final class DefaultDocuments {
                           .setJanusUpstream("janus")
                           .setRecordingsLocation("/recordings/")
                           .setRecordingsAutoindex(true)
+                          .setRecordingsSecret(secret())
                           .setSendfile(true)
                           .build();
     }

@@ -271,14 +271,17 @@ class ConfigApplyTest {
             assertThat(stream.events()).filteredOn(event -> event.getServerName().equals(DOOMED))
                     .last().satisfies(event -> {
                         assertThat(event.getStep()).isEqualTo(ApplyStep.APPLY_STEP_FAILED);
-                        assertThat(event.getMessage()).contains("did not answer");
+                        assertThat(event.getMessage()).contains("did not answer", DOOMED)
+                                                      // The agent's address is for the log.
+                                                      .doesNotContain(doomed.getAgentEndpoint(), "127.0.0.1");
                     });
             assertThat(summary.getRolledBack()).isGreaterThanOrEqualTo(6);
             assertThat(snapshot()).isEqualTo(before);
 
             // The health check notices too.
             awaitStatus(doomed.getId(), ServerStatus.SERVER_STATUS_UNHEALTHY);
-            assertThat(server(doomed.getId()).getStatusMessage()).contains("did not answer");
+            assertThat(server(doomed.getId()).getStatusMessage()).contains("did not answer")
+                                                               .doesNotContain(doomed.getAgentEndpoint());
             awaitStatus(servers.get("edge-1").getId(), ServerStatus.SERVER_STATUS_HEALTHY);
         } finally {
             setEnabled(DOOMED, false);

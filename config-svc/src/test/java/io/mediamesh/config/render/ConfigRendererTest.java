@@ -91,7 +91,7 @@ class ConfigRendererTest {
                     MediaServerRecord.sample(role))) {
                 RenderedConfig rendered = render(kind, DEFAULTS.of(kind), server);
                 assertThat(rendered.files()).extracting(ConfigFile::getName)
-                                            .containsExactlyElementsOf(ConfigKinds.fileNames(kind));
+                                            .containsExactlyInAnyOrderElementsOf(ConfigKinds.fileNames(kind));
                 ValidationResult result = TOOLS.validate(kind, rendered.files());
                 assertThat(result.ok()).as("%s for %s: %s", kind, server.name(), result.toolOutput()).isTrue();
             }
@@ -102,8 +102,8 @@ class ConfigRendererTest {
     void janusGetsTheServersNamesAddressesAndPorts() {
         MediaServerRecord server = server("edge-7", MediaServerRole.MEDIA_SERVER_ROLE_EDGE, "127.0.0.2", "127.0.0.1",
                                           overrides(33000));
-        RenderedConfig rendered = render(ConfigKind.CONFIG_KIND_JANUS, DEFAULTS.of(ConfigKind.CONFIG_KIND_JANUS),
-                                         server);
+        ConfigDocument janusDocument = DEFAULTS.of(ConfigKind.CONFIG_KIND_JANUS);
+        RenderedConfig rendered = render(ConfigKind.CONFIG_KIND_JANUS, janusDocument, server);
         String core = file(rendered, "janus.jcfg");
         assertThat(core).contains("server_name = \"127.0.0.1\"", "interface = \"127.0.0.1\"",
                                   "stun_server = \"127.0.0.1\"", "stun_port = 33002",
@@ -117,6 +117,20 @@ class ConfigRendererTest {
                 .contains("rec_dir = \"/tmp/mediamesh-render/33000\"", "lock_rtp_forward = true", "admin_key = \"");
         assertThat(file(rendered, "janus.plugin.streaming.jcfg")).contains("rtp_port_range = \"33200-33299\"");
         assertThat(file(rendered, "janus.plugin.textroom.jcfg")).contains("json = \"plain\"");
+        // The plugins' events go to media-svc, at a URL naming the server and carrying the role's token.
+        JanusConfig janus = janusDocument.getJanus();
+        assertThat(core).contains("broadcast = true", "disable = \"" + JanusRenderer.DISABLED_EVENT_HANDLERS + '"');
+        assertThat(file(rendered, "janus.eventhandler.sampleevh.jcfg"))
+                .contains("enabled = true", "events = \"plugins\"", "grouping = true",
+                          "backend = \"http://127.0.0.1:9102/janus/events/" + server.id() + '/' +
+                          janus.getEvents().getToken() + '"');
+        // Without a media-svc URL the handler is off (and the file is still there, disabled).
+        RenderedConfig noEvents = render(ConfigKind.CONFIG_KIND_JANUS,
+                                         ConfigDocument.newBuilder().setJanus(janus.toBuilder().clearEvents()).build(),
+                                         server);
+        assertThat(file(noEvents, "janus.jcfg")).contains("broadcast = false", "libjanus_sampleevh.so");
+        assertThat(file(noEvents, "janus.eventhandler.sampleevh.jcfg")).contains("enabled = false")
+                                                                        .doesNotContain("backend");
 
         // Without NAT there is no mapping; without overrides the role's values apply.
         RenderedConfig plain = render(ConfigKind.CONFIG_KIND_JANUS, DEFAULTS.of(ConfigKind.CONFIG_KIND_JANUS),
@@ -169,12 +183,16 @@ class ConfigRendererTest {
     void nginxProxiesTheServersOwnJanusAndServesItsRecordings() {
         MediaServerRecord server = server("edge-9", MediaServerRole.MEDIA_SERVER_ROLE_EDGE, "127.0.0.2", "127.0.0.1",
                                           overrides(35000));
-        String conf = file(render(ConfigKind.CONFIG_KIND_NGINX, DEFAULTS.of(ConfigKind.CONFIG_KIND_NGINX), server),
-                           "nginx.conf");
+        ConfigDocument nginxDocument = DEFAULTS.of(ConfigKind.CONFIG_KIND_NGINX);
+        String conf = file(render(ConfigKind.CONFIG_KIND_NGINX, nginxDocument, server), "nginx.conf");
         assertThat(conf).contains("listen 35003;", "server_name 127.0.0.2;", "upstream janus {",
                                   "server 127.0.0.1:35000;", "keepalive 16;", "location /janus {",
                                   "proxy_pass http://janus;", "location /recordings/ {",
                                   "alias /tmp/mediamesh-render/35000/;", "autoindex_format json;",
+                                  "secure_link $arg_md5,$arg_expires;",
+                                  "secure_link_md5 \"$secure_link_expires$uri " +
+                                  nginxDocument.getNginx().getRecordingsSecret() + "\";",
+                                  "if ($secure_link = \"0\") {",
                                   "pid logs/nginx.pid;", "client_body_temp_path client_body_temp;");
         // Listen addresses and explicit upstream servers as written; IPv6 in brackets.
         NginxConfig custom = DEFAULTS.of(ConfigKind.CONFIG_KIND_NGINX).getNginx().toBuilder()
@@ -255,6 +273,17 @@ class ConfigRendererTest {
                                                                                 .setSsl(true))), plain,
                           "ssl_certificate and ssl_certificate_key are required");
         assertRenderFails(ConfigKind.CONFIG_KIND_NGINX, nginx(n -> n.clearListen()), plain, "listen needs");
+        // Recordings are never served without signed links.
+        assertRenderFails(ConfigKind.CONFIG_KIND_NGINX, nginx(n -> n.clearRecordingsSecret()), plain,
+                          "recordings_secret must be 16 to 128 characters");
+        assertRenderFails(ConfigKind.CONFIG_KIND_NGINX, nginx(n -> n.setRecordingsSecret("a$b\"c-0123456789abcdef")),
+                          plain, "recordings_secret");
+        assertRenderFails(ConfigKind.CONFIG_KIND_JANUS, janus(j -> j.setEvents(j.getEvents().toBuilder()
+                                                                                 .setMediaSvcUrl("ftp://x"))),
+                          plain, "events.media_svc_url must be an http(s) URL");
+        assertRenderFails(ConfigKind.CONFIG_KIND_JANUS, janus(j -> j.setEvents(j.getEvents().toBuilder()
+                                                                                 .setToken("short"))),
+                          plain, "events.token");
         assertRenderFails(ConfigKind.CONFIG_KIND_NGINX, nginx(n -> n.setServerName("a b")), plain, "server_name");
         assertRenderFails(ConfigKind.CONFIG_KIND_NGINX, nginx(n -> n.addExtraLines("x;\ny;")), plain,
                           "extra_lines[0] must not contain line breaks");

@@ -319,8 +319,8 @@ class ConfigRevisionsTest {
         RenderConfigResponse janus = admin.renderConfig(RenderConfigRequest.newBuilder().setKind(JANUS)
                                                                            .setServerId(server.getId()).build());
         assertThat(janus.getFilesList()).extracting(f -> f.getName()).containsExactly(
-                "janus.jcfg", "janus.plugin.streaming.jcfg", "janus.plugin.textroom.jcfg",
-                "janus.plugin.videoroom.jcfg", "janus.transport.http.jcfg");
+                "janus.eventhandler.sampleevh.jcfg", "janus.jcfg", "janus.plugin.streaming.jcfg",
+                "janus.plugin.textroom.jcfg", "janus.plugin.videoroom.jcfg", "janus.transport.http.jcfg");
 
         ConfigDocument draft = ConfigDocument.newBuilder().setNginx(latest(NGINX, EDGE).getDocument().getNginx()
                 .toBuilder().setServerName("draft.example")).build();
@@ -338,7 +338,7 @@ class ConfigRevisionsTest {
     }
 
     @Test
-    void onlyAdminsReadAndWriteAndMediaSvcReadsJanus() {
+    void onlyAdminsReadAndWriteAndMediaSvcReadsJanusAndNginx() {
         ConfigDocument document = latest(NGINX, ORIGIN).getDocument();
         PutConfigRequest write = PutConfigRequest.newBuilder().setKind(NGINX).setRole(ORIGIN).setDocument(document)
                                                  .build();
@@ -352,7 +352,11 @@ class ConfigRevisionsTest {
         assertFails(ErrorCode.PERMISSION_DENIED, () -> user.getConfig(readJanus));
         ConfigServiceBlockingStub mediaSvc = fixture.asService(ConfigServiceBlockingStub.class);
         assertThat(mediaSvc.getConfig(readJanus).getRevision().getDocument().hasJanus()).isTrue();
-        assertFails(ErrorCode.UNAUTHENTICATED, () -> mediaSvc.getConfig(readNginx));
+        // The recordings secret, which media-svc signs links with.
+        assertThat(mediaSvc.getConfig(readNginx).getRevision().getDocument().getNginx().getRecordingsSecret())
+                .isNotEmpty();
+        assertFails(ErrorCode.UNAUTHENTICATED, () -> mediaSvc.getConfig(
+                readNginx.toBuilder().setKind(ConfigKind.CONFIG_KIND_COTURN).build()));
         assertFails(ErrorCode.UNAUTHENTICATED, () -> mediaSvc.putConfig(write));
     }
 }

@@ -53,7 +53,8 @@ class ConfigValidatorsTest {
 
     private static List<ConfigFile> janusFiles(String core) {
         List<ConfigFile> files = new ArrayList<>(List.of(file("janus.jcfg", core)));
-        for (String plugin : List.of("janus.plugin.streaming.jcfg", "janus.plugin.textroom.jcfg",
+        for (String plugin : List.of("janus.eventhandler.sampleevh.jcfg", "janus.plugin.streaming.jcfg",
+                                     "janus.plugin.textroom.jcfg",
                                      "janus.plugin.videoroom.jcfg", "janus.transport.http.jcfg")) {
             files.add(file(plugin, "general: {\n\tadmin_key = \"k\"\n}\n"));
         }

@@ -24,10 +24,24 @@ public final class Calls {
 
     /** The session id a request presents, if any. The header wins over the cookie. */
     public static Optional<String> sessionId(RequestHeaders headers) {
-        String header = headers.get(Callers.SESSION_HEADER);
-        if (header != null && !header.isBlank()) {
-            return Optional.of(header.trim());
+        if (hasSessionHeader(headers)) {
+            return Optional.of(headers.get(Callers.SESSION_HEADER).trim());
         }
+        return sessionCookie(headers);
+    }
+
+    /** Whether the request's session, if any, comes from the cookie (no session header wins over it). */
+    public static boolean sessionFromCookie(RequestHeaders headers) {
+        return !hasSessionHeader(headers) && sessionCookie(headers).isPresent();
+    }
+
+    /** Whether the request presents a session in the X-Session-Id header. */
+    public static boolean hasSessionHeader(RequestHeaders headers) {
+        String header = headers.get(Callers.SESSION_HEADER);
+        return header != null && !header.isBlank();
+    }
+
+    private static Optional<String> sessionCookie(RequestHeaders headers) {
         return headers.cookies().stream()
                       .filter(cookie -> SESSION_COOKIE.equals(cookie.name()) && !cookie.value().isBlank())
                       .map(cookie -> cookie.value().trim())

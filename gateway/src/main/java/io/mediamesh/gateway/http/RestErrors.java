@@ -2,12 +2,16 @@ package io.mediamesh.gateway.http;
 
 import com.linecorp.armeria.common.AggregatedHttpResponse;
 import com.linecorp.armeria.common.ContentTooLargeException;
+import com.linecorp.armeria.common.HttpData;
+import com.linecorp.armeria.common.HttpHeaderNames;
 import com.linecorp.armeria.common.HttpRequest;
 import com.linecorp.armeria.common.HttpResponse;
 import com.linecorp.armeria.common.HttpStatus;
 import com.linecorp.armeria.common.MediaType;
 import com.linecorp.armeria.common.RequestContext;
 import com.linecorp.armeria.common.RequestHeaders;
+import com.linecorp.armeria.common.ResponseHeaders;
+import com.linecorp.armeria.common.ResponseHeadersBuilder;
 import com.linecorp.armeria.server.HttpStatusException;
 import com.linecorp.armeria.server.ServerErrorHandler;
 import com.linecorp.armeria.server.ServiceConfig;
@@ -17,6 +21,7 @@ import io.grpc.StatusRuntimeException;
 import io.mediamesh.api.v1.ErrorCode;
 import io.mediamesh.common.error.ErrorCatalog;
 import io.mediamesh.common.error.MediameshException;
+import java.util.Optional;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import org.slf4j.Logger;
@@ -74,7 +79,7 @@ public final class RestErrors implements ExceptionHandlerFunction, ServerErrorHa
             return Envelope.error(e.httpStatus(), codeFor(e.httpStatus()), e.httpStatus().reasonPhrase());
         }
         Failure failure = failureOf(ctx, cause);
-        return respond(failure.code(), failure.message());
+        return respond(failure.code(), failure.message(), ErrorCatalog.retryAfterOf(cause));
     }
 
     /** A failure as the envelope's code and message. */
@@ -94,7 +99,9 @@ public final class RestErrors implements ExceptionHandlerFunction, ServerErrorHa
         }
         if (cause instanceof StatusRuntimeException e) {
             ErrorCode code = ErrorCatalog.reasonOf(e).orElseGet(() -> byStatus(e));
-            if (code == ErrorCode.INTERNAL_ERROR || code == ErrorCode.SERVICE_UNAVAILABLE) {
+            // A service that sheds load on purpose (with a Retry-After) did not fail.
+            if ((code == ErrorCode.INTERNAL_ERROR || code == ErrorCode.SERVICE_UNAVAILABLE) &&
+                ErrorCatalog.retryAfterOf(e).isEmpty()) {
                 logger.warn("{} Backend call failed: {}", ctx, e.getStatus());
             }
             String description = e.getStatus().getDescription();
@@ -105,8 +112,12 @@ public final class RestErrors implements ExceptionHandlerFunction, ServerErrorHa
         return new Failure(ErrorCode.INTERNAL_ERROR, "Internal error.");
     }
 
-    private static HttpResponse respond(ErrorCode code, String message) {
-        return Envelope.error(HttpStatus.valueOf(ErrorCatalog.httpStatus(code)), code, message);
+    /** The envelope, with the Retry-After a service asked for (in its ErrorInfo), if any. */
+    private static HttpResponse respond(ErrorCode code, String message, Optional<String> retryAfterSeconds) {
+        ResponseHeadersBuilder headers = ResponseHeaders.builder(HttpStatus.valueOf(ErrorCatalog.httpStatus(code)))
+                                                        .contentType(MediaType.JSON_UTF_8);
+        retryAfterSeconds.ifPresent(seconds -> headers.set(HttpHeaderNames.RETRY_AFTER, seconds));
+        return HttpResponse.of(headers.build(), HttpData.wrap(Envelope.errorBody(code, message)));
     }
 
     private static ErrorCode byStatus(StatusRuntimeException e) {

@@ -32,12 +32,13 @@ final class LiveStreamViews {
         }
     }
 
+    /** {@code ingest} is null for anyone but the stream's owner and admins. */
     record Stream(long streamId, String name, boolean audio, boolean video, boolean simulcast, boolean enabled,
-                  boolean forwarding, Owner owner, Ingest ingest, String createdAt) {
+                  boolean forwarding, boolean watchable, Owner owner, Ingest ingest, String createdAt) {
         static Stream of(LiveStream s) {
             return new Stream(s.getStreamId(), s.getName(), s.getAudio(), s.getVideo(), s.getSimulcast(),
-                              s.getEnabled(), s.getForwarding(), Owner.of(s.getOwner()), Ingest.of(s.getIngest()),
-                              RoomViews.time(s.getCreatedAt()));
+                              s.getEnabled(), s.getForwarding(), s.getWatchable(), Owner.of(s.getOwner()),
+                              s.hasIngest() ? Ingest.of(s.getIngest()) : null, RoomViews.time(s.getCreatedAt()));
         }
     }
 

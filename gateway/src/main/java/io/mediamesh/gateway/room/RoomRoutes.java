@@ -27,6 +27,8 @@ import io.mediamesh.api.v1.ListVideoRoomsRequest;
 import io.mediamesh.api.v1.PostAnnouncementRequest;
 import io.mediamesh.api.v1.SetTextRoomRecordingRequest;
 import io.mediamesh.api.v1.SetVideoRoomRecordingRequest;
+import io.mediamesh.api.v1.UnbanTextRoomUserRequest;
+import io.mediamesh.api.v1.UnbanVideoRoomUserRequest;
 import io.mediamesh.gateway.http.Calls;
 import io.mediamesh.gateway.http.Envelope;
 import io.mediamesh.gateway.http.JsonBody;
@@ -109,6 +111,15 @@ public final class RoomRoutes {
         return Calls.as(headers, () -> media.video().kickParticipant(call)).thenApply(response -> noContent());
     }
 
+    /** Not in API.md's table: lifts the ban a kick put on a user (owner or admin; 204 also when none). */
+    @Delete("/rooms/video/{room}/bans/{user}")
+    public CompletableFuture<HttpResponse> unbanVideo(RequestHeaders headers, @Param("room") String room,
+                                                      @Param("user") String user) {
+        UnbanVideoRoomUserRequest call = UnbanVideoRoomUserRequest.newBuilder().setRoomId(roomId(room))
+                .setUserId(PathParams.id(user, "user")).build();
+        return Calls.as(headers, () -> media.video().unbanVideoRoomUser(call)).thenApply(response -> noContent());
+    }
+
     @Put("/rooms/video/{room}/recording")
     public CompletableFuture<HttpResponse> recordVideo(RequestHeaders headers, @Param("room") String room,
                                                        AggregatedHttpRequest request) {
@@ -187,6 +198,15 @@ public final class RoomRoutes {
         KickTextRoomParticipantRequest call = KickTextRoomParticipantRequest.newBuilder().setRoomId(roomId(room))
                                                                             .setUsername(username).build();
         return Calls.as(headers, () -> media.text().kickTextRoomParticipant(call)).thenApply(response -> noContent());
+    }
+
+    /** Not in API.md's table: lifts the ban a kick put on a user (owner or admin; 204 also when none). */
+    @Delete("/rooms/text/{room}/bans/{user}")
+    public CompletableFuture<HttpResponse> unbanText(RequestHeaders headers, @Param("room") String room,
+                                                     @Param("user") String user) {
+        UnbanTextRoomUserRequest call = UnbanTextRoomUserRequest.newBuilder().setRoomId(roomId(room))
+                .setUserId(PathParams.id(user, "user")).build();
+        return Calls.as(headers, () -> media.text().unbanTextRoomUser(call)).thenApply(response -> noContent());
     }
 
     @Put("/rooms/text/{room}/recording")

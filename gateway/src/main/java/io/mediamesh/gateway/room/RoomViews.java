@@ -77,11 +77,14 @@ final class RoomViews {
 
     record Transcript(List<Message> messages, String nextCursor) {}
 
-    record Recording(String fileName, Long participantId, String media, long size, String modifiedAt, String url) {
+    /** {@code url} is signed for the caller and works until {@code urlExpiresAt}. */
+    record Recording(String fileName, Long participantId, String media, long size, String modifiedAt, String url,
+                     String urlExpiresAt) {
         static Recording of(VideoRoomRecording r) {
+            boolean linked = !r.getUrl().isEmpty();
             return new Recording(r.getFileName(), r.getParticipantId() == 0 ? null : r.getParticipantId(),
-                                 r.getMedia(), r.getSize(), time(r.getModifiedAt()),
-                                 r.getUrl().isEmpty() ? null : r.getUrl());
+                                 r.getMedia(), r.getSize(), time(r.getModifiedAt()), linked ? r.getUrl() : null,
+                                 linked ? time(r.getUrlExpiresAt()) : null);
         }
     }
 

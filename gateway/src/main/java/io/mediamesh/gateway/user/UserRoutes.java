@@ -1,11 +1,11 @@
 package io.mediamesh.gateway.user;
 
 import com.linecorp.armeria.common.AggregatedHttpRequest;
-import com.linecorp.armeria.common.Cookie;
 import com.linecorp.armeria.common.HttpResponse;
 import com.linecorp.armeria.common.HttpStatus;
 import com.linecorp.armeria.common.RequestHeaders;
 import com.linecorp.armeria.common.ResponseHeaders;
+import com.linecorp.armeria.server.ServiceRequestContext;
 import com.linecorp.armeria.server.annotation.Delete;
 import com.linecorp.armeria.server.annotation.Get;
 import com.linecorp.armeria.server.annotation.Param;
@@ -17,7 +17,9 @@ import io.mediamesh.api.v1.LogoutRequest;
 import io.mediamesh.api.v1.RegisterUserRequest;
 import io.mediamesh.api.v1.Session;
 import io.mediamesh.gateway.UserSvcClients;
+import io.mediamesh.gateway.browser.SessionCookies;
 import io.mediamesh.gateway.http.Calls;
+import io.mediamesh.gateway.http.ClientAddresses;
 import io.mediamesh.gateway.http.Envelope;
 import io.mediamesh.gateway.http.JsonBody;
 import io.mediamesh.gateway.http.Views;
@@ -26,45 +28,48 @@ import java.util.concurrent.CompletableFuture;
 /** Users and sessions: /api/register, /api/login, /api/logout, /api/user/:user_name. */
 public final class UserRoutes {
     private final UserSvcClients userSvc;
+    private final SessionCookies cookies;
+    private final ClientAddresses clientAddresses;
 
-    public UserRoutes(UserSvcClients userSvc) {
+    public UserRoutes(UserSvcClients userSvc, SessionCookies cookies, ClientAddresses clientAddresses) {
         this.userSvc = userSvc;
+        this.cookies = cookies;
+        this.clientAddresses = clientAddresses;
     }
 
     @Post("/register")
-    public CompletableFuture<HttpResponse> register(AggregatedHttpRequest request) {
+    public CompletableFuture<HttpResponse> register(ServiceRequestContext ctx, AggregatedHttpRequest request) {
         JsonBody body = JsonBody.parse(request);
         RegisterUserRequest call = RegisterUserRequest.newBuilder()
                                                       .setUserName(body.requiredString("user_name"))
                                                       .setPassword(body.requiredString("pwd"))
                                                       .build();
         return Calls.anonymous(() -> userSvc.users().registerUser(call)).thenApply(
-                response -> withSessionCookie(HttpStatus.CREATED, response.getSession(),
+                response -> withSessionCookie(ctx, HttpStatus.CREATED, response.getSession(),
                                               new Registered(response.getSession().getSessionId(),
                                                              UserView.of(response.getUser()))));
     }
 
     @Post("/login")
-    public CompletableFuture<HttpResponse> login(AggregatedHttpRequest request) {
+    public CompletableFuture<HttpResponse> login(ServiceRequestContext ctx, AggregatedHttpRequest request) {
         JsonBody body = JsonBody.parse(request);
         LoginRequest call = LoginRequest.newBuilder()
                                         .setUserName(body.requiredString("user_name"))
                                         .setPassword(body.requiredString("pwd"))
+                                        // Failed logins are throttled per client address.
+                                        .setClientAddress(clientAddresses.of(ctx))
                                         .build();
-        return Calls.anonymous(() -> userSvc.sessions().login(call)).thenApply(
-                response -> withSessionCookie(HttpStatus.OK, response.getSession(),
+        return Calls.anonymous(() -> userSvc.logins().login(call)).thenApply(
+                response -> withSessionCookie(ctx, HttpStatus.OK, response.getSession(),
                                               new LoggedIn(response.getSession().getSessionId(),
                                                            Views.time(response.getSession().getExpiresAt()))));
     }
 
     @Post("/logout")
-    public CompletableFuture<HttpResponse> logout(RequestHeaders headers) {
+    public CompletableFuture<HttpResponse> logout(ServiceRequestContext ctx, RequestHeaders headers) {
         return Calls.as(headers, () -> userSvc.sessions().logout(LogoutRequest.getDefaultInstance()))
                     .thenApply(ignored -> HttpResponse.of(
-                            ResponseHeaders.builder(HttpStatus.NO_CONTENT)
-                                           .cookie(Cookie.builder(Calls.SESSION_COOKIE, "").path("/").maxAge(0)
-                                                         .httpOnly(true).build())
-                                           .build()));
+                            ResponseHeaders.builder(HttpStatus.NO_CONTENT).cookie(cookies.clear(ctx)).build()));
     }
 
     @Get("/user/{user_name}")
@@ -82,13 +87,9 @@ public final class UserRoutes {
     }
 
     /** Login and register also set the session cookie, for browsers. */
-    private static HttpResponse withSessionCookie(HttpStatus status, Session session, Object payload) {
-        Cookie cookie = Cookie.builder(Calls.SESSION_COOKIE, session.getSessionId())
-                              .path("/")
-                              .httpOnly(true)
-                              .sameSite("Lax")
-                              .build();
-        return Envelope.of(ResponseHeaders.builder(status).cookie(cookie).build(), payload);
+    private HttpResponse withSessionCookie(ServiceRequestContext ctx, HttpStatus status, Session session,
+                                           Object payload) {
+        return Envelope.of(ResponseHeaders.builder(status).cookie(cookies.issue(ctx, session)).build(), payload);
     }
 
     record Registered(String sessionId, UserView user) {}

@@ -96,7 +96,8 @@ class AdminAuthorizationTest {
     void aUsersSessionIs403(Route route) {
         String user = rest.register("admin_auth_" + System.nanoTime());
         send(route, "X-Session-Id", user).expect(403, "PERMISSION_DENIED");
-        send(route, "Cookie", "session=" + user).expect(403, "PERMISSION_DENIED");
+        // As a browser on the site sends it: the cookie and the site's own Origin.
+        send(route, "Cookie", "session=" + user, "Origin", mesh.gatewayUri()).expect(403, "PERMISSION_DENIED");
     }
 
     @ParameterizedTest(name = "{0}")

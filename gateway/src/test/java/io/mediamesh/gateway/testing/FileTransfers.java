@@ -2,7 +2,9 @@ package io.mediamesh.gateway.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.linecorp.armeria.client.ClientFactory;
 import com.linecorp.armeria.client.WebClient;
+import com.linecorp.armeria.client.redirect.RedirectConfig;
 import com.linecorp.armeria.common.AggregatedHttpResponse;
 import com.linecorp.armeria.common.ContentDisposition;
 import com.linecorp.armeria.common.HttpData;
@@ -24,17 +26,22 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * Uploads and downloads through the gateway's file routes, as a player or curl would on plain
- * http: HTTP/1.1, no size limit on responses.
+ * Uploads and downloads through the gateway's file routes, as a player or {@code curl -L} would on
+ * plain http: HTTP/1.1, redirects followed, no size limit on responses.
  */
 public final class FileTransfers {
     private static final ObjectMapper MAPPER = new ObjectMapper();
+    /** A player's connections: HTTP/1.1 first, as a browser's to a plain http URL. */
+    private static final ClientFactory PLAYER_CONNECTIONS = ClientFactory.builder().useHttp2Preface(false).build();
 
     private final WebClient client;
     private final Path videoRoot;
 
     public FileTransfers(Mesh mesh) {
-        client = WebClient.builder("h1c://127.0.0.1:" + mesh.gatewayPort()).maxResponseLength(0)
+        // As a player: it follows the gateway's redirect to media-svc's file server.
+        client = WebClient.builder("h1c://127.0.0.1:" + mesh.gatewayPort()).factory(PLAYER_CONNECTIONS)
+                          .maxResponseLength(0)
+                          .followRedirects(RedirectConfig.builder().allowAllDomains().build())
                           .responseTimeout(Duration.ofSeconds(60)).build();
         videoRoot = mesh.videoRoot();
     }

@@ -72,7 +72,9 @@ public final class Mesh implements BeforeAllCallback, AfterAllCallback {
     private int userPort;
     private int mediaPort;
     private int schedulerPort;
+    private int filesPort;
     private int gatewayPort;
+    private int managementPort;
     private boolean withScheduler;
     private boolean runSchedulerEngine;
     private DatabaseSettings schedulerDatabaseSettings;
@@ -125,7 +127,13 @@ public final class Mesh implements BeforeAllCallback, AfterAllCallback {
         userPort = freePort();
         mediaPort = freePort();
         schedulerPort = freePort();
+        filesPort = freePort();
+        gatewayPort = freePort();
+        managementPort = freePort();
+        overrides.put("mediamesh.gateway.management.port", managementPort);
         overrides.put("mediamesh.endpoints.user-svc", "127.0.0.1:" + userPort);
+        overrides.put("mediamesh.endpoints.media-files", "127.0.0.1:" + filesPort);
+        overrides.put("mediamesh.media-svc.file-server.port", filesPort);
         overrides.put("mediamesh.endpoints.media-svc", "127.0.0.1:" + mediaPort);
         overrides.put("mediamesh.endpoints.scheduler-svc", "127.0.0.1:" + schedulerPort);
         startUserSvc();
@@ -181,12 +189,36 @@ public final class Mesh implements BeforeAllCallback, AfterAllCallback {
         return gatewayPort;
     }
 
+    /** The gateway's management port: /docs, /metrics, /health, gRPC reflection and health. */
+    public int managementPort() {
+        return managementPort;
+    }
+
+    public String managementUri() {
+        return "http://127.0.0.1:" + managementPort;
+    }
+
+    /** user-svc's HTTP endpoints (/metrics, /health) and gRPC. */
+    public String userSvcUri() {
+        return "http://127.0.0.1:" + userPort;
+    }
+
     public int userSvcPort() {
         return userPort;
     }
 
     public int mediaSvcPort() {
         return mediaPort;
+    }
+
+    /** media-svc's HTTP file server (playback and uploads), where the gateway sends players. */
+    public int filesPort() {
+        return filesPort;
+    }
+
+    /** Removes the resumable uploads that expired, as media-svc's housekeeping does every interval. */
+    public int sweepExpiredUploads() {
+        return mediaSvc.sweepExpiredUploads();
     }
 
     /** media-svc's video folder. */
@@ -196,6 +228,11 @@ public final class Mesh implements BeforeAllCallback, AfterAllCallback {
 
     public Database database() {
         return database;
+    }
+
+    /** media-svc's database. */
+    public Database mediaDatabase() {
+        return mediaDatabase;
     }
 
     public void restartUserSvc() {
@@ -282,14 +319,14 @@ public final class Mesh implements BeforeAllCallback, AfterAllCallback {
         }
         gateway = new Gateway(base.withEndpoints(endpoints), ClientFactory.ofDefault());
         gatewayServer = start(gatewayPort, gateway::configureServices);
-        gatewayPort = gatewayServer.activeLocalPort();
     }
 
     private Config config() {
         return ConfigFactory.parseMap(overrides).withFallback(Configs.load(Map.of()));
     }
 
-    private static int freePort() {
+    /** A loopback port free now, for a server that must know its port before it starts. */
+    public static int freePort() {
         try (java.net.ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();
         } catch (IOException e) {

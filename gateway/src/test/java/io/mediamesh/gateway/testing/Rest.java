@@ -54,15 +54,17 @@ public final class Rest {
         return send(HttpMethod.PUT, path, json, headers);
     }
 
-    /** Sends {@code headers} as name, value pairs. */
+    /** Sends {@code headers} as name, value pairs; a body is JSON unless they name another content type. */
     public Response send(HttpMethod method, String path, String body, String... headers) {
         RequestHeadersBuilder builder = RequestHeaders.builder(method, path);
         for (int i = 0; i < headers.length; i += 2) {
             builder.add(headers[i], headers[i + 1]);
         }
-        AggregatedHttpResponse response = body == null
-                ? client.execute(builder.build())
-                : client.execute(builder.contentType(MediaType.JSON_UTF_8).build(), body);
+        if (body != null && builder.contentType() == null) {
+            builder.contentType(MediaType.JSON_UTF_8);
+        }
+        AggregatedHttpResponse response = body == null ? client.execute(builder.build())
+                                                       : client.execute(builder.build(), body);
         if (response.content().isEmpty()) {
             return new Response(response.status().code(), null, null, response.headers());
         }

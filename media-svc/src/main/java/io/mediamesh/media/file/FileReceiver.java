@@ -8,7 +8,9 @@ import io.mediamesh.api.v1.ErrorCode;
 import io.mediamesh.api.v1.UploadVideoFileMetadata;
 import io.mediamesh.api.v1.UploadVideoFileRequest;
 import io.mediamesh.api.v1.UploadVideoFileResponse;
+import io.mediamesh.common.auth.Callers;
 import io.mediamesh.common.error.MediameshException;
+import io.mediamesh.media.upload.UploadAuthority;
 import java.util.OptionalLong;
 
 /**
@@ -97,7 +99,7 @@ final class FileReceiver implements StreamObserver<UploadVideoFileRequest> {
         if (upload != null) {
             throw new MediameshException(ErrorCode.INVALID_REQUEST, "The metadata message must come only once.");
         }
-        grant = authority.authorize(ctx, metadata.getVideoId());
+        grant = authority.authorize(ctx.request().headers().get(Callers.SESSION_HEADER), metadata.getVideoId());
         if (metadata.hasDeclaredSize()) {
             long declared = metadata.getDeclaredSize();
             if (declared < 0) {

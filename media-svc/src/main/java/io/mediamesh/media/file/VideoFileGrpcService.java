@@ -14,28 +14,26 @@ import io.mediamesh.api.v1.StatVideoFileResponse;
 import io.mediamesh.api.v1.UploadVideoFileRequest;
 import io.mediamesh.api.v1.UploadVideoFileResponse;
 import io.mediamesh.api.v1.VideoFileServiceGrpc;
-import io.mediamesh.api.v1.VideoServiceGrpc.VideoServiceBlockingStub;
 import io.mediamesh.common.auth.Callers;
-import io.mediamesh.common.error.ErrorCatalog;
 import io.mediamesh.common.error.MediameshException;
 import io.mediamesh.common.validation.Text;
-import java.util.Map;
+import io.mediamesh.media.playback.ByteRange;
+import io.mediamesh.media.upload.UploadAuthority;
+import io.mediamesh.media.playback.FileSlice;
+import java.util.Optional;
 
 /** VideoFileService over gRPC. Runs on the blocking executor, as file I/O blocks. */
 public final class VideoFileGrpcService extends VideoFileServiceGrpc.VideoFileServiceImplBase {
-    /** ErrorInfo metadata key of RANGE_NOT_SATISFIABLE: the file's size. */
-    public static final String SIZE_METADATA = "size";
-
     private final VideoFileStore store;
     private final Callers callers;
     private final UploadAuthority authority;
     private final FileSettings settings;
 
-    public VideoFileGrpcService(VideoFileStore store, Callers callers, VideoServiceBlockingStub videos,
+    public VideoFileGrpcService(VideoFileStore store, Callers callers, UploadAuthority authority,
                                 FileSettings settings) {
         this.store = store;
         this.callers = callers;
-        this.authority = new UploadAuthority(callers, videos);
+        this.authority = authority;
         this.settings = settings;
     }
 
@@ -88,29 +86,17 @@ public final class VideoFileGrpcService extends VideoFileServiceGrpc.VideoFileSe
 
     /** The range to send, per the request's offset/length, suffix and if_range. */
     private static ReadVideoFileHeader plan(ReadVideoFileRequest request, StoredVideoFile file) {
-        long size = file.size();
-        boolean rangeAsked = request.getOffset() > 0 || request.getLength() > 0 || request.getSuffixLength() > 0;
-        // A stale validator voids whatever range came with it, even one from byte 0.
-        boolean ignored = !request.getIfRange().isEmpty() && !request.getIfRange().equals(file.etag());
-        long offset = 0;
-        long length = size;
-        if (rangeAsked && !ignored) {
-            if (request.getSuffixLength() > 0) {
-                length = Math.min(request.getSuffixLength(), size);
-                offset = size - length;
-            } else {
-                if (request.getOffset() >= size) {
-                    throw ErrorCatalog.toStatusException(
-                            ErrorCode.RANGE_NOT_SATISFIABLE,
-                            "The range starts at or past the end of the " + size + "-byte file.",
-                            Map.of(SIZE_METADATA, Long.toString(size)));
-                }
-                offset = request.getOffset();
-                long available = size - offset;
-                length = request.getLength() == 0 ? available : Math.min(request.getLength(), available);
-            }
+        Optional<ByteRange> range = Optional.empty();
+        if (request.getSuffixLength() > 0) {
+            range = Optional.of(new ByteRange(-1, -1, request.getSuffixLength()));
+        } else if (request.getOffset() > 0 || request.getLength() > 0) {
+            long last = request.getLength() == 0 ? -1 : request.getOffset() + request.getLength() - 1;
+            range = Optional.of(new ByteRange(request.getOffset(), last, -1));
         }
-        return ReadVideoFileHeader.newBuilder().setStat(file.toProto()).setOffset(offset).setLength(length)
-                                  .setRangeIgnored(ignored).build();
+        boolean voided = range.isPresent() && !request.getIfRange().isEmpty() &&
+                         !request.getIfRange().equals(file.etag());
+        FileSlice slice = FileSlice.plan(file.size(), range, voided);
+        return ReadVideoFileHeader.newBuilder().setStat(file.toProto()).setOffset(slice.offset())
+                                  .setLength(slice.length()).setRangeIgnored(voided).build();
     }
 }

@@ -4,6 +4,7 @@ import com.google.common.util.concurrent.Striped;
 import io.mediamesh.api.v1.ErrorCode;
 import io.mediamesh.common.error.MediameshException;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -42,6 +43,9 @@ public final class VideoFileStore {
     private static final Pattern STORED_NAME = Pattern.compile("([1-9][0-9]{0,18})\\.([0-9a-f]{64})\\.([a-z0-9]{1,8})");
     private static final Pattern TEMP_NAME = Pattern.compile("\\.[1-9][0-9]{0,18}\\.[0-9a-f-]{36}\\.(upload|link)");
     private static final int OPEN_ATTEMPTS = 3;
+    private static final String RESUMABLE_FOLDER = ".resumable";
+    private static final Pattern RESUMABLE_ID = Pattern.compile("[0-9a-f]{32}");
+    private static final int REHASH_BUFFER = 1024 * 1024;
 
     private final Path root;
     private final Clock clock;
@@ -103,6 +107,80 @@ public final class VideoFileStore {
             }
         }
         throw notFound(videoId);
+    }
+
+    /**
+     * Starts a resumable upload into {@code .resumable/<uploadId>}, a file no start-up sweep touches;
+     * suspend it between requests, close it to abandon it.
+     */
+    public VideoFileUpload startResumable(long videoId, long maxSize, String uploadId) {
+        Path file = resumable(uploadId);
+        try {
+            Files.createDirectories(file.getParent());
+            FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            return new VideoFileUpload(videoId, maxSize, file, channel);
+        } catch (IOException e) {
+            throw failure("create " + file, e);
+        }
+    }
+
+    /**
+     * Continues a resumable upload from {@code checkpoint} when it matches the file (the usual case), or
+     * else from the file itself, hashed again from its first byte (after a restart).
+     */
+    public VideoFileUpload resumeResumable(long videoId, long maxSize, String uploadId,
+                                           Optional<VideoFileUpload.Checkpoint> checkpoint) {
+        Path file = resumable(uploadId);
+        FileChannel channel = null;
+        try {
+            channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            long size = channel.size();
+            if (checkpoint.isPresent() && checkpoint.get().size() == size) {
+                channel.position(size);
+                return new VideoFileUpload(videoId, maxSize, file, channel, checkpoint.get());
+            }
+            VideoFileUpload upload = new VideoFileUpload(videoId, maxSize, file, channel);
+            ByteBuffer buffer = ByteBuffer.allocate(REHASH_BUFFER);
+            channel.position(0);
+            while (channel.read(buffer.clear()) > 0) {
+                buffer.flip();
+                upload.rehash(buffer);
+            }
+            return upload;
+        } catch (NoSuchFileException e) {
+            closeQuietly(channel);
+            throw new MediameshException(ErrorCode.UPLOAD_NOT_FOUND, "The upload's bytes are gone.");
+        } catch (IOException e) {
+            closeQuietly(channel);
+            throw failure("open " + file, e);
+        }
+    }
+
+    /** Removes a resumable upload's bytes; no error when there are none. */
+    public void deleteResumable(String uploadId) {
+        try {
+            Files.deleteIfExists(resumable(uploadId));
+        } catch (IOException e) {
+            throw failure("delete the upload " + uploadId, e);
+        }
+    }
+
+    /** Bytes a resumable upload holds, 0 when its file is gone. */
+    public long resumableSize(String uploadId) {
+        try {
+            return Files.size(resumable(uploadId));
+        } catch (NoSuchFileException e) {
+            return 0;
+        } catch (IOException e) {
+            throw failure("stat the upload " + uploadId, e);
+        }
+    }
+
+    private Path resumable(String uploadId) {
+        if (!RESUMABLE_ID.matcher(uploadId).matches()) {
+            throw new IllegalStateException("Not an upload id: " + uploadId);
+        }
+        return root.resolve(RESUMABLE_FOLDER).resolve(uploadId);
     }
 
     /** Starts an upload into a new temporary file; close it to abandon it. */

@@ -10,19 +10,24 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
 import java.util.HexFormat;
 
 /**
  * An upload in progress: bytes go straight to a temporary file beside the stored files, hashed as
  * they pass, and are checked as they come (size limit, container signature), so memory holds one
  * chunk whatever the file's size. Closing an upload that was not committed deletes its file.
+ *
+ * <p>A resumable upload is suspended between its requests instead ({@link #suspend}: on disk, file
+ * kept) and continued from a {@link Checkpoint} of what was hashed so far; a checkpoint also lets a
+ * request whose bytes turn out wrong be taken back ({@link #rollback}).
  */
 public final class VideoFileUpload implements AutoCloseable {
     private final long videoId;
     private final long maxSize;
     private final Path temp;
     private final FileChannel channel;
-    private final MessageDigest digest;
+    private MessageDigest digest;
     private final byte[] head = new byte[Container.SNIFF_BYTES];
     private int headLength;
     private Container container;
@@ -40,30 +45,114 @@ public final class VideoFileUpload implements AutoCloseable {
         }
     }
 
+    /** Continues an upload whose first {@code from.size()} bytes are in {@code temp}, open for appending. */
+    VideoFileUpload(long videoId, long maxSize, Path temp, FileChannel channel, Checkpoint from) {
+        this(videoId, maxSize, temp, channel);
+        restore(from);
+    }
+
+    /** What the upload holds so far: enough to continue it later, or to come back to it. */
+    public Checkpoint checkpoint() {
+        return new Checkpoint(size, clone(digest), Arrays.copyOf(head, headLength), container);
+    }
+
+    /** Drops what was written since {@code to}. */
+    public void rollback(Checkpoint to) {
+        try {
+            channel.truncate(to.size);
+            channel.position(to.size);
+        } catch (IOException e) {
+            throw VideoFileStore.failure("truncate " + temp, e);
+        }
+        restore(to);
+    }
+
+    /** Puts the bytes on disk and closes the file, which stays for a later request to continue. */
+    public void suspend() {
+        try {
+            channel.force(false);
+            channel.close();
+        } catch (IOException e) {
+            throw VideoFileStore.failure("flush " + temp, e);
+        }
+    }
+
+    private void restore(Checkpoint from) {
+        size = from.size;
+        digest = clone(from.digest);
+        System.arraycopy(from.head, 0, head, 0, from.head.length);
+        headLength = from.head.length;
+        container = from.container;
+    }
+
+    private static MessageDigest clone(MessageDigest digest) {
+        try {
+            return (MessageDigest) digest.clone();
+        } catch (CloneNotSupportedException e) {
+            throw new IllegalStateException("The JDK's SHA-256 can be cloned", e);
+        }
+    }
+
+    /** An upload's state after its first {@link #size()} bytes; immutable. */
+    public static final class Checkpoint {
+        private final long size;
+        private final MessageDigest digest;
+        private final byte[] head;
+        private final Container container;
+
+        private Checkpoint(long size, MessageDigest digest, byte[] head, Container container) {
+            this.size = size;
+            this.digest = digest;
+            this.head = head;
+            this.container = container;
+        }
+
+        public long size() {
+            return size;
+        }
+    }
+
     public long videoId() {
         return videoId;
     }
 
-    /** Appends {@code chunk}; fails as soon as the upload crosses the limit or is not a video. */
+    /** Appends a gRPC message's chunk (1 byte to 1 MiB); fails as soon as the upload crosses the limit or is not a video. */
     public void write(ByteString chunk) {
         if (chunk.isEmpty() || chunk.size() > FileSettings.MAX_CHUNK) {
             throw new MediameshException(ErrorCode.INVALID_REQUEST, "A chunk must hold 1 byte to 1 MiB.");
         }
-        if (size + chunk.size() > maxSize) {
+        for (ByteBuffer buffer : chunk.asReadOnlyByteBufferList()) {
+            write(buffer);
+        }
+    }
+
+    /** Appends the buffer's remaining bytes (consuming them); fails as soon as the upload crosses the limit or is not a video. */
+    public void write(ByteBuffer bytes) {
+        int length = bytes.remaining();
+        if (length == 0) {
+            return;
+        }
+        if (size + length > maxSize) {
             throw tooLarge(maxSize);
         }
-        sniff(chunk);
+        sniff(bytes.duplicate());
+        digest.update(bytes.duplicate());
         try {
-            for (ByteBuffer buffer : chunk.asReadOnlyByteBufferList()) {
-                digest.update(buffer.duplicate());
-                while (buffer.hasRemaining()) {
-                    channel.write(buffer);
-                }
+            while (bytes.hasRemaining()) {
+                channel.write(bytes);
             }
         } catch (IOException e) {
             throw VideoFileStore.failure("write " + temp, e);
         }
-        size += chunk.size();
+        size += length;
+    }
+
+    /** Takes in bytes the file holds already (a resumed upload after a restart): hashed and counted, not written. */
+    void rehash(ByteBuffer bytes) {
+        int length = bytes.remaining();
+        sniff(bytes.duplicate());
+        digest.update(bytes);
+        size += length;
     }
 
     /** Size and declared-size checks are the caller's; this checks the content and seals the file. */
@@ -100,19 +189,19 @@ public final class VideoFileUpload implements AutoCloseable {
     }
 
     /** Keeps the first bytes until the container can be told, then decides once. */
-    private void sniff(ByteString chunk) {
+    private void sniff(ByteBuffer bytes) {
         if (container != null) {
             return;
         }
-        int take = Math.min(chunk.size(), head.length - headLength);
-        chunk.copyTo(head, 0, headLength, take);
+        int take = Math.min(bytes.remaining(), head.length - headLength);
+        bytes.get(head, headLength, take);
         headLength += take;
         if (headLength == head.length) {
             container = Container.detect(head, headLength).orElseThrow(VideoFileUpload::notAVideo);
         }
     }
 
-    static MediameshException tooLarge(long maxSize) {
+    public static MediameshException tooLarge(long maxSize) {
         return new MediameshException(ErrorCode.PAYLOAD_TOO_LARGE,
                                       "The file is larger than the limit of " + maxSize + " bytes.");
     }

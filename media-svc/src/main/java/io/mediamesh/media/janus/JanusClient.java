@@ -8,8 +8,10 @@ import com.linecorp.armeria.client.WebClient;
 import com.linecorp.armeria.common.AggregatedHttpResponse;
 import com.linecorp.armeria.common.HttpRequest;
 import com.linecorp.armeria.common.MediaType;
+import com.linecorp.armeria.server.ServiceRequestContext;
 import io.mediamesh.api.v1.ErrorCode;
 import io.mediamesh.common.error.MediameshException;
+import io.micrometer.core.instrument.Counter;
 import java.io.IOException;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -38,6 +40,11 @@ public final class JanusClient {
     public static final String TEXTROOM = "janus.plugin.textroom";
     public static final String STREAMING = "janus.plugin.streaming";
 
+    /**
+     * Plugin requests sent to each Janus (tag {@code janus}: its API URL) while serving a call, in
+     * the serving server's meters (/metrics): the load callers put on the media servers.
+     */
+    public static final String REQUESTS_METRIC = "mediamesh.media.janus.requests";
     private static final Logger logger = LoggerFactory.getLogger(JanusClient.class);
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final int NO_SUCH_SESSION = 458;
@@ -71,14 +78,19 @@ public final class JanusClient {
      * session or handle is re-created once and the request re-sent.
      */
     public CompletableFuture<JsonNode> request(String plugin, ObjectNode body) {
+        ServiceRequestContext serving = ServiceRequestContext.currentOrNull();
+        if (serving != null) {
+            Counter.builder(REQUESTS_METRIC).tag("janus", apiUrl).register(serving.meterRegistry()).increment();
+        }
         return attempt(plugin, body).thenCompose(result -> {
             if (result instanceof Lost lost) {
                 forget(lost);
                 return attempt(plugin, body).thenApply(again -> {
                     if (again instanceof Lost lostAgain) {
                         forget(lostAgain);
+                        logger.warn("Janus at {} keeps losing its session", apiUrl);
                         throw new MediameshException(ErrorCode.FAILED_GET_SESSION_HANDLE,
-                                                     "Janus at " + apiUrl + " keeps losing its session.");
+                                                     "The media server keeps losing its session.");
                     }
                     return ((Answer) again).data();
                 });
@@ -95,7 +107,8 @@ public final class JanusClient {
         } catch (ExecutionException e) {
             throw unwrap(e.getCause());
         } catch (TimeoutException e) {
-            throw new MediameshException(ErrorCode.FAILED_GET_SESSION_HANDLE, "Janus at " + apiUrl + " did not answer.");
+            logger.warn("Janus at {} did not answer", apiUrl);
+            throw new MediameshException(ErrorCode.FAILED_GET_SESSION_HANDLE, "The media server did not answer.");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new MediameshException(ErrorCode.FAILED_GET_SESSION_HANDLE, "Interrupted.");
@@ -172,9 +185,9 @@ public final class JanusClient {
                 CompletableFuture<Long> created = post("", envelope("create")).handle((json, failure) -> {
                     long id = failure == null && errorCode(json) == 0 ? json.path("data").path("id").asLong() : 0;
                     if (id == 0) {
+                        logger.warn("Janus at {} gives no session: {}", apiUrl, describe(json, failure));
                         throw new MediameshException(ErrorCode.FAILED_CREATE_NEW_SESSION_HANDLE,
-                                                     "Janus at " + apiUrl + " gives no session: " +
-                                                     describe(json, failure));
+                                                     "The media server gives no session.");
                     }
                     return id;
                 });
@@ -211,9 +224,9 @@ public final class JanusClient {
                         if (errorCode(json) == NO_SUCH_SESSION) {
                             forgetSession(sessionFuture);
                         }
+                        logger.warn("Janus at {} gives no {} handle: {}", apiUrl, plugin, describe(json, failure));
                         throw new MediameshException(ErrorCode.FAILED_GET_SESSION_HANDLE,
-                                                     "Janus at " + apiUrl + " gives no " + plugin + " handle: " +
-                                                     describe(json, failure));
+                                                     "The media server gives no " + plugin + " handle.");
                     }
                     return id;
                 });
@@ -269,8 +282,9 @@ public final class JanusClient {
 
     private JsonNode pluginData(String plugin, JsonNode json) {
         if (!"success".equals(json.path("janus").asText())) {
+            logger.warn("Janus at {} answered {} with {}", apiUrl, plugin, describe(json, null));
             throw new MediameshException(ErrorCode.FAILED_GET_SESSION_HANDLE,
-                                         "Janus at " + apiUrl + " answered " + plugin + " with " + describe(json, null));
+                                         "The media server answered " + plugin + " with an error.");
         }
         JsonNode data = json.path("plugindata").path("data");
         if (data.has("error_code") || data.has("error")) {
@@ -278,7 +292,7 @@ public final class JanusClient {
         }
         if (!data.isObject()) {
             throw new MediameshException(ErrorCode.FAILED_GET_SESSION_HANDLE,
-                                         "Janus at " + apiUrl + " answered " + plugin + " without plugin data.");
+                                         "The media server answered " + plugin + " without plugin data.");
         }
         return data;
     }
@@ -313,7 +327,8 @@ public final class JanusClient {
         if (cause instanceof RuntimeException e) {
             return e;
         }
-        return new MediameshException(ErrorCode.FAILED_GET_SESSION_HANDLE, String.valueOf(cause));
+        logger.warn("A Janus request failed", cause);
+        return new MediameshException(ErrorCode.FAILED_GET_SESSION_HANDLE, "The media server could not be reached.");
     }
 
     /** A JSON object to fill in as a plugin request body. */

@@ -3,12 +3,14 @@ package io.mediamesh.media.janus;
 import io.mediamesh.api.v1.JanusConfig;
 import io.mediamesh.api.v1.MediaServer;
 import io.mediamesh.api.v1.MediaServerRef;
+import io.mediamesh.api.v1.NginxConfig;
 
 /**
  * A registered media server as media-svc uses it: where its Janus answers and the secrets of its
- * role's janus document (admin keys), from config-svc.
+ * role's janus document (admin keys, the events token) and nginx document (the recordings
+ * links' secret), from config-svc.
  */
-public record JanusServer(MediaServer server, JanusConfig janus) {
+public record JanusServer(MediaServer server, JanusConfig janus, NginxConfig nginx) {
     public long id() {
         return server.getId();
     }
@@ -30,6 +32,16 @@ public record JanusServer(MediaServer server, JanusConfig janus) {
     /** nginx's recordings location, ending in '/' (rec_dir's folders below it); empty when not served. */
     public String recordingsUrl() {
         return server.getEndpoints().getRecordingsUrl();
+    }
+
+    /** What nginx's recordings location checks signed links with (secure_link); empty when unset. */
+    public String recordingsSecret() {
+        return nginx.getRecordingsSecret();
+    }
+
+    /** What this server's Janus posts its events with (JanusEvents.token); empty when unset. */
+    public String eventsToken() {
+        return janus.getEvents().getToken();
     }
 
     public MediaServerRef ref() {

@@ -3,6 +3,7 @@ package io.mediamesh.media.janus;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.linecorp.armeria.client.ClientFactory;
+import io.mediamesh.api.v1.ConfigDocument;
 import io.mediamesh.api.v1.ConfigKind;
 import io.mediamesh.api.v1.ConfigServiceGrpc.ConfigServiceBlockingStub;
 import io.mediamesh.api.v1.ErrorCode;
@@ -13,6 +14,7 @@ import io.mediamesh.api.v1.ListServersRequest;
 import io.mediamesh.api.v1.MediaServer;
 import io.mediamesh.api.v1.MediaServerRole;
 import io.mediamesh.api.v1.MediaServerServiceGrpc.MediaServerServiceBlockingStub;
+import io.mediamesh.api.v1.NginxConfig;
 import io.mediamesh.api.v1.ServerStatus;
 import io.mediamesh.common.error.MediameshException;
 import java.time.Duration;
@@ -36,6 +38,7 @@ public final class MediaServers {
     private final Duration janusDeadline;
     private final Cache<Long, JanusServer> byId;
     private final Cache<MediaServerRole, JanusConfig> janusByRole;
+    private final Cache<MediaServerRole, NginxConfig> nginxByRole;
     private final Cache<MediaServerRole, List<JanusServer>> usableByRole;
     private final Map<Long, JanusClient> clients = new ConcurrentHashMap<>();
 
@@ -48,6 +51,7 @@ public final class MediaServers {
         this.janusDeadline = janusDeadline;
         this.byId = Caffeine.newBuilder().expireAfterWrite(cacheTtl).maximumSize(10_000).build();
         this.janusByRole = Caffeine.newBuilder().expireAfterWrite(cacheTtl).build();
+        this.nginxByRole = Caffeine.newBuilder().expireAfterWrite(cacheTtl).build();
         // Every room and stream creation asks for them: one registry listing per TTL, not per call.
         this.usableByRole = Caffeine.newBuilder().expireAfterWrite(cacheTtl).build();
         long keepalive = keepaliveInterval.toMillis();
@@ -84,7 +88,7 @@ public final class MediaServers {
             for (MediaServer server : page.getServersList()) {
                 if (server.getStatus() != ServerStatus.SERVER_STATUS_UNHEALTHY &&
                     !server.getEndpoints().getJanusApiUrl().isEmpty()) {
-                    JanusServer janus = new JanusServer(server, janusConfig(server.getRole()));
+                    JanusServer janus = janusServer(server);
                     byId.put(server.getId(), janus);
                     servers.add(janus);
                 }
@@ -98,7 +102,7 @@ public final class MediaServers {
     public JanusServer get(long serverId) {
         return byId.get(serverId, id -> {
             MediaServer server = registry.getServer(GetServerRequest.newBuilder().setServerId(id).build()).getServer();
-            return new JanusServer(server, janusConfig(server.getRole()));
+            return janusServer(server);
         });
     }
 
@@ -109,11 +113,15 @@ public final class MediaServers {
                         : new JanusClient(server.apiUrl(), clientFactory, janusDeadline));
     }
 
-    private JanusConfig janusConfig(MediaServerRole role) {
-        return janusByRole.get(role, r -> configs.getConfig(GetConfigRequest.newBuilder()
-                                                                          .setKind(ConfigKind.CONFIG_KIND_JANUS)
-                                                                          .setRole(r).build())
-                                                 .getRevision().getDocument().getJanus());
+    private JanusServer janusServer(MediaServer server) {
+        MediaServerRole role = server.getRole();
+        return new JanusServer(server, janusByRole.get(role, r -> document(ConfigKind.CONFIG_KIND_JANUS, r).getJanus()),
+                               nginxByRole.get(role, r -> document(ConfigKind.CONFIG_KIND_NGINX, r).getNginx()));
+    }
+
+    private ConfigDocument document(ConfigKind kind, MediaServerRole role) {
+        return configs.getConfig(GetConfigRequest.newBuilder().setKind(kind).setRole(role).build()).getRevision()
+                      .getDocument();
     }
 
     private static String trim(String url) {

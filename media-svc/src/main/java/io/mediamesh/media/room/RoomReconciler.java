@@ -6,7 +6,9 @@ import io.mediamesh.media.janus.JanusClient;
 import io.mediamesh.media.janus.JanusServer;
 import io.mediamesh.media.janus.MediaServers;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
@@ -18,7 +20,8 @@ import org.slf4j.LoggerFactory;
  * Puts back on each Janus the rooms it lost (a restarted Janus has none), without waiting for a
  * request about them: for every server holding rooms in media-svc's schema, the rooms its Janus
  * lists are compared with the stored ones, and the missing ones are re-created from their records,
- * tokens included. Rooms Janus has that media-svc does not know are left alone. A server that
+ * tokens included, and stored rooms Janus lists publicly (made before rooms were private) are made
+ * private. Rooms Janus has that media-svc does not know are left alone. A server that
  * cannot be reached is skipped until the next pass. Blocking: runs on a scheduler thread, never an
  * event loop.
  */
@@ -76,7 +79,7 @@ public final class RoomReconciler {
         JanusClient client = servers.client(server);
         int recreated = 0;
         for (RoomKind kind : RoomKind.values()) {
-            Set<Long> onJanus;
+            Map<Long, Boolean> onJanus;
             try {
                 onJanus = listed(server, client, kind);
             } catch (RuntimeException e) {
@@ -86,12 +89,14 @@ public final class RoomReconciler {
             }
             Set<Long> stored = rooms.repository().idsOnServer(serverId, kind);
             for (long id : stored) {
-                if (!onJanus.contains(id) && recreate(server, client, kind, id)) {
+                if (!onJanus.containsKey(id) && recreate(server, client, kind, id)) {
                     recreated++;
+                } else if (Boolean.FALSE.equals(onJanus.get(id))) {
+                    hide(kind, id);
                 }
             }
             if (logger.isDebugEnabled()) {
-                Set<Long> unknown = new HashSet<>(onJanus);
+                Set<Long> unknown = new HashSet<>(onJanus.keySet());
                 unknown.removeAll(stored);
                 if (!unknown.isEmpty()) {
                     logger.debug("{} {} rooms on {} are not media-svc's; left alone: {}", unknown.size(),
@@ -102,15 +107,35 @@ public final class RoomReconciler {
         return recreated;
     }
 
-    /** The ids of the rooms of a kind Janus has, private ones included (the admin key lists them all). */
-    private static Set<Long> listed(JanusServer server, JanusClient client, RoomKind kind) {
+    /**
+     * The rooms of a kind Janus has, private ones included (the admin key lists them all): whether
+     * each is private, by id.
+     */
+    private static Map<Long, Boolean> listed(JanusServer server, JanusClient client, RoomKind kind) {
         ObjectNode list = JanusClient.body("list");
         list.put("admin_key", Rooms.adminKey(server, kind));
-        Set<Long> ids = new HashSet<>();
+        Map<Long, Boolean> rooms = new HashMap<>();
         for (JsonNode room : client.send(kind.plugin(), list).path("list")) {
-            ids.add(room.path("room").asLong());
+            rooms.put(room.path("room").asLong(), room.path("is_private").asBoolean());
         }
-        return ids;
+        return rooms;
+    }
+
+    /** Takes a stored room out of Janus's public `list`; a failure waits for the next pass. */
+    private void hide(RoomKind kind, long id) {
+        Optional<RoomRecord> room = rooms.repository().find(kind, id);
+        if (room.isEmpty()) {
+            return;
+        }
+        ObjectNode edit = rooms.body(room.get(), "edit");
+        edit.put("new_is_private", true);
+        try {
+            rooms.call(room.get(), edit, Map.of());
+            logger.info("Made {} room {} private on Janus", kind.dbName(), id);
+        } catch (RuntimeException e) {
+            warnUnlessStopping("Could not make {} room {} private: {}; retried next pass", kind.dbName(), id,
+                               e.getMessage());
+        }
     }
 
     private boolean recreate(JanusServer server, JanusClient client, RoomKind kind, long id) {

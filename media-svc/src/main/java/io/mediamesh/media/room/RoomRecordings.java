@@ -14,7 +14,11 @@ import io.mediamesh.common.time.Times;
 import io.mediamesh.media.janus.JanusServer;
 import io.mediamesh.media.janus.MediaServers;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZonedDateTime;
@@ -27,6 +31,8 @@ import java.util.List;
 import java.util.concurrent.CompletionException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The recording files of video rooms. Each room records into its own folder, named by its id,
@@ -34,11 +40,18 @@ import java.util.regex.Pattern;
  * the server's nginx, whose recordings location lists it as JSON (autoindex_format json). Runs on
  * the blocking executor.
  *
+ * <p>nginx serves nothing there without a link signed with the nginx document's recordings
+ * secret (secure_link): media-svc signs the folder it lists for itself, and each file's link for
+ * the caller it answers (the room's owner or an admin), valid for the configured time. Links
+ * keep media-svc off the download path and work from any origin, where a session cookie would
+ * not reach the media server's nginx.
+ *
  * <p>Files are ordered newest first by the time Janus started them (the microsecond timestamp in
  * its file names, else the file's modification time), then by name: a total order, so a cursor
  * made of both pages without skipping or repeating a file while others are being written.
  */
 public final class RoomRecordings {
+    private static final Logger logger = LoggerFactory.getLogger(RoomRecordings.class);
     private static final ObjectMapper MAPPER = new ObjectMapper();
     // Janus's own names: videoroom-<room>-user-<participant>-<start, µs>-<media>-<mindex>.mjr.
     private static final Pattern JANUS_NAME = Pattern.compile("videoroom-\\d+-user-(\\d{1,18})-(\\d{1,18})-.*");
@@ -48,11 +61,19 @@ public final class RoomRecordings {
 
     private final MediaServers servers;
     private final WebClient http;
+    private final Duration linkTtl;
+    private final Clock clock;
 
-    /** @param deadline limit of one read of a server's index */
-    public RoomRecordings(MediaServers servers, ClientFactory factory, Duration deadline) {
+    /**
+     * @param deadline limit of one read of a server's index
+     * @param linkTtl how long a download link works
+     */
+    public RoomRecordings(MediaServers servers, ClientFactory factory, Duration deadline, Duration linkTtl,
+                          Clock clock) {
         this.servers = servers;
         this.http = WebClient.builder().factory(factory).responseTimeout(deadline).build();
+        this.linkTtl = linkTtl;
+        this.clock = clock;
     }
 
     /** A page of the room's recordings, newest first. */
@@ -79,10 +100,17 @@ public final class RoomRecordings {
             throw new MediameshException(ErrorCode.SERVICE_UNAVAILABLE, "Server " + server.server().getName() +
                                                                        " serves no recordings location.");
         }
+        if (server.recordingsSecret().isEmpty()) {
+            throw new MediameshException(ErrorCode.SERVICE_UNAVAILABLE, "The nginx document of server " +
+                                                                       server.server().getName() +
+                                                                       " has no recordings_secret to sign links with.");
+        }
+        Signer signer = new Signer(URI.create(base).getPath() + roomId + '/', server.recordingsSecret(),
+                                   clock.instant().plus(linkTtl).getEpochSecond());
         String folder = base + roomId + '/';
         AggregatedHttpResponse response;
         try {
-            response = http.get(folder).aggregate().join();
+            response = http.get(folder + signer.query("")).aggregate().join();
         } catch (CompletionException e) {
             throw unavailable(folder, String.valueOf(e.getCause()));
         }
@@ -90,7 +118,7 @@ public final class RoomRecordings {
             return List.of();
         }
         if (!response.status().equals(HttpStatus.OK)) {
-            // 403 too: the location exists, but nginx does not list it (recordings_autoindex off).
+            // 403 too: nginx does not list it (recordings_autoindex off), or its secret is not the document's.
             throw unavailable(folder, "HTTP " + response.status().code());
         }
         JsonNode index;
@@ -106,15 +134,16 @@ public final class RoomRecordings {
         for (JsonNode item : index) {
             String name = item.path("name").asText();
             if ("file".equals(item.path("type").asText()) && name.endsWith(".mjr")) {
-                entries.add(entry(folder, name, item.path("size").asLong(), modified(folder, item)));
+                entries.add(entry(folder, signer, name, item.path("size").asLong(), modified(folder, item)));
             }
         }
         return entries;
     }
 
-    private static Entry entry(String folder, String name, long size, Instant modified) {
+    private static Entry entry(String folder, Signer signer, String name, long size, Instant modified) {
         VideoRoomRecording.Builder file = VideoRoomRecording.newBuilder().setFileName(name).setSize(size)
-                .setModifiedAt(Times.toProto(modified)).setUrl(folder + pathSegment(name));
+                .setModifiedAt(Times.toProto(modified)).setUrl(folder + pathSegment(name) + signer.query(name))
+                .setUrlExpiresAt(Times.toProto(Instant.ofEpochSecond(signer.expires())));
         Matcher media = MEDIA.matcher(name);
         if (media.matches()) {
             file.setMedia(media.group(1));
@@ -151,11 +180,29 @@ public final class RoomRecordings {
     }
 
     private static MediameshException unavailable(String folder, String why) {
-        return new MediameshException(ErrorCode.SERVICE_UNAVAILABLE, "The recordings index " + folder +
-                                                                     " cannot be read: " + why + '.');
+        // The folder's URL is an internal address: logged, not told.
+        logger.warn("The recordings index {} cannot be read: {}", folder, why);
+        return new MediameshException(ErrorCode.SERVICE_UNAVAILABLE, "The room's recordings cannot be read now.");
     }
 
     private record Entry(Position position, VideoRoomRecording file) {}
+
+    /**
+     * Links below one folder as nginx's secure_link checks them: md5 = base64url(MD5(expires +
+     * decoded URI path + " " + secret)), the expression the rendered secure_link_md5 names.
+     */
+    private record Signer(String folderPath, String secret, long expires) {
+        String query(String fileName) {
+            byte[] digest;
+            try {
+                digest = MessageDigest.getInstance("MD5").digest(
+                        (expires + folderPath + fileName + ' ' + secret).getBytes(StandardCharsets.UTF_8));
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException("Every JVM has MD5", e);
+            }
+            return "?md5=" + Base64.getUrlEncoder().withoutPadding().encodeToString(digest) + "&expires=" + expires;
+        }
+    }
 
     /** Where a file stands in the listing: newer (greater start time) first, then by name. */
     private record Position(long started, String name) implements Comparable<Position> {

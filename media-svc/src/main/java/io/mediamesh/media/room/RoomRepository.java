@@ -1,6 +1,7 @@
 package io.mediamesh.media.room;
 
 import static io.mediamesh.media.db.Tables.ROOMS;
+import static io.mediamesh.media.db.Tables.ROOM_BANS;
 import static io.mediamesh.media.db.Tables.ROOM_TOKENS;
 import static io.mediamesh.media.db.Tables.TEXT_ROOM_MESSAGES;
 
@@ -17,7 +18,7 @@ import org.jooq.DSLContext;
 import org.jooq.Record;
 import org.jooq.impl.DSL;
 
-/** The rooms, room_tokens and text_room_messages tables. */
+/** The rooms, room_tokens, room_bans and text_room_messages tables. */
 public final class RoomRepository {
     private final DSLContext db;
 
@@ -115,13 +116,43 @@ public final class RoomRepository {
                  .fetchOptional(RoomRepository::toToken);
     }
 
+    /** Who was given {@code token} for the room (Janus's join events name the token used). */
+    public Optional<RoomToken> tokenByToken(long roomId, String token) {
+        return db.selectFrom(ROOM_TOKENS).where(ROOM_TOKENS.ROOM_ID.eq(roomId).and(ROOM_TOKENS.TOKEN.eq(token)))
+                 .fetchOptional(RoomRepository::toToken);
+    }
+
     public List<RoomToken> tokens(long roomId) {
         return db.selectFrom(ROOM_TOKENS).where(ROOM_TOKENS.ROOM_ID.eq(roomId)).fetch(RoomRepository::toToken);
+    }
+
+    public void setDisplay(long roomId, long userId, String display) {
+        db.update(ROOM_TOKENS).set(ROOM_TOKENS.DISPLAY, display)
+          .where(ROOM_TOKENS.ROOM_ID.eq(roomId).and(ROOM_TOKENS.USER_ID.eq(userId))).execute();
     }
 
     public void deleteToken(long roomId, long userId) {
         db.deleteFrom(ROOM_TOKENS).where(ROOM_TOKENS.ROOM_ID.eq(roomId).and(ROOM_TOKENS.USER_ID.eq(userId)))
           .execute();
+    }
+
+    /** Bans a user from a room (again: no change). */
+    public void ban(long roomId, long userId, String userName, Instant now) {
+        db.insertInto(ROOM_BANS)
+          .set(ROOM_BANS.ROOM_ID, roomId)
+          .set(ROOM_BANS.USER_ID, userId)
+          .set(ROOM_BANS.USER_NAME, userName)
+          .set(ROOM_BANS.CREATED_AT, Times.toDb(now))
+          .onDuplicateKeyIgnore()
+          .execute();
+    }
+
+    public boolean isBanned(long roomId, long userId) {
+        return db.fetchExists(ROOM_BANS, ROOM_BANS.ROOM_ID.eq(roomId).and(ROOM_BANS.USER_ID.eq(userId)));
+    }
+
+    public void unban(long roomId, long userId) {
+        db.deleteFrom(ROOM_BANS).where(ROOM_BANS.ROOM_ID.eq(roomId).and(ROOM_BANS.USER_ID.eq(userId))).execute();
     }
 
     /** Stores a message if the room records right now (checked in the same statement). */

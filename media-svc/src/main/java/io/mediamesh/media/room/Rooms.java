@@ -104,29 +104,47 @@ public final class Rooms {
         logger.info("Destroyed {} room {}", room.kind().dbName(), room.id());
     }
 
-    /** The caller's token for the room: the one they have, or a new one added to Janus's allowed list. */
+    /**
+     * The caller's token for the room, bound to their participant id (or username) and to
+     * {@code display}: the one they have (now bound to this display), or a new one added to
+     * Janus's allowed list. A user banned from the room gets none.
+     */
     public RoomToken join(RoomRecord room, Principal caller, String display) {
         Text.check(display, "display", 1, MAX_DISPLAY_LENGTH, false, ErrorCode.INVALID_DISPLAY_NAME);
+        if (repository.isBanned(room.id(), caller.getUserId())) {
+            throw banned(room);
+        }
         Optional<RoomToken> existing = repository.tokenOf(room.id(), caller.getUserId());
         if (existing.isPresent()) {
-            return existing.get();
+            RoomToken token = existing.get();
+            if (!token.display().equals(display)) {
+                repository.setDisplay(room.id(), caller.getUserId(), display);
+            }
+            return token.withDisplay(display);
         }
         RoomToken token = new RoomToken(room.id(), caller.getUserId(), caller.getUserName(), ids.nextId(),
                                         "u" + HexFormat.of().formatHex(ids.nextBytes(8)), display,
                                         ids.nextSecret());
         call(room, allowed(room, "add", token.token()), Map.of());
         repository.insertToken(token, clock.instant());
+        if (repository.isBanned(room.id(), caller.getUserId())) {
+            // Kicked while this join ran: the kick cannot have revoked the token it did not see yet.
+            revoke(room, token);
+            throw banned(room);
+        }
         return token;
     }
 
     /**
-     * Revokes the token of whoever joins as {@code token} (if media-svc issued it) and kicks the
-     * participant. Someone neither holding a token of ours nor in the room is PARTICIPANT_NOT_FOUND.
+     * Bans the user holding {@code token} (if media-svc issued it) from the room, revokes the token
+     * and kicks the participant. Someone neither holding a token of ours nor in the room is
+     * PARTICIPANT_NOT_FOUND.
      */
     public void kick(RoomRecord room, Optional<RoomToken> token, ObjectNode kickBody, String who) {
         if (token.isPresent()) {
-            call(room, allowed(room, "remove", token.get().token()), Map.of());
-            repository.deleteToken(room.id(), token.get().userId());
+            // Banned first, so that a join running meanwhile finds the ban (see join).
+            repository.ban(room.id(), token.get().userId(), token.get().userName(), clock.instant());
+            revoke(room, token.get());
         }
         try {
             call(room, kickBody, Map.of(room.kind().noSuchParticipant(), ErrorCode.PARTICIPANT_NOT_FOUND));
@@ -139,6 +157,37 @@ public final class Rooms {
                       : e;
             }
         }
+    }
+
+    /** Lets a banned user join the room again (with a new token). */
+    public void unban(RoomRecord room, long userId) {
+        repository.unban(room.id(), Text.checkId(userId, "user_id"));
+        logger.info("Lifted the ban of user {} from {} room {}", userId, room.kind().dbName(), room.id());
+    }
+
+    /**
+     * Kicks a participant who is not who their join token was issued for ({@link ParticipantGuard});
+     * one who already left is fine.
+     */
+    void kickImpostor(RoomRecord room, ObjectNode kickBody, String why) {
+        logger.warn("Kicking from {} room {}: {}", room.kind().dbName(), room.id(), why);
+        try {
+            call(room, kickBody, Map.of(room.kind().noSuchParticipant(), ErrorCode.PARTICIPANT_NOT_FOUND));
+        } catch (MediameshException e) {
+            if (e.code() != ErrorCode.PARTICIPANT_NOT_FOUND) {
+                throw e;
+            }
+        }
+    }
+
+    private void revoke(RoomRecord room, RoomToken token) {
+        call(room, allowed(room, "remove", token.token()), Map.of());
+        repository.deleteToken(room.id(), token.userId());
+    }
+
+    private static MediameshException banned(RoomRecord room) {
+        return new MediameshException(ErrorCode.ROOM_BANNED, "You were removed from room " + room.id() +
+                                                             " and may not join it again.");
     }
 
     /** The URL Janus posts a text room's messages to. */
@@ -195,6 +244,8 @@ public final class Rooms {
         ObjectNode body = body(room, "create");
         body.put("description", room.description());
         body.put("admin_key", adminKey(server, room.kind()));
+        // Left out of Janus's `list` for anyone without the admin key.
+        body.put("is_private", true);
         if (room.kind() == RoomKind.VIDEO) {
             body.put("publishers", room.maxPublishers());
             body.put("record", room.recording());

@@ -25,6 +25,8 @@ import io.mediamesh.api.v1.SetTextRoomRecordingRequest;
 import io.mediamesh.api.v1.SetTextRoomRecordingResponse;
 import io.mediamesh.api.v1.TextRoomParticipant;
 import io.mediamesh.api.v1.TextRoomServiceGrpc;
+import io.mediamesh.api.v1.UnbanTextRoomUserRequest;
+import io.mediamesh.api.v1.UnbanTextRoomUserResponse;
 import io.mediamesh.common.auth.Callers;
 import io.mediamesh.common.error.MediameshException;
 import io.mediamesh.common.paging.Page;
@@ -151,6 +153,14 @@ public final class TextRoomGrpcService extends TextRoomServiceGrpc.TextRoomServi
         body.put("text", text);
         rooms.call(room, body, Map.of());
         response.onNext(PostAnnouncementResponse.getDefaultInstance());
+        response.onCompleted();
+    }
+
+    @Override
+    public void unbanTextRoomUser(UnbanTextRoomUserRequest request,
+                                 StreamObserver<UnbanTextRoomUserResponse> response) {
+        rooms.unban(rooms.findAsOwner(RoomKind.TEXT, request.getRoomId()), request.getUserId());
+        response.onNext(UnbanTextRoomUserResponse.getDefaultInstance());
         response.onCompleted();
     }
 }

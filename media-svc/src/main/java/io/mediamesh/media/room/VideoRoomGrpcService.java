@@ -21,6 +21,8 @@ import io.mediamesh.api.v1.ListVideoRoomsResponse;
 import io.mediamesh.api.v1.Principal;
 import io.mediamesh.api.v1.SetVideoRoomRecordingRequest;
 import io.mediamesh.api.v1.SetVideoRoomRecordingResponse;
+import io.mediamesh.api.v1.UnbanVideoRoomUserRequest;
+import io.mediamesh.api.v1.UnbanVideoRoomUserResponse;
 import io.mediamesh.api.v1.VideoRoomParticipant;
 import io.mediamesh.api.v1.VideoRoomRecording;
 import io.mediamesh.api.v1.VideoRoomServiceGrpc;
@@ -141,6 +143,14 @@ public final class VideoRoomGrpcService extends VideoRoomServiceGrpc.VideoRoomSe
         Page.Result<VideoRoomRecording> page = recordings.page(room, request.getLimit(), request.getCursor());
         response.onNext(ListRecordingsResponse.newBuilder().addAllRecordings(page.rows())
                                               .setNextCursor(page.nextCursor()).build());
+        response.onCompleted();
+    }
+
+    @Override
+    public void unbanVideoRoomUser(UnbanVideoRoomUserRequest request,
+                                  StreamObserver<UnbanVideoRoomUserResponse> response) {
+        rooms.unban(rooms.findAsOwner(RoomKind.VIDEO, request.getRoomId()), request.getUserId());
+        response.onNext(UnbanVideoRoomUserResponse.getDefaultInstance());
         response.onCompleted();
     }
 }

@@ -1,6 +1,8 @@
 package io.mediamesh.media.stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import io.mediamesh.api.v1.ErrorCode;
 import io.mediamesh.api.v1.MediaServerRole;
 import io.mediamesh.api.v1.Principal;
@@ -42,6 +44,8 @@ public final class LiveStreams {
     private static final int PORT_ATTEMPTS = 3;
     private static final Duration CHANGE_WAIT = Duration.ofSeconds(2);
     private static final Duration CHANGE_POLL = Duration.ofMillis(20);
+    // How long the edges' answers about a stream serve every reader (GetStream, WatchStream).
+    private static final Duration EDGE_ANSWERS_TTL = Duration.ofSeconds(1);
     private static final Logger logger = LoggerFactory.getLogger(LiveStreams.class);
 
     private final StreamRepository repository;
@@ -52,6 +56,11 @@ public final class LiveStreams {
     private final ToLongFunction<Long> serverLoad;
     private final Duration changeLease;
     private final JanusIds ids = new JanusIds();
+    // By stream id: the edges' `info` answers, asked once for every reader within the TTL (the
+    // first reader asks, readers meanwhile wait for the same answers), so no amount of readers
+    // multiplies requests to the edges. A change of the stream forgets them.
+    private final Cache<Long, Map<Long, CompletableFuture<JsonNode>>> edgeAnswers =
+            Caffeine.newBuilder().expireAfterWrite(EDGE_ANSWERS_TTL).maximumSize(10_000).build();
     private volatile boolean closing;
 
     /**
@@ -104,6 +113,11 @@ public final class LiveStreams {
         return view(stream);
     }
 
+    /** Whether the caller is the stream's owner or an admin: who sees its ingest and tiers. */
+    public static boolean isInsider(StreamRecord stream, Optional<Principal> caller) {
+        return caller.map(c -> c.getUserId() == stream.ownerId() || Callers.isAdmin(c)).orElse(false);
+    }
+
     /** A stored stream; anyone may read it. */
     public StreamRecord find(long streamId) {
         Text.checkId(streamId, "stream_id");
@@ -129,29 +143,41 @@ public final class LiveStreams {
         return streams.stream().map(s -> new StreamView(s, tiers.getOrDefault(s.id(), List.of()))).toList();
     }
 
-    /** Every edge's live mountpoint state, in tier order (FAILED_GET_STREAMING_CONFIGURE if an edge cannot tell). */
+    /**
+     * Every edge's live mountpoint state by server, in tier order (FAILED_GET_STREAMING_CONFIGURE if
+     * an edge cannot tell), as asked within the last second.
+     */
     public Map<Long, JsonNode> edgeInfo(StreamView view) {
+        Map<Long, CompletableFuture<JsonNode>> asked = askEdges(view.stream(), view.tiers());
         Map<Long, JsonNode> info = new LinkedHashMap<>();
-        askEdges(view.stream(), view.tiers()).forEach((tier, answer) -> {
-            try {
-                info.put(tier.serverId(), answer.join());
-            } catch (CompletionException e) {
-                throw mapped(unwrap(e), ErrorCode.FAILED_GET_STREAMING_CONFIGURE,
-                             "Mountpoint on " + tier.serverName());
+        for (TierRecord tier : view.tiers()) {
+            CompletableFuture<JsonNode> answer = asked.get(tier.serverId());
+            if (answer != null) {
+                try {
+                    info.put(tier.serverId(), answer.join());
+                } catch (CompletionException e) {
+                    throw mapped(unwrap(e), ErrorCode.FAILED_GET_STREAMING_CONFIGURE,
+                                 "Mountpoint on " + tier.serverName());
+                }
             }
-        });
+        }
         return info;
     }
 
-    /** Every edge's mountpoint `info`, asked of all edges at once. */
-    private Map<TierRecord, CompletableFuture<JsonNode>> askEdges(StreamRecord stream, List<TierRecord> tiers) {
-        Map<TierRecord, CompletableFuture<JsonNode>> asked = new LinkedHashMap<>();
-        for (TierRecord tier : tiers) {
-            if (tier.role() == TierRole.EDGE) {
-                asked.put(tier, janus.mountpointInfo(stream, tier));
+    /**
+     * Every edge's mountpoint `info` by server id: the answers shared by every reader of the last
+     * second, or else all edges asked at once.
+     */
+    private Map<Long, CompletableFuture<JsonNode>> askEdges(StreamRecord stream, List<TierRecord> tiers) {
+        return edgeAnswers.get(stream.id(), id -> {
+            Map<Long, CompletableFuture<JsonNode>> asked = new LinkedHashMap<>();
+            for (TierRecord tier : tiers) {
+                if (tier.role() == TierRole.EDGE) {
+                    asked.put(tier.serverId(), janus.mountpointInfo(stream, tier));
+                }
             }
-        }
-        return asked;
+            return asked;
+        });
     }
 
     /**
@@ -161,7 +187,7 @@ public final class LiveStreams {
     public StreamView forward(StreamRecord stream) {
         Forwarding before = beginChange(stream);
         if (before == Forwarding.ON) {
-            repository.endChange(stream.id(), Forwarding.ON);
+            endChange(stream.id(), Forwarding.ON);
             return view(stream);
         }
         try {
@@ -192,7 +218,7 @@ public final class LiveStreams {
                     addForwarders(stream, relay, setUpTier(stream, edge, TierRole.EDGE, relay.serverId()));
                 }
             }
-            repository.endChange(stream.id(), Forwarding.ON);
+            endChange(stream.id(), Forwarding.ON);
             logger.info("Stream {} forwarded to {} relays and {} edges", stream.id(), relayTiers.size(),
                         groups.values().stream().mapToInt(List::size).sum());
             return view(stream);
@@ -204,7 +230,7 @@ public final class LiveStreams {
                 logger.warn("Stream {}: undoing a failed forward left tiers behind; the reconciler retries",
                             stream.id(), undo);
             }
-            repository.endChange(stream.id(), Forwarding.OFF);
+            endChange(stream.id(), Forwarding.OFF);
             throw mapped(e, ErrorCode.FAILED_STREAMING_FORWARD, "Forwarding stream " + stream.id());
         }
     }
@@ -217,7 +243,7 @@ public final class LiveStreams {
         } catch (RuntimeException e) {
             throw mapped(e, ErrorCode.FAILED_STREAMING_FORWARD_STOP, "Stopping stream " + stream.id());
         } finally {
-            repository.endChange(stream.id(), Forwarding.OFF);
+            endChange(stream.id(), Forwarding.OFF);
         }
     }
 
@@ -227,7 +253,7 @@ public final class LiveStreams {
         try {
             tearDownForwarding(stream);
         } catch (RuntimeException e) {
-            repository.endChange(stream.id(), Forwarding.OFF);
+            endChange(stream.id(), Forwarding.OFF);
             throw mapped(e, ErrorCode.FAILED_STREAMING_FORWARD_STOP, "Destroying stream " + stream.id());
         }
         try {
@@ -237,7 +263,7 @@ public final class LiveStreams {
             }
         } catch (RuntimeException e) {
             // Forwarding is torn down already; only the origin is left.
-            repository.endChange(stream.id(), Forwarding.OFF);
+            endChange(stream.id(), Forwarding.OFF);
             throw mapped(e, ErrorCode.FAILED_STREAMING_STOP, "Destroying stream " + stream.id());
         }
         repository.delete(stream.id());
@@ -253,20 +279,25 @@ public final class LiveStreams {
         if (!stream.enabled()) {
             throw new MediameshException(ErrorCode.FAILED_STREAMING_WATCH, "Stream " + stream.id() + " is stopped.");
         }
-        Map<TierRecord, CompletableFuture<JsonNode>> asked = askEdges(stream, repository.tiers(stream.id()));
+        List<TierRecord> tiers = repository.tiers(stream.id());
+        Map<Long, CompletableFuture<JsonNode>> asked = askEdges(stream, tiers);
         TierRecord best = null;
         int fewest = Integer.MAX_VALUE;
-        for (var entry : asked.entrySet()) {
+        for (TierRecord tier : tiers) {
+            CompletableFuture<JsonNode> answer = asked.get(tier.serverId());
+            if (answer == null) {
+                continue;
+            }
             try {
-                JsonNode info = entry.getValue().join();
+                JsonNode info = answer.join();
                 int viewers = info.path("viewers").asInt();
                 if (info.path("enabled").asBoolean() && viewers < fewest) {
-                    best = entry.getKey();
+                    best = tier;
                     fewest = viewers;
                 }
             } catch (CompletionException e) {
                 // An edge that cannot answer is not offered; the others can serve.
-                logger.info("Edge {} cannot serve stream {}: {}", entry.getKey().serverName(), stream.id(),
+                logger.info("Edge {} cannot serve stream {}: {}", tier.serverName(), stream.id(),
                             unwrap(e).getMessage());
             }
         }
@@ -300,7 +331,7 @@ public final class LiveStreams {
             }
             return changed;
         } finally {
-            repository.endChange(stream.id(), before);
+            endChange(stream.id(), before);
         }
     }
 
@@ -333,6 +364,7 @@ public final class LiveStreams {
             } catch (RuntimeException e) {
                 logger.info("Stream {}: not reconciled this pass: {}", id, e.getMessage());
             } finally {
+                // A pass restores what the records say: the answers readers share stay until they expire.
                 repository.endChange(id, before.get());
             }
         }
@@ -537,6 +569,12 @@ public final class LiveStreams {
                 throw new MediameshException(ErrorCode.STREAM_CHANGE_IN_PROGRESS, "Interrupted.");
             }
         }
+    }
+
+    /** Ends a change, and forgets the edges' answers about the stream, which the change may have made stale. */
+    private void endChange(long streamId, Forwarding state) {
+        repository.endChange(streamId, state);
+        edgeAnswers.invalidate(streamId);
     }
 
     private static boolean portTaken(JanusPluginError e) {

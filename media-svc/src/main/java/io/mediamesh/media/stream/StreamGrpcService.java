@@ -12,7 +12,9 @@ import io.mediamesh.api.v1.GetStreamRequest;
 import io.mediamesh.api.v1.GetStreamResponse;
 import io.mediamesh.api.v1.ListStreamsRequest;
 import io.mediamesh.api.v1.ListStreamsResponse;
+import io.mediamesh.api.v1.LiveStream;
 import io.mediamesh.api.v1.MediaServerRef;
+import io.mediamesh.api.v1.Principal;
 import io.mediamesh.api.v1.StartStreamRequest;
 import io.mediamesh.api.v1.StartStreamResponse;
 import io.mediamesh.api.v1.StopForwardingRequest;
@@ -30,13 +32,18 @@ import io.mediamesh.api.v1.WatchStreamResponse;
 import io.mediamesh.common.auth.Callers;
 import io.mediamesh.common.paging.Page;
 import io.mediamesh.media.stream.LiveStreams.StreamView;
+import io.mediamesh.media.stream.StreamRecord.Forwarding;
 import io.mediamesh.media.stream.TierRecord.ForwarderRecord;
 import io.mediamesh.media.stream.TierRecord.TierPort;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
-/** StreamService over gRPC. Runs on the blocking executor. */
+/**
+ * StreamService over gRPC. Anyone may read a stream, but its ingest and tiers are for its owner
+ * and admins: everyone else gets the public view, made from media-svc's records alone. Runs on
+ * the blocking executor.
+ */
 public final class StreamGrpcService extends StreamServiceGrpc.StreamServiceImplBase {
     private final LiveStreams streams;
     private final Callers callers;
@@ -50,20 +57,23 @@ public final class StreamGrpcService extends StreamServiceGrpc.StreamServiceImpl
     public void createStream(CreateStreamRequest request, StreamObserver<CreateStreamResponse> response) {
         StreamView view = streams.create(callers.require(), request.getName(), request.getAudio(), request.getVideo(),
                                          request.getSimulcast());
-        StreamIngest ingest = ingest(view);
-        response.onNext(CreateStreamResponse.newBuilder().setStreamId(view.stream().id()).setIngest(ingest)
-                                            .setStream(view.stream().toProto().setIngest(ingest)).build());
+        response.onNext(CreateStreamResponse.newBuilder().setStreamId(view.stream().id()).setIngest(ingest(view))
+                                            .setStream(stream(view, true)).build());
         response.onCompleted();
     }
 
     @Override
     public void getStream(GetStreamRequest request, StreamObserver<GetStreamResponse> response) {
+        Optional<Principal> caller = callers.optional();
         StreamView view = streams.view(streams.find(request.getStreamId()));
-        Map<Long, JsonNode> info = streams.edgeInfo(view);
-        GetStreamResponse.Builder out = GetStreamResponse.newBuilder().setStream(stream(view));
-        Map<Long, String> names = names(view);
-        for (TierRecord tier : view.tiers()) {
-            out.addTiers(tier(tier, names, Optional.ofNullable(info.get(tier.serverId()))));
+        boolean insider = LiveStreams.isInsider(view.stream(), caller);
+        GetStreamResponse.Builder out = GetStreamResponse.newBuilder().setStream(stream(view, insider));
+        if (insider) {
+            Map<Long, JsonNode> info = streams.edgeInfo(view);
+            Map<Long, String> names = names(view);
+            for (TierRecord tier : view.tiers()) {
+                out.addTiers(tier(tier, names, Optional.ofNullable(info.get(tier.serverId()))));
+            }
         }
         response.onNext(out.build());
         response.onCompleted();
@@ -88,6 +98,8 @@ public final class StreamGrpcService extends StreamServiceGrpc.StreamServiceImpl
 
     @Override
     public void watchStream(WatchStreamRequest request, StreamObserver<WatchStreamResponse> response) {
+        // Anyone may watch, but a session that is sent must be valid, as on every other call.
+        callers.optional();
         StreamRecord stream = streams.find(request.getStreamId());
         TierRecord edge = streams.watch(stream);
         response.onNext(WatchStreamResponse.newBuilder().setServerUrl(edge.serverUrl()).setMountpointId(stream.id())
@@ -98,14 +110,14 @@ public final class StreamGrpcService extends StreamServiceGrpc.StreamServiceImpl
     @Override
     public void startStream(StartStreamRequest request, StreamObserver<StartStreamResponse> response) {
         StreamRecord stream = streams.setEnabled(streams.findAsOwner(request.getStreamId()), true);
-        response.onNext(StartStreamResponse.newBuilder().setStream(stream(streams.view(stream))).build());
+        response.onNext(StartStreamResponse.newBuilder().setStream(stream(streams.view(stream), true)).build());
         response.onCompleted();
     }
 
     @Override
     public void stopStream(StopStreamRequest request, StreamObserver<StopStreamResponse> response) {
         StreamRecord stream = streams.setEnabled(streams.findAsOwner(request.getStreamId()), false);
-        response.onNext(StopStreamResponse.newBuilder().setStream(stream(streams.view(stream))).build());
+        response.onNext(StopStreamResponse.newBuilder().setStream(stream(streams.view(stream), true)).build());
         response.onCompleted();
     }
 
@@ -118,17 +130,24 @@ public final class StreamGrpcService extends StreamServiceGrpc.StreamServiceImpl
 
     @Override
     public void listStreams(ListStreamsRequest request, StreamObserver<ListStreamsResponse> response) {
-        Optional<Long> owner = request.getOwnedOnly() ? Optional.of(callers.require().getUserId()) : Optional.empty();
+        Optional<Principal> caller = request.getOwnedOnly() ? Optional.of(callers.require()) : callers.optional();
+        Optional<Long> owner = request.getOwnedOnly() ? caller.map(Principal::getUserId) : Optional.empty();
         Page.Result<StreamRecord> page = streams.repository().page(owner, Page.of(request.getLimit(),
                                                                                   request.getCursor()));
         ListStreamsResponse.Builder out = ListStreamsResponse.newBuilder().setNextCursor(page.nextCursor());
-        streams.views(page.rows()).forEach(view -> out.addStreams(stream(view)));
+        streams.views(page.rows()).forEach(
+                view -> out.addStreams(stream(view, LiveStreams.isInsider(view.stream(), caller))));
         response.onNext(out.build());
         response.onCompleted();
     }
 
-    private static io.mediamesh.api.v1.LiveStream stream(StreamView view) {
-        return view.stream().toProto().setIngest(ingest(view)).build();
+    /** @param insider the owner or an admin asks: the ingest is shown */
+    private static LiveStream stream(StreamView view, boolean insider) {
+        StreamRecord stream = view.stream();
+        LiveStream.Builder out = stream.toProto().setWatchable(
+                stream.enabled() && stream.forwarding() == Forwarding.ON &&
+                view.tiers().stream().anyMatch(tier -> tier.role() == TierRole.EDGE));
+        return insider ? out.setIngest(ingest(view)).build() : out.build();
     }
 
     /** Where senders push: the origin's remote publisher port, one SSRC per line. */

@@ -171,7 +171,7 @@ class VideoFileGrpcServiceTest {
                 StatusRuntimeException.class, e -> {
                     assertThat(ErrorCatalog.reasonOf(e)).contains(ErrorCode.RANGE_NOT_SATISFIABLE);
                     assertThat(ErrorCatalog.errorInfoOf(e).orElseThrow().getMetadataMap())
-                            .containsEntry(VideoFileGrpcService.SIZE_METADATA, "10000");
+                            .containsEntry(io.mediamesh.media.playback.FileSlice.SIZE_METADATA, "10000");
                 });
     }
 

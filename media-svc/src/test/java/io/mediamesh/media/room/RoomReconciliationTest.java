@@ -12,6 +12,7 @@ import io.mediamesh.api.v1.GetVideoRoomRequest;
 import io.mediamesh.api.v1.JoinTextRoomRequest;
 import io.mediamesh.api.v1.JoinVideoRoomRequest;
 import io.mediamesh.api.v1.MediaServer;
+import io.mediamesh.api.v1.MediaServerRole;
 import io.mediamesh.api.v1.PostAnnouncementRequest;
 import io.mediamesh.api.v1.TextRoom;
 import io.mediamesh.api.v1.TextRoomServiceGrpc.TextRoomServiceBlockingStub;
@@ -102,6 +103,27 @@ class RoomReconciliationTest {
     }
 
     @Test
+    void aStoredRoomJanusListsPubliclyIsMadePrivate() throws Exception {
+        VideoRoom room = videoRooms(alice).createVideoRoom(CreateVideoRoomRequest.newBuilder().setDescription("old")
+                                                                                 .build()).getRoom();
+        String secret = videoRooms(admin).getVideoRoom(GetVideoRoomRequest.newBuilder().setRoomId(room.getRoomId())
+                                                                          .build()).getRoom().getSecret();
+        // As a room made before rooms were private.
+        ObjectNode edit = JanusProbe.body("edit");
+        edit.put("room", room.getRoomId());
+        edit.put("secret", secret);
+        edit.put("new_is_private", false);
+        JanusProbe probe = probe(room.getServer().getId());
+        assertThat(probe.request(probe.attach(JanusClient.VIDEOROOM), edit).path("videoroom").asText())
+                .isEqualTo("edited");
+        assertThat(listed(JanusClient.VIDEOROOM, room.getServer().getId(), room.getRoomId()).path("is_private")
+                                                                                           .asBoolean()).isFalse();
+
+        await(() -> listed(JanusClient.VIDEOROOM, room.getServer().getId(), room.getRoomId()).path("is_private")
+                                                                                             .asBoolean());
+    }
+
+    @Test
     void aJanusDownAtStartIsReconciledByALaterPass() throws Exception {
         VideoRoom room = videoRooms(alice).createVideoRoom(CreateVideoRoomRequest.newBuilder().setDescription("late")
                                                                                  .build()).getRoom();
@@ -138,10 +160,15 @@ class RoomReconciliationTest {
         return probe.request(probe.attach(plugin), body).path("exists").asBoolean();
     }
 
-    /** The room's entry in Janus's list. */
+    /** The room's entry in Janus's list, as its operator sees it (with the admin key: rooms are private). */
     private static JsonNode listed(String plugin, long serverId, long roomId) {
         JanusProbe probe = probe(serverId);
-        for (JsonNode room : probe.request(probe.attach(plugin), JanusProbe.body("list")).path("list")) {
+        MediaServerRole role = mesh.servers().stream().filter(s -> s.getId() == serverId).findFirst().orElseThrow()
+                                   .getRole();
+        ObjectNode list = JanusProbe.body("list");
+        list.put("admin_key", JanusClient.VIDEOROOM.equals(plugin) ? mesh.janusConfig(role).getVideoroom().getAdminKey()
+                                                                   : mesh.janusConfig(role).getTextroom().getAdminKey());
+        for (JsonNode room : probe.request(probe.attach(plugin), list).path("list")) {
             if (room.path("room").asLong() == roomId) {
                 return room;
             }

@@ -38,6 +38,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -49,11 +51,16 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A video room's recordings, made by a real Janus from RTP sent to a remote publisher, listed by
- * media-svc through a real nginx running the file config-svc renders for the room's server.
+ * media-svc through a real nginx running the file config-svc renders for the room's server, which
+ * serves nothing without a link media-svc signed.
  */
 class VideoRoomRecordingsTest {
+    // Short, so that a test can watch a link expire.
+    private static final Duration LINK_TTL = Duration.ofSeconds(3);
+
     @RegisterExtension
-    static final RoomMesh mesh = new RoomMesh();
+    static final RoomMesh mesh = new RoomMesh().with("mediamesh.media-svc.rooms.recording-link-ttl",
+                                                     LINK_TTL.toMillis() + "ms");
     private static final Map<Long, NginxInstance> nginx = new HashMap<>();
     private static final int PACKETS = 30;
 
@@ -82,7 +89,7 @@ class VideoRoomRecordingsTest {
             String conf = configs.renderConfig(RenderConfigRequest.newBuilder().setKind(ConfigKind.CONFIG_KIND_NGINX)
                                                                   .setServerId(server.getId()).build())
                                  .getFiles(0).getContent().toStringUtf8();
-            assertThat(conf).contains("autoindex_format json;");
+            assertThat(conf).contains("autoindex_format json;", "secure_link $arg_md5,$arg_expires;");
             nginx.put(server.getId(), new NginxInstance(mesh.dir().resolve("nginx-" + server.getName()), conf,
                                                         server.getOverrides().getNginxListenPort()).start());
         }
@@ -116,31 +123,75 @@ class VideoRoomRecordingsTest {
         List<Long> started = all.stream().map(file -> Long.parseLong(file.getFileName().split("-")[4])).toList();
         assertThat(started).isSortedAccordingTo((a, b) -> Long.compare(b, a));
 
-        // Pages of one file each walk the same list, then stop.
-        List<VideoRoomRecording> paged = new ArrayList<>();
+        // Pages of one file each walk the same list, then stop (links are signed anew on each call).
+        List<String> names = names(all);
+        List<String> paged = new ArrayList<>();
         String cursor = "";
         do {
             ListRecordingsResponse page = list(alice, room, 1, cursor);
             assertThat(page.getRecordingsList()).hasSize(1);
-            paged.addAll(page.getRecordingsList());
+            paged.addAll(names(page.getRecordingsList()));
             cursor = page.getNextCursor();
         } while (!cursor.isEmpty());
-        assertThat(paged).isEqualTo(all);
+        assertThat(paged).isEqualTo(names);
         ListRecordingsResponse firstThree = list(admin, room, 3, "");
-        assertThat(firstThree.getRecordingsList()).isEqualTo(all.subList(0, 3));
-        assertThat(list(admin, room, 3, firstThree.getNextCursor()).getRecordingsList()).isEqualTo(all.subList(3, 4));
+        assertThat(names(firstThree.getRecordingsList())).isEqualTo(names.subList(0, 3));
+        assertThat(names(list(admin, room, 3, firstThree.getNextCursor()).getRecordingsList()))
+                .isEqualTo(names.subList(3, 4));
 
-        // The URL is nginx's, on the room's server, and serves the file itself.
+        // The URL is nginx's, on the room's server, signed for the file, and serves the file itself.
         VideoRoomRecording newest = all.get(0);
-        assertThat(newest.getUrl()).isEqualTo(serverOf(room).getEndpoints().getRecordingsUrl() + room.getRoomId() +
-                                              '/' + newest.getFileName());
-        HttpResponse<byte[]> download = HttpClient.newHttpClient().send(
-                HttpRequest.newBuilder(URI.create(newest.getUrl())).build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(newest.getUrl()).startsWith(serverOf(room).getEndpoints().getRecordingsUrl() + room.getRoomId() +
+                                               '/' + newest.getFileName() + "?md5=")
+                                   .contains("&expires=" + newest.getUrlExpiresAt().getSeconds());
+        HttpResponse<byte[]> download = get(newest.getUrl());
         assertThat(download.statusCode()).isEqualTo(200);
         assertThat(download.body()).hasSize((int) newest.getSize());
         Path downloaded = mesh.dir().resolve(newest.getFileName());
         Files.write(downloaded, download.body());
         assertThat(RtpPackets.countInRecording(downloaded)).isEqualTo(PACKETS);
+    }
+
+    @Test
+    void nginxServesOnlyUnexpiredLinksSignedForTheFile() throws Exception {
+        VideoRoom room = create(alice);
+        record(room, addRemotePublisher(room, 4343));
+        VideoRoom other = create(alice);
+        record(other, addRemotePublisher(other, 4344));
+        String folder = serverOf(room).getEndpoints().getRecordingsUrl() + room.getRoomId() + '/';
+
+        VideoRoomRecording file = list(alice, room, 1, "").getRecordings(0);
+        String owners = file.getUrl();
+        String admins = list(admin, room, 1, "").getRecordings(0).getUrl();
+        assertThat(get(owners).statusCode()).isEqualTo(200);
+        assertThat(get(admins).statusCode()).isEqualTo(200);
+
+        // Anonymous: neither the file, nor the folder's listing, nor the location's root.
+        String bare = owners.substring(0, owners.indexOf('?'));
+        assertThat(get(bare).statusCode()).isEqualTo(403);
+        assertThat(get(folder).statusCode()).isEqualTo(403);
+        assertThat(get(serverOf(room).getEndpoints().getRecordingsUrl()).statusCode()).isEqualTo(403);
+        // Someone else's: no links for them (ListRecordings refuses), and a link is for one file only.
+        assertFails(ErrorCode.PERMISSION_DENIED, () -> list(bob, room, 1, ""));
+        VideoRoomRecording othersFile = list(alice, other, 1, "").getRecordings(0);
+        String query = owners.substring(owners.indexOf('?'));
+        assertThat(get(othersFile.getUrl().substring(0, othersFile.getUrl().indexOf('?')) + query).statusCode())
+                .isEqualTo(403);
+        assertThat(get(folder + query).statusCode()).isEqualTo(403);
+        // A later expiry is not this signature's.
+        assertThat(get(owners.replace("&expires=" + file.getUrlExpiresAt().getSeconds(),
+                                      "&expires=" + (file.getUrlExpiresAt().getSeconds() + 3600))).statusCode())
+                .isEqualTo(403);
+
+        // Once expired, the owner's own link is refused too.
+        Instant expires = Instant.ofEpochSecond(file.getUrlExpiresAt().getSeconds());
+        assertThat(expires).isBetween(Instant.now(), Instant.now().plus(LINK_TTL).plusSeconds(1));
+        // nginx compares whole seconds: the link still works during its last second.
+        while (!Instant.now().isAfter(expires.plusSeconds(1).plusMillis(100))) {
+            Thread.sleep(50);
+        }
+        assertThat(get(owners).statusCode()).isEqualTo(403);
+        assertThat(get(list(alice, room, 1, "").getRecordings(0).getUrl()).statusCode()).isEqualTo(200);
     }
 
     @Test
@@ -163,11 +214,22 @@ class VideoRoomRecordingsTest {
         NginxInstance server = nginx.get(room.getServer().getId());
         server.stop();
         try {
-            assertFails(ErrorCode.SERVICE_UNAVAILABLE, () -> list(alice, room, 0, ""));
+            String why = assertFails(ErrorCode.SERVICE_UNAVAILABLE, () -> list(alice, room, 0, ""));
+            // nginx's internal URL is for the log only.
+            assertThat(why).doesNotContain("http://", "127.0.0.1");
         } finally {
             server.start();
         }
         assertThat(list(alice, room, 0, "").getRecordingsList()).isEmpty();
+    }
+
+    private static HttpResponse<byte[]> get(String url) throws IOException, InterruptedException {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url)).build(),
+                                               HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    private static List<String> names(List<VideoRoomRecording> files) {
+        return files.stream().map(VideoRoomRecording::getFileName).toList();
     }
 
     private static VideoRoom create(String session) {

@@ -1,5 +1,6 @@
 package io.mediamesh.media.room;
 
+import static io.mediamesh.media.db.Tables.ROOM_BANS;
 import static io.mediamesh.media.testing.GrpcFailures.assertFails;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -16,13 +17,17 @@ import io.mediamesh.api.v1.KickParticipantRequest;
 import io.mediamesh.api.v1.ListVideoRoomsRequest;
 import io.mediamesh.api.v1.MediaServer;
 import io.mediamesh.api.v1.SetVideoRoomRecordingRequest;
+import io.mediamesh.api.v1.UnbanVideoRoomUserRequest;
 import io.mediamesh.api.v1.VideoRoom;
 import io.mediamesh.api.v1.VideoRoomServiceGrpc.VideoRoomServiceBlockingStub;
 import io.mediamesh.media.janus.JanusClient;
+import io.mediamesh.media.testing.Await;
 import io.mediamesh.media.testing.JanusInstance;
 import io.mediamesh.media.testing.JanusProbe;
 import io.mediamesh.media.testing.RoomMesh;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -101,6 +106,80 @@ class VideoRoomsTest {
         assertThat(probe.requestAsync(again, joinBody(room, joined, joined.getToken())).path("error_code").asInt())
                 .isEqualTo(433);
         assertFails(ErrorCode.PARTICIPANT_NOT_FOUND, () -> rooms(alice).kickParticipant(kick));
+    }
+
+    @Test
+    void aKickedUserIsBannedForTheRoomsLifetimeUntilTheOwnerLiftsTheBan() {
+        VideoRoom room = create(alice, "ban");
+        long bobId = mesh.userId(bob);
+        JoinVideoRoomResponse joined = rooms(bob).joinVideoRoom(join(room, "Bob"));
+        rooms(alice).kickParticipant(KickParticipantRequest.newBuilder().setRoomId(room.getRoomId())
+                                                           .setParticipantId(joined.getParticipantId()).build());
+        assertThat(bans(room)).containsExactly(bobId);
+
+        // No new token, and the old one is gone from Janus's list.
+        assertThat(assertFails(ErrorCode.ROOM_BANNED, () -> rooms(bob).joinVideoRoom(join(room, "Bob"))))
+                .contains("may not join");
+        JanusProbe probe = probe(room);
+        assertThat(probe.requestAsync(probe.attach(JanusClient.VIDEOROOM), joinBody(room, joined, joined.getToken()))
+                        .path("error_code").asInt()).isEqualTo(433);
+        // Only the owner (or an admin) lifts it; the banned user cannot.
+        UnbanVideoRoomUserRequest unban = UnbanVideoRoomUserRequest.newBuilder().setRoomId(room.getRoomId())
+                                                                   .setUserId(bobId).build();
+        assertFails(ErrorCode.PERMISSION_DENIED, () -> rooms(bob).unbanVideoRoomUser(unban));
+        assertFails(ErrorCode.UNAUTHENTICATED, () -> rooms(null).unbanVideoRoomUser(unban));
+        assertFails(ErrorCode.INVALID_ID,
+                    () -> rooms(alice).unbanVideoRoomUser(unban.toBuilder().setUserId(0).build()));
+        assertThat(bans(room)).containsExactly(bobId);
+
+        rooms(alice).unbanVideoRoomUser(unban);
+        rooms(alice).unbanVideoRoomUser(unban);
+        assertThat(bans(room)).isEmpty();
+        JoinVideoRoomResponse back = rooms(bob).joinVideoRoom(join(room, "Bob"));
+        assertThat(back.getToken()).isNotEqualTo(joined.getToken());
+        assertThat(probe.requestAsync(probe.attach(JanusClient.VIDEOROOM), joinBody(room, back, back.getToken()))
+                        .path("videoroom").asText()).isEqualTo("joined");
+    }
+
+    @Test
+    void aTokenUsedWithAnotherIdOrDisplayNameIsKickedAtOnce() {
+        VideoRoom room = create(alice, "bound");
+        String carol = mesh.userSession("carol-" + System.nanoTime());
+        JoinVideoRoomResponse bobs = rooms(bob).joinVideoRoom(join(room, "Bob"));
+        JoinVideoRoomResponse carols = rooms(carol).joinVideoRoom(join(room, "Carol"));
+        JanusProbe probe = probe(room);
+
+        // Janus lets each in (the token is listed); media-svc's check of its join event kicks them.
+        long strangeId = 777_000_001L;
+        assertImpostorKicked(probe, room, join(room, bobs.getToken(), strangeId, "Bob"), strangeId);
+        assertImpostorKicked(probe, room, join(room, bobs.getToken(), bobs.getParticipantId(), "Mallory"),
+                             bobs.getParticipantId());
+        // Carol's own token does not make her Bob either.
+        assertImpostorKicked(probe, room, join(room, carols.getToken(), bobs.getParticipantId(), "Bob"),
+                             bobs.getParticipantId());
+
+        // The token's holder, as issued, stays, also after later impostors were handled.
+        long bobHandle = probe.attach(JanusClient.VIDEOROOM);
+        assertThat(probe.requestAsync(bobHandle, join(room, bobs.getToken(), bobs.getParticipantId(), "Bob"))
+                        .path("videoroom").asText()).isEqualTo("joined");
+        assertImpostorKicked(probe, room, join(room, carols.getToken(), 777_000_002L, "Carol"), 777_000_002L);
+        assertThat(participantIds(probe, room)).containsExactly(bobs.getParticipantId());
+
+        // Changing the display name afterwards is the same as joining with another one.
+        ObjectNode rename = JanusProbe.body("configure");
+        rename.put("display", "Alice");
+        probe.requestAsync(bobHandle, rename);
+        Await.until("the renamed participant is kicked", Duration.ofSeconds(10),
+                    () -> participantIds(probe, room).isEmpty());
+    }
+
+    @Test
+    void janusListsNoRoomToAnyoneWithoutItsAdminKey() {
+        VideoRoom room = create(alice, "hidden");
+        JanusProbe probe = probe(room);
+        assertThat(probe.request(probe.attach(JanusClient.VIDEOROOM), JanusProbe.body("list")).path("list"))
+                .extracting(listed -> listed.path("room").asLong()).doesNotContain(room.getRoomId());
+        assertThat(janusRoom(room).path("is_private").asBoolean()).isTrue();
     }
 
     @Test
@@ -218,15 +297,50 @@ class VideoRoomsTest {
         return probe.request(probe.attach(JanusClient.VIDEOROOM), body).path("participants");
     }
 
+    /** The room as Janus lists it to its operator (with the admin key: rooms are private). */
     private static JsonNode janusRoom(VideoRoom room) {
         JanusProbe probe = probe(room);
-        for (JsonNode listed : probe.request(probe.attach(JanusClient.VIDEOROOM), JanusProbe.body("list"))
-                                    .path("list")) {
+        ObjectNode list = JanusProbe.body("list");
+        list.put("admin_key", mesh.janusConfig(serverOf(room).getRole()).getVideoroom().getAdminKey());
+        for (JsonNode listed : probe.request(probe.attach(JanusClient.VIDEOROOM), list).path("list")) {
             if (listed.path("room").asLong() == room.getRoomId()) {
                 return listed;
             }
         }
         throw new AssertionError("Janus does not list room " + room.getRoomId());
+    }
+
+    private static MediaServer serverOf(VideoRoom room) {
+        return mesh.servers().stream().filter(s -> s.getId() == room.getServer().getId()).findFirst().orElseThrow();
+    }
+
+    private static List<Long> bans(VideoRoom room) {
+        return mesh.mediaDatabase().dsl().select(ROOM_BANS.USER_ID).from(ROOM_BANS)
+                   .where(ROOM_BANS.ROOM_ID.eq(room.getRoomId())).fetch(ROOM_BANS.USER_ID);
+    }
+
+    private static List<Long> participantIds(JanusProbe probe, VideoRoom room) {
+        List<Long> ids = new ArrayList<>();
+        participants(probe, room).forEach(p -> ids.add(p.path("id").asLong()));
+        return ids;
+    }
+
+    /** Joins on a handle of its own: Janus admits it, then it is kicked (it leaves the room's list). */
+    private static void assertImpostorKicked(JanusProbe probe, VideoRoom room, ObjectNode join, long id) {
+        assertThat(probe.requestAsync(probe.attach(JanusClient.VIDEOROOM), join).path("videoroom").asText())
+                .isEqualTo("joined");
+        Await.until("participant " + id + " is kicked", Duration.ofSeconds(10),
+                    () -> !participantIds(probe, room).contains(id));
+    }
+
+    private static ObjectNode join(VideoRoom room, String token, long id, String display) {
+        ObjectNode body = JanusProbe.body("join");
+        body.put("ptype", "publisher");
+        body.put("room", room.getRoomId());
+        body.put("id", id);
+        body.put("display", display);
+        body.put("token", token);
+        return body;
     }
 
     private static ObjectNode joinBody(VideoRoom room, JoinVideoRoomResponse joined, String token) {

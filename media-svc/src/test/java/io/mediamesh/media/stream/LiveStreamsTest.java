@@ -27,6 +27,7 @@ import io.mediamesh.api.v1.StreamTier;
 import io.mediamesh.api.v1.WatchStreamRequest;
 import io.mediamesh.api.v1.WatchStreamResponse;
 import io.mediamesh.media.janus.JanusClient;
+import io.mediamesh.media.testing.Await;
 import io.mediamesh.media.testing.JanusInstance;
 import io.mediamesh.media.testing.JanusProbe;
 import io.mediamesh.media.testing.RoomMesh;
@@ -34,12 +35,19 @@ import io.mediamesh.media.testing.RtpPackets;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.net.SocketException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.BooleanSupplier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -175,8 +183,9 @@ class LiveStreamsTest {
         for (StreamTier edge : edges(tiers)) {
             assertThat(mountpointInfo(edge, id).path("enabled").asBoolean()).isFalse();
         }
-        assertThat(streams(bob).getStream(get(id)).getTiersList()).filteredOn(t -> t.getMountpointId() != 0)
-                .allSatisfy(t -> assertThat(t.getEnabled()).isFalse());
+        assertThat(streams(alice).getStream(get(id)).getTiersList()).filteredOn(t -> t.getMountpointId() != 0)
+                .hasSize(2).allSatisfy(t -> assertThat(t.getEnabled()).isFalse());
+        assertThat(streams(bob).getStream(get(id)).getStream().getWatchable()).isFalse();
         assertFails(ErrorCode.FAILED_STREAMING_WATCH, () -> streams(bob).watchStream(watch(id)));
 
         assertThat(streams(admin).startStream(StartStreamRequest.newBuilder().setStreamId(id).build()).getStream()
@@ -202,11 +211,12 @@ class LiveStreamsTest {
         send(created, 50);
 
         mesh.janusOf(tiers.get(1).getServer().getId()).restart();
-        await(() -> roomExists(tiers.get(1), id) && forwarderCount(tiers.get(1), id) == 4);
+        Await.until("the relay has the stream back", Duration.ofSeconds(15),
+                    () -> roomExists(tiers.get(1), id) && forwarderCount(tiers.get(1), id) == 4);
         assertDelivered(created, edges(tiers));
 
         mesh.janusOf(tiers.get(2).getServer().getId()).restart();
-        await(() -> mountpointError(tiers.get(2), id) == 0);
+        Await.until("the edge has the stream back", Duration.ofSeconds(15), () -> mountpointError(tiers.get(2), id) == 0);
         assertDelivered(created, edges(tiers));
     }
 
@@ -215,11 +225,11 @@ class LiveStreamsTest {
         CreateStreamResponse created = create(alice, "kept", true, true, true);
         long id = created.getStreamId();
         streams(alice).forwardStream(forward(id));
-        GetStreamResponse before = streams(bob).getStream(get(id));
+        GetStreamResponse before = streams(alice).getStream(get(id));
 
         mesh.restartMediaSvc();
 
-        GetStreamResponse after = streams(bob).getStream(get(id));
+        GetStreamResponse after = streams(alice).getStream(get(id));
         assertThat(after.getStream()).isEqualTo(before.getStream());
         assertThat(after.getTiersList()).extracting(StreamTier::getForwardersList)
                 .isEqualTo(before.getTiersList().stream().map(StreamTier::getForwardersList).toList());
@@ -268,6 +278,93 @@ class LiveStreamsTest {
         assertThat(ports).doesNotHaveDuplicates();
         assertThat(streams(bob).listStreams(ListStreamsRequest.newBuilder().setOwnedOnly(true).build())
                                .getStreamsList()).hasSize(4);
+    }
+
+    @Test
+    void ingestAndTiersAreForTheOwnerAndAdminsAndEveryoneElseGetsThePublicView() {
+        CreateStreamResponse created = create(alice, "public", true, true, false);
+        long id = created.getStreamId();
+        assertThat(created.getStream().getIngest()).isEqualTo(created.getIngest());
+        assertThat(created.getStream().getWatchable()).isFalse();
+        streams(alice).forwardStream(forward(id));
+
+        for (String insider : new String[] {alice, admin}) {
+            GetStreamResponse full = streams(insider).getStream(get(id));
+            assertThat(full.getStream().getIngest()).isEqualTo(created.getIngest());
+            assertThat(full.getTiersList()).hasSize(4);
+        }
+        for (String outsider : new String[] {null, bob}) {
+            GetStreamResponse open = streams(outsider).getStream(get(id));
+            assertThat(open.getStream().hasIngest()).isFalse();
+            assertThat(open.getTiersList()).isEmpty();
+            assertThat(open.getStream().getName()).isEqualTo("public");
+            assertThat(open.getStream().getOwner().getUserName()).isEqualTo("alice");
+            assertThat(open.getStream().getEnabled()).isTrue();
+            assertThat(open.getStream().getForwarding()).isTrue();
+            assertThat(open.getStream().getWatchable()).isTrue();
+        }
+        ListStreamsRequest all = ListStreamsRequest.newBuilder().setLimit(100).build();
+        assertThat(streams(null).listStreams(all).getStreamsList()).isNotEmpty()
+                .allSatisfy(listed -> assertThat(listed.hasIngest()).isFalse());
+        assertThat(streams(bob).listStreams(all).getStreamsList()).filteredOn(listed -> listed.getStreamId() == id)
+                .singleElement().satisfies(listed -> assertThat(listed.hasIngest()).isFalse());
+        assertThat(streams(alice).listStreams(all).getStreamsList()).filteredOn(listed -> listed.getStreamId() == id)
+                .singleElement().satisfies(listed -> assertThat(listed.getIngest()).isEqualTo(created.getIngest()));
+        assertThat(streams(admin).listStreams(all).getStreamsList()).allSatisfy(
+                listed -> assertThat(listed.hasIngest()).isTrue());
+        assertFails(ErrorCode.UNAUTHENTICATED, () -> streams(null).listStreams(all.toBuilder().setOwnedOnly(true)
+                                                                                  .build()));
+        assertFails(ErrorCode.UNAUTHENTICATED, () -> streams("not-a-session").getStream(get(id)));
+    }
+
+    @Test
+    void theIngestListensOnTheOriginsInternalAddressOnly() throws Exception {
+        CreateStreamResponse created = create(alice, "bound", true, false, false);
+        StreamIngestPort port = created.getIngest().getPorts(0);
+        // /proc/net/udp: local address as hex IPv4:port; 0100007F is 127.0.0.1, 00000000 every interface.
+        List<String> sockets = Files.readAllLines(Path.of("/proc/net/udp")).stream().skip(1)
+                                    .map(line -> line.trim().split("\\s+")[1]).toList();
+        for (int bound : List.of(port.getPort(), port.getRtcpPort())) {
+            String hexPort = String.format(":%04X", bound);
+            assertThat(sockets).contains("0100007F" + hexPort).doesNotContain("00000000" + hexPort);
+        }
+    }
+
+    @Test
+    void readsOfAnyoneButTheOwnerNeverMultiplyRequestsToTheEdges() throws Exception {
+        CreateStreamResponse created = create(alice, "popular", true, true, false);
+        long id = created.getStreamId();
+        List<StreamTier> tiers = streams(alice).forwardStream(forward(id)).getTiersList();
+        double before = janusRequests(edges(tiers));
+
+        // The public view comes from media-svc's records: no Janus is asked at all.
+        ExecutorService readers = Executors.newFixedThreadPool(16);
+        try {
+            List<Future<?>> reads = new ArrayList<>();
+            for (int i = 0; i < 100; i++) {
+                reads.add(readers.submit(() -> streams(null).getStream(get(id))));
+            }
+            for (Future<?> read : reads) {
+                read.get();
+            }
+            assertThat(janusRequests(edges(tiers))).isEqualTo(before);
+
+            // Watching (anyone) and the owner's full view ask the edges at most once a second per stream.
+            long started = System.nanoTime();
+            reads.clear();
+            for (int i = 0; i < 100; i++) {
+                reads.add(readers.submit(() -> streams(null).watchStream(watch(id))));
+                reads.add(readers.submit(() -> streams(alice).getStream(get(id))));
+            }
+            for (Future<?> read : reads) {
+                read.get();
+            }
+            long seconds = Duration.ofNanos(System.nanoTime() - started).toSeconds() + 1;
+            assertThat(janusRequests(edges(tiers)) - before).isPositive()
+                    .isLessThanOrEqualTo(edges(tiers).size() * seconds);
+        } finally {
+            readers.shutdownNow();
+        }
     }
 
     @Test
@@ -339,6 +436,17 @@ class LiveStreamsTest {
             assertThat(RtpPackets.countInRecording(recording)).as("packets in %s", recording)
                                                               .isGreaterThanOrEqualTo(PACKETS * 99 / 100);
         }
+    }
+
+    /** Requests media-svc sent to these tiers' Janus servers while serving calls so far (its /metrics). */
+    private static double janusRequests(List<StreamTier> tiers) throws Exception {
+        List<String> urls = tiers.stream().map(t -> mesh.janusOf(t.getServer().getId()).apiUrl()).toList();
+        String metrics = HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(URI.create("http://" + mesh.mediaEndpoint() + "/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        return metrics.lines().filter(line -> line.startsWith("mediamesh_media_janus_requests_total{") &&
+                                              urls.stream().anyMatch(url -> line.contains("janus=\"" + url + '"')))
+                      .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).sum();
     }
 
     private static void send(CreateStreamResponse created, int count) {
@@ -437,14 +545,6 @@ class LiveStreamsTest {
 
     private static WatchStreamRequest watch(long id) {
         return WatchStreamRequest.newBuilder().setStreamId(id).build();
-    }
-
-    private static void await(BooleanSupplier condition) {
-        long until = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime()).as("condition met within 15 s").isLessThan(until);
-            sleep(100);
-        }
     }
 
     private static void sleep(long millis) {

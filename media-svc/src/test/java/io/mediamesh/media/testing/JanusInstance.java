@@ -33,6 +33,7 @@ public final class JanusInstance implements AutoCloseable {
     private final int adminPort;
     private final int rtpBase;
     private final Secrets secrets;
+    private String eventsBackend = "";
     private Process process;
 
     /** The secrets a Janus is configured with, as config-svc's janus document holds them. */
@@ -68,6 +69,15 @@ public final class JanusInstance implements AutoCloseable {
 
     public Path recordings() {
         return dir.resolve("recordings");
+    }
+
+    /**
+     * Makes Janus post its plugins' events to {@code url} (its HTTP event handler), as config-svc's
+     * rendered files do; takes effect at the next start.
+     */
+    public JanusInstance withEventsBackend(String url) {
+        this.eventsBackend = url;
+        return this;
     }
 
     /** Writes the config files and starts Janus, returning once its API answers. */
@@ -154,8 +164,11 @@ public final class JanusInstance implements AutoCloseable {
                 plugins: { disable = "libjanus_audiobridge.so,libjanus_duktape.so,libjanus_echotest.so,libjanus_lua.so,libjanus_nosip.so,libjanus_recordplay.so,libjanus_sip.so,libjanus_videocall.so,libjanus_voicemail.so" }
                 transports: { disable = "libjanus_mqtt.so,libjanus_nanomsg.so,libjanus_pfunix.so,libjanus_rabbitmq.so,libjanus_websockets.so" }
                 loggers: { disable = "libjanus_jsonlog.so" }
-                events: { broadcast = false disable = "libjanus_gelfevh.so,libjanus_mqttevh.so,libjanus_nanomsgevh.so,libjanus_rabbitmqevh.so,libjanus_sampleevh.so,libjanus_wsevh.so" }
-                """.formatted(dir, LIB, secrets.adminSecret(), rtpBase, rtpBase + 199));
+                events: { broadcast = %6$s disable = "libjanus_gelfevh.so,libjanus_mqttevh.so,libjanus_nanomsgevh.so,libjanus_rabbitmqevh.so,libjanus_wsevh.so" }
+                """.formatted(dir, LIB, secrets.adminSecret(), rtpBase, rtpBase + 199, !eventsBackend.isEmpty()));
+        write("janus.eventhandler.sampleevh.jcfg", eventsBackend.isEmpty() ? "general: { enabled = false }\n" : """
+                general: { enabled = true events = "plugins" grouping = true json = "compact" backend = "%s" }
+                """.formatted(eventsBackend));
         write("janus.transport.http.jcfg", """
                 general: { base_path = "/janus" http = true port = %d ip = "127.0.0.1" https = false acl = "127." }
                 admin: { admin_base_path = "/admin" admin_http = true admin_port = %d admin_ip = "127.0.0.1" admin_https = false admin_acl = "127." }

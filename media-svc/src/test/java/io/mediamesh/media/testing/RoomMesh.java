@@ -20,6 +20,7 @@ import io.mediamesh.api.v1.RegisterUserRequest;
 import io.mediamesh.api.v1.ServerOverrides;
 import io.mediamesh.api.v1.SessionServiceGrpc.SessionServiceBlockingStub;
 import io.mediamesh.api.v1.UserServiceGrpc.UserServiceBlockingStub;
+import io.mediamesh.api.v1.ValidateSessionRequest;
 import io.mediamesh.common.auth.Callers;
 import io.mediamesh.common.config.Configs;
 import io.mediamesh.common.config.DatabaseSettings;
@@ -51,7 +52,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * The real thing on loopback for one test class: user-svc (sessions), config-svc (the registry)
  * with an ORIGIN, a RELAY and an EDGE registered, one real Janus per server configured with the
  * secrets of config-svc's janus documents, and media-svc on a fixed port (Janus posts text room
- * messages to it), which can be restarted as a new process would be.
+ * messages and its plugins' events to it), which can be restarted as a new process would be.
  */
 public final class RoomMesh implements BeforeAllCallback, AfterAllCallback {
     public static final String ADMIN = "admin";
@@ -125,6 +126,8 @@ public final class RoomMesh implements BeforeAllCallback, AfterAllCallback {
         configServer = start(0, configSvc::configureServices);
 
         String admin = adminSession();
+        // Fixed before the Janus instances start: they post their events to media-svc.
+        mediaPort = JanusInstance.freePort();
         List<MediaServerRole> roles = new ArrayList<>(List.of(MediaServerRole.MEDIA_SERVER_ROLE_ORIGIN,
                                                               MediaServerRole.MEDIA_SERVER_ROLE_RELAY));
         for (int i = 0; i < edges; i++) {
@@ -142,9 +145,8 @@ public final class RoomMesh implements BeforeAllCallback, AfterAllCallback {
             JanusInstance instance = new JanusInstance(dir, name, new JanusInstance.Secrets(
                     doc.getGeneral().getAdminSecret(), doc.getVideoroom().getAdminKey(),
                     doc.getTextroom().getAdminKey(), doc.getStreaming().getAdminKey()),
-                    JanusInstance.freeUdpRange(JanusInstance.PORTS_PER_INSTANCE)).start();
-            janus.add(instance);
-            servers.add(registry(admin).createServer(CreateServerRequest.newBuilder().setServer(
+                    JanusInstance.freeUdpRange(JanusInstance.PORTS_PER_INSTANCE));
+            MediaServer registered = registry(admin).createServer(CreateServerRequest.newBuilder().setServer(
                     MediaServer.newBuilder().setName(name).setRole(role).setPublicAddress("127.0.0.1")
                                .setInternalAddress("127.0.0.1")
                                .setRelayGroup(role == MediaServerRole.MEDIA_SERVER_ROLE_ORIGIN ? "" : "g1")
@@ -157,11 +159,13 @@ public final class RoomMesh implements BeforeAllCallback, AfterAllCallback {
                                                                     .setMin(instance.streamingPorts().min())
                                                                     .setMax(instance.streamingPorts().max()))
                                                             .setJanusRecDir(instance.recordings().toString())))
-                    .build()).getServer());
+                    .build()).getServer();
+            janus.add(instance.withEventsBackend("http://127.0.0.1:" + mediaPort + "/janus/events/" +
+                                                 registered.getId() + '/' + doc.getEvents().getToken()).start());
+            servers.add(registered);
         }
 
         mediaSchema = schema(base + "_m");
-        mediaPort = JanusInstance.freePort();
         startMediaSvc();
     }
 
@@ -263,6 +267,13 @@ public final class RoomMesh implements BeforeAllCallback, AfterAllCallback {
                 .registerUser(RegisterUserRequest.newBuilder().setUserName(userName)
                                                  .setPassword("password-" + userName).build())
                 .getSession().getSessionId();
+    }
+
+    /** The id of the user holding {@code session}. */
+    public long userId(String session) {
+        return stub(SessionServiceBlockingStub.class, null, null, userServer.activeLocalPort())
+                .validateSession(ValidateSessionRequest.newBuilder().setSessionId(session).build())
+                .getPrincipal().getUserId();
     }
 
     /** The folder of this mesh's files, removed after the test class. */

@@ -12,44 +12,64 @@ import io.mediamesh.api.v1.ValidateSessionRequest;
 import io.mediamesh.api.v1.ValidateSessionResponse;
 import io.mediamesh.common.auth.Callers;
 import io.mediamesh.common.error.MediameshException;
+import io.mediamesh.common.server.Replies;
 import io.mediamesh.common.time.Times;
 import io.mediamesh.user.user.Credentials;
-import io.mediamesh.user.user.PasswordHasher;
+import io.mediamesh.user.user.PasswordHashing;
 import io.mediamesh.user.user.UserRepository;
-import io.mediamesh.user.user.UserRepository.StoredCredentials;
-import java.util.Optional;
 
-/** SessionService over gRPC. Runs on the blocking executor. */
+/** SessionService over gRPC. Runs on the blocking executor; a login's hash runs under {@link PasswordHashing}. */
 public final class SessionGrpcService extends SessionServiceGrpc.SessionServiceImplBase {
     private final UserRepository users;
     private final SessionStore sessions;
-    private final PasswordHasher hasher;
+    private final PasswordHashing passwords;
+    private final LoginThrottle throttle;
+    private final Callers callers;
 
-    public SessionGrpcService(UserRepository users, SessionStore sessions, PasswordHasher hasher) {
+    public SessionGrpcService(UserRepository users, SessionStore sessions, PasswordHashing passwords,
+                              LoginThrottle throttle, Callers callers) {
         this.users = users;
         this.sessions = sessions;
-        this.hasher = hasher;
+        this.passwords = passwords;
+        this.throttle = throttle;
+        this.callers = callers;
     }
 
+    /**
+     * A wrong password and an unknown user go the same way (throttled alike, a hash each, the same
+     * code), so that nothing tells whether the user exists.
+     */
     @Override
     public void login(LoginRequest request, StreamObserver<LoginResponse> response) {
         String userName = Credentials.checkUserName(request.getUserName());
         String password = Credentials.checkPassword(request.getPassword());
-        Optional<StoredCredentials> stored = users.findCredentials(userName);
-        boolean valid;
-        if (stored.isPresent()) {
-            valid = hasher.verify(password, stored.get().passwordHash());
-        } else {
-            hasher.verifyDecoy(password);
-            valid = false;
+        ServiceRequestContext ctx = ServiceRequestContext.current();
+        LoginThrottle.Attempt attempt = throttle.admit(userName, clientAddress(request, ctx));
+        var answer = passwords.verify(password, () -> users.findCredentials(userName), Replies.cancelled(response))
+                              .whenComplete((account, failure) -> {
+                                  if (failure != null) {
+                                      attempt.notJudged();
+                                  }
+                              })
+                              .thenApplyAsync(account -> {
+                                  if (account.isEmpty()) {
+                                      throw new MediameshException(ErrorCode.INVALID_CREDENTIALS,
+                                                                   "Wrong user name or password.");
+                                  }
+                                  attempt.succeeded();
+                                  SessionGrant session = sessions.create(account.get());
+                                  return LoginResponse.newBuilder().setSession(session.toProto())
+                                                      .setUser(account.get().toProto()).build();
+                              }, ctx.blockingTaskExecutor());
+        Replies.complete(response, answer);
+    }
+
+    /** The end user's address: as the gateway reports it on a service call, else the caller's own. */
+    private String clientAddress(LoginRequest request, ServiceRequestContext ctx) {
+        if (!request.getClientAddress().isEmpty() && callers.isServiceCall()) {
+            return request.getClientAddress();
         }
-        if (!valid) {
-            throw new MediameshException(ErrorCode.INVALID_CREDENTIALS, "Wrong user name or password.");
-        }
-        SessionGrant session = sessions.create(stored.get().account());
-        response.onNext(LoginResponse.newBuilder().setSession(session.toProto())
-                                     .setUser(stored.get().account().toProto()).build());
-        response.onCompleted();
+        return ctx.clientAddress().getHostAddress();
     }
 
     @Override

@@ -27,15 +27,17 @@ final class SessionRepository {
           .execute();
     }
 
-    /** The live session with this hash and its user. */
-    Optional<ActiveSession> findLive(byte[] tokenHash, Instant now) {
-        return db.select(USERS.ID, USERS.USER_NAME, USERS.ROLE, USERS.CREATED_AT, SESSIONS.EXPIRES_AT)
+    /** The live session with this hash and its user: not idle too long, and begun after {@code createdAfter}. */
+    Optional<ActiveSession> findLive(byte[] tokenHash, Instant now, Instant createdAfter) {
+        return db.select(USERS.ID, USERS.USER_NAME, USERS.ROLE, USERS.CREATED_AT, SESSIONS.EXPIRES_AT,
+                         SESSIONS.CREATED_AT)
                  .from(SESSIONS).join(USERS).on(USERS.ID.eq(SESSIONS.USER_ID))
-                 .where(SESSIONS.TOKEN_HASH.eq(tokenHash).and(SESSIONS.EXPIRES_AT.gt(Times.toDb(now))))
+                 .where(SESSIONS.TOKEN_HASH.eq(tokenHash).and(SESSIONS.EXPIRES_AT.gt(Times.toDb(now)))
+                                           .and(SESSIONS.CREATED_AT.gt(Times.toDb(createdAfter))))
                  .fetchOptional(r -> new ActiveSession(
                          new UserAccount(r.get(USERS.ID), r.get(USERS.USER_NAME), UserRole.fromDb(r.get(USERS.ROLE)),
                                          Times.fromDb(r.get(USERS.CREATED_AT))),
-                         Times.fromDb(r.get(SESSIONS.EXPIRES_AT))));
+                         Times.fromDb(r.get(SESSIONS.EXPIRES_AT)), Times.fromDb(r.get(SESSIONS.CREATED_AT))));
     }
 
     /** Moves a session's expiry; false if the session is gone. */

@@ -15,7 +15,10 @@ import org.jooq.DSLContext;
 
 /**
  * Sessions: created at login, ended at logout or when their user is deleted, and expiring after
- * {@code idleTimeout} without use.
+ * {@code idleTimeout} without use or {@code absoluteLifetime} after login, whichever comes first.
+ * The stored expiry never passes the end of the absolute lifetime, and the check also measures
+ * that lifetime from the creation time, so a shorter configured lifetime applies to sessions
+ * already handed out.
  *
  * <p>A bounded cache keeps most checks off the database. Its entries live {@code cacheTtl} at most,
  * which bounds how long another user-svc replica may still honour a session ended elsewhere. Use
@@ -27,14 +30,16 @@ public final class SessionStore implements SessionValidator {
     private final SessionTokens tokens = new SessionTokens();
     private final Clock clock;
     private final Duration idleTimeout;
+    private final Duration absoluteLifetime;
     private final Duration renewAfter;
     private final Cache<ByteBuffer, ActiveSession> cache;
 
-    public SessionStore(DSLContext db, Clock clock, Duration idleTimeout, Duration renewAfter, Duration cacheTtl,
-                        long cacheMaxEntries) {
+    public SessionStore(DSLContext db, Clock clock, Duration idleTimeout, Duration absoluteLifetime,
+                        Duration renewAfter, Duration cacheTtl, long cacheMaxEntries) {
         this.repository = new SessionRepository(db);
         this.clock = clock;
         this.idleTimeout = idleTimeout;
+        this.absoluteLifetime = absoluteLifetime;
         this.renewAfter = renewAfter;
         this.cache = Caffeine.newBuilder().expireAfterWrite(cacheTtl).maximumSize(cacheMaxEntries).build();
     }
@@ -42,9 +47,10 @@ public final class SessionStore implements SessionValidator {
     public SessionGrant create(UserAccount user) {
         String token = tokens.newToken();
         Instant now = clock.instant();
-        Instant expiresAt = now.plus(idleTimeout);
+        Instant absoluteExpiresAt = now.plus(absoluteLifetime);
+        Instant expiresAt = earlier(now.plus(idleTimeout), absoluteExpiresAt);
         repository.insert(SessionTokens.hash(token), user.id(), now, expiresAt);
-        return new SessionGrant(token, expiresAt);
+        return new SessionGrant(token, expiresAt, absoluteExpiresAt);
     }
 
     @Override
@@ -61,12 +67,13 @@ public final class SessionStore implements SessionValidator {
         Instant now = clock.instant();
         ActiveSession session = cache.getIfPresent(key);
         if (session == null) {
-            session = repository.findLive(key.array(), now).orElseThrow(SessionStore::unauthenticated);
-        } else if (!session.expiresAt().isAfter(now)) {
+            session = repository.findLive(key.array(), now, now.minus(absoluteLifetime))
+                                .orElseThrow(SessionStore::unauthenticated);
+        } else if (!session.expiresAt().isAfter(now) || !absoluteEnd(session).isAfter(now)) {
             cache.invalidate(key);
             throw unauthenticated();
         }
-        Instant renewed = now.plus(idleTimeout);
+        Instant renewed = earlier(now.plus(idleTimeout), absoluteEnd(session));
         if (Duration.between(session.expiresAt(), renewed).compareTo(renewAfter) >= 0) {
             if (!repository.extend(key.array(), renewed)) {
                 cache.invalidate(key);
@@ -99,6 +106,14 @@ public final class SessionStore implements SessionValidator {
     /** Deletes expired rows; called on a timer. */
     public int purgeExpired() {
         return repository.deleteExpired(clock.instant());
+    }
+
+    private Instant absoluteEnd(ActiveSession session) {
+        return session.createdAt().plus(absoluteLifetime);
+    }
+
+    private static Instant earlier(Instant a, Instant b) {
+        return a.isBefore(b) ? a : b;
     }
 
     private static MediameshException unauthenticated() {

@@ -1,5 +1,6 @@
 package io.mediamesh.user.user;
 
+import com.linecorp.armeria.server.ServiceRequestContext;
 import io.grpc.stub.StreamObserver;
 import io.mediamesh.api.v1.DeleteUserRequest;
 import io.mediamesh.api.v1.DeleteUserResponse;
@@ -12,6 +13,7 @@ import io.mediamesh.api.v1.RegisterUserResponse;
 import io.mediamesh.api.v1.UserServiceGrpc;
 import io.mediamesh.common.auth.Callers;
 import io.mediamesh.common.error.MediameshException;
+import io.mediamesh.common.server.Replies;
 import io.mediamesh.user.deletion.DeletionRelay;
 import io.mediamesh.user.session.SessionGrant;
 import io.mediamesh.user.session.SessionStore;
@@ -20,7 +22,10 @@ import java.time.Clock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** UserService over gRPC. Runs on the blocking executor: every method may touch the database. */
+/**
+ * UserService over gRPC. Runs on the blocking executor: every method may touch the database; a
+ * registration's hash runs under {@link PasswordHashing}.
+ */
 public final class UserGrpcService extends UserServiceGrpc.UserServiceImplBase {
     private static final Logger logger = LoggerFactory.getLogger(UserGrpcService.class);
 
@@ -28,17 +33,18 @@ public final class UserGrpcService extends UserServiceGrpc.UserServiceImplBase {
     private final VideoRepository videos;
     private final SessionStore sessions;
     private final DeletionRelay deletionRelay;
-    private final PasswordHasher hasher;
+    private final PasswordHashing passwords;
     private final Callers callers;
     private final Clock clock;
 
     public UserGrpcService(UserRepository users, VideoRepository videos, SessionStore sessions,
-                           DeletionRelay deletionRelay, PasswordHasher hasher, Callers callers, Clock clock) {
+                           DeletionRelay deletionRelay, PasswordHashing passwords, Callers callers,
+                           Clock clock) {
         this.users = users;
         this.videos = videos;
         this.deletionRelay = deletionRelay;
         this.sessions = sessions;
-        this.hasher = hasher;
+        this.passwords = passwords;
         this.callers = callers;
         this.clock = clock;
     }
@@ -46,15 +52,16 @@ public final class UserGrpcService extends UserServiceGrpc.UserServiceImplBase {
     @Override
     public void registerUser(RegisterUserRequest request, StreamObserver<RegisterUserResponse> response) {
         String userName = Credentials.checkUserName(request.getUserName());
-        String hash = hasher.hash(Credentials.checkPassword(request.getPassword()));
-        UserAccount user = users.insert(userName, hash, UserRole.USER, clock.instant())
-                                .orElseThrow(() -> new MediameshException(ErrorCode.USER_ALREADY_EXISTS,
-                                                                          "user_name is taken: " + userName));
-        SessionGrant session = sessions.create(user);
-        logger.info("Registered user {} (id {})", user.userName(), user.id());
-        response.onNext(RegisterUserResponse.newBuilder().setUser(user.toProto()).setSession(session.toProto())
-                                            .build());
-        response.onCompleted();
+        String password = Credentials.checkPassword(request.getPassword());
+        var answer = passwords.hash(password, Replies.cancelled(response)).thenApplyAsync(hash -> {
+            UserAccount user = users.insert(userName, hash, UserRole.USER, clock.instant())
+                                    .orElseThrow(() -> new MediameshException(ErrorCode.USER_ALREADY_EXISTS,
+                                                                              "user_name is taken: " + userName));
+            SessionGrant session = sessions.create(user);
+            logger.info("Registered user {} (id {})", user.userName(), user.id());
+            return RegisterUserResponse.newBuilder().setUser(user.toProto()).setSession(session.toProto()).build();
+        }, ServiceRequestContext.current().blockingTaskExecutor());
+        Replies.complete(response, answer);
     }
 
     @Override

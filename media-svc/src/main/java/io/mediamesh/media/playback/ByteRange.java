@@ -1,4 +1,4 @@
-package io.mediamesh.gateway.file;
+package io.mediamesh.media.playback;
 
 import java.util.Optional;
 import java.util.regex.Matcher;

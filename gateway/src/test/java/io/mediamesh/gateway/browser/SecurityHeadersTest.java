@@ -1,0 +1,48 @@
+package io.mediamesh.gateway.browser;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.linecorp.armeria.client.BlockingWebClient;
+import com.linecorp.armeria.common.AggregatedHttpResponse;
+import com.linecorp.armeria.common.HttpResponse;
+import com.linecorp.armeria.common.HttpStatus;
+import com.linecorp.armeria.common.MediaType;
+import com.linecorp.armeria.server.ServerBuilder;
+import com.linecorp.armeria.testing.junit5.server.ServerExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** The headers on an HTML page, before the site has one (the gateway's own responses: ManagementPortTest). */
+class SecurityHeadersTest {
+    @RegisterExtension
+    static final ServerExtension server = new ServerExtension() {
+        @Override
+        protected void configure(ServerBuilder sb) {
+            sb.decorator(new SecurityHeaders())
+              .service("/page", (ctx, req) -> HttpResponse.of(HttpStatus.OK, MediaType.HTML_UTF_8,
+                                                              "<html><body>hi</body></html>"))
+              .service("/data", (ctx, req) -> HttpResponse.of(HttpStatus.OK, MediaType.JSON_UTF_8, "{}"));
+        }
+    };
+
+    @Test
+    void htmlGetsAStrictContentSecurityPolicy() {
+        AggregatedHttpResponse page = BlockingWebClient.of(server.httpUri()).get("/page");
+        assertThat(page.headers().get("content-security-policy"))
+                .isEqualTo(SecurityHeaders.HTML_POLICY)
+                .contains("default-src 'self'", "frame-ancestors 'none'").doesNotContain("unsafe-inline");
+        assertThat(page.headers().get("x-content-type-options")).isEqualTo("nosniff");
+        assertThat(page.headers().get("x-frame-options")).isEqualTo("DENY");
+        assertThat(page.headers().get("referrer-policy")).isEqualTo("strict-origin-when-cross-origin");
+    }
+
+    @Test
+    void otherResponsesGetTheRest() {
+        AggregatedHttpResponse data = BlockingWebClient.of(server.httpUri()).get("/data");
+        assertThat(data.headers().contains("content-security-policy")).isFalse();
+        assertThat(data.headers().get("x-content-type-options")).isEqualTo("nosniff");
+        AggregatedHttpResponse missing = BlockingWebClient.of(server.httpUri()).get("/nothing");
+        assertThat(missing.status()).isEqualTo(HttpStatus.NOT_FOUND);
+        assertThat(missing.headers().get("x-content-type-options")).isEqualTo("nosniff");
+    }
+}

@@ -1,0 +1,28 @@
+package io.mediamesh.gateway.testing;
+
+import com.linecorp.armeria.client.ClientFactory;
+import com.linecorp.armeria.server.Server;
+import com.typesafe.config.ConfigFactory;
+import io.mediamesh.common.config.Configs;
+import io.mediamesh.gateway.Gateway;
+import io.mediamesh.gateway.GatewaySettings;
+import io.mediamesh.media.testing.RoomMesh;
+import java.util.Map;
+
+/** A gateway on a free loopback port in front of a {@link RoomMesh}'s user-svc and media-svc. */
+public final class RoomGateway {
+    private RoomGateway() {}
+
+    /** Starts it; the caller stops it. */
+    public static Server start(RoomMesh mesh) {
+        GatewaySettings base = GatewaySettings.from(ConfigFactory.parseMap(Map.of(
+                "mediamesh.gateway.management.port", Mesh.freePort())).withFallback(Configs.load(Map.of())));
+        GatewaySettings settings = base.withEndpoints(base.endpoints().withUserSvc(mesh.userEndpoint())
+                                                          .withMediaSvc(mesh.mediaEndpoint()));
+        var sb = Server.builder().http(0);
+        new Gateway(settings, ClientFactory.ofDefault()).configureServices(sb);
+        Server gateway = sb.build();
+        gateway.start().join();
+        return gateway;
+    }
+}
