@@ -49,6 +49,8 @@ public final class MediaSvcFixture extends ServerExtension {
         // developer's running mesh.
         overrides.put("mediamesh.endpoints.user-svc", "127.0.0.1:1");
         overrides.put("mediamesh.endpoints.config-svc", "127.0.0.1:1");
+        // Any free port: tests run beside each other and beside a developer's mesh.
+        overrides.put("mediamesh.media-svc.file-server.port", 0);
         MediaSvcSettings settings = MediaSvcSettings.from(
                 ConfigFactory.parseMap(overrides).withFallback(Configs.load(Map.of())))
                 .withDatabase(databaseSettings);

@@ -121,7 +121,9 @@ public final class SchedulerMesh implements BeforeAllCallback, AfterAllCallback 
         Config config = ConfigFactory.parseMap(Map.of("mediamesh.media-svc.files.root", videoRoot.toString(),
                                                       "mediamesh.endpoints.user-svc", endpoints().userSvc(),
                                                       // No config-svc here: nothing listens on port 1.
-                                                      "mediamesh.endpoints.config-svc", "127.0.0.1:1"))
+                                                      "mediamesh.endpoints.config-svc", "127.0.0.1:1",
+                                                      // Any free port, beside other tests and meshes.
+                                                      "mediamesh.media-svc.file-server.port", 0))
                                      .withFallback(config());
         MediaSvcSettings settings = MediaSvcSettings.from(config).withDatabase(mediaDatabaseSettings);
         mediaDatabase = Database.open(settings.database(), MediaSvc.MIGRATIONS);
