@@ -48,7 +48,7 @@ class ManagementPortTest {
         assertThat(management.get("/health").status().code()).isEqualTo(200);
         rest.get("/api/videos");
         String metrics = management.get("/metrics").contentUtf8();
-        assertThat(metrics).contains("# TYPE", "mediamesh_gateway_limiter_tokens_in_use");
+        assertThat(metrics).contains("# TYPE", "jvm_memory_used_bytes", "armeria_build_info");
     }
 
     @Test
@@ -76,7 +76,10 @@ class ManagementPortTest {
                 rest.post("/api/register", "{").expect(400, "MALFORMED_BODY"),
                 rest.send(HttpMethod.DELETE, "/api/videos/" + video, null, "cookie", "session=" + session,
                           "origin", "http://evil.example").expect(403, "CROSS_SITE_REQUEST"),
-                rest.get("/stream/videos/" + video).expect(404, "VIDEO_FILE_NOT_FOUND"),
+                rest.get("/stream/videos/" + video).expect(307),
+                // Where that redirect leads: media-svc's file server, also public.
+                new Rest("http://127.0.0.1:" + mesh.filesPort()).get("/stream/videos/" + video)
+                                                                         .expect(404, "VIDEO_FILE_NOT_FOUND"),
         };
         for (Response response : responses) {
             assertThat(response.headers().get("x-content-type-options")).as("%s", response).isEqualTo("nosniff");
