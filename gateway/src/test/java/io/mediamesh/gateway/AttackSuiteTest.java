@@ -226,18 +226,16 @@ class AttackSuiteTest {
 
     /** The ways in: each is refused with a status and code, and then the database is as it was. */
     enum Attack {
-        NO_SESSION("no session"),
-        FORGED_IDENTITY("forged identity headers"),
-        FORGED_SESSION("forged session id"),
-        LOGGED_OUT("logged-out session"),
-        OTHER_USER("another user's (non-admin) session"),
-        CROSS_SITE("the cookie from another site");
-
-        private final String label;
-
-        Attack(String label) {
-            this.label = label;
-        }
+        NO_SESSION,
+        /** X-User-Name, X-User-Id, X-User-Role without a session. */
+        FORGED_IDENTITY,
+        /** A well-formed session id that is no session's, as header and as cookie. */
+        FORGED_SESSION,
+        LOGGED_OUT,
+        /** Another user's session; on admin routes, a non-admin's. */
+        OTHER_USER,
+        /** The cookie of one who may, sent as another site can make a browser send it. */
+        CROSS_SITE;
 
         boolean appliesTo(Route route) {
             return switch (this) {
@@ -246,26 +244,15 @@ class AttackSuiteTest {
                 case CROSS_SITE -> route.changesState();
             };
         }
-
-        @Override
-        public String toString() {
-            return label;
-        }
     }
 
     /** Those who may: each gets the route's success status. */
     enum Allowed {
         /** The owner (an admin on admin routes; nobody on public ones), as a browser on the site sends it. */
-        OWNER("its owner, from the site"),
-        ADMIN("an admin"),
+        OWNER,
+        ADMIN,
         /** Another user, on routes any session may use. */
-        OTHER_USER("another user");
-
-        private final String label;
-
-        Allowed(String label) {
-            this.label = label;
-        }
+        OTHER_USER;
 
         boolean appliesTo(Route route) {
             return switch (this) {
@@ -273,11 +260,6 @@ class AttackSuiteTest {
                 case ADMIN -> route.access() != PUBLIC;
                 case OTHER_USER -> route.access() == SESSION;
             };
-        }
-
-        @Override
-        public String toString() {
-            return label;
         }
     }
 
