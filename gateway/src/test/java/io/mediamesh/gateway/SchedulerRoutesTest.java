@@ -46,18 +46,6 @@ class SchedulerRoutesTest {
                        .get("tasks")).isEmpty();
     }
 
-    @Test
-    void onlyAnAdminMayScheduleOrList() {
-        String user = rest.register("sched_user");
-        rest.delete("/scheduler/videos/4300").expect(401, "UNAUTHENTICATED");
-        rest.delete("/scheduler/videos/4300", "X-User-Name", Mesh.ADMIN).expect(401, "UNAUTHENTICATED");
-        rest.delete("/scheduler/videos/4300", "X-Session-Id", "forged").expect(401, "UNAUTHENTICATED");
-        rest.delete("/scheduler/videos/4300", "X-Session-Id", user).expect(403, "PERMISSION_DENIED");
-        rest.get("/scheduler/tasks").expect(401, "UNAUTHENTICATED");
-        rest.get("/scheduler/tasks", "X-Session-Id", user).expect(403, "PERMISSION_DENIED");
-        assertThat(videoIdsListed()).doesNotContain(4300L);
-    }
-
     @ParameterizedTest
     @ValueSource(strings = { "abc", "0", "-1", "1.5", "99999999999999999999", "1%20OR%201=1" })
     void unparsableVideoIdsAre400AndScheduleNothing(String id) {

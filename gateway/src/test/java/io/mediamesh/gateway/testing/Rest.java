@@ -8,11 +8,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.linecorp.armeria.client.BlockingWebClient;
 import com.linecorp.armeria.common.AggregatedHttpResponse;
+import com.linecorp.armeria.common.HttpData;
 import com.linecorp.armeria.common.HttpMethod;
 import com.linecorp.armeria.common.MediaType;
 import com.linecorp.armeria.common.RequestHeaders;
 import com.linecorp.armeria.common.RequestHeadersBuilder;
 import com.linecorp.armeria.common.ResponseHeaders;
+import java.nio.charset.StandardCharsets;
 
 /** A REST client for the gateway that reads the envelope. */
 public final class Rest {
@@ -56,6 +58,11 @@ public final class Rest {
 
     /** Sends {@code headers} as name, value pairs; a body is JSON unless they name another content type. */
     public Response send(HttpMethod method, String path, String body, String... headers) {
+        return sendBytes(method, path, body == null ? null : body.getBytes(StandardCharsets.UTF_8), headers);
+    }
+
+    /** As {@link #send(HttpMethod, String, String, String...)}, with a body of any bytes. */
+    public Response sendBytes(HttpMethod method, String path, byte[] body, String... headers) {
         RequestHeadersBuilder builder = RequestHeaders.builder(method, path);
         for (int i = 0; i < headers.length; i += 2) {
             builder.add(headers[i], headers[i + 1]);
@@ -64,7 +71,7 @@ public final class Rest {
             builder.contentType(MediaType.JSON_UTF_8);
         }
         AggregatedHttpResponse response = body == null ? client.execute(builder.build())
-                                                       : client.execute(builder.build(), body);
+                                                       : client.execute(builder.build(), HttpData.wrap(body));
         if (response.content().isEmpty()) {
             return new Response(response.status().code(), null, null, response.headers());
         }

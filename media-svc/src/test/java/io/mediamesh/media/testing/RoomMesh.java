@@ -278,6 +278,11 @@ public final class RoomMesh implements BeforeAllCallback, AfterAllCallback {
                 .getPrincipal().getUserId();
     }
 
+    /** The names of the mesh's schemas (user-svc's, config-svc's, media-svc's), dropped after the test class. */
+    public List<String> schemas() {
+        return schemas.stream().map(DatabaseSettings::schema).toList();
+    }
+
     /** The folder of this mesh's files, removed after the test class. */
     public Path dir() {
         return dir;
