@@ -18,8 +18,8 @@ import org.jooq.impl.DSL;
 /**
  * The user_quotas table (an admin's limits for a user, over the configured defaults) and the usage
  * of the quotas user-svc keeps. The checks run inside the caller's transaction, after locking the
- * user's row: every check of one user waits for the one before it to commit, so two requests can
- * never both take the last of a quota.
+ * user's row, and count with locking reads: every check of one user waits for the one before it to
+ * commit and sees what it wrote, so two requests can never both take the last of a quota.
  */
 public final class QuotaRepository {
     private final DSLContext db;
@@ -57,7 +57,10 @@ public final class QuotaRepository {
      */
     public void requireVideoRoom(DSLContext tx, long userId) {
         lockUser(tx, userId);
-        Quota.VIDEOS.requireRoomForOne(tx.fetchCount(VIDEOS, live(userId)), limits(tx, userId).videos());
+        // A locking read, which sees what the previous holder of the lock committed (a plain one
+        // could read the transaction's older snapshot).
+        int videos = tx.select(DSL.count()).from(VIDEOS).where(live(userId)).forUpdate().fetchOne(0, int.class);
+        Quota.VIDEOS.requireRoomForOne(videos, limits(tx, userId).videos());
     }
 
     /**
@@ -67,8 +70,10 @@ public final class QuotaRepository {
      */
     public void requireStorage(DSLContext tx, long userId, long videoId, long size) {
         lockUser(tx, userId);
+        // Locking, as in requireVideoRoom.
         BigDecimal others = tx.select(DSL.sum(VIDEOS.FILE_SIZE)).from(VIDEOS)
-                              .where(live(userId).and(VIDEOS.ID.ne(videoId))).fetchOne(0, BigDecimal.class);
+                              .where(live(userId).and(VIDEOS.ID.ne(videoId))).forUpdate()
+                              .fetchOne(0, BigDecimal.class);
         long limit = limits(tx, userId).storedBytes();
         long stored = others == null ? 0 : others.longValueExact();
         if (size > limit - stored) {
