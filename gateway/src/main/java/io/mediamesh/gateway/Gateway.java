@@ -18,6 +18,7 @@ import io.mediamesh.gateway.comment.CommentRoutes;
 import io.mediamesh.gateway.http.ClientAddresses;
 import io.mediamesh.gateway.http.RestErrors;
 import io.mediamesh.gateway.playback.PlaybackRedirect;
+import io.mediamesh.gateway.quota.QuotaRoutes;
 import io.mediamesh.gateway.room.LiveStreamRoutes;
 import io.mediamesh.gateway.room.RoomClients;
 import io.mediamesh.gateway.room.RoomRoutes;
@@ -47,6 +48,7 @@ public final class Gateway implements AutoCloseable {
     private final ConfigSvcClients configSvc;
     private final RoomClients rooms;
     private final SchedulerRoutes schedulerRoutes;
+    private final QuotaRoutes quotaRoutes;
     private final ConfigServiceStub configApply;
 
     public Gateway(GatewaySettings settings, ClientFactory clientFactory) {
@@ -60,6 +62,7 @@ public final class Gateway implements AutoCloseable {
         this.rooms = RoomClients.create(clients, new GrpcClientFactory(clientFactory, settings.streamChangeTimeout()),
                                         settings.endpoints().mediaSvc());
         this.schedulerRoutes = SchedulerRoutes.create(clients, settings.endpoints().schedulerSvc());
+        this.quotaRoutes = QuotaRoutes.create(clients, settings.endpoints().userSvc(), settings.endpoints().mediaSvc());
         // An apply streams for as long as it runs: its own, longer deadline.
         this.configApply = new GrpcClientFactory(clientFactory, settings.applyTimeout())
                 .newStub(settings.endpoints().configSvc(), ConfigServiceStub.class);
@@ -92,7 +95,7 @@ public final class Gateway implements AutoCloseable {
         SessionCookies cookies = new SessionCookies(settings.browser().secureCookies(), Clock.systemUTC());
         for (Object routes : new Object[] { new UserRoutes(userSvc, cookies,
                                                            new ClientAddresses(settings.trustedProxies())),
-                                            new VideoRoutes(userSvc),
+                                            new VideoRoutes(userSvc), quotaRoutes,
                                             new CommentRoutes(userSvc), new ServerRoutes(configSvc),
                                             new ConfigRoutes(configSvc), new RoomRoutes(rooms),
                                             new LiveStreamRoutes(rooms),

@@ -8,6 +8,7 @@ import com.linecorp.armeria.server.ServerBuilder;
 import com.linecorp.armeria.server.ServerListener;
 import io.mediamesh.api.v1.ConfigServiceGrpc.ConfigServiceBlockingStub;
 import io.mediamesh.api.v1.MediaServerServiceGrpc.MediaServerServiceBlockingStub;
+import io.mediamesh.api.v1.QuotaServiceGrpc.QuotaServiceBlockingStub;
 import io.mediamesh.api.v1.SessionServiceGrpc.SessionServiceBlockingStub;
 import io.mediamesh.api.v1.VideoServiceGrpc.VideoServiceBlockingStub;
 import io.mediamesh.common.auth.Callers;
@@ -24,6 +25,8 @@ import io.mediamesh.media.fileserver.FileServer;
 import io.mediamesh.media.fileserver.TransferLimits;
 import io.mediamesh.media.janus.MediaServers;
 import io.mediamesh.media.playback.Playback;
+import io.mediamesh.media.quota.MediaQuotas;
+import io.mediamesh.media.quota.MediaUsageGrpcService;
 import io.mediamesh.media.room.JanusEventsBackend;
 import io.mediamesh.media.room.ParticipantGuard;
 import io.mediamesh.media.room.RoomReconciler;
@@ -91,7 +94,8 @@ public final class MediaSvc implements AutoCloseable {
         Callers callers = new Callers(sessions, settings.serviceToken());
         this.store = new VideoFileStore(settings.files().root(), clock);
         VideoRecords videos = new VideoRecords(clients.newStub(userSvc, VideoServiceBlockingStub.class));
-        UploadAuthority uploads = new UploadAuthority(sessions, videos);
+        MediaQuotas quotas = new MediaQuotas(clients.newStub(userSvc, QuotaServiceBlockingStub.class));
+        UploadAuthority uploads = new UploadAuthority(sessions, videos, quotas);
         this.housekeeping = Executors.newSingleThreadScheduledExecutor(
                 ThreadFactories.newThreadFactory("media-svc-housekeeping", true));
         RoomSettings roomSettings = settings.rooms();
@@ -104,9 +108,10 @@ public final class MediaSvc implements AutoCloseable {
         RoomRepository roomRepository = new RoomRepository(database.dsl());
         StreamRepository streamRepository = new StreamRepository(database.dsl());
         ToLongFunction<Long> serverLoad = id -> roomRepository.countOnServer(id) + streamRepository.tiersOnServer(id);
-        Rooms rooms = new Rooms(roomRepository, servers, callers, dbClock, roomSettings.postBaseUrl(), serverLoad);
+        Rooms rooms = new Rooms(roomRepository, servers, callers, dbClock, roomSettings.postBaseUrl(), serverLoad,
+                                quotas);
         this.streams = new LiveStreams(streamRepository, servers, callers, dbClock, serverLoad,
-                                       settings.streams().changeLease());
+                                       settings.streams().changeLease(), quotas);
         this.roomReconciler = new RoomReconciler(rooms, servers);
         this.postBackend = new TextRoomPostBackend(roomRepository, dbClock);
         FileSettings files = settings.files();
@@ -124,7 +129,8 @@ public final class MediaSvc implements AutoCloseable {
                                             servers, clientFactory, roomSettings.janusDeadline(),
                                             roomSettings.recordingLinkTtl(), clock), callers),
                                     new TextRoomGrpcService(rooms, callers),
-                                    new StreamGrpcService(streams, callers));
+                                    new StreamGrpcService(streams, callers),
+                                    new MediaUsageGrpcService(roomRepository, streamRepository, callers));
     }
 
     /**

@@ -12,6 +12,8 @@ import io.mediamesh.user.comment.CommentGrpcService;
 import io.mediamesh.user.comment.CommentRepository;
 import io.mediamesh.user.deletion.DeletionOutbox;
 import io.mediamesh.user.deletion.DeletionRelay;
+import io.mediamesh.user.quota.QuotaGrpcService;
+import io.mediamesh.user.quota.QuotaRepository;
 import io.mediamesh.user.session.LoginThrottle;
 import io.mediamesh.user.session.SessionGrpcService;
 import io.mediamesh.user.session.SessionStore;
@@ -19,6 +21,7 @@ import io.mediamesh.user.user.Credentials;
 import io.mediamesh.user.user.HashingSettings;
 import io.mediamesh.user.user.PasswordHasher;
 import io.mediamesh.user.user.PasswordHashing;
+import io.mediamesh.user.user.UserAccess;
 import io.mediamesh.user.user.UserGrpcService;
 import io.mediamesh.user.user.UserRepository;
 import io.mediamesh.user.user.UserRole;
@@ -33,7 +36,7 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** user-svc wired by hand: users, sessions, video records and comments on one schema. */
+/** user-svc wired by hand: users, sessions, quotas, video records and comments on one schema. */
 public final class UserSvc implements AutoCloseable {
     /** Flyway location of user-svc's migrations (also the source of its jOOQ classes). */
     public static final String MIGRATIONS = "db/migration/user";
@@ -64,8 +67,10 @@ public final class UserSvc implements AutoCloseable {
         this.passwords = new PasswordHashing(hasher, concurrentHashes, hashing.queue(), hashing.queueTimeout());
         logger.info("Password hashing: {} at once, {} KiB each", concurrentHashes, settings.argon2MemoryKib());
         Callers callers = new Callers(sessions, settings.serviceToken());
-        VideoRepository videos = new VideoRepository(database.dsl(), settings.videoCacheTtl(),
+        QuotaRepository quotas = new QuotaRepository(database.dsl(), settings.quotas());
+        VideoRepository videos = new VideoRepository(database.dsl(), quotas, settings.videoCacheTtl(),
                                                      settings.videoCacheMaxEntries());
+        UserAccess access = new UserAccess(users, callers);
         this.housekeeping = Executors.newSingleThreadScheduledExecutor(
                 ThreadFactories.newThreadFactory("user-svc-housekeeping", true));
         SchedulerServiceBlockingStub scheduler = new GrpcClientFactory(clientFactory, settings.clientDeadline())
@@ -73,8 +78,9 @@ public final class UserSvc implements AutoCloseable {
                                 settings.serviceToken());
         DeletionRelay deletionRelay = new DeletionRelay(new DeletionOutbox(database.dsl()), scheduler, housekeeping,
                                                         settings.deletionRelayInterval().toMillis());
-        this.grpcServices = List.of(new UserGrpcService(users, videos, sessions, deletionRelay, passwords, callers,
+        this.grpcServices = List.of(new UserGrpcService(users, videos, sessions, deletionRelay, passwords, access,
                                                         this.clock),
+                                    new QuotaGrpcService(quotas, access),
                                     new SessionGrpcService(users, sessions, passwords,
                                                            new LoginThrottle(settings.logins(), this.clock), callers),
                                     new VideoGrpcService(videos, users, deletionRelay, callers, this.clock),

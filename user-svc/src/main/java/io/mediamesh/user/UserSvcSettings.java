@@ -4,6 +4,7 @@ import com.typesafe.config.Config;
 import io.mediamesh.common.config.DatabaseSettings;
 import io.mediamesh.common.config.ServerSettings;
 import io.mediamesh.common.config.ServiceEndpoints;
+import io.mediamesh.user.quota.Limits;
 import io.mediamesh.user.session.LoginThrottleSettings;
 import io.mediamesh.user.user.HashingSettings;
 import java.time.Duration;
@@ -16,7 +17,7 @@ public record UserSvcSettings(ServerSettings server, DatabaseSettings database, 
                               int argon2Parallelism, HashingSettings hashing, LoginThrottleSettings logins,
                               String adminUserName, String adminPassword,
                               String serviceToken, ServiceEndpoints endpoints, Duration clientDeadline,
-                              Duration deletionRelayInterval) {
+                              Duration deletionRelayInterval, Limits quotas) {
     private static final String PATH = "mediamesh.user-svc";
 
     public static UserSvcSettings from(Config root) {
@@ -41,7 +42,8 @@ public record UserSvcSettings(ServerSettings server, DatabaseSettings database, 
                                    root.getString("mediamesh.service-token"),
                                    ServiceEndpoints.from(root),
                                    root.getDuration("mediamesh.client.deadline"),
-                                   c.getDuration("file-deletions.relay-interval"));
+                                   c.getDuration("file-deletions.relay-interval"),
+                                   Limits.from(c.getConfig("quotas")));
     }
 
     public UserSvcSettings withDatabase(DatabaseSettings otherDatabase) {
@@ -50,7 +52,7 @@ public record UserSvcSettings(ServerSettings server, DatabaseSettings database, 
                                    sessionCacheMaxEntries, sessionPurgeInterval, videoCacheTtl, videoCacheMaxEntries,
                                    argon2MemoryKib, argon2Iterations,
                                    argon2Parallelism, hashing, logins, adminUserName, adminPassword, serviceToken, endpoints,
-                                   clientDeadline, deletionRelayInterval);
+                                   clientDeadline, deletionRelayInterval, quotas);
     }
 
     @Override

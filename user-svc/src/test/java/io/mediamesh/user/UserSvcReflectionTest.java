@@ -54,7 +54,8 @@ class UserSvcReflectionTest {
     void listsAndCallsItsServicesDynamically() throws Exception {
         try (ReflectionClient grpcurl = new ReflectionClient("127.0.0.1", server.httpPort())) {
             assertThat(grpcurl.listServices()).contains("mediamesh.v1.UserService", "mediamesh.v1.SessionService",
-                                                        "mediamesh.v1.VideoService", "mediamesh.v1.CommentService");
+                                                        "mediamesh.v1.VideoService", "mediamesh.v1.CommentService",
+                                                        "mediamesh.v1.QuotaService");
             assertThat(grpcurl.describe("mediamesh.v1.VideoService").getMethods())
                     .extracting(m -> m.getName())
                     .contains("CreateVideo", "ListVideos", "GetVideo", "DeleteVideo");

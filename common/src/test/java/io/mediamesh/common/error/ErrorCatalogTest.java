@@ -1,10 +1,12 @@
 package io.mediamesh.common.error;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.grpc.Status;
 import io.mediamesh.api.v1.ErrorCode;
 import io.mediamesh.api.v1.ErrorsProto;
+import io.mediamesh.common.quota.Quota;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Map;
@@ -38,6 +40,20 @@ class ErrorCatalogTest {
         assertThat(ErrorCatalog.reasonOf(e)).contains(ErrorCode.VIDEO_NOT_FOUND);
         assertThat(ErrorCatalog.httpStatus(ErrorCode.USER_ALREADY_EXISTS)).isEqualTo(400);
         assertThat(ErrorCatalog.reasonOf(Status.INTERNAL.asRuntimeException())).isEmpty();
+    }
+
+    @Test
+    void aQuotaFailureNamesTheQuotaAndItsLimit() {
+        var e = ErrorCatalog.toStatusException(Quota.ROOMS.exceeded(3));
+        assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+        assertThat(e.getStatus().getDescription()).isEqualTo("quota exceeded: rooms (limit 3)");
+        assertThat(ErrorCatalog.reasonOf(e)).contains(ErrorCode.QUOTA_EXCEEDED);
+        assertThat(ErrorCatalog.httpStatus(ErrorCode.QUOTA_EXCEEDED)).isEqualTo(403);
+        assertThat(ErrorCatalog.errorInfoOf(e).orElseThrow().getMetadataMap())
+                .containsEntry(Quota.QUOTA_METADATA, "rooms").containsEntry(Quota.LIMIT_METADATA, "3");
+        Quota.VIDEOS.requireRoomForOne(1, 2);
+        assertThatThrownBy(() -> Quota.VIDEOS.requireRoomForOne(2, 2)).isInstanceOf(MediameshException.class)
+                .hasMessage("quota exceeded: videos (limit 2)");
     }
 
     @Test

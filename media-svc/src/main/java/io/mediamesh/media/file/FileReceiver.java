@@ -100,17 +100,16 @@ final class FileReceiver implements StreamObserver<UploadVideoFileRequest> {
             throw new MediameshException(ErrorCode.INVALID_REQUEST, "The metadata message must come only once.");
         }
         grant = authority.authorize(ctx.request().headers().get(Callers.SESSION_HEADER), metadata.getVideoId());
+        SizeLimit limit = grant.sizeLimit(settings.maxSize());
         if (metadata.hasDeclaredSize()) {
             long declared = metadata.getDeclaredSize();
             if (declared < 0) {
                 throw new MediameshException(ErrorCode.INVALID_REQUEST, "declared_size must not be negative.");
             }
-            if (declared > settings.maxSize()) {
-                throw VideoFileUpload.tooLarge(settings.maxSize());
-            }
+            limit.check(declared);
             declaredSize = OptionalLong.of(declared);
         }
-        upload = store.startUpload(grant.videoId(), settings.maxSize());
+        upload = store.startUpload(grant.videoId(), limit);
     }
 
     private void fail(RuntimeException e) {

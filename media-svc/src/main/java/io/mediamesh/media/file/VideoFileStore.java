@@ -113,12 +113,12 @@ public final class VideoFileStore {
      * Starts a resumable upload into {@code .resumable/<uploadId>}, a file no start-up sweep touches;
      * suspend it between requests, close it to abandon it.
      */
-    public VideoFileUpload startResumable(long videoId, long maxSize, String uploadId) {
+    public VideoFileUpload startResumable(long videoId, SizeLimit limit, String uploadId) {
         Path file = resumable(uploadId);
         try {
             Files.createDirectories(file.getParent());
             FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-            return new VideoFileUpload(videoId, maxSize, file, channel);
+            return new VideoFileUpload(videoId, limit, file, channel);
         } catch (IOException e) {
             throw failure("create " + file, e);
         }
@@ -128,7 +128,7 @@ public final class VideoFileStore {
      * Continues a resumable upload from {@code checkpoint} when it matches the file (the usual case), or
      * else from the file itself, hashed again from its first byte (after a restart).
      */
-    public VideoFileUpload resumeResumable(long videoId, long maxSize, String uploadId,
+    public VideoFileUpload resumeResumable(long videoId, SizeLimit limit, String uploadId,
                                            Optional<VideoFileUpload.Checkpoint> checkpoint) {
         Path file = resumable(uploadId);
         FileChannel channel = null;
@@ -137,9 +137,9 @@ public final class VideoFileStore {
             long size = channel.size();
             if (checkpoint.isPresent() && checkpoint.get().size() == size) {
                 channel.position(size);
-                return new VideoFileUpload(videoId, maxSize, file, channel, checkpoint.get());
+                return new VideoFileUpload(videoId, limit, file, channel, checkpoint.get());
             }
-            VideoFileUpload upload = new VideoFileUpload(videoId, maxSize, file, channel);
+            VideoFileUpload upload = new VideoFileUpload(videoId, limit, file, channel);
             ByteBuffer buffer = ByteBuffer.allocate(REHASH_BUFFER);
             channel.position(0);
             while (channel.read(buffer.clear()) > 0) {
@@ -184,11 +184,11 @@ public final class VideoFileStore {
     }
 
     /** Starts an upload into a new temporary file; close it to abandon it. */
-    public VideoFileUpload startUpload(long videoId, long maxSize) {
+    public VideoFileUpload startUpload(long videoId, SizeLimit limit) {
         Path temp = tempPath(videoId, "upload");
         try {
             FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-            return new VideoFileUpload(videoId, maxSize, temp, channel);
+            return new VideoFileUpload(videoId, limit, temp, channel);
         } catch (IOException e) {
             throw failure("create " + temp, e);
         }

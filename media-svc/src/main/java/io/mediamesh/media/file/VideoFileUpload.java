@@ -24,7 +24,7 @@ import java.util.HexFormat;
  */
 public final class VideoFileUpload implements AutoCloseable {
     private final long videoId;
-    private final long maxSize;
+    private final SizeLimit limit;
     private final Path temp;
     private final FileChannel channel;
     private MessageDigest digest;
@@ -33,9 +33,9 @@ public final class VideoFileUpload implements AutoCloseable {
     private Container container;
     private long size;
 
-    VideoFileUpload(long videoId, long maxSize, Path temp, FileChannel channel) {
+    VideoFileUpload(long videoId, SizeLimit limit, Path temp, FileChannel channel) {
         this.videoId = videoId;
-        this.maxSize = maxSize;
+        this.limit = limit;
         this.temp = temp;
         this.channel = channel;
         try {
@@ -46,8 +46,8 @@ public final class VideoFileUpload implements AutoCloseable {
     }
 
     /** Continues an upload whose first {@code from.size()} bytes are in {@code temp}, open for appending. */
-    VideoFileUpload(long videoId, long maxSize, Path temp, FileChannel channel, Checkpoint from) {
-        this(videoId, maxSize, temp, channel);
+    VideoFileUpload(long videoId, SizeLimit limit, Path temp, FileChannel channel, Checkpoint from) {
+        this(videoId, limit, temp, channel);
         restore(from);
     }
 
@@ -116,7 +116,7 @@ public final class VideoFileUpload implements AutoCloseable {
         return videoId;
     }
 
-    /** Appends a gRPC message's chunk (1 byte to 1 MiB); fails as soon as the upload crosses the limit or is not a video. */
+    /** Appends a gRPC message's chunk (1 byte to 1 MiB); fails as soon as the upload crosses its limit or is not a video. */
     public void write(ByteString chunk) {
         if (chunk.isEmpty() || chunk.size() > FileSettings.MAX_CHUNK) {
             throw new MediameshException(ErrorCode.INVALID_REQUEST, "A chunk must hold 1 byte to 1 MiB.");
@@ -126,15 +126,13 @@ public final class VideoFileUpload implements AutoCloseable {
         }
     }
 
-    /** Appends the buffer's remaining bytes (consuming them); fails as soon as the upload crosses the limit or is not a video. */
+    /** Appends the buffer's remaining bytes (consuming them); fails as soon as the upload crosses its limit or is not a video. */
     public void write(ByteBuffer bytes) {
         int length = bytes.remaining();
         if (length == 0) {
             return;
         }
-        if (size + length > maxSize) {
-            throw tooLarge(maxSize);
-        }
+        limit.check(size + length);
         sniff(bytes.duplicate());
         digest.update(bytes.duplicate());
         try {

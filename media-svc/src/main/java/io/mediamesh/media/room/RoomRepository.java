@@ -61,6 +61,11 @@ public final class RoomRepository {
         return page.result(rows, RoomRecord::id);
     }
 
+    /** The rooms of both kinds a user owns (their rooms quota's usage). */
+    public long countOwnedBy(long ownerId) {
+        return db.fetchCount(ROOMS, ROOMS.OWNER_ID.eq(ownerId));
+    }
+
     /** Rooms media-svc keeps on a server (part of its load for server choice). */
     public long countOnServer(long serverId) {
         return db.fetchCount(ROOMS, ROOMS.SERVER_ID.eq(serverId));

@@ -8,12 +8,14 @@ import io.mediamesh.api.v1.MediaServerRole;
 import io.mediamesh.api.v1.Principal;
 import io.mediamesh.common.auth.Callers;
 import io.mediamesh.common.error.MediameshException;
+import io.mediamesh.common.quota.Quota;
 import io.mediamesh.common.validation.Text;
 import io.mediamesh.media.janus.JanusClient;
 import io.mediamesh.media.janus.JanusIds;
 import io.mediamesh.media.janus.JanusPluginError;
 import io.mediamesh.media.janus.JanusServer;
 import io.mediamesh.media.janus.MediaServers;
+import io.mediamesh.media.quota.MediaQuotas;
 import java.time.Clock;
 import java.util.HexFormat;
 import java.util.List;
@@ -40,12 +42,14 @@ public final class Rooms {
     private final Clock clock;
     private final String postBaseUrl;
     private final ToLongFunction<Long> serverLoad;
+    private final MediaQuotas quotas;
     private final JanusIds ids = new JanusIds();
 
     /** @param serverLoad what media-svc keeps on a server (rooms and stream tiers), for server choice */
     public Rooms(RoomRepository repository, MediaServers servers, Callers callers, Clock clock, String postBaseUrl,
-                 ToLongFunction<Long> serverLoad) {
+                 ToLongFunction<Long> serverLoad, MediaQuotas quotas) {
         this.repository = repository;
+        this.quotas = quotas;
         this.serverLoad = serverLoad;
         this.servers = servers;
         this.callers = callers;
@@ -57,10 +61,14 @@ public final class Rooms {
         return repository;
     }
 
-    /** Creates a room on the least loaded usable server, then stores it. */
+    /**
+     * Creates a room on the least loaded usable server, then stores it; refused (QUOTA_EXCEEDED)
+     * before anything is made on a Janus when the owner's rooms are at their limit.
+     */
     public RoomRecord create(RoomKind kind, Principal owner, String description, int maxPublishers, int history,
                              boolean record) {
         Text.check(description, "description", 0, MAX_DESCRIPTION_LENGTH, false, ErrorCode.INVALID_DESCRIPTION);
+        quotas.requireRoomForOne(Quota.ROOMS, owner, () -> repository.countOwnedBy(owner.getUserId()));
         // Rooms are not part of the ORIGIN -> RELAY -> EDGE fan-out: any role may hold them.
         JanusServer server = servers.leastLoaded(MediaServerRole.MEDIA_SERVER_ROLE_UNSPECIFIED,
                                                  serverLoad);

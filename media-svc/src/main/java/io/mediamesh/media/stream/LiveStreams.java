@@ -8,11 +8,13 @@ import io.mediamesh.api.v1.MediaServerRole;
 import io.mediamesh.api.v1.Principal;
 import io.mediamesh.common.auth.Callers;
 import io.mediamesh.common.error.MediameshException;
+import io.mediamesh.common.quota.Quota;
 import io.mediamesh.common.validation.Text;
 import io.mediamesh.media.janus.JanusIds;
 import io.mediamesh.media.janus.JanusPluginError;
 import io.mediamesh.media.janus.JanusServer;
 import io.mediamesh.media.janus.MediaServers;
+import io.mediamesh.media.quota.MediaQuotas;
 import io.mediamesh.media.stream.StreamRecord.Forwarding;
 import io.mediamesh.media.stream.TierRecord.ForwarderRecord;
 import io.mediamesh.media.stream.TierRecord.TierPort;
@@ -55,6 +57,7 @@ public final class LiveStreams {
     private final Clock clock;
     private final ToLongFunction<Long> serverLoad;
     private final Duration changeLease;
+    private final MediaQuotas quotas;
     private final JanusIds ids = new JanusIds();
     // By stream id: the edges' `info` answers, asked once for every reader within the TTL (the
     // first reader asks, readers meanwhile wait for the same answers), so no amount of readers
@@ -68,7 +71,7 @@ public final class LiveStreams {
      * @param changeLease how long a forwarding change may take before it counts as cut off by a crash
      */
     public LiveStreams(StreamRepository repository, MediaServers servers, Callers callers, Clock clock,
-                       ToLongFunction<Long> serverLoad, Duration changeLease) {
+                       ToLongFunction<Long> serverLoad, Duration changeLease, MediaQuotas quotas) {
         this.repository = repository;
         this.servers = servers;
         this.janus = new StreamJanus(servers);
@@ -76,6 +79,7 @@ public final class LiveStreams {
         this.clock = clock;
         this.serverLoad = serverLoad;
         this.changeLease = changeLease;
+        this.quotas = quotas;
     }
 
     public StreamRepository repository() {
@@ -89,7 +93,10 @@ public final class LiveStreams {
         }
     }
 
-    /** Creates a stream on the least loaded usable origin, its ingest ports allocated there. */
+    /**
+     * Creates a stream on the least loaded usable origin, its ingest ports allocated there; refused
+     * (QUOTA_EXCEEDED) before anything is made on a Janus when the owner's streams are at their limit.
+     */
     public StreamView create(Principal owner, String name, boolean audio, boolean video, boolean simulcast) {
         Text.check(name, "name", 1, MAX_NAME_LENGTH, false, ErrorCode.INVALID_REQUEST);
         if (!audio && !video) {
@@ -98,6 +105,7 @@ public final class LiveStreams {
         if (simulcast && !video) {
             throw new MediameshException(ErrorCode.INVALID_REQUEST, "simulcast needs video.");
         }
+        quotas.requireRoomForOne(Quota.STREAMS, owner, () -> repository.countOwnedBy(owner.getUserId()));
         JanusServer origin = servers.leastLoaded(MediaServerRole.MEDIA_SERVER_ROLE_ORIGIN, serverLoad);
         StreamRecord stream = new StreamRecord(ids.nextId(), name, audio, video, simulcast, true, Forwarding.OFF,
                                                ids.nextSecret(), owner.getUserId(), owner.getUserName(),

@@ -56,6 +56,11 @@ public final class StreamRepository {
         return db.selectFrom(STREAMS).where(STREAMS.ID.eq(id)).fetchOptional(StreamRepository::toStream);
     }
 
+    /** The streams a user owns (their streams quota's usage). */
+    public long countOwnedBy(long ownerId) {
+        return db.fetchCount(STREAMS, STREAMS.OWNER_ID.eq(ownerId));
+    }
+
     /** Streams by descending id, optionally only one owner's. */
     public Page.Result<StreamRecord> page(Optional<Long> ownerId, Page page) {
         Condition where = STREAMS.ID.lt(page.before());

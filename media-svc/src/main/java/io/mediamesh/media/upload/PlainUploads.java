@@ -23,8 +23,9 @@ import java.util.regex.Pattern;
 /**
  * {@code POST /upload/videos/:vid} with the file as the raw body (the gateway turns a multipart form
  * into one): the owner (or an admin) replaces the video's file in one request. Authorized before any
- * byte is read; the bytes go to a temporary file, hashed and checked (size limit, container) as they
- * come; the file takes the video's place only when complete and checked, and the video becomes READY.
+ * byte is read; the bytes go to a temporary file, hashed and checked (size limit, the owner's
+ * stored-bytes quota, container) as they come; the file takes the video's place only when complete
+ * and checked, and the video becomes READY.
  * Any failure, or the client going away, leaves nothing behind.
  */
 public final class PlainUploads implements FileRoute {
@@ -79,9 +80,9 @@ public final class PlainUploads implements FileRoute {
             if (declared == 0) {
                 throw Uploads.empty();
             }
-            if (declared > settings.maxSize()) {
-                throw VideoFileUpload.tooLarge(settings.maxSize());
-            }
+            // A declared size over the file limit or the quota left is refused before any byte is
+            // read; an undeclared one is cut off as soon as it crosses either.
+            grant.sizeLimit(settings.maxSize()).check(declared);
             return grant;
         }, blocking).whenComplete((grant, failure) -> {
             if (failure != null) {
@@ -93,7 +94,7 @@ public final class PlainUploads implements FileRoute {
     }
 
     private void receive(Exchange exchange, UploadAuthority.Grant grant) {
-        VideoFileUpload upload = store.startUpload(grant.videoId(), settings.maxSize());
+        VideoFileUpload upload = store.startUpload(grant.videoId(), grant.sizeLimit(settings.maxSize()));
         BodyPump.start(exchange, blocking, upload::write).done()
                 .thenApplyAsync(size -> store.commit(upload, grant::markReady), blocking)
                 .whenCompleteAsync((stored, failure) -> {

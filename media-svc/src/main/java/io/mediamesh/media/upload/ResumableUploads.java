@@ -6,6 +6,7 @@ import io.mediamesh.api.v1.ErrorCode;
 import io.mediamesh.api.v1.Principal;
 import io.mediamesh.common.auth.Callers;
 import io.mediamesh.common.error.MediameshException;
+import io.mediamesh.media.file.SizeLimit;
 import io.mediamesh.media.file.VideoFileStore;
 import io.mediamesh.media.file.VideoFileUpload;
 import io.mediamesh.media.fileserver.ClientGone;
@@ -193,10 +194,13 @@ public final class ResumableUploads implements FileRoute {
         answer(exchange, CompletableFuture.supplyAsync(() -> {
             CrossSiteRule.check(request);
             UploadAuthority.Grant grant = authority.authorize(session, videoId);
+            // The whole length must fit what the owner's quota leaves; the end checks it again.
+            SizeLimit limit = grant.sizeLimit(maxSize);
+            limit.check(length);
             Instant now = clock.instant();
             ResumableUpload upload = new ResumableUpload(newId(), videoId, grant.userId(), length, metadata, now,
                                                          now.plus(expireAfter));
-            VideoFileUpload file = store.startResumable(videoId, maxSize, upload.id());
+            VideoFileUpload file = store.startResumable(videoId, limit, upload.id());
             try {
                 checkpoints.put(upload.id(), file.checkpoint());
                 file.suspend();
@@ -298,7 +302,7 @@ public final class ResumableUploads implements FileRoute {
 
     private void receive(Exchange exchange, Patch patch, String session, Optional<Checksum> checksum) {
         ResumableUpload upload = patch.upload();
-        CompletableFuture.supplyAsync(() -> store.resumeResumable(upload.videoId(), maxSize, upload.id(),
+        CompletableFuture.supplyAsync(() -> store.resumeResumable(upload.videoId(), SizeLimit.of(maxSize), upload.id(),
                                                                   Optional.ofNullable(
                                                                           checkpoints.getIfPresent(upload.id()))),
                                       blocking)

@@ -50,7 +50,7 @@ class VideoFileGrpcServiceTest {
                                                                 MediaSvcFixture.SERVICE_TOKEN);
 
     static StoredVideoFile put(long videoId, byte[] bytes) {
-        try (VideoFileUpload upload = server.store().startUpload(videoId, Long.MAX_VALUE)) {
+        try (VideoFileUpload upload = server.store().startUpload(videoId, SizeLimit.of(Long.MAX_VALUE))) {
             upload.write(ByteString.copyFrom(bytes));
             return server.store().commit(upload, file -> { });
         }

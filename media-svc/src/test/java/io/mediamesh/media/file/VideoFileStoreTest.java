@@ -33,7 +33,7 @@ class VideoFileStoreTest {
     }
 
     private static StoredVideoFile put(VideoFileStore store, long videoId, byte[] bytes) {
-        try (VideoFileUpload upload = store.startUpload(videoId, LIMIT)) {
+        try (VideoFileUpload upload = store.startUpload(videoId, SizeLimit.of(LIMIT))) {
             for (int offset = 0; offset < bytes.length; offset += 1000) {
                 upload.write(ByteString.copyFrom(bytes, offset, Math.min(1000, bytes.length - offset)));
             }
@@ -85,7 +85,7 @@ class VideoFileStoreTest {
     @Test
     void anAbandonedUploadLeavesNothingAndTheVideoStaysUploadable() throws IOException {
         VideoFileStore store = store();
-        try (VideoFileUpload upload = store.startUpload(9, LIMIT)) {
+        try (VideoFileUpload upload = store.startUpload(9, SizeLimit.of(LIMIT))) {
             upload.write(ByteString.copyFrom(TestVideos.mp4(4096, 3)));
             assertThat(entries()).hasSize(1).allMatch(name -> name.startsWith(".9.") && name.endsWith(".upload"));
         }
@@ -98,7 +98,7 @@ class VideoFileStoreTest {
     @Test
     void overTheLimitFailsAsSoonAsItIsCrossed() throws IOException {
         VideoFileStore store = store();
-        try (VideoFileUpload upload = store.startUpload(10, 3000)) {
+        try (VideoFileUpload upload = store.startUpload(10, SizeLimit.of(3000))) {
             upload.write(ByteString.copyFrom(TestVideos.mp4(2000, 4)));
             assertThatThrownBy(() -> upload.write(ByteString.copyFrom(new byte[1001])))
                     .isInstanceOfSatisfying(MediameshException.class,
@@ -113,19 +113,19 @@ class VideoFileStoreTest {
     void contentThatIsNotAVideoIsRefusedOnItsFirstBytes() throws IOException {
         VideoFileStore store = store();
         byte[] text = "<html>not a video</html>".repeat(100).getBytes(StandardCharsets.US_ASCII);
-        try (VideoFileUpload upload = store.startUpload(11, LIMIT)) {
+        try (VideoFileUpload upload = store.startUpload(11, SizeLimit.of(LIMIT))) {
             assertThatThrownBy(() -> upload.write(ByteString.copyFrom(text)))
                     .isInstanceOfSatisfying(MediameshException.class,
                                             e -> assertThat(e.code()).isEqualTo(ErrorCode.UNSUPPORTED_MEDIA_TYPE));
         }
         // Shorter than the sniffing window: decided when the upload ends.
-        try (VideoFileUpload upload = store.startUpload(11, LIMIT)) {
+        try (VideoFileUpload upload = store.startUpload(11, SizeLimit.of(LIMIT))) {
             upload.write(ByteString.copyFromUtf8("GIF89a"));
             assertThatThrownBy(() -> store.commit(upload, file -> { }))
                     .isInstanceOfSatisfying(MediameshException.class,
                                             e -> assertThat(e.code()).isEqualTo(ErrorCode.UNSUPPORTED_MEDIA_TYPE));
         }
-        try (VideoFileUpload upload = store.startUpload(11, LIMIT)) {
+        try (VideoFileUpload upload = store.startUpload(11, SizeLimit.of(LIMIT))) {
             assertThatThrownBy(() -> store.commit(upload, file -> { }))
                     .isInstanceOfSatisfying(MediameshException.class,
                                             e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_REQUEST));
@@ -138,7 +138,7 @@ class VideoFileStoreTest {
         VideoFileStore store = store();
         byte[] first = TestVideos.mp4(5000, 5);
         StoredVideoFile kept = put(store, 12, first);
-        try (VideoFileUpload upload = store.startUpload(12, LIMIT)) {
+        try (VideoFileUpload upload = store.startUpload(12, SizeLimit.of(LIMIT))) {
             upload.write(ByteString.copyFrom(TestVideos.mp4(6000, 6)));
             assertThatThrownBy(() -> store.commit(upload, file -> {
                 throw new MediameshException(ErrorCode.VIDEO_NOT_FOUND, "gone");
@@ -171,7 +171,7 @@ class VideoFileStoreTest {
     void onlyPositiveIdsNameFiles() {
         VideoFileStore store = store();
         for (long id : new long[] { 0, -1, Long.MIN_VALUE }) {
-            assertThatThrownBy(() -> store.startUpload(id, LIMIT))
+            assertThatThrownBy(() -> store.startUpload(id, SizeLimit.of(LIMIT)))
                     .isInstanceOfSatisfying(MediameshException.class,
                                             e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_ID));
             assertThatThrownBy(() -> store.delete(id)).isInstanceOf(MediameshException.class);

@@ -21,6 +21,7 @@ import io.mediamesh.common.db.Database;
 import io.mediamesh.common.testing.TestDatabase;
 import io.mediamesh.media.MediaSvc;
 import io.mediamesh.media.MediaSvcSettings;
+import io.mediamesh.media.file.SizeLimit;
 import io.mediamesh.media.file.VideoFileStore;
 import io.mediamesh.media.file.VideoFileUpload;
 import io.mediamesh.scheduler.SchedulerSvc;
@@ -144,7 +145,7 @@ public final class SchedulerMesh implements BeforeAllCallback, AfterAllCallback 
     public void storeFiles(Collection<Long> videoIds) {
         byte[] bytes = { 0, 0, 0, 0x18, 'f', 't', 'y', 'p', 'i', 's', 'o', 'm', 0, 0, 0, 1, 'm', 'p', '4', '2' };
         for (long videoId : videoIds) {
-            try (VideoFileUpload upload = videoFiles.startUpload(videoId, 1024)) {
+            try (VideoFileUpload upload = videoFiles.startUpload(videoId, SizeLimit.of(1024))) {
                 upload.write(ByteString.copyFrom(bytes));
                 videoFiles.commit(upload, stored -> {});
             }

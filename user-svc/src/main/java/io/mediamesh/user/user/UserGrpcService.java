@@ -7,11 +7,9 @@ import io.mediamesh.api.v1.DeleteUserResponse;
 import io.mediamesh.api.v1.ErrorCode;
 import io.mediamesh.api.v1.GetUserRequest;
 import io.mediamesh.api.v1.GetUserResponse;
-import io.mediamesh.api.v1.Principal;
 import io.mediamesh.api.v1.RegisterUserRequest;
 import io.mediamesh.api.v1.RegisterUserResponse;
 import io.mediamesh.api.v1.UserServiceGrpc;
-import io.mediamesh.common.auth.Callers;
 import io.mediamesh.common.error.MediameshException;
 import io.mediamesh.common.server.Replies;
 import io.mediamesh.user.deletion.DeletionRelay;
@@ -34,18 +32,18 @@ public final class UserGrpcService extends UserServiceGrpc.UserServiceImplBase {
     private final SessionStore sessions;
     private final DeletionRelay deletionRelay;
     private final PasswordHashing passwords;
-    private final Callers callers;
+    private final UserAccess access;
     private final Clock clock;
 
     public UserGrpcService(UserRepository users, VideoRepository videos, SessionStore sessions,
-                           DeletionRelay deletionRelay, PasswordHashing passwords, Callers callers,
+                           DeletionRelay deletionRelay, PasswordHashing passwords, UserAccess access,
                            Clock clock) {
         this.users = users;
         this.videos = videos;
         this.deletionRelay = deletionRelay;
         this.sessions = sessions;
         this.passwords = passwords;
-        this.callers = callers;
+        this.access = access;
         this.clock = clock;
     }
 
@@ -66,14 +64,14 @@ public final class UserGrpcService extends UserServiceGrpc.UserServiceImplBase {
 
     @Override
     public void getUser(GetUserRequest request, StreamObserver<GetUserResponse> response) {
-        UserAccount user = findAuthorized(request.getUserName());
+        UserAccount user = access.findAuthorized(request.getUserName());
         response.onNext(GetUserResponse.newBuilder().setUser(user.toProto()).build());
         response.onCompleted();
     }
 
     @Override
     public void deleteUser(DeleteUserRequest request, StreamObserver<DeleteUserResponse> response) {
-        UserAccount user = findAuthorized(request.getUserName());
+        UserAccount user = access.findAuthorized(request.getUserName());
         var videoIds = users.delete(user.id(), clock.instant());
         sessions.forgetUser(user.id());
         videos.evict(videoIds);
@@ -81,16 +79,5 @@ public final class UserGrpcService extends UserServiceGrpc.UserServiceImplBase {
         logger.info("Deleted user {} (id {}) with {} videos", user.userName(), user.id(), videoIds.size());
         response.onNext(DeleteUserResponse.newBuilder().addAllDeletedVideoIds(videoIds).build());
         response.onCompleted();
-    }
-
-    /** The named user, if the caller is them or an admin; a stranger learns nothing, not even existence. */
-    private UserAccount findAuthorized(String userName) {
-        Principal caller = callers.require();
-        Credentials.checkUserName(userName);
-        if (!caller.getUserName().equalsIgnoreCase(userName) && !Callers.isAdmin(caller)) {
-            throw new MediameshException(ErrorCode.PERMISSION_DENIED, "Only the user themself or an admin may do this.");
-        }
-        return users.findByName(userName)
-                    .orElseThrow(() -> new MediameshException(ErrorCode.USER_NOT_FOUND, "No user " + userName + '.'));
     }
 }

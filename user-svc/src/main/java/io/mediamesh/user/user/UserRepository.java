@@ -5,6 +5,7 @@ import static io.mediamesh.user.db.Tables.VIDEOS;
 
 import io.mediamesh.common.time.Times;
 import io.mediamesh.user.deletion.DeletionOutbox;
+import io.mediamesh.user.quota.QuotaRepository;
 import io.mediamesh.user.db.tables.records.UsersRecord;
 import java.time.Instant;
 import java.util.List;
@@ -53,6 +54,8 @@ public final class UserRepository {
      */
     public List<Long> delete(long userId, Instant now) {
         return db.transactionResult(tx -> {
+            // The user's row first, as every quota check locks it before the videos.
+            QuotaRepository.lockUser(tx.dsl(), userId);
             List<Long> videoIds = tx.dsl().select(VIDEOS.ID).from(VIDEOS)
                                     .where(VIDEOS.AUTHOR_ID.eq(userId).and(VIDEOS.DELETED_AT.isNull()))
                                     .forUpdate()

@@ -98,6 +98,7 @@ public final class VideoGrpcService extends VideoServiceGrpc.VideoServiceImplBas
         if (request.getSize() <= 0 || !SHA256_HEX.matcher(request.getSha256()).matches()) {
             throw new MediameshException(ErrorCode.INVALID_REQUEST, "size must be positive and sha256 64 hex digits.");
         }
+        // Fails with QUOTA_EXCEEDED when the file would not fit the owner's stored bytes.
         if (!videos.markReady(video.id(), request.getSize(), request.getSha256())) {
             throw notFound(video.id());
         }

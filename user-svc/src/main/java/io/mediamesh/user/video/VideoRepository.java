@@ -8,6 +8,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import io.mediamesh.common.paging.Page;
 import io.mediamesh.common.time.Times;
 import io.mediamesh.user.deletion.DeletionOutbox;
+import io.mediamesh.user.quota.QuotaRepository;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -25,22 +26,28 @@ import org.jooq.SelectOnConditionStep;
  */
 public final class VideoRepository {
     private final DSLContext db;
+    private final QuotaRepository quotas;
     private final Cache<Long, Optional<VideoRecord>> cache;
 
-    public VideoRepository(DSLContext db, Duration cacheTtl, long cacheMaxEntries) {
+    public VideoRepository(DSLContext db, QuotaRepository quotas, Duration cacheTtl, long cacheMaxEntries) {
         this.db = db;
+        this.quotas = quotas;
         this.cache = Caffeine.newBuilder().expireAfterWrite(cacheTtl).maximumSize(cacheMaxEntries).build();
     }
 
+    /** Inserts a pending video, unless its author is at their videos quota (QUOTA_EXCEEDED). */
     public VideoRecord insert(long authorId, String author, String name, String description, Instant now) {
-        long id = db.insertInto(VIDEOS)
-                    .set(VIDEOS.AUTHOR_ID, authorId)
-                    .set(VIDEOS.NAME, name)
-                    .set(VIDEOS.DESCRIPTION, description)
-                    .set(VIDEOS.STATE, VideoRecord.PENDING)
-                    .set(VIDEOS.CREATED_AT, Times.toDb(now))
-                    .returningResult(VIDEOS.ID)
-                    .fetchOne(VIDEOS.ID);
+        long id = db.transactionResult(tx -> {
+            quotas.requireVideoRoom(tx.dsl(), authorId);
+            return tx.dsl().insertInto(VIDEOS)
+                     .set(VIDEOS.AUTHOR_ID, authorId)
+                     .set(VIDEOS.NAME, name)
+                     .set(VIDEOS.DESCRIPTION, description)
+                     .set(VIDEOS.STATE, VideoRecord.PENDING)
+                     .set(VIDEOS.CREATED_AT, Times.toDb(now))
+                     .returningResult(VIDEOS.ID)
+                     .fetchOne(VIDEOS.ID);
+        });
         cache.invalidate(id);
         return new VideoRecord(id, authorId, author, name, description, false, 0, "", now);
     }
@@ -88,13 +95,26 @@ public final class VideoRepository {
         return deleted;
     }
 
+    /**
+     * Records the video's stored file, unless it would take its author's stored bytes past their
+     * quota (QUOTA_EXCEEDED); false if the video is gone.
+     */
     public boolean markReady(long videoId, long size, String sha256) {
-        boolean updated = db.update(VIDEOS)
-                            .set(VIDEOS.STATE, VideoRecord.READY)
-                            .set(VIDEOS.FILE_SIZE, size)
-                            .set(VIDEOS.SHA256, sha256)
-                            .where(VIDEOS.ID.eq(videoId).and(VIDEOS.DELETED_AT.isNull()))
-                            .execute() == 1;
+        boolean updated = db.transactionResult(tx -> {
+            Optional<Long> authorId = tx.dsl().select(VIDEOS.AUTHOR_ID).from(VIDEOS)
+                                        .where(VIDEOS.ID.eq(videoId).and(VIDEOS.DELETED_AT.isNull()))
+                                        .fetchOptional(VIDEOS.AUTHOR_ID);
+            if (authorId.isEmpty()) {
+                return false;
+            }
+            quotas.requireStorage(tx.dsl(), authorId.get(), videoId, size);
+            return tx.dsl().update(VIDEOS)
+                     .set(VIDEOS.STATE, VideoRecord.READY)
+                     .set(VIDEOS.FILE_SIZE, size)
+                     .set(VIDEOS.SHA256, sha256)
+                     .where(VIDEOS.ID.eq(videoId).and(VIDEOS.DELETED_AT.isNull()))
+                     .execute() == 1;
+        });
         cache.invalidate(videoId);
         return updated;
     }
