@@ -83,15 +83,19 @@ public final class Gateway implements AutoCloseable {
         ServiceServer.configureObservability(sb, managementHost);
         // gRPC reflection and grpc.health.v1 (the gateway has no gRPC services of its own).
         managementHost.service(ServiceServer.grpcService(List.of()));
-        // The public port's responses (the management port's DocService has pages of its own).
-        sb.defaultVirtualHost().decorator(new SecurityHeaders());
+        // The public routes, and their headers, go on the default virtual host itself: what is bound on
+        // the ServerBuilder is served by every virtual host, the management port's included (whose
+        // DocService has pages of its own).
+        var site = sb.defaultVirtualHost();
         RestErrors errors = new RestErrors();
         sb.errorHandler(errors);
         // Every route group that changes state, whatever its routes, refuses cross-site forgeries.
         var crossSite = new CrossSiteRequestGuard(new CrossSitePolicy(settings.browser().siteOrigins()));
         for (String prefix : STATE_CHANGING_PREFIXES) {
-            sb.decoratorUnder(prefix, crossSite);
+            site.decoratorUnder(prefix, crossSite);
         }
+        // Added last, so it wraps the guards above: their refusals carry the headers too.
+        site.decoratorUnder("/", new SecurityHeaders());
         SessionCookies cookies = new SessionCookies(settings.browser().secureCookies(), Clock.systemUTC());
         for (Object routes : new Object[] { new UserRoutes(userSvc, cookies,
                                                            new ClientAddresses(settings.trustedProxies())),
@@ -100,22 +104,22 @@ public final class Gateway implements AutoCloseable {
                                             new ConfigRoutes(configSvc), new RoomRoutes(rooms),
                                             new LiveStreamRoutes(rooms),
                                             new ApplyRoutes(configApply) }) {
-            sb.annotatedService()
-              .pathPrefix("/api")
-              .maxRequestLength(settings.maxJsonBodyBytes())
-              .exceptionHandlers(errors)
-              .build(routes);
+            site.annotatedService()
+                .pathPrefix("/api")
+                .maxRequestLength(settings.maxJsonBodyBytes())
+                .exceptionHandlers(errors)
+                .build(routes);
         }
-        sb.annotatedService().pathPrefix("/scheduler").exceptionHandlers(errors).build(schedulerRoutes);
-        sb.service(ApplyWebSocket.PATH, new ApplyWebSocket(configApply, userSvc.sessions()).service());
-        sb.annotatedService().exceptionHandlers(errors).build(new PlaybackRedirect(settings.files()));
+        site.annotatedService().pathPrefix("/scheduler").exceptionHandlers(errors).build(schedulerRoutes);
+        site.service(ApplyWebSocket.PATH, new ApplyWebSocket(configApply, userSvc.sessions()).service());
+        site.annotatedService().exceptionHandlers(errors).build(new PlaybackRedirect(settings.files()));
         UploadProxy uploads = new UploadProxy(fileServer);
         // Bodies of any size and duration pass through; media-svc's file server enforces the file limit as
         // they flow, and its idle timeout ends a transfer that stalls.
         for (String path : new String[] { "/upload/videos/{vid}", "/upload/resumable" }) {
-            sb.route().path(path).maxRequestLength(0).requestTimeout(Duration.ZERO).build(uploads);
+            site.route().path(path).maxRequestLength(0).requestTimeout(Duration.ZERO).build(uploads);
         }
-        sb.route().pathPrefix("/upload/resumable/").maxRequestLength(0).requestTimeout(Duration.ZERO).build(uploads);
+        site.route().pathPrefix("/upload/resumable/").maxRequestLength(0).requestTimeout(Duration.ZERO).build(uploads);
     }
 
     /** Closes the connections of logins (the event loops are the given client factory's). */

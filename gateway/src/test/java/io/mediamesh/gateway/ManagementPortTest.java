@@ -51,6 +51,15 @@ class ManagementPortTest {
         assertThat(metrics).contains("# TYPE", "jvm_memory_used_bytes", "armeria_build_info");
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = { "/api/videos/1", "/api/user/admin", "/api/register", "/stream/videos/1",
+                             "/upload/videos/1", "/upload/resumable", "/scheduler/tasks" })
+    void theManagementPortHasNoPublicRoute(String path) {
+        Rest management = new Rest(mesh.managementUri());
+        management.get(path).expect(404, "NOT_FOUND");
+        management.post(path, "{}").expect(404, "NOT_FOUND");
+    }
+
     @Test
     void theManagementPortIsOnLoopbackByDefault() {
         GatewaySettings defaults = GatewaySettings.from(Configs.load(Map.of()));
