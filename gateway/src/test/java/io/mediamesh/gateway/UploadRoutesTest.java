@@ -121,6 +121,49 @@ class UploadRoutesTest {
         assertNothingLeftAndStillUploadable(video);
     }
 
+    /** curl sends {@code Expect: 100-continue} before any large body; the upload must not wait for an idle timeout. */
+    @Test
+    void aClientThatExpects100ContinueIsToldToSendAndIsStored() throws IOException {
+        Owned video = ownedVideo("up_expect");
+        byte[] body = TestVideos.mp4(300_000, video.id());
+        for (int port : new int[] { mesh.gatewayPort(), mesh.filesPort() }) {
+            try (Socket socket = new Socket("127.0.0.1", port)) {
+                socket.setSoTimeout(5000);
+                socket.getOutputStream().write(headers(video, body.length, "Expect: 100-continue\r\n"));
+                InputStream in = socket.getInputStream();
+                assertThat(statusLine(in)).as("port %d", port).startsWith("HTTP/1.1 100");
+                assertThat(statusLine(in)).isEmpty();
+                socket.getOutputStream().write(body);
+                assertThat(statusLine(in)).as("port %d", port).startsWith("HTTP/1.1 200");
+            }
+        }
+        assertThat(files.get(video.vid()).contentUtf8().length()).isPositive();
+    }
+
+    @Test
+    void aRefusedUploadIsNeverToldToSendItsBody() throws IOException {
+        Owned video = ownedVideo("up_expect_owner");
+        Owned stranger = new Owned(rest.register("up_expect_stranger"), video.id());
+        try (Socket socket = new Socket("127.0.0.1", mesh.filesPort())) {
+            socket.setSoTimeout(5000);
+            socket.getOutputStream().write(headers(stranger, 100_000_000, "Expect: 100-continue\r\n"));
+            // The final answer comes first: no 100 Continue for an upload that is not let in.
+            assertThat(statusLine(socket.getInputStream())).startsWith("HTTP/1.1 403");
+        }
+        assertNothingLeftAndStillUploadable(video);
+    }
+
+    @Test
+    void anotherExpectationIs417() throws IOException {
+        Owned video = ownedVideo("up_expect_other");
+        try (Socket socket = new Socket("127.0.0.1", mesh.filesPort())) {
+            socket.setSoTimeout(5000);
+            socket.getOutputStream().write(headers(video, 1000, "Expect: the-unexpected\r\n"));
+            assertThat(statusLine(socket.getInputStream())).startsWith("HTTP/1.1 417");
+        }
+        assertNothingLeftAndStillUploadable(video);
+    }
+
     @Test
     void contentThatIsNotAVideoIs415() {
         Owned video = ownedVideo("up_text");
@@ -208,8 +251,12 @@ class UploadRoutesTest {
     }
 
     private static byte[] headers(Owned video, long contentLength) {
+        return headers(video, contentLength, "");
+    }
+
+    private static byte[] headers(Owned video, long contentLength, String extraHeaders) {
         return ("POST /upload/videos/" + video.vid() + " HTTP/1.1\r\nHost: test\r\nX-Session-Id: " + video.session() +
-                "\r\nContent-Type: video/mp4\r\nContent-Length: " + contentLength + "\r\n\r\n")
+                "\r\nContent-Type: video/mp4\r\nContent-Length: " + contentLength + "\r\n" + extraHeaders + "\r\n")
                 .getBytes(StandardCharsets.US_ASCII);
     }
 

@@ -3,6 +3,7 @@ package io.mediamesh.gateway.upload;
 import com.linecorp.armeria.client.ClientFactory;
 import com.linecorp.armeria.client.UnprocessedRequestException;
 import com.linecorp.armeria.client.WebClient;
+import com.linecorp.armeria.common.ClosedSessionException;
 import com.linecorp.armeria.common.HttpData;
 import com.linecorp.armeria.common.HttpHeaderNames;
 import com.linecorp.armeria.common.HttpRequest;
@@ -13,6 +14,7 @@ import com.linecorp.armeria.common.RequestHeaders;
 import com.linecorp.armeria.common.RequestHeadersBuilder;
 import com.linecorp.armeria.common.multipart.BodyPart;
 import com.linecorp.armeria.common.multipart.Multipart;
+import com.linecorp.armeria.common.stream.ClosedStreamException;
 import com.linecorp.armeria.server.HttpService;
 import com.linecorp.armeria.server.ServiceRequestContext;
 import io.mediamesh.api.v1.ErrorCode;
@@ -146,6 +148,11 @@ public final class UploadProxy implements HttpService {
         if (cause instanceof UnprocessedRequestException || cause instanceof ConnectException) {
             return Envelope.error(HttpStatus.SERVICE_UNAVAILABLE, ErrorCode.SERVICE_UNAVAILABLE,
                                   "The file server did not answer.");
+        }
+        if (cause instanceof ClosedSessionException || cause instanceof ClosedStreamException) {
+            // The file server ends an upload that stalled past its idle timeout, or it stopped: no answer came.
+            return Envelope.error(HttpStatus.SERVICE_UNAVAILABLE, ErrorCode.SERVICE_UNAVAILABLE,
+                                  "The file server closed the upload before answering.");
         }
         return HttpResponse.ofFailure(cause);
     }

@@ -7,6 +7,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.HttpContent;
@@ -38,7 +39,8 @@ import java.util.function.Consumer;
  * arriving when the answer is out (a refusal mid-upload) is read and dropped for a little while
  * ({@value #LINGER_MILLIS} ms, {@value #LINGER_BYTES} bytes at most), so that the client, still
  * sending, gets to read the answer; then the connection is closed, so that a client is never made to
- * send gigabytes that will be thrown away.
+ * send gigabytes that will be thrown away. A client that sent {@code Expect: 100-continue} is told to
+ * send its body only when a handler asks for it.
  */
 public final class Exchange {
     static final long LINGER_MILLIS = 5_000;
@@ -107,6 +109,12 @@ public final class Exchange {
      */
     public void receiveBody(Consumer<HttpContent> consumer) {
         ctx.executor().execute(() -> {
+            if (!bodyEnded && HttpUtil.is100ContinueExpected(request)) {
+                // The client (or the gateway on its behalf) waits for this before it sends the body: it
+                // comes only once the upload was let in, so a refused one never sends its bytes.
+                ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE,
+                                                              Unpooled.EMPTY_BUFFER));
+            }
             body = consumer;
             List<HttpContent> pending = List.copyOf(early);
             early.clear();

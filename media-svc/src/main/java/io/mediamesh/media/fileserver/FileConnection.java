@@ -5,6 +5,8 @@ import io.mediamesh.common.envelope.EnvelopeJson;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.timeout.IdleStateEvent;
@@ -104,6 +106,13 @@ final class FileConnection extends ChannelInboundHandlerAdapter {
         if (request.decoderResult().isFailure()) {
             current.closeAfterResponse();
             current.respondError(ErrorCode.INVALID_REQUEST, "The request is not valid HTTP/1.1.");
+            return;
+        }
+        String expect = request.headers().get(HttpHeaderNames.EXPECT);
+        if (expect != null && !HttpHeaderValues.CONTINUE.contentEqualsIgnoreCase(expect.trim())) {
+            current.closeAfterResponse();
+            current.respond(HttpResponseStatus.EXPECTATION_FAILED, Exchange.jsonHeaders(),
+                            EnvelopeJson.error(ErrorCode.INVALID_REQUEST, "The only expectation served is 100-continue."));
             return;
         }
         if (request.method().name().equals(HTTP2_PREFACE_METHOD)) {
