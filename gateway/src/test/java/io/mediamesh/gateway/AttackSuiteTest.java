@@ -155,6 +155,8 @@ class AttackSuiteTest {
             // Videos and comments
             route(OWNER, POST, "/api/user/{owner}/videos").json("{\"name\":\"attack\"}").succeeds(201),
             route(PUBLIC, GET, "/api/user/{owner}/videos"),
+            route(OWNER, GET, "/api/user/{owner}/quota"),
+            route(ADMIN, PUT, "/api/user/{owner}/quota").json("{\"videos\":7}"),
             route(PUBLIC, GET, "/api/videos/{video}"),
             route(OWNER, DELETE, "/api/videos/{video}"),
             route(PUBLIC, GET, "/api/videos/{video}/comments"),

@@ -195,8 +195,8 @@ public final class RoomMesh implements BeforeAllCallback, AfterAllCallback {
         media.put("mediamesh.endpoints.config-svc", "127.0.0.1:" + configServer.activeLocalPort());
         media.put("mediamesh.media-svc.rooms.post-base-url", "http://127.0.0.1:" + mediaPort);
         media.put("mediamesh.media-svc.files.root", dir.resolve("videos").toString());
-        // Any free port: tests run beside each other and beside a developer's mesh.
-        media.put("mediamesh.media-svc.file-server.port", 0);
+        // Any free port unless the test names one: tests run beside each other and beside a developer's mesh.
+        media.putIfAbsent("mediamesh.media-svc.file-server.port", 0);
         MediaSvcSettings settings = MediaSvcSettings.from(
                 ConfigFactory.parseMap(media).withFallback(Configs.load(Map.of()))).withDatabase(mediaSchema);
         mediaDatabase = Database.open(mediaSchema, MediaSvc.MIGRATIONS);
