@@ -58,6 +58,12 @@ cleanup() {
     mariadb_cli -e "DROP DATABASE IF EXISTS \`$SCHEMA\`; DROP DATABASE IF EXISTS \`$MEDIA_SCHEMA\`" >/dev/null 2>&1 ||
       true
   fi
+  if [[ $status -ne 0 ]]; then
+    # What the services said is the first thing to read when a step failed.
+    for log in "$WORK"/*.log; do
+      [[ -f "$log" ]] && { printf '\n== %s\n' "$log" >&2; grep -E 'WARN|ERROR|Exception|^\s+at ' "$log" | tail -n 40 >&2; }
+    done
+  fi
   rm -rf "$WORK"
   exit "$status"
 }
@@ -301,8 +307,9 @@ SHA_SECONDS="$(seconds "$started" "$(date +%s.%N)")"
 say "uploading $UPLOAD_MIB MiB through POST /upload/videos/:vid"
 UP_VID="$(new_video upload)"
 started=$(date +%s.%N)
+# -T streams the file; --data-binary would read all of it into memory first (and fails at 1 GiB).
 answer="$(curl -sS -XPOST "$BASE/upload/videos/$UP_VID" -H "X-Session-Id: $SID" -H 'Content-Type: video/mp4' \
-          -H 'Expect:' --data-binary @"$UPLOAD")"
+          -H 'Expect:' -T "$UPLOAD")"
 PLAIN_SECONDS="$(seconds "$started" "$(date +%s.%N)")"
 [[ "$answer" == *"\"sha256\":\"$UPLOAD_SHA\""* ]] || die "upload failed: $answer"
 
@@ -317,9 +324,11 @@ location="$(curl -sS -D - -o /dev/null -XPOST "$BASE/upload/resumable" -H 'Tus-R
 CHUNK=$((64 * 1024 * 1024))
 for ((offset = 0; offset < UPLOAD_BYTES; offset += CHUNK)); do
   tail -c +$((offset + 1)) "$UPLOAD" | head -c "$CHUNK" |
-    curl -fsS -o /dev/null -XPATCH "$BASE$location" -H 'Tus-Resumable: 1.0.0' -H "X-Session-Id: $SID" \
-         -H 'Content-Type: application/offset+octet-stream' -H "Upload-Offset: $offset" -H 'Expect:' \
-         --data-binary @- || die "a PATCH at $offset failed"
+    curl -sS -o "$WORK/patch.out" -w '%{http_code}' -XPATCH "$BASE$location" -H 'Tus-Resumable: 1.0.0' \
+         -H "X-Session-Id: $SID" -H 'Content-Type: application/offset+octet-stream' \
+         -H "Upload-Offset: $offset" -H 'Expect:' -T - >"$WORK/patch.status" || true
+  [[ "$(cat "$WORK/patch.status")" == 204 ]] ||
+    die "a PATCH at $offset failed: $(cat "$WORK/patch.status") $(cat "$WORK/patch.out" 2>/dev/null)"
 done
 TUS_SECONDS="$(seconds "$started" "$(date +%s.%N)")"
 tus_sha="$(curl -fsS "$BASE/api/videos/$TUS_VID" | sed -n 's/.*"sha256":"\([0-9a-f]*\)".*/\1/p')"
