@@ -6,9 +6,9 @@ import com.linecorp.armeria.client.BlockingWebClient;
 import io.mediamesh.gateway.testing.Await;
 import io.mediamesh.gateway.testing.FileTransfers;
 import io.mediamesh.gateway.testing.Mesh;
+import io.mediamesh.gateway.testing.RawHttp;
 import io.mediamesh.gateway.testing.Rest;
 import io.mediamesh.media.testing.TestVideos;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.Socket;
@@ -70,7 +70,7 @@ class LimiterTest {
             }
             List<String> heads = new ArrayList<>();
             for (Socket socket : clients) {
-                heads.add(head(socket.getInputStream()));
+                heads.add(RawHttp.head(socket.getInputStream()));
             }
             assertThat(heads).filteredOn(h -> h.startsWith("HTTP/1.1 200")).hasSize(STREAM_TOKENS);
             List<String> refused = heads.stream().filter(h -> h.startsWith("HTTP/1.1 429")).toList();
@@ -104,7 +104,7 @@ class LimiterTest {
             stalled.setSoTimeout(10_000);
             stalled.getOutputStream().write(("GET /stream/videos/" + vid + " HTTP/1.1\r\nHost: test\r\n\r\n")
                                                     .getBytes(StandardCharsets.US_ASCII));
-            assertThat(head(stalled.getInputStream())).startsWith("HTTP/1.1 200");
+            assertThat(RawHttp.head(stalled.getInputStream())).startsWith("HTTP/1.1 200");
             InputStream in = stalled.getInputStream();
             int[] seen = { -1 };
             Await.until("the stalled download fills the buffers it can", () -> {
@@ -152,18 +152,5 @@ class LimiterTest {
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
-    }
-
-    /** The status line and headers of a response, up to the blank line. */
-    private static String head(InputStream in) throws IOException {
-        ByteArrayOutputStream head = new ByteArrayOutputStream();
-        while (!head.toString(StandardCharsets.US_ASCII).endsWith("\r\n\r\n")) {
-            int c = in.read();
-            if (c < 0) {
-                break;
-            }
-            head.write(c);
-        }
-        return head.toString(StandardCharsets.US_ASCII);
     }
 }

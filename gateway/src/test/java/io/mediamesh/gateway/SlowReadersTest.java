@@ -6,11 +6,10 @@ import com.linecorp.armeria.client.BlockingWebClient;
 import io.mediamesh.gateway.testing.Await;
 import io.mediamesh.gateway.testing.FileTransfers;
 import io.mediamesh.gateway.testing.Mesh;
+import io.mediamesh.gateway.testing.RawHttp;
 import io.mediamesh.gateway.testing.Rest;
 import io.mediamesh.media.testing.TestVideos;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -75,7 +74,7 @@ class SlowReadersTest {
         List<String> heads = new ArrayList<>();
         for (int i = 0; i < PLAYERS; i++) {
             Socket player = play(address(10, i));
-            heads.add(head(player.getInputStream()));
+            heads.add(RawHttp.head(player.getInputStream()));
             // Half of those playing read 4 KiB every 100 ms, half read nothing more at all.
             if (i % 2 == 0 && heads.get(i).startsWith("HTTP/1.1 200")) {
                 readSlowly(player);
@@ -103,11 +102,11 @@ class SlowReadersTest {
         InetAddress greedy = address(20, 1);
         List<String> heads = new ArrayList<>();
         for (int i = 0; i < share + 10; i++) {
-            heads.add(head(play(greedy).getInputStream()));
+            heads.add(RawHttp.head(play(greedy).getInputStream()));
         }
         assertThat(heads.stream().filter(head -> head.startsWith("HTTP/1.1 200"))).hasSize(share);
         assertThat(heads.stream().filter(head -> head.startsWith("HTTP/1.1 429"))).hasSize(10);
-        assertThat(head(play(address(20, 2)).getInputStream())).startsWith("HTTP/1.1 200");
+        assertThat(RawHttp.head(play(address(20, 2)).getInputStream())).startsWith("HTTP/1.1 200");
     }
 
     /** A player at {@code from} that asked for the whole file and reads nothing yet. */
@@ -168,18 +167,5 @@ class SlowReadersTest {
             total += Double.parseDouble(matcher.group(1));
         }
         return (long) total;
-    }
-
-    /** The status line and headers of a response, up to the blank line. */
-    private static String head(InputStream in) throws IOException {
-        ByteArrayOutputStream head = new ByteArrayOutputStream();
-        while (!head.toString(StandardCharsets.US_ASCII).endsWith("\r\n\r\n")) {
-            int c = in.read();
-            if (c < 0) {
-                break;
-            }
-            head.write(c);
-        }
-        return head.toString(StandardCharsets.US_ASCII);
     }
 }

@@ -6,6 +6,7 @@ import io.mediamesh.gateway.testing.Await;
 import io.mediamesh.gateway.testing.FileTransfers;
 import io.mediamesh.gateway.testing.FileTransfers.Answer;
 import io.mediamesh.gateway.testing.Mesh;
+import io.mediamesh.gateway.testing.RawHttp;
 import io.mediamesh.gateway.testing.Rest;
 import io.mediamesh.media.testing.TestVideos;
 import java.io.IOException;
@@ -116,7 +117,7 @@ class UploadRoutesTest {
             socket.setSoTimeout(5000);
             // Headers only: the 413 must come without the gateway waiting for 100 MB.
             socket.getOutputStream().write(headers(video, 100_000_000));
-            assertThat(statusLine(socket.getInputStream())).startsWith("HTTP/1.1 413");
+            assertThat(RawHttp.line(socket.getInputStream())).startsWith("HTTP/1.1 413");
         }
         assertNothingLeftAndStillUploadable(video);
     }
@@ -131,10 +132,10 @@ class UploadRoutesTest {
                 socket.setSoTimeout(5000);
                 socket.getOutputStream().write(headers(video, body.length, "Expect: 100-continue\r\n"));
                 InputStream in = socket.getInputStream();
-                assertThat(statusLine(in)).as("port %d", port).startsWith("HTTP/1.1 100");
-                assertThat(statusLine(in)).isEmpty();
+                assertThat(RawHttp.line(in)).as("port %d", port).startsWith("HTTP/1.1 100");
+                assertThat(RawHttp.line(in)).isEmpty();
                 socket.getOutputStream().write(body);
-                assertThat(statusLine(in)).as("port %d", port).startsWith("HTTP/1.1 200");
+                assertThat(RawHttp.line(in)).as("port %d", port).startsWith("HTTP/1.1 200");
             }
         }
         assertThat(files.get(video.vid()).contentUtf8().length()).isPositive();
@@ -148,7 +149,7 @@ class UploadRoutesTest {
             socket.setSoTimeout(5000);
             socket.getOutputStream().write(headers(stranger, 100_000_000, "Expect: 100-continue\r\n"));
             // The final answer comes first: no 100 Continue for an upload that is not let in.
-            assertThat(statusLine(socket.getInputStream())).startsWith("HTTP/1.1 403");
+            assertThat(RawHttp.line(socket.getInputStream())).startsWith("HTTP/1.1 403");
         }
         assertNothingLeftAndStillUploadable(video);
     }
@@ -159,7 +160,7 @@ class UploadRoutesTest {
         try (Socket socket = new Socket("127.0.0.1", mesh.filesPort())) {
             socket.setSoTimeout(5000);
             socket.getOutputStream().write(headers(video, 1000, "Expect: the-unexpected\r\n"));
-            assertThat(statusLine(socket.getInputStream())).startsWith("HTTP/1.1 417");
+            assertThat(RawHttp.line(socket.getInputStream())).startsWith("HTTP/1.1 417");
         }
         assertNothingLeftAndStillUploadable(video);
     }
@@ -243,7 +244,7 @@ class UploadRoutesTest {
                                             "Connection: close\r\n\r\n")
                                                    .getBytes(StandardCharsets.US_ASCII));
             InputStream in = socket.getInputStream();
-            assertThat(statusLine(in)).startsWith("HTTP/1.1 400");
+            assertThat(RawHttp.line(in)).startsWith("HTTP/1.1 400");
             assertThat(new String(in.readNBytes(2000), StandardCharsets.UTF_8)).contains("INVALID_ID");
         }
         assertThat(files.allOnDisk()).isEqualTo(before);
@@ -258,14 +259,5 @@ class UploadRoutesTest {
         return ("POST /upload/videos/" + video.vid() + " HTTP/1.1\r\nHost: test\r\nX-Session-Id: " + video.session() +
                 "\r\nContent-Type: video/mp4\r\nContent-Length: " + contentLength + "\r\n" + extraHeaders + "\r\n")
                 .getBytes(StandardCharsets.US_ASCII);
-    }
-
-    private static String statusLine(InputStream in) throws IOException {
-        StringBuilder line = new StringBuilder();
-        int c;
-        while ((c = in.read()) >= 0 && c != '\n') {
-            line.append((char) c);
-        }
-        return line.toString().trim();
     }
 }
