@@ -25,7 +25,6 @@ import io.mediamesh.media.janus.JanusClient;
 import io.mediamesh.media.testing.JanusProbe;
 import io.mediamesh.media.testing.RoomMesh;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.Collections;
@@ -187,16 +186,14 @@ class TextRoomsTest {
     }
 
     private static HttpResponse<String> post(String url, String body) throws Exception {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url))
+        return RoomMesh.http().send(HttpRequest.newBuilder(URI.create(url))
                                                           .POST(HttpRequest.BodyPublishers.ofString(body)).build(),
                                                HttpResponse.BodyHandlers.ofString());
     }
 
     /** media-svc's count of lost posts for {@code reason}, from its /metrics. */
     private static double dropped(String reason) throws Exception {
-        String metrics = HttpClient.newHttpClient().send(
-                HttpRequest.newBuilder(URI.create("http://" + mesh.mediaEndpoint() + "/metrics")).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
+        String metrics = mesh.mediaMetrics();
         return metrics.lines().filter(line -> line.startsWith("mediamesh_media_textroom_posts_dropped_total{") &&
                                               line.contains("reason=\"" + reason + '"'))
                       .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))

@@ -35,10 +35,6 @@ import io.mediamesh.media.testing.RtpPackets;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.net.SocketException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -441,9 +437,7 @@ class LiveStreamsTest {
     /** Requests media-svc sent to these tiers' Janus servers while serving calls so far (its /metrics). */
     private static double janusRequests(List<StreamTier> tiers) throws Exception {
         List<String> urls = tiers.stream().map(t -> mesh.janusOf(t.getServer().getId()).apiUrl()).toList();
-        String metrics = HttpClient.newHttpClient().send(
-                HttpRequest.newBuilder(URI.create("http://" + mesh.mediaEndpoint() + "/metrics")).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
+        String metrics = mesh.mediaMetrics();
         return metrics.lines().filter(line -> line.startsWith("mediamesh_media_janus_requests_total{") &&
                                               urls.stream().anyMatch(url -> line.contains("janus=\"" + url + '"')))
                       .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).sum();

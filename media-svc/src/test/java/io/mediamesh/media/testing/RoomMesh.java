@@ -34,6 +34,10 @@ import io.mediamesh.user.UserSvc;
 import io.mediamesh.user.UserSvcSettings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -221,6 +225,20 @@ public final class RoomMesh implements BeforeAllCallback, AfterAllCallback {
 
     public String mediaEndpoint() {
         return "127.0.0.1:" + mediaPort;
+    }
+
+    /**
+     * An HTTP client for media-svc's HTTP routes (/metrics, the post backends). HTTP/1.1: the JDK
+     * client's h2c upgrade, its default, is now and then answered in a way it cannot read.
+     */
+    public static HttpClient http() {
+        return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    }
+
+    /** media-svc's /metrics, as text. */
+    public String mediaMetrics() throws IOException, InterruptedException {
+        return http().send(HttpRequest.newBuilder(URI.create("http://" + mediaEndpoint() + "/metrics")).build(),
+                           HttpResponse.BodyHandlers.ofString()).body();
     }
 
     public String userEndpoint() {
