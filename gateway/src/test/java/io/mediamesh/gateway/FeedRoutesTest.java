@@ -3,12 +3,15 @@ package io.mediamesh.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.mediamesh.gateway.testing.Await;
 import io.mediamesh.gateway.testing.FileTransfers;
 import io.mediamesh.gateway.testing.Mesh;
 import io.mediamesh.gateway.testing.Rest;
 import io.mediamesh.media.testing.TestVideos;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.jooq.impl.DSL;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -21,7 +24,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class FeedRoutesTest {
     @RegisterExtension
-    static final Mesh mesh = new Mesh();
+    static final Mesh mesh = new Mesh().with("mediamesh.user-svc.videos.cache-ttl", "2s");
+    private static final Duration CACHE_TTL = Duration.ofSeconds(2);
 
     private final Rest rest = mesh.rest();
     private final FileTransfers files = new FileTransfers(mesh);
@@ -80,6 +84,25 @@ class FeedRoutesTest {
         rest.delete("/api/videos/" + deleted, "X-Session-Id", owner).expect(204);
         rest.delete("/api/user/feed_leaver", "X-Session-Id", leaver).expect(204);
         assertThat(feed()).contains(kept).doesNotContain(deleted, leavers);
+    }
+
+    /**
+     * A write this replica did not make (another user-svc replica's, here straight to the database)
+     * shows in the listings once the cached pages expire, after the video-record cache's TTL.
+     */
+    @Test
+    void anotherReplicasDeletionShowsWithinTheCacheTtl() {
+        String session = rest.register("feed_replica");
+        long video = ready(session, "feed_replica", "deleted elsewhere");
+        assertThat(feed()).contains(video);
+        assertThat(rest.get("/api/user/feed_replica/videos").body().get("videos")).hasSize(1);
+
+        long deletedAt = System.nanoTime();
+        mesh.database().dsl().update(DSL.table("videos")).set(DSL.field("deleted_at"), DSL.currentLocalDateTime())
+            .where(DSL.field("id").eq(video)).execute();
+        Await.until("the feed and the listing drop the video", () -> !feed().contains(video)
+                && rest.get("/api/user/feed_replica/videos").body().get("videos").isEmpty());
+        assertThat(Duration.ofNanos(System.nanoTime() - deletedAt)).isLessThan(CACHE_TTL.plusSeconds(1));
     }
 
     @ParameterizedTest
