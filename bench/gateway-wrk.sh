@@ -2,7 +2,12 @@
 # Gateway benchmark: seeds a user, a video and 20 comments through the REST API, then loads
 #   GET /api/videos/:vid            (target: >= 4000 req/s, p99 < 25 ms)
 #   GET /api/videos/:vid/comments
+# then the two listings the web site reads most, with 3 and then with 20 ready videos (each seeded
+# video gets a small uploaded file, so that it is ready and in the public feed):
+#   GET /api/user/:name/videos      (a user with 3 videos, then one with 20)
+#   GET /api/videos                 (the public feed, first page, after each of those seeds)
 # with wrk (-t2 -c64, DURATION per URL, default 30s) and prints requests/s, p50, p99 and non-2xx.
+# The feed's page holds everything ready in the database, up to 20: exactly 3 and 20 on a fresh one.
 #
 # Uses the gateway answering on 127.0.0.1:${MEDIAMESH_GATEWAY_PORT:-8080}; when none answers, starts
 # the mesh with `./mediamesh up` and stops it at the end. Only 127.0.0.1 is used.
@@ -86,6 +91,36 @@ seed() {
   say "seeded user $name, video $VID with 20 comments"
 }
 
+# upload VID SESSION : gives the video a small file that passes for an MP4, making it ready.
+upload() {
+  local vid="$1" session="$2" status
+  { printf '\x00\x00\x00\x18ftypisom'; head -c 4000 /dev/urandom; } >"$WORK/video.mp4"
+  status="$(curl -sS -o "$WORK/body" -w '%{http_code}' --max-time 10 -X POST -H "X-Session-Id: $session" \
+    -H 'Content-Type: video/mp4' --data-binary "@$WORK/video.mp4" "$BASE/upload/videos/$vid")" ||
+    die "POST /upload/videos/$vid: the request failed"
+  [[ "$status" == 200 ]] || die "POST /upload/videos/$vid answered $status: $(head -c 500 "$WORK/body")"
+}
+
+# seed_videos COUNT : a new user with COUNT ready videos; sets LISTER to their name.
+seed_videos() {
+  local count="$1" i vid session
+  LISTER="bench_$(head -c 6 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+  post /api/register "{\"user_name\":\"$LISTER\",\"pwd\":\"benchpass123\"}" 201
+  session="$(json_get "$WORK/body" response session_id)"
+  for i in $(seq 1 "$count"); do
+    post "/api/user/$LISTER/videos" "{\"name\":\"listed $i\",\"description\":\"x\"}" 201 "$session"
+    vid="$(json_get "$WORK/body" response id)"
+    upload "$vid" "$session"
+  done
+  say "seeded user $LISTER with $count ready videos"
+}
+
+# page_size PATH : how many videos the first page of a listing holds.
+page_size() {
+  curl -sS -o "$WORK/body" --max-time 5 "$BASE$1" || die "GET $1: the request failed"
+  python3 -c 'import json, sys; print(len(json.load(open(sys.argv[1]))["response"]["videos"]))' "$WORK/body"
+}
+
 # Latency as wrk prints it (850.00us, 1.23ms, 2.00s) in milliseconds.
 to_ms() {
   awk -v v="$1" 'BEGIN {
@@ -117,7 +152,7 @@ run_wrk() {
   non2xx="$(awk -F': *' '/Non-2xx or 3xx responses/ {print $2}' "$out")"
   errors="$(awk -F': *' '/Socket errors/ {print $2}' "$out")"
   local line
-  line="$(printf '%-32s %10s req/s   p50 %8s ms   p99 %8s ms   non-2xx %s' \
+  line="$(printf '%-36s %10s req/s   p50 %8s ms   p99 %8s ms   non-2xx %s' \
     "$label" "${rps:-?}" "$p50" "$p99" "${non2xx:-0}")"
   [[ -z "$errors" ]] || line+="   socket errors: $errors"
   if [[ "$label" == "GET /api/videos/:vid" ]]; then
@@ -143,6 +178,13 @@ main() {
   warm_up "$BASE/api/videos/$VID" "$BASE/api/videos/$VID/comments"
   run_wrk "GET /api/videos/:vid" "$BASE/api/videos/$VID"
   run_wrk "GET /api/videos/:vid/comments" "$BASE/api/videos/$VID/comments"
+  local count
+  for count in 3 20; do
+    seed_videos "$count"
+    warm_up "$BASE/api/user/$LISTER/videos" "$BASE/api/videos"
+    run_wrk "GET /api/user/:name/videos ($(page_size "/api/user/$LISTER/videos"))" "$BASE/api/user/$LISTER/videos"
+    run_wrk "GET /api/videos ($(page_size /api/videos))" "$BASE/api/videos"
+  done
   echo
   say "summary ($DURATION per URL, $THREADS threads, $CONNECTIONS connections, $(nproc) cores)"
   local line

@@ -17,6 +17,7 @@ import io.mediamesh.gateway.browser.SessionCookies;
 import io.mediamesh.gateway.comment.CommentRoutes;
 import io.mediamesh.gateway.http.ClientAddresses;
 import io.mediamesh.gateway.http.RestErrors;
+import io.mediamesh.gateway.openapi.ApiDescription;
 import io.mediamesh.gateway.playback.PlaybackRedirect;
 import io.mediamesh.gateway.quota.QuotaRoutes;
 import io.mediamesh.gateway.room.LiveStreamRoutes;
@@ -34,8 +35,8 @@ import java.util.List;
 /**
  * The REST gateway: serves the routes of API.md by calling the services over gRPC. It holds no
  * state and no identity of its own, so replicas can run side by side. Its public port serves only
- * the REST API, streaming and uploads; /docs, /metrics, /health, gRPC reflection and health are on a
- * management port.
+ * the REST API (with its OpenAPI description), streaming and uploads; /docs, /metrics, /health, gRPC
+ * reflection and health, and Swagger UI are on a management port.
  */
 public final class Gateway implements AutoCloseable {
     /** The path prefixes of the route groups with routes that change state. */
@@ -70,7 +71,7 @@ public final class Gateway implements AutoCloseable {
 
     /**
      * Adds the REST routes to {@code sb}, whose port is the public one, and the management port
-     * with /docs, /metrics, /health, gRPC reflection and health; tests reuse it.
+     * with /docs, /metrics, /health, gRPC reflection and health, and /openapi/ (Swagger UI); tests reuse it.
      */
     public void configureServices(ServerBuilder sb) {
         var management = settings.management();
@@ -83,6 +84,7 @@ public final class Gateway implements AutoCloseable {
         ServiceServer.configureObservability(sb, managementHost);
         // gRPC reflection and grpc.health.v1 (the gateway has no gRPC services of its own).
         managementHost.service(ServiceServer.grpcService(List.of()));
+        ApiDescription.serveUi(managementHost);
         // The public routes, and their headers, go on the default virtual host itself: what is bound on
         // the ServerBuilder is served by every virtual host, the management port's included (whose
         // DocService has pages of its own).
@@ -110,6 +112,7 @@ public final class Gateway implements AutoCloseable {
                 .exceptionHandlers(errors)
                 .build(routes);
         }
+        site.route().get(ApiDescription.DOCUMENT_PATH).build(ApiDescription.document());
         site.annotatedService().pathPrefix("/scheduler").exceptionHandlers(errors).build(schedulerRoutes);
         site.service(ApplyWebSocket.PATH, new ApplyWebSocket(configApply, userSvc.sessions()).service());
         site.annotatedService().exceptionHandlers(errors).build(new PlaybackRedirect(settings.files()));

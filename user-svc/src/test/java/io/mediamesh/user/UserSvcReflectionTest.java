@@ -58,7 +58,7 @@ class UserSvcReflectionTest {
                                                         "mediamesh.v1.QuotaService");
             assertThat(grpcurl.describe("mediamesh.v1.VideoService").getMethods())
                     .extracting(m -> m.getName())
-                    .contains("CreateVideo", "ListVideos", "GetVideo", "DeleteVideo");
+                    .contains("CreateVideo", "ListVideos", "ListPublicVideos", "GetVideo", "DeleteVideo");
 
             String registered = grpcurl.call("mediamesh.v1.UserService", "RegisterUser",
                                              "{\"userName\": \"grpcurl_user\", \"password\": \"grpcurl-pass\"}",

@@ -36,7 +36,7 @@ public record Page(int limit, long before) {
     /** The rows to return from {@code fetched} (read with {@link #fetchSize()}) and the next cursor. */
     public <T> Result<T> result(List<T> fetched, ToLongFunction<T> id) {
         if (fetched.size() <= limit) {
-            return new Result<>(fetched, "");
+            return new Result<>(List.copyOf(fetched), "");
         }
         List<T> rows = fetched.subList(0, limit);
         return new Result<>(List.copyOf(rows), encode(id.applyAsLong(rows.get(limit - 1))));
@@ -47,6 +47,7 @@ public record Page(int limit, long before) {
         return limit + 1;
     }
 
+    /** Immutable, so that a result can be cached and shared. */
     public record Result<T>(List<T> rows, String nextCursor) {}
 
     private static String encode(long id) {

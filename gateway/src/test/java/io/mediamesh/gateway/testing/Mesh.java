@@ -190,6 +190,11 @@ public final class Mesh implements BeforeAllCallback, AfterAllCallback {
     }
 
     /** The gateway's management port: /docs, /metrics, /health, gRPC reflection and health. */
+    /** The running gateway's server, e.g. to read the routes it serves. */
+    public Server gatewayServer() {
+        return gatewayServer;
+    }
+
     public int managementPort() {
         return managementPort;
     }

@@ -13,6 +13,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+import org.jooq.Condition;
 import org.jooq.DSLContext;
 import org.jooq.Record;
 import org.jooq.SelectOnConditionStep;
@@ -20,19 +22,27 @@ import org.jooq.SelectOnConditionStep;
 /**
  * The videos table. Deleted rows are invisible to every read here.
  *
- * <p>Single-video reads, the hottest path of the site, go through a short-lived cache. Every write
- * here evicts what it changes, so this replica never serves a stale record; another user-svc
- * replica may for at most {@code cacheTtl}.
+ * <p>Single-video reads and the pages of the listings (a user's videos, the public feed), the
+ * hottest reads of the site, go through short-lived caches. Every write here evicts what it changes
+ * (for listings: every cached page, as one video may be on many), so this replica never serves a
+ * stale record or page; another user-svc replica may for at most {@code cacheTtl}.
  */
 public final class VideoRepository {
     private final DSLContext db;
     private final QuotaRepository quotas;
     private final Cache<Long, Optional<VideoRecord>> cache;
+    private final Cache<Listing, Page.Result<VideoRecord>> listings;
+    /** Bumped by every write: pages are cached per generation, see {@link #forgetPages()}. */
+    private final AtomicLong generation = new AtomicLong();
 
     public VideoRepository(DSLContext db, QuotaRepository quotas, Duration cacheTtl, long cacheMaxEntries) {
         this.db = db;
         this.quotas = quotas;
         this.cache = Caffeine.newBuilder().expireAfterWrite(cacheTtl).maximumSize(cacheMaxEntries).build();
+        // Weighed in records, so that pages hold no more of them than the single-record cache may.
+        this.listings = Caffeine.newBuilder().expireAfterWrite(cacheTtl).maximumWeight(cacheMaxEntries)
+                                .<Listing, Page.Result<VideoRecord>>weigher((key, page) -> page.rows().size() + 1)
+                                .build();
     }
 
     /** Inserts a pending video, unless its author is at their videos quota (QUOTA_EXCEEDED). */
@@ -49,6 +59,7 @@ public final class VideoRepository {
                      .fetchOne(VIDEOS.ID);
         });
         cache.invalidate(id);
+        forgetPages();
         return new VideoRecord(id, authorId, author, name, description, false, 0, "", now);
     }
 
@@ -56,9 +67,10 @@ public final class VideoRepository {
         return cache.get(videoId, this::load);
     }
 
-    /** Forgets records changed elsewhere, e.g. removed with their user. */
+    /** Forgets records changed elsewhere, e.g. removed with their user, and every cached page. */
     public void evict(Iterable<Long> videoIds) {
         cache.invalidateAll(videoIds);
+        forgetPages();
     }
 
     private Optional<VideoRecord> load(long videoId) {
@@ -68,10 +80,20 @@ public final class VideoRepository {
 
     /** A page of a user's videos, newest first; empty for an unknown user. */
     public Page.Result<VideoRecord> listByAuthor(String userName, Page page) {
+        return listings.get(new Listing(generation.get(), userName, page),
+                            key -> list(USERS.USER_NAME.eq(userName), page));
+    }
+
+    /** A page of every user's ready videos, newest first: the public feed. */
+    public Page.Result<VideoRecord> listReady(Page page) {
+        return listings.get(new Listing(generation.get(), null, page),
+                            key -> list(VIDEOS.STATE.eq(VideoRecord.READY), page));
+    }
+
+    /** A page of the live videos matching {@code condition}, newest first. */
+    private Page.Result<VideoRecord> list(Condition condition, Page page) {
         List<VideoRecord> rows = selectLive()
-                .where(USERS.USER_NAME.eq(userName)
-                                      .and(VIDEOS.DELETED_AT.isNull())
-                                      .and(VIDEOS.ID.lt(page.before())))
+                .where(condition.and(VIDEOS.DELETED_AT.isNull()).and(VIDEOS.ID.lt(page.before())))
                 .orderBy(VIDEOS.ID.desc())
                 .limit(page.fetchSize())
                 .fetch(VideoRepository::toVideo);
@@ -92,6 +114,7 @@ public final class VideoRepository {
         });
         // After the write, so that no read racing it can cache the old row.
         cache.invalidate(videoId);
+        forgetPages();
         return deleted;
     }
 
@@ -116,8 +139,22 @@ public final class VideoRepository {
                      .execute() == 1;
         });
         cache.invalidate(videoId);
+        forgetPages();
         return updated;
     }
+
+    /**
+     * Called after every write. A page still being read from before the write may be cached after
+     * invalidateAll (which does not wait for loads under way), but under the old generation, which
+     * no later read asks for.
+     */
+    private void forgetPages() {
+        generation.incrementAndGet();
+        listings.invalidateAll();
+    }
+
+    /** A cached page: of {@code author}'s videos, or of the public feed when null. */
+    private record Listing(long generation, String author, Page page) {}
 
     private SelectOnConditionStep<Record> selectLive() {
         return db.select(VIDEOS.fields()).select(USERS.USER_NAME)
