@@ -157,6 +157,7 @@ class AttackSuiteTest {
             route(PUBLIC, GET, "/api/user/{owner}/videos"),
             route(OWNER, GET, "/api/user/{owner}/quota"),
             route(ADMIN, PUT, "/api/user/{owner}/quota").json("{\"videos\":7}"),
+            route(PUBLIC, GET, "/api/videos"),
             route(PUBLIC, GET, "/api/videos/{video}"),
             route(OWNER, DELETE, "/api/videos/{video}"),
             route(PUBLIC, GET, "/api/videos/{video}/comments"),

@@ -11,7 +11,9 @@ import com.linecorp.armeria.server.annotation.Post;
 import io.mediamesh.api.v1.CreateVideoRequest;
 import io.mediamesh.api.v1.DeleteVideoRequest;
 import io.mediamesh.api.v1.GetVideoRequest;
+import io.mediamesh.api.v1.ListPublicVideosRequest;
 import io.mediamesh.api.v1.ListVideosRequest;
+import io.mediamesh.api.v1.Video;
 import io.mediamesh.gateway.UserSvcClients;
 import io.mediamesh.gateway.http.Calls;
 import io.mediamesh.gateway.http.Envelope;
@@ -21,7 +23,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import com.linecorp.armeria.common.annotation.Nullable;
 
-/** Video records: /api/user/:user_name/videos and /api/videos/:vid. */
+/** Video records: /api/user/:user_name/videos, the public feed /api/videos and /api/videos/:vid. */
 public final class VideoRoutes {
     private final UserSvcClients userSvc;
 
@@ -51,9 +53,19 @@ public final class VideoRoutes {
                                                   .setLimit(PathParams.limit(limit))
                                                   .setCursor(cursor == null ? "" : cursor)
                                                   .build();
-        return Calls.anonymous(() -> userSvc.videos().listVideos(call)).thenApply(response -> Envelope.ok(
-                new VideoPage(response.getVideosList().stream().map(VideoView::of).toList(),
-                              response.getNextCursor().isEmpty() ? null : response.getNextCursor())));
+        return Calls.anonymous(() -> userSvc.videos().listVideos(call))
+                    .thenApply(response -> page(response.getVideosList(), response.getNextCursor()));
+    }
+
+    @Get("/videos")
+    public CompletableFuture<HttpResponse> feed(@Param("limit") @Nullable String limit,
+                                                @Param("cursor") @Nullable String cursor) {
+        ListPublicVideosRequest call = ListPublicVideosRequest.newBuilder()
+                                                              .setLimit(PathParams.limit(limit))
+                                                              .setCursor(cursor == null ? "" : cursor)
+                                                              .build();
+        return Calls.anonymous(() -> userSvc.videos().listPublicVideos(call))
+                    .thenApply(response -> page(response.getVideosList(), response.getNextCursor()));
     }
 
     @Get("/videos/{vid}")
@@ -68,6 +80,11 @@ public final class VideoRoutes {
         DeleteVideoRequest call = DeleteVideoRequest.newBuilder().setVideoId(PathParams.id(vid, "vid")).build();
         return Calls.as(headers, () -> userSvc.videos().deleteVideo(call))
                     .thenApply(response -> HttpResponse.of(HttpStatus.NO_CONTENT));
+    }
+
+    private static HttpResponse page(List<Video> videos, String nextCursor) {
+        return Envelope.ok(new VideoPage(videos.stream().map(VideoView::of).toList(),
+                                         nextCursor.isEmpty() ? null : nextCursor));
     }
 
     record VideoPage(List<VideoView> videos, String nextCursor) {}

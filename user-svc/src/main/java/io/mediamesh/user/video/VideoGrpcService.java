@@ -8,6 +8,8 @@ import io.mediamesh.api.v1.DeleteVideoResponse;
 import io.mediamesh.api.v1.ErrorCode;
 import io.mediamesh.api.v1.GetVideoRequest;
 import io.mediamesh.api.v1.GetVideoResponse;
+import io.mediamesh.api.v1.ListPublicVideosRequest;
+import io.mediamesh.api.v1.ListPublicVideosResponse;
 import io.mediamesh.api.v1.ListVideosRequest;
 import io.mediamesh.api.v1.ListVideosResponse;
 import io.mediamesh.api.v1.MarkVideoReadyRequest;
@@ -68,6 +70,15 @@ public final class VideoGrpcService extends VideoServiceGrpc.VideoServiceImplBas
         String userName = Credentials.checkUserName(request.getUserName());
         Page.Result<VideoRecord> page = videos.listByAuthor(userName, Page.of(request.getLimit(), request.getCursor()));
         ListVideosResponse.Builder out = ListVideosResponse.newBuilder().setNextCursor(page.nextCursor());
+        page.rows().forEach(video -> out.addVideos(video.toProto()));
+        response.onNext(out.build());
+        response.onCompleted();
+    }
+
+    @Override
+    public void listPublicVideos(ListPublicVideosRequest request, StreamObserver<ListPublicVideosResponse> response) {
+        Page.Result<VideoRecord> page = videos.listReady(Page.of(request.getLimit(), request.getCursor()));
+        ListPublicVideosResponse.Builder out = ListPublicVideosResponse.newBuilder().setNextCursor(page.nextCursor());
         page.rows().forEach(video -> out.addVideos(video.toProto()));
         response.onNext(out.build());
         response.onCompleted();

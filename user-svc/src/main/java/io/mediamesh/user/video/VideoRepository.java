@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import org.jooq.Condition;
 import org.jooq.DSLContext;
 import org.jooq.Record;
 import org.jooq.SelectOnConditionStep;
@@ -68,10 +69,18 @@ public final class VideoRepository {
 
     /** A page of a user's videos, newest first; empty for an unknown user. */
     public Page.Result<VideoRecord> listByAuthor(String userName, Page page) {
+        return list(USERS.USER_NAME.eq(userName), page);
+    }
+
+    /** A page of every user's ready videos, newest first: the public feed. */
+    public Page.Result<VideoRecord> listReady(Page page) {
+        return list(VIDEOS.STATE.eq(VideoRecord.READY), page);
+    }
+
+    /** A page of the live videos matching {@code condition}, newest first. */
+    private Page.Result<VideoRecord> list(Condition condition, Page page) {
         List<VideoRecord> rows = selectLive()
-                .where(USERS.USER_NAME.eq(userName)
-                                      .and(VIDEOS.DELETED_AT.isNull())
-                                      .and(VIDEOS.ID.lt(page.before())))
+                .where(condition.and(VIDEOS.DELETED_AT.isNull()).and(VIDEOS.ID.lt(page.before())))
                 .orderBy(VIDEOS.ID.desc())
                 .limit(page.fetchSize())
                 .fetch(VideoRepository::toVideo);
