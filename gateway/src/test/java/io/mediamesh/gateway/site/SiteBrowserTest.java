@@ -36,8 +36,8 @@ import org.junit.jupiter.params.provider.EnumSource;
  * The web site in Debian's Chromium against the real mesh: sign up, create a video, upload a real
  * WebM by tus, watch it (it plays, and a seek is a Range request answered 206), comment; what
  * another person may not do; sign-out, a session ended on the server, a 429; screenshots of every
- * page at phone and desktop width under target/screenshots/. Every page is checked for console
- * errors and for requests outside the site: the gateway's origin and its file server's (the same
+ * page at phone and desktop width under target/screenshots/, each scanned by axe-core. Every page is
+ * checked for console errors and for requests outside the site: the gateway's origin and its file server's (the same
  * host, media-svc's port, where /stream/videos/:vid redirects the player), nothing else.
  */
 class SiteBrowserTest {
@@ -340,7 +340,10 @@ class SiteBrowserTest {
         context.close();
     }
 
-    /** Every page at a phone's and a desktop's width, for a reviewer; and none of them breaks the rules. */
+    /**
+     * Every page at a phone's and a desktop's width, for a reviewer; none has a serious or critical
+     * accessibility violation (axe-core), a console error or a foreign request.
+     */
     @ParameterizedTest
     @EnumSource(Viewport.class)
     void everyPageAtBothWidths(Viewport viewport) {
@@ -355,26 +358,34 @@ class SiteBrowserTest {
         page.navigate(mesh.gatewayUri() + "/");
         assertThat(page.locator(".cards .card").first()).isVisible();
         Browser.screenshot(page, "home", viewport);
+        assertThat(Browser.accessibilityViolations(page)).as("axe on %s", "home").isEmpty();
         page.navigate(mesh.gatewayUri() + "/signup");
         Browser.screenshot(page, "signup", viewport);
+        assertThat(Browser.accessibilityViolations(page)).as("axe on %s", "signup").isEmpty();
         page.navigate(mesh.gatewayUri() + "/signin");
+        Browser.screenshot(page, "signin", viewport);
+        assertThat(Browser.accessibilityViolations(page)).as("axe on %s", "signin").isEmpty();
         page.getByLabel("User name").fill(name);
         page.getByLabel("Password").fill("password-" + name);
         page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign in")).click();
         assertThat(page).hasURL(mesh.gatewayUri() + "/u/" + name);
         assertThat(page.locator(".cards .card")).hasCount(2);
         Browser.screenshot(page, "user-own", viewport);
+        assertThat(Browser.accessibilityViolations(page)).as("axe on %s", "user-own").isEmpty();
         page.locator(".cards .card", new Page.LocatorOptions().setHasText("Waiting for its file"))
             .getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Upload file")).click();
         assertThat(page.locator(".cards .uploader")).isVisible();
         Browser.screenshot(page, "user-own-upload-panel", viewport);
+        assertThat(Browser.accessibilityViolations(page)).as("axe on %s", "user-own-upload-panel").isEmpty();
         page.navigate(mesh.gatewayUri() + "/v/" + video);
         assertThat(page.locator(".comment-list .comment")).hasCount(1);
         waitUntil(page, "() => document.querySelector('video').readyState >= 1");
         Browser.screenshot(page, "watch", viewport);
+        assertThat(Browser.accessibilityViolations(page)).as("axe on %s", "watch").isEmpty();
         page.navigate(mesh.gatewayUri() + "/v/999999");
         assertThat(page.locator(".details .error .code")).hasText("VIDEO_NOT_FOUND");
         Browser.screenshot(page, "watch-not-found", viewport);
+        assertThat(Browser.accessibilityViolations(page)).as("axe on %s", "watch-not-found").isEmpty();
         browser.assertClean();
         context.close();
     }

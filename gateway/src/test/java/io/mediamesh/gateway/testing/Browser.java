@@ -6,6 +6,7 @@ import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.BrowserType;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Playwright;
+import com.microsoft.playwright.assertions.PlaywrightAssertions;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -62,6 +63,8 @@ public final class Browser implements BeforeAllCallback, AfterAllCallback {
     public void beforeAll(ExtensionContext context) throws Exception {
         assertThat(CHROMIUM).as("Debian's chromium (./mediamesh test installs it)").exists();
         Files.createDirectories(SCREENSHOTS);
+        // The machine is shared: what a person would wait for may take a few seconds under load.
+        PlaywrightAssertions.setDefaultAssertionTimeout(15_000);
         playwright = Playwright.create(new Playwright.CreateOptions()
                                                .setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
         browser = playwright.chromium().launch(new BrowserType.LaunchOptions()
@@ -122,6 +125,36 @@ public final class Browser implements BeforeAllCallback, AfterAllCallback {
     /** Asserts that no page had a console error, an uncaught exception or a request outside the site. */
     public void assertClean() {
         assertThat(takeProblems()).isEmpty();
+    }
+
+    /**
+     * The serious and critical accessibility violations axe-core finds on the page, as "rule: targets".
+     * axe is evaluated through the DevTools protocol, as the site's policy allows no injected script.
+     */
+    @SuppressWarnings("unchecked")
+    public static List<String> accessibilityViolations(Page page) {
+        if (!Boolean.TRUE.equals(page.evaluate("() => typeof window.axe === 'object'"))) {
+            page.evaluate(AxeSource.TEXT);
+        }
+        return (List<String>) page.evaluate(
+                "async () => (await axe.run(document, { resultTypes: ['violations'] })).violations" +
+                ".filter(v => v.impact === 'serious' || v.impact === 'critical')" +
+                ".map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).join(' | '))");
+    }
+
+    /** axe-core's script, from its WebJar, read once. */
+    private static final class AxeSource {
+        static final String TEXT = read();
+
+        private static String read() {
+            String path = "META-INF/resources/webjars/axe-core/4.6.3/axe.min.js";
+            try (var in = Browser.class.getClassLoader().getResourceAsStream(path)) {
+                assertThat(in).as(path).isNotNull();
+                return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
     }
 
     /** A full-page screenshot as target/screenshots/{name}-{viewport}.png. */

@@ -3,7 +3,7 @@ import { api } from '../api.js';
 import { h } from '../dom.js';
 import { field, onSubmit } from '../components/form.js';
 import { pagedList } from '../components/pagedList.js';
-import { showError } from '../components/errors.js';
+import { deleteVideoButton } from '../components/deleteVideo.js';
 import { uploader } from '../components/uploader.js';
 import { videoCard } from '../components/videoCard.js';
 import { currentUser } from '../session.js';
@@ -18,23 +18,15 @@ export function userPage(main, { name }) {
   let list;
 
   const ownerActions = (video, control) => {
-    const remove = h('button', { type: 'button', class: 'danger', 'aria-label': `Delete ${video.name}` }, 'Delete');
-    remove.addEventListener('click', async () => {
-      if (!confirm(`Delete "${video.name}"? This cannot be undone.`)) {
-        return;
-      }
-      remove.disabled = true;
-      try {
-        await api.deleteVideo(video.id);
-        control.remove(remove.closest('li'));
-      } catch (error) {
-        remove.disabled = false;
-        showError(remove.closest('article'), error);
-      }
+    const remove = deleteVideoButton(video, {
+      label: `Delete ${video.name}`,
+      text: 'Delete',
+      onDeleted: () => control.remove(remove.closest('li')),
+      errorPlace: () => remove.closest('article'),
     });
     const actions = [remove];
     if (video.state !== 'ready') {
-      const upload = h('button', { type: 'button', 'aria-expanded': 'false' }, 'Upload file');
+      const upload = h('button', { type: 'button' }, 'Upload file');
       upload.addEventListener('click', () => {
         upload.remove();
         remove.closest('article').append(uploader(video.id, () => list.reload()));

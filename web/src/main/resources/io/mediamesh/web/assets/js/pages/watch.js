@@ -4,6 +4,7 @@ import { api, streamUrl } from '../api.js';
 import { h, localDate } from '../dom.js';
 import { showError } from '../components/errors.js';
 import { comments } from '../components/comments.js';
+import { deleteVideoButton } from '../components/deleteVideo.js';
 import { navigate } from '../router.js';
 import { currentUser } from '../session.js';
 
@@ -38,19 +39,10 @@ export function watchPage(main, { vid }) {
     const description = video.description ? h('p', { class: 'description' }, video.description) : null;
     details.replaceChildren(heading, meta, description ?? '');
     if (me === video.author) {
-      const remove = h('button', { type: 'button', class: 'danger' }, 'Delete video');
-      remove.addEventListener('click', async () => {
-        if (!confirm(`Delete "${video.name}"? This cannot be undone.`)) {
-          return;
-        }
-        remove.disabled = true;
-        try {
-          await api.deleteVideo(video.id);
-          navigate(`/u/${encodeURIComponent(me)}`, true);
-        } catch (error) {
-          remove.disabled = false;
-          showError(details, error);
-        }
+      const remove = deleteVideoButton(video, {
+        text: 'Delete video',
+        onDeleted: () => navigate(`/u/${encodeURIComponent(me)}`, true),
+        errorPlace: () => details,
       });
       details.append(h('div', { class: 'actions' }, remove));
     }
