@@ -17,6 +17,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * as a train going into a tunnel does it. Everything else passes through unchanged.
  */
 public final class CuttingProxy implements AutoCloseable {
+    private static final byte[] PARTIAL_ANSWER = "HTTP/1.1 5".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
     private final ServerSocket listener;
     private final InetSocketAddress target;
     private final AtomicLong cutAfter = new AtomicLong(Long.MAX_VALUE);
@@ -74,6 +76,10 @@ public final class CuttingProxy implements AutoCloseable {
                     sent += read;
                     if (upstream && sent > cutAfter.get() && cut.compareAndSet(false, true)) {
                         cutAfter.set(Long.MAX_VALUE);
+                        // A few bytes of an answer first: a browser replays a request on its own when a
+                        // reused connection closes before any answer, and the client would never see the cut.
+                        from.getOutputStream().write(PARTIAL_ANSWER);
+                        from.getOutputStream().flush();
                         break;
                     }
                 }
