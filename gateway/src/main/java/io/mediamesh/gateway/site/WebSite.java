@@ -22,7 +22,8 @@ import java.util.function.Predicate;
  *
  * <p>Names are not content-hashed (there is no build step), so every file is {@code no-cache} with an
  * ETag: a browser keeps it and revalidates it, which costs a 304 while it is the same and picks up a
- * new release at once. Text is gzip- or brotli-compressed on the way out.
+ * new release at once. Text is compressed on the way out (gzip or deflate; brotli when its native
+ * library loads).
  */
 public final class WebSite {
     /** The routes of the site's pages; anything else under /api, /stream, /upload stays the API's. */

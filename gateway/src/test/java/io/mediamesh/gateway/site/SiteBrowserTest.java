@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.linecorp.armeria.common.HttpMethod;
+import com.google.gson.JsonObject;
 import com.microsoft.playwright.BrowserContext;
+import com.microsoft.playwright.CDPSession;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Response;
@@ -220,6 +222,63 @@ class SiteBrowserTest {
         } finally {
             proxyOrigin = "";
         }
+    }
+
+    @Test
+    void anUploadPausesAndResumes() throws Exception {
+        String session = rest.register("web_pauser");
+        long video = rest.createVideo(session, "web_pauser", "Paused halfway");
+        long size = Files.size(CLIP);
+        BrowserContext context = browser.person(Viewport.DESKTOP);
+        Page page = context.newPage();
+        page.navigate(mesh.gatewayUri() + "/signin");
+        page.getByLabel("User name").fill("web_pauser");
+        page.getByLabel("Password").fill("password-web_pauser");
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign in")).click();
+        assertThat(page).hasURL(mesh.gatewayUri() + "/u/web_pauser");
+        // A slow uplink (1 MiB/s), so that there is time to pause.
+        CDPSession devTools = context.newCDPSession(page);
+        devTools.send("Network.enable");
+        JsonObject slow = new JsonObject();
+        slow.addProperty("offline", false);
+        slow.addProperty("latency", 0);
+        slow.addProperty("downloadThroughput", -1);
+        slow.addProperty("uploadThroughput", 1024 * 1024);
+        devTools.send("Network.emulateNetworkConditions", slow);
+
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Upload file")).click();
+        Locator uploader = page.locator(".cards .uploader");
+        uploader.locator("input[type=file]").setInputFiles(CLIP);
+        uploader.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Upload")).click();
+        waitUntil(page, "() => document.querySelector('.cards progress').value > " + size / 10);
+        uploader.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Pause")).click();
+        assertThat(uploader.locator(".upload-status")).hasText("Paused. The part sent so far stays on the server.");
+        Locator resume = uploader.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Resume"));
+        assertThat(resume).isVisible();
+        Object pausedAt = page.evaluate("() => document.querySelector('.cards progress').value");
+        page.waitForTimeout(500);
+        assertThat(page.evaluate("() => document.querySelector('.cards progress').value")).isEqualTo(pausedAt);
+        assertThat(((Number) pausedAt).longValue()).isLessThan(size);
+        Browser.screenshot(page, "user-own-upload-paused", Viewport.DESKTOP);
+
+        devTools.send("Network.emulateNetworkConditions", fast());
+        resume.click();
+        assertThat(page.locator(".cards .card .badge")).hasCount(0);
+        String sha256 = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(CLIP)));
+        JsonNode stored = rest.get("/api/videos/" + video).expect(200, "ok").body().get("video");
+        assertThat(stored.get("sha256").asText()).isEqualToIgnoringCase(sha256);
+        // The aborted PATCH is Chromium's one complaint.
+        assertThat(browser.takeProblems()).allMatch(problem -> problem.contains("net::ERR_"));
+        context.close();
+    }
+
+    private static JsonObject fast() {
+        JsonObject fast = new JsonObject();
+        fast.addProperty("offline", false);
+        fast.addProperty("latency", 0);
+        fast.addProperty("downloadThroughput", -1);
+        fast.addProperty("uploadThroughput", -1);
+        return fast;
     }
 
     @Test
