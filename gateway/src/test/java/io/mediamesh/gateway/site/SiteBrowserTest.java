@@ -182,11 +182,7 @@ class SiteBrowserTest {
             proxyOrigin = proxy.uri();
             BrowserContext context = browser.person(Viewport.DESKTOP);
             Page page = context.newPage();
-            page.navigate(proxy.uri() + "/signin");
-            page.getByLabel("User name").fill("web_tunnel");
-            page.getByLabel("Password").fill("password-web_tunnel");
-            page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign in")).click();
-            assertThat(page).hasURL(proxy.uri() + "/u/web_tunnel");
+            signIn(page, proxy.uri(), "web_tunnel");
             List<String> offsets = new CopyOnWriteArrayList<>();
             List<String> exchanges = new CopyOnWriteArrayList<>();
             page.onResponse(response -> {
@@ -231,11 +227,7 @@ class SiteBrowserTest {
         long size = Files.size(CLIP);
         BrowserContext context = browser.person(Viewport.DESKTOP);
         Page page = context.newPage();
-        page.navigate(mesh.gatewayUri() + "/signin");
-        page.getByLabel("User name").fill("web_pauser");
-        page.getByLabel("Password").fill("password-web_pauser");
-        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign in")).click();
-        assertThat(page).hasURL(mesh.gatewayUri() + "/u/web_pauser");
+        signIn(page, mesh.gatewayUri(), "web_pauser");
         // A slow uplink (1 MiB/s), so that there is time to pause.
         CDPSession devTools = context.newCDPSession(page);
         devTools.send("Network.enable");
@@ -460,6 +452,15 @@ class SiteBrowserTest {
             assertThat(System.nanoTime()).as("waiting for %s", predicate).isLessThan(deadline);
             page.waitForTimeout(100);
         }
+    }
+
+    /** Signs in on the site at {@code origin} as a user registered by {@link Rest#register}. */
+    private static void signIn(Page page, String origin, String name) {
+        page.navigate(origin + "/signin");
+        page.getByLabel("User name").fill(name);
+        page.getByLabel("Password").fill("password-" + name);
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign in")).click();
+        assertThat(page).hasURL(origin + "/u/" + name);
     }
 
     private void signUp(Page page, String name) {
