@@ -24,6 +24,7 @@ import io.mediamesh.gateway.room.LiveStreamRoutes;
 import io.mediamesh.gateway.room.RoomClients;
 import io.mediamesh.gateway.room.RoomRoutes;
 import io.mediamesh.gateway.scheduler.SchedulerRoutes;
+import io.mediamesh.gateway.site.WebSite;
 import io.mediamesh.gateway.upload.UploadProxy;
 import io.mediamesh.gateway.user.UserRoutes;
 import io.mediamesh.gateway.video.VideoRoutes;
@@ -34,9 +35,9 @@ import java.util.List;
 
 /**
  * The REST gateway: serves the routes of API.md by calling the services over gRPC. It holds no
- * state and no identity of its own, so replicas can run side by side. Its public port serves only
- * the REST API (with its OpenAPI description), streaming and uploads; /docs, /metrics, /health, gRPC
- * reflection and health, and Swagger UI are on a management port.
+ * state and no identity of its own, so replicas can run side by side. Its public port serves the
+ * REST API (with its OpenAPI description), streaming, uploads and the web site that uses them;
+ * /docs, /metrics, /health, gRPC reflection and health, and Swagger UI are on a management port.
  */
 public final class Gateway implements AutoCloseable {
     /** The path prefixes of the route groups with routes that change state. */
@@ -97,7 +98,7 @@ public final class Gateway implements AutoCloseable {
             site.decoratorUnder(prefix, crossSite);
         }
         // Added last, so it wraps the guards above: their refusals carry the headers too.
-        site.decoratorUnder("/", new SecurityHeaders());
+        site.decoratorUnder("/", new SecurityHeaders(settings.files()));
         SessionCookies cookies = new SessionCookies(settings.browser().secureCookies(), Clock.systemUTC());
         for (Object routes : new Object[] { new UserRoutes(userSvc, cookies,
                                                            new ClientAddresses(settings.trustedProxies())),
@@ -123,6 +124,7 @@ public final class Gateway implements AutoCloseable {
             site.route().path(path).maxRequestLength(0).requestTimeout(Duration.ZERO).build(uploads);
         }
         site.route().pathPrefix("/upload/resumable/").maxRequestLength(0).requestTimeout(Duration.ZERO).build(uploads);
+        WebSite.addTo(site);
     }
 
     /** Closes the connections of logins (the event loops are the given client factory's). */

@@ -34,6 +34,19 @@ public record GatewayFileSettings(String endpoint, String publicUrl) {
         return Integer.parseInt(endpoint.substring(endpoint.lastIndexOf(':') + 1));
     }
 
+    /**
+     * The origin players fetch video bytes from: the configured public URL, or the host the browser
+     * asked this gateway by (its {@code authority}, possibly null) with the file server's port. The
+     * playback redirect points there, and the site's Content-Security-Policy lets media come from it.
+     */
+    public String publicOrigin(String authority) {
+        if (!publicUrl.isEmpty()) {
+            return publicUrl;
+        }
+        String host = authority == null ? "127.0.0.1" : authority.replaceFirst(":\\d+$", "");
+        return "http://" + host + ':' + endpointPort();
+    }
+
     public GatewayFileSettings withEndpoint(String other) {
         return new GatewayFileSettings(other, publicUrl);
     }

@@ -8,16 +8,28 @@ import com.linecorp.armeria.common.ResponseHeaders;
 import com.linecorp.armeria.server.DecoratingHttpServiceFunction;
 import com.linecorp.armeria.server.HttpService;
 import com.linecorp.armeria.server.ServiceRequestContext;
+import io.mediamesh.gateway.GatewayFileSettings;
+import java.util.regex.Pattern;
 
 /**
  * The browser hardening headers on every response of the public port: no content sniffing, no
  * referrer sent to other origins, no framing; and, for HTML, a Content-Security-Policy that lets a
- * page load only what the site itself serves, with no inline script.
+ * page load only what the site itself serves, with no inline script. The one exception is media:
+ * {@code /stream/videos/:vid} redirects players to media-svc's file server, another origin (another
+ * port at least), so {@code media-src} names that origin too.
  */
 public final class SecurityHeaders implements DecoratingHttpServiceFunction {
     /** The policy of HTML pages. */
     public static final String HTML_POLICY = "default-src 'self'; object-src 'none'; base-uri 'self'; " +
                                              "form-action 'self'; frame-ancestors 'none'";
+    /** What a file-server origin may look like; a Host header with anything else gets no media source. */
+    private static final Pattern ORIGIN = Pattern.compile("https?://[A-Za-z0-9.\\[\\]:-]+");
+
+    private final GatewayFileSettings files;
+
+    public SecurityHeaders(GatewayFileSettings files) {
+        this.files = files;
+    }
 
     @Override
     public HttpResponse serve(HttpService delegate, ServiceRequestContext ctx, HttpRequest req) throws Exception {
@@ -26,14 +38,20 @@ public final class SecurityHeaders implements DecoratingHttpServiceFunction {
                                                               .set(HttpHeaderNames.REFERRER_POLICY,
                                                                    "strict-origin-when-cross-origin")
                                                               .set(HttpHeaderNames.X_FRAME_OPTIONS, "DENY"));
-        return delegate.serve(ctx, req).mapHeaders(SecurityHeaders::withHtmlPolicy);
+        return delegate.serve(ctx, req).mapHeaders(headers -> withHtmlPolicy(ctx, headers));
     }
 
-    private static ResponseHeaders withHtmlPolicy(ResponseHeaders headers) {
+    private ResponseHeaders withHtmlPolicy(ServiceRequestContext ctx, ResponseHeaders headers) {
         MediaType type = headers.contentType();
         if (type == null || !type.is(MediaType.HTML_UTF_8.withoutParameters())) {
             return headers;
         }
-        return headers.toBuilder().set(HttpHeaderNames.CONTENT_SECURITY_POLICY, HTML_POLICY).build();
+        return headers.toBuilder().set(HttpHeaderNames.CONTENT_SECURITY_POLICY, htmlPolicy(ctx)).build();
+    }
+
+    /** The policy of an HTML page asked for by {@code ctx}: media also from the file server players go to. */
+    String htmlPolicy(ServiceRequestContext ctx) {
+        String files = this.files.publicOrigin(ctx.request().authority());
+        return ORIGIN.matcher(files).matches() ? HTML_POLICY + "; media-src 'self' " + files : HTML_POLICY;
     }
 }

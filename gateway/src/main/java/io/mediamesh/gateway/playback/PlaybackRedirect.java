@@ -36,19 +36,9 @@ public final class PlaybackRedirect {
         long videoId = PathParams.id(vid, "vid");
         return HttpResponse.of(ResponseHeaders.builder(HttpStatus.TEMPORARY_REDIRECT)
                                               .set(HttpHeaderNames.LOCATION,
-                                                   base(ctx) + "/stream/videos/" + videoId)
+                                                   files.publicOrigin(ctx.request().authority()) + "/stream/videos/" + videoId)
                                               .set(HttpHeaderNames.CACHE_CONTROL, CACHE_CONTROL)
                                               .contentLength(0)
                                               .build());
-    }
-
-    /** The configured public URL, or the host the player used with the file server's port. */
-    private String base(ServiceRequestContext ctx) {
-        if (!files.publicUrl().isEmpty()) {
-            return files.publicUrl();
-        }
-        String authority = ctx.request().authority();
-        String host = authority == null ? "127.0.0.1" : authority.replaceFirst(":\\d+$", "");
-        return "http://" + host + ':' + files.endpointPort();
     }
 }

@@ -9,6 +9,7 @@ import com.linecorp.armeria.common.HttpStatus;
 import com.linecorp.armeria.common.MediaType;
 import com.linecorp.armeria.server.ServerBuilder;
 import com.linecorp.armeria.testing.junit5.server.ServerExtension;
+import io.mediamesh.gateway.GatewayFileSettings;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -18,7 +19,7 @@ class SecurityHeadersTest {
     static final ServerExtension server = new ServerExtension() {
         @Override
         protected void configure(ServerBuilder sb) {
-            sb.decorator(new SecurityHeaders())
+            sb.decorator(new SecurityHeaders(new GatewayFileSettings("127.0.0.1:8081", "")))
               .service("/page", (ctx, req) -> HttpResponse.of(HttpStatus.OK, MediaType.HTML_UTF_8,
                                                               "<html><body>hi</body></html>"))
               .service("/data", (ctx, req) -> HttpResponse.of(HttpStatus.OK, MediaType.JSON_UTF_8, "{}"));
@@ -29,7 +30,7 @@ class SecurityHeadersTest {
     void htmlGetsAStrictContentSecurityPolicy() {
         AggregatedHttpResponse page = BlockingWebClient.of(server.httpUri()).get("/page");
         assertThat(page.headers().get("content-security-policy"))
-                .isEqualTo(SecurityHeaders.HTML_POLICY)
+                .isEqualTo(SecurityHeaders.HTML_POLICY + "; media-src 'self' http://127.0.0.1:8081")
                 .contains("default-src 'self'", "frame-ancestors 'none'").doesNotContain("unsafe-inline");
         assertThat(page.headers().get("x-content-type-options")).isEqualTo("nosniff");
         assertThat(page.headers().get("x-frame-options")).isEqualTo("DENY");

@@ -1,0 +1,80 @@
+// The REST client: every call goes to the site's own /api with the session cookie, and every answer is
+// read from the envelope {"code", "response"}; a failure becomes an ApiError carrying the code and
+// the message the API gave.
+
+/** A failed call: HTTP status, the envelope's code and message, and Retry-After seconds for 429/503. */
+export class ApiError extends Error {
+  constructor(status, code, message, retryAfter) {
+    super(message);
+    this.name = 'ApiError';
+    this.status = status;
+    this.code = code;
+    this.retryAfter = retryAfter;
+  }
+}
+
+/** Reads an envelope off a fetch or XHR answer's status, body text and Retry-After header. */
+export function envelopeError(status, text, retryAfterHeader) {
+  let code = 'HTTP_' + status;
+  let message = text || 'The server answered ' + status + '.';
+  try {
+    const body = JSON.parse(text);
+    if (body && typeof body.code === 'string') {
+      code = body.code;
+      message = typeof body.response === 'string' ? body.response : message;
+    }
+  } catch {
+    // Not an envelope (a proxy's page, a cut connection): keep the status.
+  }
+  const retryAfter = retryAfterHeader ? Number.parseInt(retryAfterHeader, 10) : undefined;
+  return new ApiError(status, code, message, Number.isFinite(retryAfter) ? retryAfter : undefined);
+}
+
+/** Calls the API; resolves to the envelope's response (null for 204), rejects with an ApiError. */
+export async function call(method, path, body) {
+  const init = { method, credentials: 'same-origin', headers: { Accept: 'application/json' } };
+  if (body !== undefined) {
+    init.headers['Content-Type'] = 'application/json';
+    init.body = JSON.stringify(body);
+  }
+  let response;
+  try {
+    response = await fetch(path, init);
+  } catch {
+    throw new ApiError(0, 'NETWORK_ERROR', 'The site cannot be reached. Check the connection and try again.');
+  }
+  if (response.status === 204) {
+    return null;
+  }
+  const text = await response.text();
+  if (!response.ok) {
+    throw envelopeError(response.status, text, response.headers.get('Retry-After'));
+  }
+  return JSON.parse(text).response;
+}
+
+const enc = encodeURIComponent;
+
+/** A query string of the defined values. */
+function query(params) {
+  const entries = Object.entries(params).filter(([, v]) => v !== undefined && v !== null && v !== '');
+  return entries.length ? '?' + new URLSearchParams(entries).toString() : '';
+}
+
+export const api = {
+  register: (userName, pwd) => call('POST', '/api/register', { user_name: userName, pwd }),
+  login: (userName, pwd) => call('POST', '/api/login', { user_name: userName, pwd }),
+  logout: () => call('POST', '/api/logout'),
+  user: (name) => call('GET', `/api/user/${enc(name)}`),
+  feed: (limit, cursor) => call('GET', '/api/videos' + query({ limit, cursor })),
+  userVideos: (name, limit, cursor) => call('GET', `/api/user/${enc(name)}/videos` + query({ limit, cursor })),
+  createVideo: (name, video) => call('POST', `/api/user/${enc(name)}/videos`, video),
+  video: (vid) => call('GET', `/api/videos/${enc(vid)}`),
+  deleteVideo: (vid) => call('DELETE', `/api/videos/${enc(vid)}`),
+  comments: (vid, limit, cursor) => call('GET', `/api/videos/${enc(vid)}/comments` + query({ limit, cursor })),
+  postComment: (vid, content) => call('POST', `/api/videos/${enc(vid)}/comments`, { content }),
+  deleteComment: (vid, cid) => call('DELETE', `/api/videos/${enc(vid)}/comments/${enc(cid)}`),
+};
+
+/** Where the player gets a video's bytes (the gateway redirects it to the file server). */
+export const streamUrl = (vid) => `/stream/videos/${enc(vid)}`;

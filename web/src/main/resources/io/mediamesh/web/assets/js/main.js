@@ -1,0 +1,19 @@
+// The site's entry module: the header's account links and the pages by route.
+import { route, start } from './router.js';
+import { renderAccount } from './components/account.js';
+import { homePage } from './pages/home.js';
+import { signInPage, signUpPage } from './pages/signin.js';
+import { userPage } from './pages/user.js';
+import { watchPage } from './pages/watch.js';
+import { verify } from './session.js';
+
+route('/', homePage);
+route('/signin', signInPage);
+route('/signup', signUpPage);
+route('/u/:name', userPage);
+route('/v/:vid', watchPage);
+
+renderAccount(document.getElementById('account'));
+start();
+// A session ended on the server (expired, signed out elsewhere) shows in the header at once.
+verify();
