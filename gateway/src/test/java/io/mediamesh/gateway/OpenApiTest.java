@@ -6,8 +6,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.linecorp.armeria.client.BlockingWebClient;
 import com.linecorp.armeria.common.AggregatedHttpResponse;
+import com.linecorp.armeria.common.HttpHeaderNames;
 import com.linecorp.armeria.common.HttpMethod;
 import com.linecorp.armeria.common.MediaType;
+import com.linecorp.armeria.common.RequestHeaders;
 import com.linecorp.armeria.server.Route;
 import com.linecorp.armeria.server.RoutePathType;
 import com.linecorp.armeria.server.ServerConfig;
@@ -49,6 +51,14 @@ class OpenApiTest {
         assertThat(response.status().code()).isEqualTo(200);
         assertThat(response.contentType().is(MediaType.JSON)).isTrue();
         document = MAPPER.readTree(response.contentUtf8());
+    }
+
+    @Test
+    void isSentCompressedToWhoAcceptsIt() {
+        AggregatedHttpResponse gzipped = BlockingWebClient.of(mesh.gatewayUri()).execute(
+                RequestHeaders.of(HttpMethod.GET, "/api/openapi.json", HttpHeaderNames.ACCEPT_ENCODING, "gzip"));
+        assertThat(gzipped.headers().get(HttpHeaderNames.CONTENT_ENCODING)).isEqualTo("gzip");
+        assertThat(gzipped.content().length()).isLessThan(document.toString().length() / 4);
     }
 
     @Test

@@ -10,9 +10,9 @@ import com.linecorp.armeria.server.VirtualHostBuilder;
 import com.linecorp.armeria.server.encoding.EncodingService;
 import com.linecorp.armeria.server.file.FileService;
 import com.linecorp.armeria.server.file.HttpFile;
+import io.mediamesh.gateway.http.Compression;
 import java.util.List;
 import java.util.function.Function;
-import java.util.function.Predicate;
 
 /**
  * The web site on the public port: its pages are one index.html whose ES modules render the page the
@@ -33,20 +33,11 @@ public final class WebSite {
     private static final String ROOT = "io/mediamesh/web";
     private static final ServerCacheControl REVALIDATE = ServerCacheControl.builder().noCache().build();
 
-    /**
-     * Armeria's default list names JavaScript only with a charset parameter, which the file service
-     * does not send; so: any text, scripts, JSON and SVG.
-     */
-    private static final Predicate<MediaType> COMPRESSIBLE =
-            type -> type.is(MediaType.ANY_TEXT_TYPE) || type.subtype().contains("javascript") ||
-                    type.subtype().endsWith("json") || type.subtype().endsWith("+xml");
-
     private WebSite() {}
 
     /** Adds the pages and assets to {@code site}, the public port's virtual host. */
     public static void addTo(VirtualHostBuilder site) {
-        Function<? super HttpService, EncodingService> compressed =
-                EncodingService.builder().encodableContentTypes(COMPRESSIBLE).newDecorator();
+        Function<? super HttpService, EncodingService> compressed = Compression.decorator();
         ClassLoader classLoader = WebSite.class.getClassLoader();
         HttpService index = HttpFile.builder(classLoader, ROOT + "/index.html")
                                     .contentType(MediaType.HTML_UTF_8)
