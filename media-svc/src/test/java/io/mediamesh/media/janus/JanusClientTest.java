@@ -31,8 +31,7 @@ class JanusClientTest {
 
     @BeforeAll
     static void start() {
-        janus = new JanusInstance(dir, "janus", SECRETS,
-                                  JanusInstance.freeUdpRange(JanusInstance.PORTS_PER_INSTANCE)).start();
+        janus = new JanusInstance(dir, "janus", SECRETS).start();
         client = new JanusClient(janus.apiUrl(), ClientFactory.ofDefault(), Duration.ofSeconds(2));
     }
 

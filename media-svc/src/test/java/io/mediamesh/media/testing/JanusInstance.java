@@ -17,6 +17,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -25,8 +27,14 @@ import java.util.concurrent.TimeUnit;
  */
 public final class JanusInstance implements AutoCloseable {
     /** UDP ports an instance uses from its base: 200 for the core's media, 200 for the streaming plugin. */
-    public static final int PORTS_PER_INSTANCE = 400;
+    private static final int PORTS_PER_INSTANCE = 400;
     private static final String LIB = "/usr/lib/x86_64-linux-gnu/janus";
+    /**
+     * Bases of the UDP ranges held by live instances of this JVM. Janus binds its media ports only
+     * when a stream or forwarder needs them, so a probe of the OS alone would hand the same free range
+     * to every instance of one mesh; the claims keep them disjoint.
+     */
+    private static final Set<Integer> CLAIMED_RANGES = ConcurrentHashMap.newKeySet();
 
     private final Path dir;
     private final int httpPort;
@@ -39,11 +47,12 @@ public final class JanusInstance implements AutoCloseable {
     /** The secrets a Janus is configured with, as config-svc's janus document holds them. */
     public record Secrets(String adminSecret, String videoroomKey, String textroomKey, String streamingKey) {}
 
-    public JanusInstance(Path parent, String name, Secrets secrets, int rtpBase) {
+    /** Claims a UDP range of its own, given back on {@link #close()}. */
+    public JanusInstance(Path parent, String name, Secrets secrets) {
         this.dir = parent.resolve(name);
         this.httpPort = freePort();
         this.adminPort = freePort();
-        this.rtpBase = rtpBase;
+        this.rtpBase = claimUdpRange();
         this.secrets = secrets;
     }
 
@@ -117,6 +126,7 @@ public final class JanusInstance implements AutoCloseable {
     @Override
     public void close() {
         stop();
+        CLAIMED_RANGES.remove(rtpBase);
     }
 
     private void awaitUp() {
@@ -189,16 +199,22 @@ public final class JanusInstance implements AutoCloseable {
     }
 
     /**
-     * The first port of {@code size} consecutive UDP ports free on loopback now, so that test runs on
-     * one machine (or anything else there) do not share Janus media ports.
+     * The first of {@link #PORTS_PER_INSTANCE} consecutive UDP ports free on loopback now and not
+     * claimed by another instance, so that instances, test runs on one machine and anything else
+     * there do not share Janus media ports.
      */
-    public static int freeUdpRange(int size) {
-        Random random = new Random();
-        for (int attempt = 0; attempt < 50; attempt++) {
-            // Below Linux's ephemeral range (32768+), where other sockets would come and go.
-            int base = 20_000 + random.nextInt(12_000 / size) * size;
-            if (udpRangeFree(base, size)) {
-                return base;
+    private static int claimUdpRange() {
+        int size = PORTS_PER_INSTANCE;
+        // Below Linux's ephemeral range (32768+), where other sockets would come and go.
+        int slots = 12_000 / size;
+        int first = new Random().nextInt(slots);
+        for (int i = 0; i < slots; i++) {
+            int base = 20_000 + (first + i) % slots * size;
+            if (CLAIMED_RANGES.add(base)) {
+                if (udpRangeFree(base, size)) {
+                    return base;
+                }
+                CLAIMED_RANGES.remove(base);
             }
         }
         throw new IllegalStateException("No " + size + " free UDP ports in a row on loopback");

@@ -148,8 +148,7 @@ public final class RoomMesh implements BeforeAllCallback, AfterAllCallback {
             String name = sameRole == 0 ? roleName : roleName + (sameRole + 1);
             JanusInstance instance = new JanusInstance(dir, name, new JanusInstance.Secrets(
                     doc.getGeneral().getAdminSecret(), doc.getVideoroom().getAdminKey(),
-                    doc.getTextroom().getAdminKey(), doc.getStreaming().getAdminKey()),
-                    JanusInstance.freeUdpRange(JanusInstance.PORTS_PER_INSTANCE));
+                    doc.getTextroom().getAdminKey(), doc.getStreaming().getAdminKey()));
             MediaServer registered = registry(admin).createServer(CreateServerRequest.newBuilder().setServer(
                     MediaServer.newBuilder().setName(name).setRole(role).setPublicAddress("127.0.0.1")
                                .setInternalAddress("127.0.0.1")
