@@ -154,13 +154,15 @@ await_agent() {
   die "the agent of $name did not start within 60 s; see $dir/agent.log"
 }
 
-# curl the gateway as the admin: api METHOD PATH [JSON]; prints the body, fails on non-2xx.
+# curl the gateway as the admin: api METHOD PATH [JSON]; prints the body, fails on non-2xx. The
+# session and the body (documents hold secrets) reach curl through a pipe and stdin, never its
+# command line, which every user of the machine can read (ps).
 api() {
   local method=$1 path=$2 body=${3:-}
-  local args=(-sS -X "$method" -H "X-Session-Id: $SESSION" -H 'Content-Type: application/json' -w '\n%{http_code}')
-  [[ -n "$body" ]] && args+=(--data "$body")
+  local args=(-sS -X "$method" -H 'Content-Type: application/json' -w '\n%{http_code}')
+  [[ -n "$body" ]] && args+=(--data-binary @-)
   local out status
-  out="$(curl "${args[@]}" "$GATEWAY$path")"
+  out="$(printf '%s' "$body" | curl "${args[@]}" -H @<(printf 'X-Session-Id: %s\n' "$SESSION") "$GATEWAY$path")"
   status="${out##*$'\n'}"
   out="${out%$'\n'*}"
   if [[ "$status" != 2* ]]; then
@@ -199,9 +201,8 @@ coturn_for_loopback() {
   for role in origin relay edge; do
     doc="$(api GET "/api/admin/configs/coturn/$role" | jq '.response.document')"
     if [[ "$(jq -r '(.no_cli // false) and (.no_tls // false) and (.no_dtls // false)' <<<"$doc")" != true ]]; then
-      api PUT "/api/admin/configs/coturn/$role" "$(jq -n --argjson d "$doc" \
-        '{document: ($d + {no_cli: true, no_tls: true, no_dtls: true}),
-          message: "media plane demo: several coturns on loopback, without CLI or TLS"}')" >/dev/null
+      api PUT "/api/admin/configs/coturn/$role" "$(jq '{document: (. + {no_cli: true, no_tls: true, no_dtls: true}),
+          message: "media plane demo: several coturns on loopback, without CLI or TLS"}' <<<"$doc")" >/dev/null
     fi
   done
 }
@@ -213,10 +214,10 @@ nginx_for_loopback() {
   for role in origin relay edge; do
     doc="$(api GET "/api/admin/configs/nginx/$role" | jq '.response.document')"
     if [[ "$(jq -r '(.listen | length > 0) and all(.listen[]; .address == "127.0.0.1")' <<<"$doc")" != true ]]; then
-      api PUT "/api/admin/configs/nginx/$role" "$(jq -n --argjson d "$doc" \
-        '{document: ($d | .listen = (if .listen == [] then [{address: "127.0.0.1", port: 80}]
+      api PUT "/api/admin/configs/nginx/$role" "$(jq '{document: (.listen = (if .listen == []
+                                      then [{address: "127.0.0.1", port: 80}]
                                       else (.listen | map(.address = "127.0.0.1")) end)),
-          message: "media plane demo: nginx on loopback only"}')" >/dev/null
+          message: "media plane demo: nginx on loopback only"}' <<<"$doc")" >/dev/null
     fi
   done
 }
@@ -275,8 +276,9 @@ cmd_start() {
   SERVICE_TOKEN="$(secret MEDIAMESH_SERVICE_TOKEN service-token)"
   local password
   password="$(secret MEDIAMESH_ADMIN_PASSWORD admin-password)"
-  SESSION="$(curl -sS -X POST "$GATEWAY/api/login" -H 'Content-Type: application/json' \
-    --data "$(jq -n --arg u "${MEDIAMESH_ADMIN_USER:-admin}" --arg p "$password" '{user_name: $u, pwd: $p}')" \
+  # The password goes through stdin (printf is a shell builtin): never on a command line.
+  SESSION="$(printf '%s' "$password" | jq -Rs --arg u "${MEDIAMESH_ADMIN_USER:-admin}" '{user_name: $u, pwd: .}' \
+    | curl -sS -X POST "$GATEWAY/api/login" -H 'Content-Type: application/json' --data-binary @- \
     | jq -r '.response.session_id // empty')" || true
   [[ -n "$SESSION" ]] || die "cannot log in as the admin at $GATEWAY: is the mesh up (./mediamesh up)?"
   check_ports

@@ -8,6 +8,7 @@ import io.mediamesh.common.error.MediameshException;
 import io.mediamesh.config.ConfigKinds;
 import io.mediamesh.config.render.RenderedConfig;
 import io.mediamesh.config.validate.ConfigValidators;
+import io.mediamesh.config.validate.Secrets;
 import io.mediamesh.config.validate.ValidationResult;
 import java.io.IOException;
 import java.io.InputStream;
@@ -28,6 +29,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -93,8 +95,11 @@ final class KindStore {
         this.maxStaged = maxStaged;
         this.clock = clock;
         try {
-            Files.createDirectories(staged);
-            Files.createDirectories(versions);
+            PrivateFiles.createFolder(root);
+            PrivateFiles.createFolder(folder);
+            PrivateFiles.createFolder(staged);
+            PrivateFiles.createFolder(versions);
+            PrivateFiles.tighten(folder);
             this.state = loadState();
             deleteTemporaries();
         } catch (IOException e) {
@@ -119,7 +124,7 @@ final class KindStore {
         }
         try {
             Path temporary = staged.resolve(".tmp-" + UUID.randomUUID());
-            Files.createDirectory(temporary);
+            Files.createDirectory(temporary, PrivateFiles.FOLDER);
             for (ConfigFile file : files) {
                 writeDurably(temporary.resolve(file.getName()), file.getContent().toByteArray());
             }
@@ -283,7 +288,8 @@ final class KindStore {
     private ReloadCommand.Result runReload(String version) {
         ReloadCommand.Result result = reload.orElseThrow().run(folder, activeLink, version);
         problem = result.ok() ? "" : "The reload command failed for version " + describe(version) + ".";
-        return result;
+        // What a server prints about its files may quote them; the output goes back to config-svc.
+        return new ReloadCommand.Result(result.ok(), Secrets.redact(result.output(), Secrets.in(kind, activeLink)));
     }
 
     /** Drops file sets that are neither active nor previous. */
@@ -345,7 +351,7 @@ final class KindStore {
         properties.setProperty("activated-at", next.activatedAt().toString());
         properties.setProperty("previous", next.previous());
         properties.setProperty("can-roll-back", Boolean.toString(next.canRollBack()));
-        Path temporary = folder.resolve(".tmp-state-" + UUID.randomUUID());
+        Path temporary = Files.createFile(folder.resolve(".tmp-state-" + UUID.randomUUID()), PrivateFiles.FILE);
         try (OutputStream out = Files.newOutputStream(temporary)) {
             properties.store(out, "config agent state of " + name() + "; written by the agent only");
         }
@@ -430,8 +436,9 @@ final class KindStore {
     }
 
     private static void writeDurably(Path file, byte[] content) throws IOException {
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                                                    StandardOpenOption.TRUNCATE_EXISTING)) {
+        try (FileChannel channel = FileChannel.open(file, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                                                                 StandardOpenOption.TRUNCATE_EXISTING),
+                                                    PrivateFiles.FILE)) {
             channel.write(java.nio.ByteBuffer.wrap(content));
             channel.force(true);
         }

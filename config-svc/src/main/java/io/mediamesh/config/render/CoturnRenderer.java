@@ -73,6 +73,10 @@ final class CoturnRenderer {
             lines.value("user-quota", scope.atLeast("user_quota", coturn.getUserQuota(), 1));
         }
         List<String> extra = scope.lines("extra_lines", coturn.getExtraLinesList());
+        var refused = CoturnAllowlist.check(extra);
+        if (refused.isPresent()) {
+            throw refused.get().toFailure(scope, "extra_lines");
+        }
         if (!extra.isEmpty()) {
             out.append("# extra_lines\n");
             extra.forEach(line -> out.append(line).append('\n'));

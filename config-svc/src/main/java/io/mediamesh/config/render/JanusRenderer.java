@@ -9,6 +9,7 @@ import io.mediamesh.config.ConfigKinds;
 import io.mediamesh.config.server.MediaServerRecord;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -17,8 +18,9 @@ import java.util.regex.Pattern;
  * Janus's files for one server: janus.jcfg, the HTTP transport and the three plugins the control
  * plane uses, and the HTTP event handler posting the plugins' events to media-svc. Everything else
  * Janus would load (other plugins, transports, loggers, event handlers) is disabled, so the only
- * listening sockets are the HTTP and admin APIs. Folders are left to the
- * process: Janus is started with {@code -F <the folder of these files>}.
+ * listening sockets are the HTTP and admin APIs. Folders are pinned (JanusAllowlist): no folder
+ * setting is written, so Janus loads code from its installation's folders and reads these files
+ * from the folder it is started with, {@code -F <the folder of these files>}.
  */
 final class JanusRenderer {
     /** What Debian's janus 1.1 ships besides the plugins and transport configured here. */
@@ -73,9 +75,10 @@ final class JanusRenderer {
                     "general.bind_interface");
         file.bool("log_to_stdout", general.getLogToFile().isEmpty());
         file.stringIfSet("log_to_file", general.getLogToFile(), "general.log_to_file");
-        if (general.getProtectedFoldersCount() > 0) {
-            file.strings("protected_folders", general.getProtectedFoldersList(), "general.protected_folders");
-        }
+        // Pinned: the document may protect more folders, never fewer.
+        Set<String> protectedFolders = new LinkedHashSet<>(JanusAllowlist.PROTECTED_FOLDERS);
+        protectedFolders.addAll(general.getProtectedFoldersList());
+        file.strings("protected_folders", List.copyOf(protectedFolders), "general.protected_folders");
         file.close();
 
         JanusNat nat = janus.getNat();
@@ -129,7 +132,7 @@ final class JanusRenderer {
             .string("disable", events ? DISABLED_EVENT_HANDLERS : DISABLED_EVENT_HANDLERS + ",libjanus_sampleevh.so",
                     "events")
             .close();
-        return file.lines(janus.getExtraLinesList(), "extra_lines", false).file(ConfigKinds.JANUS_FILE);
+        return file.topLevelLines(janus.getExtraLinesList(), "extra_lines").file(ConfigKinds.JANUS_FILE);
     }
 
     private static ConfigFile http(JanusConfig janus, RenderScope scope, String header) {
@@ -144,7 +147,7 @@ final class JanusRenderer {
                           : scope.ip("http.http_ip", http.getHttpIp(), "it"), "http.http_ip");
         file.bool("https", false);
         file.stringIfSet("acl", http.getAcl(), "http.acl");
-        file.lines(http.getExtraLinesList(), "http.extra_lines", true);
+        file.lines(http.getExtraLinesList(), "http.extra_lines", JanusAllowlist.HTTP_GENERAL);
         file.close();
 
         int adminPort = Effective.janusAdminPort(server, janus);
@@ -171,9 +174,9 @@ final class JanusRenderer {
         file.bool("string_ids", janus.getVideoroom().getStringIds());
         String recDir = Effective.recDir(scope.server(), janus);
         if (!recDir.isEmpty()) {
-            file.string("rec_dir", scope.path("videoroom.rec_dir", recDir), "videoroom.rec_dir");
+            file.string("rec_dir", recordingsFolder(scope, recDir), "videoroom.rec_dir");
         }
-        file.lines(janus.getVideoroom().getExtraLinesList(), "videoroom.extra_lines", true);
+        file.lines(janus.getVideoroom().getExtraLinesList(), "videoroom.extra_lines", JanusAllowlist.PLUGIN_GENERAL);
         return file.close().file(ConfigKinds.JANUS_VIDEOROOM_FILE);
     }
 
@@ -182,7 +185,8 @@ final class JanusRenderer {
         file.stringIfSet("admin_key", janus.getStreaming().getAdminKey(), "streaming.admin_key");
         file.rangeIfSet("rtp_port_range", Effective.streamingRtpPortRange(scope.server(), janus),
                         "streaming.rtp_port_range");
-        file.lines(janus.getStreaming().getExtraLinesList(), "streaming.extra_lines", true);
+        file.lines(janus.getStreaming().getExtraLinesList(), "streaming.extra_lines",
+                   JanusAllowlist.PLUGIN_GENERAL);
         return file.close().file(ConfigKinds.JANUS_STREAMING_FILE);
     }
 
@@ -220,6 +224,21 @@ final class JanusRenderer {
         return file.close().file(ConfigKinds.JANUS_EVENTS_FILE);
     }
 
+    /** An absolute folder, without "..", outside the protected folders (Janus would refuse to record there). */
+    private static String recordingsFolder(RenderScope scope, String recDir) {
+        scope.path("videoroom.rec_dir", recDir);
+        if (List.of(recDir.split("/")).contains("..")) {
+            throw scope.fail("videoroom.rec_dir", "must not contain \"..\" (got \"" + recDir + "\").");
+        }
+        for (String folder : JanusAllowlist.PROTECTED_FOLDERS) {
+            if (recDir.equals(folder) || recDir.startsWith(folder + '/')) {
+                throw scope.fail("videoroom.rec_dir", "must not be inside the protected folder " + folder +
+                                                      " (got \"" + recDir + "\").");
+            }
+        }
+        return recDir;
+    }
+
     private static ConfigFile textRoom(JanusConfig janus, RenderScope scope, String header) {
         String json = janus.getTextroom().getJson().isEmpty() ? "plain" : janus.getTextroom().getJson();
         if (!TEXTROOM_JSON.contains(json)) {
@@ -228,7 +247,7 @@ final class JanusRenderer {
         Jcfg file = new Jcfg(scope, header).open("general");
         file.stringIfSet("admin_key", janus.getTextroom().getAdminKey(), "textroom.admin_key");
         file.string("json", json, "textroom.json");
-        file.lines(janus.getTextroom().getExtraLinesList(), "textroom.extra_lines", true);
+        file.lines(janus.getTextroom().getExtraLinesList(), "textroom.extra_lines", JanusAllowlist.PLUGIN_GENERAL);
         return file.close().file(ConfigKinds.JANUS_TEXTROOM_FILE);
     }
 }

@@ -3,6 +3,8 @@ package io.mediamesh.config.render;
 import io.mediamesh.api.v1.ConfigFile;
 import io.mediamesh.api.v1.PortRange;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 
 /** Writes one Janus .jcfg file (libconfig syntax): sections of settings, strings quoted and escaped. */
 final class Jcfg {
@@ -60,9 +62,20 @@ final class Jcfg {
         return this;
     }
 
-    /** Free-form lines, indented inside the open section (or at top level when {@code indent} is false). */
-    Jcfg lines(List<String> lines, String field, boolean indent) {
-        scope.lines(field, lines);
+    /** Free-form lines inside the open section, whose settings must be among {@code allowed}. */
+    Jcfg lines(List<String> lines, String field, Set<String> allowed) {
+        return append(lines, field, JanusAllowlist.checkSection(scope.lines(field, lines), allowed), true);
+    }
+
+    /** Free-form lines at the top level (after the last section): groups of JanusAllowlist.TOP_LEVEL. */
+    Jcfg topLevelLines(List<String> lines, String field) {
+        return append(lines, field, JanusAllowlist.checkTopLevel(scope.lines(field, lines)), false);
+    }
+
+    private Jcfg append(List<String> lines, String field, Optional<Refusal> refused, boolean indent) {
+        if (refused.isPresent()) {
+            throw refused.get().toFailure(scope, field);
+        }
         if (!lines.isEmpty()) {
             out.append(indent ? "\t# extra_lines\n" : "\n# extra_lines\n");
             lines.forEach(line -> out.append(indent ? "\t" : "").append(line).append('\n'));

@@ -92,6 +92,10 @@ final class NginxRenderer {
             recordings(out, scope, nginx, target.roleJanus());
         }
         List<String> extra = scope.lines("extra_lines", nginx.getExtraLinesList());
+        var refused = NginxAllowlist.check(extra, upstreams);
+        if (refused.isPresent()) {
+            throw refused.get().toFailure(scope, "extra_lines");
+        }
         if (!extra.isEmpty()) {
             out.append("        # extra_lines\n");
             extra.forEach(line -> out.append("        ").append(line).append('\n'));

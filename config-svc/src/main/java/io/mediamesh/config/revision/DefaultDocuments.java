@@ -17,6 +17,7 @@ import io.mediamesh.api.v1.NginxListen;
 import io.mediamesh.api.v1.NginxUpstream;
 import io.mediamesh.api.v1.PortRange;
 import io.mediamesh.config.ConfigKinds;
+import io.mediamesh.config.render.JanusAllowlist;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.List;
@@ -50,10 +51,8 @@ public final class DefaultDocuments {
                                         .setAdminSecret(secret())
                                         .setSessionTimeoutSeconds(60)
                                         .setDebugLevel(4)
-                                        // Janus's own list, less /var and /opt so that recordings may go there.
-                                        .addAllProtectedFolders(List.of("/bin", "/boot", "/dev", "/etc", "/initrd",
-                                                                        "/lib", "/lib32", "/lib64", "/proc", "/sbin",
-                                                                        "/sys", "/usr")))
+                                        // Shown in the document; the renderer protects them whatever it says.
+                                        .addAllProtectedFolders(JanusAllowlist.PROTECTED_FOLDERS))
                 .setNat(JanusNat.newBuilder().setStunPort(3478).setIceIgnoreList("vmnet"))
                 .setMedia(JanusMedia.newBuilder().setRtpPortRange(range(20000, 40000)))
                 .setHttp(JanusHttpTransport.newBuilder()

@@ -64,9 +64,14 @@ public final class ConfigValidators {
         };
     }
 
-    /** Checks files in a folder (an agent's staged version). */
+    /**
+     * Checks files in a folder (an agent's staged version). The files' secrets are masked in the
+     * output, which ends up in error messages, apply events and audit records.
+     */
     public ValidationResult validate(ConfigKind kind, Path folder) {
-        return forKind(kind).validate(folder);
+        ValidationResult result = forKind(kind).validate(folder);
+        return new ValidationResult(result.ok(), Secrets.redact(result.toolOutput(), Secrets.in(kind, folder)),
+                                    result.exitCode());
     }
 
     /** Checks files held in memory (a rendered document) in a temporary folder of their own. */

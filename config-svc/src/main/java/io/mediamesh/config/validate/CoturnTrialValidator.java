@@ -3,6 +3,7 @@ package io.mediamesh.config.validate;
 import io.mediamesh.api.v1.ErrorCode;
 import io.mediamesh.common.error.MediameshException;
 import io.mediamesh.config.ConfigKinds;
+import io.mediamesh.config.render.CoturnAllowlist;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -73,7 +74,7 @@ public final class CoturnTrialValidator implements ConfigValidator {
     private static String loopbackCopy(String original, Path trial) throws IOException {
         List<String> lines = new ArrayList<>();
         for (String line : original.split("\n", -1)) {
-            if (!REPLACED.contains(key(line))) {
+            if (!REPLACED.contains(CoturnAllowlist.key(line))) {
                 lines.add(line);
             }
         }
@@ -88,21 +89,5 @@ public final class CoturnTrialValidator implements ConfigValidator {
         lines.add("pidfile=" + trial.resolve("turnserver.pid"));
         lines.add("userdb=" + trial.resolve("turndb"));
         return String.join("\n", lines) + '\n';
-    }
-
-    /** "key=value", "key value" or "--key" -> "key"; "" for comments and blank lines. */
-    private static String key(String line) {
-        String text = line.strip();
-        if (text.isEmpty() || text.startsWith("#")) {
-            return "";
-        }
-        if (text.startsWith("--")) {
-            text = text.substring(2);
-        }
-        int end = 0;
-        while (end < text.length() && text.charAt(end) != '=' && !Character.isWhitespace(text.charAt(end))) {
-            end++;
-        }
-        return text.substring(0, end).toLowerCase(Locale.ROOT);
     }
 }

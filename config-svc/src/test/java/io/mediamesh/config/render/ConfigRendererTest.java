@@ -37,12 +37,15 @@ import org.junit.jupiter.params.provider.EnumSource;
 /**
  * Rendering per server: the per-server values land where they should, the files are accepted by
  * the real tools (nginx -t, janus-cfgconv, a coturn trial run) for every kind and role, and a
- * document that cannot fit a server fails naming the field and the server.
+ * document that cannot fit a server fails naming the field and the server. Free-form lines pass
+ * each tool's allowlist: what could read files outside the server's folders, load code, run
+ * programs or reach out is refused naming the directive; what an operator needs passes the tool.
  */
 class ConfigRendererTest {
     private static final ConfigValidators TOOLS = new ConfigValidators(ValidationTools.from(
             Configs.load(Map.of()).getConfig("mediamesh.config-svc.validation")));
     private static final DefaultDocuments DEFAULTS = new DefaultDocuments(new SecureRandom());
+    private static final MediaServerRecord SAMPLE = MediaServerRecord.sample(MediaServerRole.MEDIA_SERVER_ROLE_EDGE);
 
     /** A server whose public and internal addresses differ (behind NAT), with its own ports. */
     private static MediaServerRecord server(String name, MediaServerRole role, String publicAddress,
@@ -147,16 +150,16 @@ class ConfigRendererTest {
         JanusConfig janus = DEFAULTS.of(ConfigKind.CONFIG_KIND_JANUS).getJanus().toBuilder()
                 .setGeneral(DEFAULTS.of(ConfigKind.CONFIG_KIND_JANUS).getJanus().getGeneral().toBuilder()
                                     .setAdminSecret("a \"quoted\" \\ secret"))
-                .addExtraLines("custom: { answer = 42 }")
+                .addExtraLines("certificates: { dtls_accept_selfsigned = false }")
                 .setVideoroom(DEFAULTS.of(ConfigKind.CONFIG_KIND_JANUS).getJanus().getVideoroom().toBuilder()
-                                      .addExtraLines("publishers = 6"))
+                                      .addExtraLines("events = false"))
                 .build();
         RenderedConfig rendered = render(ConfigKind.CONFIG_KIND_JANUS,
                                          ConfigDocument.newBuilder().setJanus(janus).build(),
                                          MediaServerRecord.sample(MediaServerRole.MEDIA_SERVER_ROLE_ORIGIN));
         assertThat(file(rendered, "janus.jcfg")).contains("admin_secret = \"a \\\"quoted\\\" \\\\ secret\"")
-                                                .endsWith("custom: { answer = 42 }\n");
-        assertThat(file(rendered, "janus.plugin.videoroom.jcfg")).contains("\tpublishers = 6\n}");
+                                                .endsWith("certificates: { dtls_accept_selfsigned = false }\n");
+        assertThat(file(rendered, "janus.plugin.videoroom.jcfg")).contains("\tevents = false\n}");
         ValidationResult result = TOOLS.validate(ConfigKind.CONFIG_KIND_JANUS, rendered.files());
         assertThat(result.ok()).as(result.toolOutput()).isTrue();
         assertThat(result.toolOutput()).doesNotContain("quoted");
@@ -326,6 +329,135 @@ class ConfigRendererTest {
                                         MediaServerRecord.sample(MediaServerRole.MEDIA_SERVER_ROLE_EDGE)))
                 .isInstanceOfSatisfying(MediameshException.class,
                                         e -> assertThat(e.code()).isEqualTo(ErrorCode.MISSING_FIELD));
+    }
+
+    @Test
+    void nginxLinesThatEscapeAreRefusedNamingTheDirective() {
+        Map<List<String>, String> refused = Map.ofEntries(
+                Map.entry(List.of("location /x/ { alias /; autoindex on; }"), "extra_lines[0] uses \"alias\""),
+                Map.entry(List.of("location /x/ { alias html/; autoindex on; }"), "extra_lines[0] uses \"autoindex\""),
+                Map.entry(List.of("load_module modules/ngx_stream_module.so;"), "uses \"load_module\""),
+                Map.entry(List.of("include /etc/nginx/mime.types;"), "uses \"include\""),
+                Map.entry(List.of("\"include\" /etc/passwd;"), "uses \"include\""),
+                Map.entry(List.of("add_header X \"a;b\"; include /etc/x;"), "uses \"include\""),
+                Map.entry(List.of("root /etc;"), "uses \"root\""),
+                Map.entry(List.of("root html/../../..;"), "uses \"root\""),
+                Map.entry(List.of("location /a/ { alias html/$arg_p; }"), "uses \"alias\""),
+                Map.entry(List.of("location /m/ { proxy_pass http://169.254.169.254/; }"), "uses \"proxy_pass\""),
+                Map.entry(List.of("location /p/ { fastcgi_pass 127.0.0.1:9000; }"), "uses \"fastcgi_pass\""),
+                Map.entry(List.of("access_log /etc/cron.d/x;"), "uses \"access_log\""),
+                Map.entry(List.of("ssl_certificate_key /etc/ssl/private/key.pem;"), "uses \"ssl_certificate_key\""),
+                Map.entry(List.of("auth_basic_user_file /etc/shadow;"), "uses \"auth_basic_user_file\""),
+                Map.entry(List.of("resolver 8.8.8.8;"), "uses \"resolver\""),
+                Map.entry(List.of("perl_modules /tmp;"), "uses \"perl_modules\""),
+                // Leaving the server block, or leaving a block open for the rendered lines to close.
+                Map.entry(List.of("}", "server { listen 9; root /; }"), "extra_lines[0] uses \"}\""),
+                Map.entry(List.of("location /open/ {"), "uses \"location\""),
+                Map.entry(List.of("upstream evil { server 10.0.0.1:1; }"), "uses \"upstream\""),
+                // A statement over several lines is refused at its line.
+                Map.entry(List.of("location /y/ {", "    alias /etc/;", "}"), "extra_lines[1] uses \"alias\""));
+        refused.forEach((lines, expected) -> assertRefused(ConfigKind.CONFIG_KIND_NGINX,
+                                                           nginx(n -> n.addAllExtraLines(lines)), expected));
+    }
+
+    @Test
+    void nginxLinesAnOperatorNeedsRenderAndPassNginx() {
+        List<String> lines = List.of(
+                "# headers for every answer",
+                "add_header X-Content-Type-Options nosniff always;",
+                "gzip on;",
+                "location /static/ { root html; expires 1h; index index.html; }",
+                "location = /health {",
+                "    return 200 'ok';",
+                "}",
+                "location /janus-admin/ {",
+                "    proxy_pass http://janus/admin/;",
+                "    proxy_set_header X-Real-IP $remote_addr;",
+                "    allow 127.0.0.1;",
+                "    deny all;",
+                "}",
+                "if ($request_method = TRACE) { return 405; }");
+        RenderedConfig rendered = render(ConfigKind.CONFIG_KIND_NGINX, nginx(n -> n.addAllExtraLines(lines)),
+                                         SAMPLE);
+        assertThat(file(rendered, "nginx.conf")).contains("        proxy_pass http://janus/admin/;");
+        ValidationResult result = TOOLS.validate(ConfigKind.CONFIG_KIND_NGINX, rendered.files());
+        assertThat(result.ok()).as(result.toolOutput()).isTrue();
+    }
+
+    @Test
+    void janusLinesCannotMoveFoldersOrIncludeFiles() {
+        assertRefused(ConfigKind.CONFIG_KIND_JANUS,
+                      janus(j -> j.addExtraLines("general: { plugins_folder = \"/tmp/evil\" }")),
+                      "extra_lines[0] uses \"plugins_folder\": set by the renderer only");
+        assertRefused(ConfigKind.CONFIG_KIND_JANUS,
+                      janus(j -> j.addExtraLines("@include \"/etc/janus/janus.jcfg\"")),
+                      "extra_lines[0] uses \"@include");
+        assertRefused(ConfigKind.CONFIG_KIND_JANUS, janus(j -> j.addExtraLines("custom: { answer = 42 }")),
+                      "extra_lines[0] uses \"answer\"");
+        assertRefused(ConfigKind.CONFIG_KIND_JANUS,
+                      janus(j -> j.setHttp(j.getHttp().toBuilder().addExtraLines("cert_pem = \"/etc/ssl/x.pem\""))),
+                      "http.extra_lines[0] uses \"cert_pem\"");
+        assertRefused(ConfigKind.CONFIG_KIND_JANUS,
+                      janus(j -> j.setVideoroom(j.getVideoroom().toBuilder().addExtraLines("rec_dir = \"/etc\""))),
+                      "videoroom.extra_lines[0] uses \"rec_dir\"");
+        assertRefused(ConfigKind.CONFIG_KIND_JANUS,
+                      janus(j -> j.setStreaming(j.getStreaming().toBuilder().addAllExtraLines(List.of("}", "x: {")))),
+                      "streaming.extra_lines[0] uses \"}\"");
+        assertRefused(ConfigKind.CONFIG_KIND_JANUS,
+                      janus(j -> j.setTextroom(j.getTextroom().toBuilder().addExtraLines("/* hide the rest"))),
+                      "textroom.extra_lines[0] uses \"/* hide the rest\"");
+        // The recordings folder is pinned outside the protected folders, which a document cannot shrink.
+        assertRefused(ConfigKind.CONFIG_KIND_JANUS,
+                      janus(j -> j.setVideoroom(j.getVideoroom().toBuilder().setRecDir("/etc/cron.d"))),
+                      "videoroom.rec_dir must not be inside the protected folder /etc");
+        MediaServerRecord noOverride = MediaServerRecord.sample(MediaServerRole.MEDIA_SERVER_ROLE_ORIGIN);
+        RenderedConfig unprotected = ConfigRenderer.render(
+                ConfigKind.CONFIG_KIND_JANUS,
+                janus(j -> j.setGeneral(j.getGeneral().toBuilder().clearProtectedFolders()
+                                        .addProtectedFolders("/srv"))),
+                new RenderTarget(noOverride, JanusConfig.getDefaultInstance()));
+        assertThat(file(unprotected, "janus.jcfg"))
+                .contains("protected_folders = [ \"/bin\", \"/boot\", \"/dev\", \"/etc\"").contains("\"/srv\" ]")
+                .doesNotContain("plugins_folder").doesNotContain("configs_folder");
+    }
+
+    @Test
+    void janusLinesOnTheAllowlistRenderAndPassJanus() {
+        RenderedConfig rendered = render(ConfigKind.CONFIG_KIND_JANUS, janus(j -> j
+                .addExtraLines("certificates: { dtls_accept_selfsigned = false; rsa_private_key = false }")
+                .setHttp(j.getHttp().toBuilder().addExtraLines("mhd_connection_limit = 512 # fewer")
+                                                .addExtraLines("json = \"compact\""))
+                .setVideoroom(j.getVideoroom().toBuilder().addExtraLines("events = true"))), SAMPLE);
+        ValidationResult result = TOOLS.validate(ConfigKind.CONFIG_KIND_JANUS, rendered.files());
+        assertThat(result.ok()).as(result.toolOutput()).isTrue();
+    }
+
+    @Test
+    void coturnOptionsThatConnectOutOrReadFilesAreRefused() {
+        Map<String, String> refused = Map.of(
+                "psql-userdb=\"host=db.example dbname=coturn user=x password=y\"", "uses \"psql-userdb\"",
+                "--redis-statsdb=\"ip=10.0.0.1\"", "uses \"redis-statsdb\"",
+                "userdb=/etc/passwd", "uses \"userdb\"",
+                "prometheus", "uses \"prometheus\"",
+                "cli-password=x", "uses \"cli-password\"",
+                "allowed-peer-ip=127.0.0.1", "uses \"allowed-peer-ip\"",
+                "=no-auth", "uses \"=no-auth\"");
+        refused.forEach((line, expected) -> assertRefused(ConfigKind.CONFIG_KIND_COTURN,
+                                                          coturn(c -> c.addExtraLines(line)), expected));
+    }
+
+    @Test
+    void coturnOptionsOnTheAllowlistRenderAndPassCoturn() {
+        RenderedConfig rendered = render(ConfigKind.CONFIG_KIND_COTURN, coturn(c -> c.addExtraLines("# limits")
+                .addExtraLines("max-bps=100000").addExtraLines("stale-nonce=600").addExtraLines("no-multicast-peers")),
+                                         SAMPLE);
+        ValidationResult result = TOOLS.validate(ConfigKind.CONFIG_KIND_COTURN, rendered.files());
+        assertThat(result.ok()).as(result.toolOutput()).isTrue();
+    }
+
+    /** Free-form lines: refused for the sample server, naming the field's line and the directive. */
+    private static void assertRefused(ConfigKind kind, ConfigDocument document, String expected) {
+        assertRenderFails(kind, document, SAMPLE, expected);
     }
 
     private static void assertRenderFails(ConfigKind kind, ConfigDocument document, MediaServerRecord server,

@@ -230,29 +230,30 @@ class ConfigRevisionsTest {
     @Test
     void aConfigNginxRejectsIsRefusedWithTheToolsMessageAndNotStored() {
         ConfigRevision before = latest(NGINX, EDGE);
-        NginxConfig bad = before.getDocument().getNginx().toBuilder().addExtraLines("no_such_directive on;").build();
+        NginxConfig bad = before.getDocument().getNginx().toBuilder().addExtraLines("keepalive_timeout forever;").build();
         String message = assertFails(ErrorCode.CONFIG_VALIDATION_FAILED,
                                      () -> put(NGINX, EDGE, nginx(bad), "broken"));
-        assertThat(message).contains("unknown directive \"no_such_directive\"").contains("test failed");
+        assertThat(message).contains("\"keepalive_timeout\" directive invalid value").contains("test failed");
         assertThat(latest(NGINX, EDGE)).isEqualTo(before);
     }
 
     @Test
     void janusAndCoturnRejectionsCarryTheirToolsMessage() {
         ConfigRevision janusBefore = latest(JANUS, EDGE);
-        JanusConfig badJanus = janusBefore.getDocument().getJanus().toBuilder()
-                                          .addExtraLines("broken: { = }").build();
+        // Lines on the allowlist (an allowed setting), with a value only the tool finds wrong.
+        JanusConfig.Builder badJanus = janusBefore.getDocument().getJanus().toBuilder();
+        badJanus.getHttpBuilder().addExtraLines("mhd_connection_limit = 12abc");
         assertThat(assertFails(ErrorCode.CONFIG_VALIDATION_FAILED, () -> put(
                 JANUS, EDGE, ConfigDocument.newBuilder().setJanus(badJanus).build(), "broken")))
-                .contains("janus.jcfg").contains("Error parsing config file at line");
+                .contains("janus.transport.http.jcfg").contains("Error parsing config file at line");
         assertThat(latest(JANUS, EDGE)).isEqualTo(janusBefore);
 
         ConfigRevision coturnBefore = latest(COTURN, EDGE);
         CoturnConfig badCoturn = coturnBefore.getDocument().getCoturn().toBuilder()
-                                             .addExtraLines("no-such-option=1").build();
+                                             .addExtraLines("allocation-default-address-family=banana").build();
         assertThat(assertFails(ErrorCode.CONFIG_VALIDATION_FAILED, () -> put(
                 COTURN, EDGE, ConfigDocument.newBuilder().setCoturn(badCoturn).build(), "broken")))
-                .contains("Bad configuration format: no-such-option");
+                .contains("invalid allocation_default_address_family");
         assertThat(latest(COTURN, EDGE)).isEqualTo(coturnBefore);
     }
 

@@ -118,9 +118,9 @@ class AdminConfigRoutesTest {
     void aConfigNginxRejectsIs400WithTheToolsMessageAndNoNewRevision() {
         JsonNode before = current("nginx/origin");
         ObjectNode document = (ObjectNode) before.get("document").deepCopy();
-        document.putArray("extra_lines").add("not_a_directive 1;");
+        document.putArray("extra_lines").add("keepalive_timeout forever;");
         Response refused = write("nginx/origin", document, "broken").expect(400, "CONFIG_VALIDATION_FAILED");
-        assertThat(refused.body().asText()).contains("[emerg] unknown directive \"not_a_directive\"")
+        assertThat(refused.body().asText()).contains("[emerg] \"keepalive_timeout\" directive invalid value")
                                           .contains("test failed");
         assertThat(current("nginx/origin")).isEqualTo(before);
         JsonNode history = rest.get("/api/admin/configs/nginx/origin/revisions", "X-Session-Id", admin)
@@ -137,6 +137,14 @@ class AdminConfigRoutesTest {
         Response refused = write("janus/relay", document, "bad port").expect(400, "CONFIG_RENDER_FAILED");
         assertThat(refused.body().asText()).contains("nat.stun_port");
         assertThat(current("janus/relay")).isEqualTo(before);
+
+        // A free-form line off the tool's allowlist: 400 naming the directive, nothing stored.
+        JsonNode nginxBefore = current("nginx/relay");
+        ObjectNode escaping = (ObjectNode) nginxBefore.get("document").deepCopy();
+        escaping.putArray("extra_lines").add("location /x/ { alias /; autoindex on; }");
+        assertThat(write("nginx/relay", escaping, "escape").expect(400, "CONFIG_RENDER_FAILED").body().asText())
+                .contains("extra_lines[0] uses \"alias\"");
+        assertThat(current("nginx/relay")).isEqualTo(nginxBefore);
     }
 
     @Test
