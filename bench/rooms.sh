@@ -76,14 +76,18 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-# call METHOD PATH SESSION [JSON]: the body lands in $WORK/body, the status is printed.
+# call METHOD PATH SESSION [JSON]: the body lands in $WORK/body, the status is printed. The session
+# and the body reach curl through a pipe and stdin, never its command line (ps shows that to all).
 call() {
   local method="$1" path="$2" session="$3" body="${4:-}"
   local args=(-sS -o "$WORK/body" -w '%{http_code}' --max-time 30 -X "$method")
-  [[ -z "$session" ]] || args+=(-H "X-Session-Id: $session")
-  [[ -z "$body" ]] || args+=(-H 'Content-Type: application/json' --data "$body")
+  [[ -z "$body" ]] || args+=(-H 'Content-Type: application/json' --data-binary @-)
   # A failed connection prints 000.
-  curl "${args[@]}" "$BASE$path" || true
+  if [[ -z "$session" ]]; then
+    printf '%s' "$body" | curl "${args[@]}" "$BASE$path" || true
+  else
+    printf '%s' "$body" | curl "${args[@]}" -H @<(printf 'X-Session-Id: %s\n' "$session") "$BASE$path" || true
+  fi
 }
 
 # expect STATUS METHOD PATH SESSION [JSON]: as call, dying on another status.
@@ -101,8 +105,9 @@ login() {
       die "no MEDIAMESH_ADMIN_PASSWORD and no $MEDIAMESH_HOME/admin-password (set MEDIAMESH_HOME to the mesh's)"
     password="$(head -n 1 "$MEDIAMESH_HOME/admin-password")"
   fi
-  expect 200 POST /api/login "" "$(jq -n --arg u "${MEDIAMESH_ADMIN_USER:-admin}" --arg p "$password" \
-    '{user_name: $u, pwd: $p}')"
+  # printf is a shell builtin: the password reaches jq on stdin, not on its command line.
+  expect 200 POST /api/login "" "$(printf '%s' "$password" |
+    jq -Rs --arg u "${MEDIAMESH_ADMIN_USER:-admin}" '{user_name: $u, pwd: .}')"
   ADMIN_SID="$(jq -r .response.session_id "$WORK/body")"
   USER_NAME="bench_rooms_$(head -c 5 /dev/urandom | od -An -tx1 | tr -d ' \n')"
   expect 201 POST /api/register "" "{\"user_name\":\"$USER_NAME\",\"pwd\":\"benchpass123\"}"
@@ -193,7 +198,10 @@ remove_gateway_rooms() {
 }
 
 # janus_post PATH JSON: a request to the Janus HTTP API, the answer on stdout.
-janus_post() { curl -sS --max-time 5 -X POST -H 'Content-Type: application/json' --data "$2" "$JANUS_URL$1"; }
+# The body (it may hold the admin_key) goes through stdin.
+janus_post() {
+  printf '%s' "$2" | curl -sS --max-time 5 -X POST -H 'Content-Type: application/json' --data-binary @- "$JANUS_URL$1"
+}
 
 # The direct runs' rooms still on the Janus (each connection's last create).
 remove_direct_rooms() {
