@@ -108,6 +108,15 @@ class AdminConsoleBrowserTest {
         assertThat(row.locator(".state").first()).hasText("healthy", new LocatorAssertions.HasTextOptions().setTimeout(30_000));
         assertThat(Browser.accessibilityViolations(page)).as("axe on the fleet").isEmpty();
 
+        // Edit: the form comes filled in; the change shows in the row.
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Edit console-edge")).click();
+        assertThat(page.locator("#f-agent_endpoint")).hasValue(agents.get(0).endpoint());
+        page.locator("#f-relay_group").fill("g2");
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Save server")).click();
+        assertThat(form).isHidden();
+        assertThat(row).containsText("g2");
+        assertThat(page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Edit console-edge"))).isFocused();
+
         // The agent dies: the row and an alert say so.
         agents.get(0).close();
         assertThat(page.locator(".alerts")).containsText("Unhealthy: console-edge",
