@@ -28,6 +28,7 @@ import com.linecorp.armeria.common.websocket.WebSocketWriter;
 import com.linecorp.armeria.server.Server;
 import com.linecorp.armeria.server.ServerBuilder;
 import io.mediamesh.api.v1.ApplyConfigResponse;
+import io.mediamesh.api.v1.ApplySummary;
 import io.mediamesh.api.v1.ConfigKind;
 import io.mediamesh.api.v1.CreateServerRequest;
 import io.mediamesh.api.v1.MediaServerRole;
@@ -40,6 +41,7 @@ import io.mediamesh.config.testing.ApplyStream;
 import io.mediamesh.config.testing.ConfigSvcFixture;
 import io.mediamesh.config.testing.Servers;
 import io.mediamesh.gateway.testing.Mesh;
+import io.mediamesh.gateway.testing.Rest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -211,6 +213,92 @@ class ApplyRoutesTest {
         assertThat(read(originFile)).isEqualTo(originBefore);
         assertThat(read(edgeFile)).isEqualTo(edgeBefore);
         socket.awaitClosed();
+    }
+
+    @Test
+    void theAuditListsAppliesWithTheirEventsByKindAndOutcome() throws Exception {
+        newNginxRevision();
+        ApplySummary succeeded = ApplyStream.start(configSvc.port(), admin, StartApply.newBuilder()
+                .setKind(ConfigKind.CONFIG_KIND_NGINX).setMessage("audit me").build()).summary();
+        newNginxRevision();
+        ApplyStream manual = ApplyStream.start(configSvc.port(), admin, StartApply.newBuilder()
+                .setKind(ConfigKind.CONFIG_KIND_NGINX).setPromotion(PromotionMode.PROMOTION_MODE_MANUAL).build());
+        manual.await(ApplyConfigResponse::hasAwaitingPromotion);
+        Rest rest = new Rest("http://127.0.0.1:" + gateway.activeLocalPort());
+        JsonNode running = rest.get("/api/admin/configs/applies?outcome=running", "X-Session-Id", admin)
+                               .expect(200, "ok").body().get("applies");
+        assertThat(running).hasSize(1);
+        assertThat(running.get(0).get("outcome").asText()).isEqualTo("running");
+        assertThat(running.get(0).get("summary").isNull()).isTrue();
+        manual.cancel("audit test");
+        long cancelled = manual.summary().getApplyId();
+
+        JsonNode all = rest.get("/api/admin/configs/applies?kind=nginx&limit=100", "X-Session-Id", admin)
+                           .expect(200, "ok").body();
+        assertThat(all.get("applies").findValues("apply_id")).extracting(JsonNode::asLong)
+                .contains(cancelled, succeeded.getApplyId());
+        assertThat(rest.get("/api/admin/configs/applies?kind=coturn", "X-Session-Id", admin).expect(200, "ok").body()
+                       .get("applies")).isEmpty();
+        JsonNode onlyCancelled = rest.get("/api/admin/configs/applies?outcome=cancelled", "X-Session-Id", admin)
+                                     .expect(200, "ok").body().get("applies");
+        assertThat(onlyCancelled.findValues("outcome")).extracting(JsonNode::asText).containsOnly("cancelled");
+        assertThat(onlyCancelled.get(0).get("apply_id").asLong()).isEqualTo(cancelled);
+        assertThat(onlyCancelled.get(0).get("cancel_reason").asText()).isEqualTo("audit test");
+
+        JsonNode one = rest.get("/api/admin/configs/applies/" + succeeded.getApplyId(), "X-Session-Id", admin)
+                           .expect(200, "ok").body();
+        JsonNode record = one.get("apply");
+        assertThat(record.get("author").asText()).isEqualTo(ConfigSvcFixture.ADMIN);
+        assertThat(record.get("message").asText()).isEqualTo("audit me");
+        assertThat(record.get("outcome").asText()).isEqualTo("succeeded");
+        assertThat(record.get("policy").asText()).isEqualTo("all_or_nothing");
+        assertThat(record.get("stages").findValues("role")).extracting(JsonNode::asText)
+                .containsExactly("origin", "relay", "edge");
+        assertThat(record.get("summary").get("results").findValues("status")).extracting(JsonNode::asText)
+                .containsOnly("activated");
+        assertThat(record.get("finished_at").asText()).endsWith("Z");
+        assertThat(one.get("events").findValues("sequence")).extracting(JsonNode::asLong).isSorted().hasSize(12);
+        assertThat(one.get("events").get(0).get("step").asText()).isEqualTo("rendered");
+
+        rest.get("/api/admin/configs/applies/987654", "X-Session-Id", admin).expect(404, "NOT_FOUND");
+        rest.get("/api/admin/configs/applies/x", "X-Session-Id", admin).expect(400, "INVALID_ID");
+        rest.get("/api/admin/configs/applies?outcome=maybe", "X-Session-Id", admin).expect(400, "INVALID_REQUEST");
+        rest.get("/api/admin/configs/applies?kind=apache", "X-Session-Id", admin).expect(400, "INVALID_CONFIG_TARGET");
+        rest.get("/api/admin/configs/applies", "X-Session-Id", configSvc.userSession("gw-auditor"))
+            .expect(403, "PERMISSION_DENIED");
+    }
+
+    @Test
+    void theRenderedFilesAreWhatAnApplyPutsInForce() throws Exception {
+        newNginxRevision();
+        ApplyStream.start(configSvc.port(), admin, StartApply.newBuilder().setKind(ConfigKind.CONFIG_KIND_NGINX)
+                                                            .build()).summary();
+        Rest rest = new Rest("http://127.0.0.1:" + gateway.activeLocalPort());
+        long edge = rest.get("/api/admin/servers?role=edge", "X-Session-Id", admin).expect(200, "ok").body()
+                        .get("servers").get(0).get("id").asLong();
+        JsonNode rendered = rest.get("/api/admin/servers/" + edge + "/configs/nginx", "X-Session-Id", admin)
+                                .expect(200, "ok").body();
+        assertThat(rendered.get("version").asText()).isNotBlank();
+        assertThat(rendered.get("sha256").asText()).hasSize(64);
+        JsonNode file = rendered.get("files").get(0);
+        assertThat(file.get("name").asText()).isEqualTo("nginx.conf");
+        assertThat(file.get("content").asText()).isEqualTo(read(agents.get(2).activeFile("nginx", "nginx.conf")))
+                                                .contains("# gateway test change " + changes);
+        // An older revision renders as it was.
+        long revision = rendered.get("revision").asLong();
+        JsonNode older = rest.get("/api/admin/servers/" + edge + "/configs/nginx?revision=" + (revision - 1),
+                                  "X-Session-Id", admin).expect(200, "ok").body();
+        assertThat(older.get("revision").asLong()).isLessThan(revision);
+        assertThat(older.get("files").get(0).get("content").asText())
+                .doesNotContain("# gateway test change " + changes);
+
+        rest.get("/api/admin/servers/987654/configs/nginx", "X-Session-Id", admin).expect(404, "SERVER_NOT_FOUND");
+        rest.get("/api/admin/servers/" + edge + "/configs/apache", "X-Session-Id", admin)
+            .expect(400, "INVALID_CONFIG_TARGET");
+        rest.get("/api/admin/servers/" + edge + "/configs/nginx?revision=0x1", "X-Session-Id", admin)
+            .expect(400, "INVALID_ID");
+        rest.get("/api/admin/servers/" + edge + "/configs/nginx", "X-Session-Id", configSvc.userSession("gw-render"))
+            .expect(403, "PERMISSION_DENIED");
     }
 
     @Test

@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.linecorp.armeria.common.HttpMethod;
 import com.linecorp.armeria.common.HttpStatus;
 import com.linecorp.armeria.common.ResponseHeaders;
+import io.mediamesh.gateway.testing.FailedTasks;
 import io.mediamesh.gateway.testing.Rest;
 import io.mediamesh.gateway.testing.Rest.Response;
 import io.mediamesh.gateway.testing.TableChecksums;
@@ -177,6 +178,7 @@ class AttackSuiteTest {
             // Scheduler
             route(ADMIN, DELETE, "/scheduler/videos/{video}").succeeds(200),
             route(ADMIN, GET, "/scheduler/tasks"),
+            route(ADMIN, POST, "/scheduler/tasks/{failed_task}/retry"),
             // Media servers and their configuration
             route(ADMIN, GET, "/api/admin/servers"),
             route(ADMIN, POST, "/api/admin/servers").json("{server}").succeeds(201),
@@ -192,6 +194,9 @@ class AttackSuiteTest {
             route(ADMIN, POST, "/api/admin/configs/apply")
                     .json("{\"kind\":\"coturn\",\"roles\":[\"edge\"],\"policy\":\"best_effort\"}"),
             route(ADMIN, GET, "/api/admin/configs/apply/ws").asWebSocket(),
+            route(ADMIN, GET, "/api/admin/configs/applies"),
+            route(ADMIN, GET, "/api/admin/configs/applies/{apply_id}"),
+            route(ADMIN, GET, "/api/admin/servers/{server_id}/configs/nginx"),
             // Video rooms
             route(SESSION, POST, "/api/rooms/video").json("{\"description\":\"attack\",\"max_publishers\":2}")
                                                     .succeeds(201),
@@ -548,6 +553,18 @@ class AttackSuiteTest {
                     rest.post("/api/streams/" + stream + "/forward", "", "X-Session-Id", ownerSession())
                         .expect(200, "ok");
                     yield stream;
+                }
+                case "failed_task" -> {
+                    long task = rest.delete("/scheduler/videos/" + value("video"), "X-Session-Id", adminSession())
+                                    .expect(200, "ok").body().get("task").get("id").asLong();
+                    FailedTasks.fail(mesh.database(), task, "attack fixture");
+                    yield Long.toString(task);
+                }
+                case "apply_id" -> {
+                    rest.post("/api/admin/configs/apply", "{\"kind\":\"coturn\",\"roles\":[\"edge\"]}",
+                              "X-Session-Id", adminSession());
+                    yield rest.get("/api/admin/configs/applies?kind=coturn&limit=1", "X-Session-Id", adminSession())
+                              .expect(200, "ok").body().get("applies").get(0).get("apply_id").asText();
                 }
                 case "server" -> server();
                 case "server_id" -> rest.post("/api/admin/servers", server(), "X-Session-Id", adminSession())

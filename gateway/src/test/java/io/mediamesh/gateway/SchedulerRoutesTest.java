@@ -3,6 +3,7 @@ package io.mediamesh.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.mediamesh.gateway.testing.FailedTasks;
 import io.mediamesh.gateway.testing.Mesh;
 import io.mediamesh.gateway.testing.Rest;
 import java.util.ArrayList;
@@ -44,6 +45,31 @@ class SchedulerRoutesTest {
         assertThat(listed.get("tasks").findValues("id")).extracting(JsonNode::asLong).contains(task.get("id").asLong());
         assertThat(rest.get("/scheduler/tasks?state=succeeded", "X-Session-Id", admin).expect(200, "ok").body()
                        .get("tasks")).isEmpty();
+    }
+
+    @Test
+    void adminRetriesAFailedTask() {
+        String admin = rest.login(Mesh.ADMIN, Mesh.ADMIN_PASSWORD);
+        long id = rest.delete("/scheduler/videos/4343", "X-Session-Id", admin).expect(200, "ok").body()
+                      .get("task").get("id").asLong();
+        String retry = "/scheduler/tasks/" + id + "/retry";
+        rest.post(retry, "", "X-Session-Id", admin).expect(409, "TASK_NOT_RETRYABLE");
+        FailedTasks.fail(mesh.schedulerDatabase(), id, "media-svc was down");
+        JsonNode failed = rest.get("/scheduler/tasks?state=failed", "X-Session-Id", admin).expect(200, "ok").body()
+                              .get("tasks").get(0);
+        assertThat(failed.get("id").asLong()).isEqualTo(id);
+        assertThat(failed.get("last_error").asText()).isEqualTo("media-svc was down");
+
+        JsonNode retried = rest.post(retry, "", "X-Session-Id", admin).expect(200, "ok").body();
+        assertThat(retried.get("id").asLong()).isEqualTo(id);
+        assertThat(retried.get("state").asText()).isEqualTo("pending");
+        assertThat(retried.get("attempts").asInt()).isEqualTo(8);
+        assertThat(retried.get("max_attempts").asInt()).isEqualTo(16);
+        assertThat(retried.has("completed_at")).isFalse();
+        rest.post(retry, "", "X-Session-Id", admin).expect(409, "TASK_NOT_RETRYABLE");
+        rest.post("/scheduler/tasks/987654/retry", "", "X-Session-Id", admin).expect(404, "TASK_NOT_FOUND");
+        rest.post("/scheduler/tasks/abc/retry", "", "X-Session-Id", admin).expect(400, "INVALID_ID");
+        rest.post(retry, "", "X-Session-Id", rest.register("not_an_admin")).expect(403, "PERMISSION_DENIED");
     }
 
     @ParameterizedTest

@@ -4,6 +4,7 @@ import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.mediamesh.api.v1.ApplyConfigRequest;
 import io.mediamesh.api.v1.ApplyConfigResponse;
+import io.mediamesh.api.v1.ApplyOutcome;
 import io.mediamesh.api.v1.ApplyRecord;
 import io.mediamesh.api.v1.ConfigKind;
 import io.mediamesh.api.v1.ErrorCode;
@@ -17,6 +18,7 @@ import io.mediamesh.common.error.MediameshException;
 import io.mediamesh.common.paging.Page;
 import io.mediamesh.common.validation.Text;
 import io.mediamesh.config.ConfigKinds;
+import java.util.Optional;
 
 /**
  * ConfigService's apply methods (ApplyConfig, ListApplies, GetApply), served through
@@ -50,7 +52,14 @@ public final class ApplyGrpc {
         if (kind != ConfigKind.CONFIG_KIND_UNSPECIFIED) {
             ConfigKinds.check(kind);
         }
-        Page.Result<ApplyRecord> page = applies.page(kind, Page.of(request.getLimit(), request.getCursor()));
+        Optional<ApplyOutcome> outcome = Optional.empty();
+        if (request.hasOutcome()) {
+            if (request.getOutcome() == ApplyOutcome.UNRECOGNIZED) {
+                throw new MediameshException(ErrorCode.INVALID_REQUEST, "Unknown apply outcome.");
+            }
+            outcome = Optional.of(request.getOutcome());
+        }
+        Page.Result<ApplyRecord> page = applies.page(kind, outcome, Page.of(request.getLimit(), request.getCursor()));
         response.onNext(ListAppliesResponse.newBuilder().addAllApplies(page.rows()).setNextCursor(page.nextCursor())
                                            .build());
         response.onCompleted();

@@ -120,11 +120,19 @@ public final class ApplyRepository {
                  .execute();
     }
 
-    /** A page of applies, newest first; {@code kind} UNSPECIFIED = every kind. */
-    public Page.Result<ApplyRecord> page(ConfigKind kind, Page page) {
+    /**
+     * A page of applies, newest first; {@code kind} UNSPECIFIED = every kind; {@code outcome} empty =
+     * any, UNSPECIFIED = those still running.
+     */
+    public Page.Result<ApplyRecord> page(ConfigKind kind, Optional<ApplyOutcome> outcome, Page page) {
         Condition condition = CONFIG_APPLIES.ID.lt(page.before());
         if (kind != ConfigKind.CONFIG_KIND_UNSPECIFIED) {
             condition = condition.and(CONFIG_APPLIES.KIND.eq(ConfigKinds.name(kind)));
+        }
+        if (outcome.isPresent()) {
+            condition = condition.and(outcome.get() == ApplyOutcome.APPLY_OUTCOME_UNSPECIFIED
+                                      ? CONFIG_APPLIES.OUTCOME.isNull()
+                                      : CONFIG_APPLIES.OUTCOME.eq(name(outcome.get(), "APPLY_OUTCOME_")));
         }
         List<ApplyRecord> rows = db.selectFrom(CONFIG_APPLIES).where(condition).orderBy(CONFIG_APPLIES.ID.desc())
                                    .limit(page.fetchSize()).fetch(ApplyRepository::toProto);

@@ -19,6 +19,7 @@ import io.mediamesh.api.v1.ListRevisionsRequest;
 import io.mediamesh.api.v1.MediaServerRole;
 import io.mediamesh.api.v1.NginxConfig;
 import io.mediamesh.api.v1.PutConfigRequest;
+import io.mediamesh.api.v1.RenderConfigRequest;
 import io.mediamesh.api.v1.RevertConfigRequest;
 import io.mediamesh.common.error.MediameshException;
 import io.mediamesh.gateway.ConfigSvcClients;
@@ -26,6 +27,7 @@ import io.mediamesh.gateway.http.Calls;
 import io.mediamesh.gateway.http.Envelope;
 import io.mediamesh.gateway.http.JsonBody;
 import io.mediamesh.gateway.http.PathParams;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -53,8 +55,7 @@ public final class ConfigRoutes {
         GetConfigRequest call = GetConfigRequest.newBuilder()
                                                 .setKind(AdminNames.parseKind(kind))
                                                 .setRole(role(role))
-                                                .setRevision(revision == null || revision.isEmpty()
-                                                             ? 0 : PathParams.id(revision, "revision"))
+                                                .setRevision(revisionOrLatest(revision))
                                                 .build();
         return Calls.as(headers, () -> configSvc.configs().getConfig(call))
                     .thenApply(response -> Envelope.ok(RevisionView.of(response.getRevision())));
@@ -134,6 +135,32 @@ public final class ConfigRoutes {
                     .thenApply(response -> Envelope.ok(RevisionView.of(response.getRevision())));
     }
 
+    /**
+     * The files one server would get from a revision of its role's document (latest by default), as
+     * config-svc renders them for an apply; nothing is pushed. For previews and diffs.
+     */
+    @Get("/admin/servers/{id}/configs/{kind}")
+    public CompletableFuture<HttpResponse> rendered(RequestHeaders headers, @Param("id") String id,
+                                                    @Param("kind") String kind,
+                                                    @Param("revision") @Nullable String revision) {
+        RenderConfigRequest call = RenderConfigRequest.newBuilder()
+                                                      .setKind(AdminNames.parseKind(kind))
+                                                      .setServerId(PathParams.id(id, "id"))
+                                                      .setRevision(revisionOrLatest(revision))
+                                                      .build();
+        return Calls.as(headers, () -> configSvc.configs().renderConfig(call)).thenApply(response -> Envelope.ok(
+                new Rendered(response.getRevision(), response.getVersion(), response.getSha256(),
+                             response.getFilesList().stream()
+                                     .map(file -> new RenderedFile(file.getName(),
+                                                                   file.getContent().toString(StandardCharsets.UTF_8)))
+                                     .toList())));
+    }
+
+    /** A ?revision= query: absent or empty for the latest (0). */
+    private static long revisionOrLatest(String revision) {
+        return revision == null || revision.isEmpty() ? 0 : PathParams.id(revision, "revision");
+    }
+
     private static MediaServerRole role(String name) {
         return AdminNames.parseRole(name, ErrorCode.INVALID_CONFIG_TARGET);
     }
@@ -150,4 +177,9 @@ public final class ConfigRoutes {
     }
 
     record RevisionPage(List<RevisionView> revisions, String nextCursor) {}
+
+    /** A server's rendered files: config files are text, so they travel as UTF-8 strings. */
+    record Rendered(long revision, String version, String sha256, List<RenderedFile> files) {}
+
+    record RenderedFile(String name, String content) {}
 }

@@ -65,13 +65,13 @@ final class ApplyViews {
                            Views.time(started.getStartedAt()));
     }
 
-    private static Stage stage(ApplyStage stage) {
+    static Stage stage(ApplyStage stage) {
         return new Stage(role(stage.getRole()), stage.getRevision(),
                          stage.getServersList().stream()
                               .map(target -> new Target(target.getServerId(), target.getServerName())).toList());
     }
 
-    private static Event event(ApplyEvent event) {
+    static Event event(ApplyEvent event) {
         return new Event("event", event.getApplyId(), event.getSequence(), event.getServerId(), event.getServerName(),
                          role(event.getRole()), Views.lowerEnum(event.getStep(), "APPLY_STEP_"),
                          code(event.getErrorCode()), event.getMessage(), event.getToolOutput(), event.getVersion(),
@@ -84,7 +84,7 @@ final class ApplyViews {
                                      Views.time(awaiting.getDeadline()));
     }
 
-    private static Summary summary(ApplySummary summary) {
+    static Summary summary(ApplySummary summary) {
         return new Summary("summary", summary.getApplyId(), Views.lowerEnum(summary.getOutcome(), "APPLY_OUTCOME_"),
                            code(summary.getErrorCode()), summary.getMessage(), summary.getServersTotal(),
                            summary.getActivated(), summary.getAlreadyActive(), summary.getFailed(),

@@ -6,8 +6,10 @@ import com.linecorp.armeria.common.annotation.Nullable;
 import com.linecorp.armeria.server.annotation.Delete;
 import com.linecorp.armeria.server.annotation.Get;
 import com.linecorp.armeria.server.annotation.Param;
+import com.linecorp.armeria.server.annotation.Post;
 import io.mediamesh.api.v1.ErrorCode;
 import io.mediamesh.api.v1.ListTasksRequest;
+import io.mediamesh.api.v1.RetryTaskRequest;
 import io.mediamesh.api.v1.ScheduleVideoDeletionRequest;
 import io.mediamesh.api.v1.SchedulerServiceGrpc.SchedulerServiceFutureStub;
 import io.mediamesh.api.v1.TaskState;
@@ -56,6 +58,14 @@ public final class SchedulerRoutes {
         return Calls.as(headers, () -> scheduler.listTasks(call)).thenApply(response -> Envelope.ok(
                 new TaskPage(response.getTasksList().stream().map(TaskView::of).toList(),
                              response.getNextCursor().isEmpty() ? null : response.getNextCursor())));
+    }
+
+    /** Gives a FAILED task another round (PENDING, due now); answers the task. */
+    @Post("/tasks/{id}/retry")
+    public CompletableFuture<HttpResponse> retryTask(RequestHeaders headers, @Param("id") String id) {
+        RetryTaskRequest call = RetryTaskRequest.newBuilder().setTaskId(PathParams.id(id, "id")).build();
+        return Calls.as(headers, () -> scheduler.retryTask(call))
+                    .thenApply(response -> Envelope.ok(TaskView.of(response.getTask())));
     }
 
     /** A state filter: absent or empty for every state. */

@@ -240,6 +240,11 @@ public final class Mesh implements BeforeAllCallback, AfterAllCallback {
         return mediaDatabase;
     }
 
+    /** scheduler-svc's database (with {@link #withScheduler()}). */
+    public Database schedulerDatabase() {
+        return schedulerDatabase;
+    }
+
     public void restartUserSvc() {
         stopUserSvc();
         startUserSvc();

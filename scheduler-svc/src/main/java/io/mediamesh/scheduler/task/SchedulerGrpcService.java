@@ -6,6 +6,8 @@ import io.mediamesh.api.v1.GetTaskRequest;
 import io.mediamesh.api.v1.GetTaskResponse;
 import io.mediamesh.api.v1.ListTasksRequest;
 import io.mediamesh.api.v1.ListTasksResponse;
+import io.mediamesh.api.v1.RetryTaskRequest;
+import io.mediamesh.api.v1.RetryTaskResponse;
 import io.mediamesh.api.v1.ScheduleVideoDeletionRequest;
 import io.mediamesh.api.v1.ScheduleVideoDeletionResponse;
 import io.mediamesh.api.v1.ScheduleVideoDeletionsRequest;
@@ -102,6 +104,27 @@ public final class SchedulerGrpcService extends SchedulerServiceGrpc.SchedulerSe
         ListTasksResponse.Builder out = ListTasksResponse.newBuilder().setNextCursor(page.nextCursor());
         page.rows().forEach(task -> out.addTasks(task.toProto()));
         response.onNext(out.build());
+        response.onCompleted();
+    }
+
+    @Override
+    public void retryTask(RetryTaskRequest request, StreamObserver<RetryTaskResponse> response) {
+        callers.requireAdmin();
+        long taskId = Text.checkId(request.getTaskId(), "task_id");
+        TaskRepository.Retry retry = tasks.retry(taskId, maxAttempts, clock.instant());
+        if (retry instanceof TaskRepository.Retry.NotFound) {
+            throw new MediameshException(ErrorCode.TASK_NOT_FOUND, "No task " + taskId + '.');
+        }
+        if (retry instanceof TaskRepository.Retry.NotFailed notFailed) {
+            throw new MediameshException(ErrorCode.TASK_NOT_RETRYABLE, "Task " + taskId + " is " + notFailed.state() +
+                                                                       "; only a failed task can be retried.");
+        }
+        if (retry instanceof TaskRepository.Retry.Superseded superseded) {
+            throw new MediameshException(ErrorCode.TASK_NOT_RETRYABLE, "Video " + superseded.videoId() +
+                    " has a newer unfinished deletion task; retry that one instead.");
+        }
+        TaskRecord task = ((TaskRepository.Retry.Retried) retry).task();
+        response.onNext(RetryTaskResponse.newBuilder().setTask(task.toProto()).build());
         response.onCompleted();
     }
 }

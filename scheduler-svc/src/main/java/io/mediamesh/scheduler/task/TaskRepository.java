@@ -88,6 +88,52 @@ public final class TaskRepository {
                  .fetch(TaskRun::of);
     }
 
+    /** Why a retry was refused, or the task made PENDING again. */
+    public sealed interface Retry {
+        record Retried(TaskRecord task) implements Retry {}
+
+        record NotFound() implements Retry {}
+
+        record NotFailed(String state) implements Retry {}
+
+        /** The video got a newer unfinished deletion task since this one failed. */
+        record Superseded(long videoId) implements Retry {}
+    }
+
+    /**
+     * Makes a FAILED task PENDING and due at {@code now} with {@code moreAttempts} more attempts.
+     * The row is locked first, so a concurrent retry waits and then finds it PENDING.
+     */
+    public Retry retry(long taskId, int moreAttempts, Instant now) {
+        LocalDateTime at = Times.toDb(now);
+        return ReadCommitted.transaction(db, configuration -> {
+            DSLContext tx = configuration.dsl();
+            var row = tx.selectFrom(TASKS).where(TASKS.ID.eq(taskId)).forUpdate().fetchOne();
+            if (row == null) {
+                return new Retry.NotFound();
+            }
+            if (!TaskStates.FAILED.equals(row.getState())) {
+                return new Retry.NotFailed(row.getState());
+            }
+            boolean superseded = tx.fetchExists(TASKS, TASKS.KIND.eq(row.getKind())
+                                                                 .and(TASKS.ACTIVE_VIDEO_ID.eq(row.getVideoId())));
+            if (superseded) {
+                return new Retry.Superseded(row.getVideoId());
+            }
+            tx.update(TASKS)
+              .set(TASKS.STATE, TaskStates.PENDING)
+              .set(TASKS.MAX_ATTEMPTS, TASKS.ATTEMPTS.plus(moreAttempts))
+              .set(TASKS.NEXT_RUN_AT, at)
+              .set(TASKS.CLAIMABLE_AT, at)
+              .set(TASKS.ACTIVE_VIDEO_ID, row.getVideoId())
+              .setNull(TASKS.COMPLETED_AT)
+              .set(TASKS.UPDATED_AT, at)
+              .where(TASKS.ID.eq(taskId))
+              .execute();
+            return new Retry.Retried(TaskRecord.of(tx.selectFrom(TASKS).where(TASKS.ID.eq(taskId)).fetchSingle()));
+        });
+    }
+
     /** A page of tasks, newest first, in {@code state} (a stored value) or in any state if empty. */
     public Page.Result<TaskRecord> list(String state, Page page) {
         Condition inState = state.isEmpty() ? DSL.noCondition() : TASKS.STATE.eq(state);

@@ -12,6 +12,7 @@ import io.mediamesh.api.v1.GetTaskRequest;
 import io.mediamesh.api.v1.GetTaskResponse;
 import io.mediamesh.api.v1.ListTasksRequest;
 import io.mediamesh.api.v1.ListTasksResponse;
+import io.mediamesh.api.v1.RetryTaskRequest;
 import io.mediamesh.api.v1.ScheduleVideoDeletionRequest;
 import io.mediamesh.api.v1.ScheduleVideoDeletionResponse;
 import io.mediamesh.api.v1.ScheduleVideoDeletionsRequest;
@@ -23,6 +24,7 @@ import io.mediamesh.common.error.ErrorCatalog;
 import io.mediamesh.common.testing.GrpcurlChecks;
 import io.mediamesh.scheduler.testing.SchedulerMesh;
 import io.mediamesh.scheduler.testing.SchedulerMesh.Instance;
+import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -192,6 +194,58 @@ class SchedulerGrpcServiceTest {
                                                                                    .build()));
         expect(ErrorCode.INVALID_REQUEST, () -> admin.listTasks(ListTasksRequest.newBuilder().setStateValue(42)
                                                                                 .build()));
+    }
+
+    @Test
+    void anAdminRetriesAFailedTaskOnly() {
+        Task task = service.scheduleVideoDeletion(deletion(1050)).getTask();
+        RetryTaskRequest retry = RetryTaskRequest.newBuilder().setTaskId(task.getId()).build();
+        expect(ErrorCode.TASK_NOT_RETRYABLE, () -> admin.retryTask(retry));
+        failAsTheEngineWould(task.getId());
+        expect(ErrorCode.UNAUTHENTICATED, () -> asSession(scheduler, null).retryTask(retry));
+        expect(ErrorCode.UNAUTHENTICATED, () -> service.retryTask(retry));
+        expect(ErrorCode.PERMISSION_DENIED, () -> asSession(scheduler, mesh.userSession("sched_retrier"))
+                .retryTask(retry));
+        assertThat(admin.getTask(GetTaskRequest.newBuilder().setTaskId(task.getId()).build()).getTask().getState())
+                .isEqualTo(TaskState.TASK_STATE_FAILED);
+
+        Task retried = admin.retryTask(retry).getTask();
+        assertThat(retried.getState()).isEqualTo(TaskState.TASK_STATE_PENDING);
+        assertThat(retried.getAttempts()).isEqualTo(8);
+        assertThat(retried.getMaxAttempts()).isEqualTo(16);
+        assertThat(retried.getNextRunAt()).isEqualTo(retried.getUpdatedAt());
+        assertThat(retried.hasCompletedAt()).isFalse();
+        assertThat(retried.getLastError()).isEqualTo("media-svc said no");
+        // It is the video's unfinished task again: scheduling the video returns it.
+        ScheduleVideoDeletionResponse again = service.scheduleVideoDeletion(deletion(1050));
+        assertThat(again.getCreated()).isFalse();
+        assertThat(again.getTask().getId()).isEqualTo(task.getId());
+        expect(ErrorCode.TASK_NOT_RETRYABLE, () -> admin.retryTask(retry));
+
+        // A failed task whose video was scheduled anew since is not retried beside the new one.
+        failAsTheEngineWould(task.getId());
+        long newer = service.scheduleVideoDeletion(deletion(1050)).getTask().getId();
+        assertThat(newer).isNotEqualTo(task.getId());
+        expect(ErrorCode.TASK_NOT_RETRYABLE, () -> admin.retryTask(retry));
+        assertThat(tasksOfVideo(1050)).isEqualTo(2);
+
+        expect(ErrorCode.TASK_NOT_FOUND, () -> admin.retryTask(RetryTaskRequest.newBuilder().setTaskId(987654).build()));
+        expect(ErrorCode.INVALID_ID, () -> admin.retryTask(RetryTaskRequest.getDefaultInstance()));
+    }
+
+    /** The row as the engine leaves a task that used up its attempts (the engine is off here). */
+    private static void failAsTheEngineWould(long taskId) {
+        LocalDateTime now = LocalDateTime.now(java.time.ZoneOffset.UTC);
+        mesh.db().update(TASKS)
+            .set(TASKS.STATE, TaskStates.FAILED)
+            .set(TASKS.ATTEMPTS, TASKS.MAX_ATTEMPTS)
+            .set(TASKS.LAST_ERROR, "media-svc said no")
+            .set(TASKS.LAST_ERROR_CODE, ErrorCode.SERVICE_UNAVAILABLE.name())
+            .set(TASKS.COMPLETED_AT, now)
+            .setNull(TASKS.CLAIMABLE_AT)
+            .setNull(TASKS.ACTIVE_VIDEO_ID)
+            .where(TASKS.ID.eq(taskId))
+            .execute();
     }
 
     private static ScheduleVideoDeletionRequest deletion(long videoId) {
