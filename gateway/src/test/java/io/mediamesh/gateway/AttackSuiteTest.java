@@ -192,6 +192,12 @@ class AttackSuiteTest {
             route(ADMIN, POST, "/api/admin/configs/apply")
                     .json("{\"kind\":\"coturn\",\"roles\":[\"edge\"],\"policy\":\"best_effort\"}"),
             route(ADMIN, GET, "/api/admin/configs/apply/ws").asWebSocket(),
+            route(ADMIN, GET, "/api/admin/configs/applies"),
+            route(ADMIN, GET, "/api/admin/configs/applies/{apply}"),
+            // The recorded apply has ended: an admin gets as far as "no such apply running".
+            route(ADMIN, POST, "/api/admin/configs/applies/{apply}/promote").succeeds(404),
+            route(ADMIN, POST, "/api/admin/configs/applies/{apply}/cancel").json("{\"reason\":\"attack\"}")
+                    .succeeds(404),
             // Video rooms
             route(SESSION, POST, "/api/rooms/video").json("{\"description\":\"attack\",\"max_publishers\":2}")
                                                     .succeeds(201),
@@ -555,6 +561,13 @@ class AttackSuiteTest {
                 case "nginx_edge_document" -> rest.get("/api/admin/configs/nginx/edge", "X-Session-Id",
                                                        adminSession()).expect(200, "ok").body().get("document")
                                                   .toString();
+                case "apply" -> {
+                    // The streamed answer is read whole, so the apply has ended when it returns.
+                    rest.post("/api/admin/configs/apply", "{\"kind\":\"coturn\",\"roles\":[\"edge\"]}",
+                              "X-Session-Id", adminSession()).expect(200);
+                    yield rest.get("/api/admin/configs/applies?kind=coturn&limit=1", "X-Session-Id", adminSession())
+                              .expect(200, "ok").body().get("applies").get(0).get("apply_id").asText();
+                }
                 case "nginx_origin_revision" -> {
                     JsonNode revisions = rest.get("/api/admin/configs/nginx/origin/revisions", "X-Session-Id",
                                                   adminSession()).expect(200, "ok").body().get("revisions");

@@ -2,10 +2,12 @@ package io.mediamesh.gateway.apply;
 
 import io.mediamesh.api.v1.ApplyConfigResponse;
 import io.mediamesh.api.v1.ApplyEvent;
+import io.mediamesh.api.v1.ApplyRecord;
 import io.mediamesh.api.v1.ApplyStage;
 import io.mediamesh.api.v1.ApplyStarted;
 import io.mediamesh.api.v1.ApplySummary;
 import io.mediamesh.api.v1.ErrorCode;
+import io.mediamesh.api.v1.GetApplyResponse;
 import io.mediamesh.api.v1.MediaServerRole;
 import io.mediamesh.api.v1.ServerApplyResult;
 import io.mediamesh.api.v1.StageAwaitingPromotion;
@@ -15,7 +17,8 @@ import java.util.List;
 
 /**
  * ApplyConfig's messages in REST form: one JSON object each, told apart by {@code type}
- * (started, event, awaiting_promotion, summary, error), enums in lower case, times in RFC 3339.
+ * (started, event, awaiting_promotion, summary, error), enums in lower case, times in RFC 3339;
+ * and the audit records of applies (ListApplies, GetApply) built from the same pieces.
  */
 final class ApplyViews {
     private ApplyViews() {}
@@ -40,6 +43,20 @@ final class ApplyViews {
     record Result(long serverId, String serverName, String role, String status, String previousVersion,
                   String version, String errorCode, String message, String toolOutput) {}
 
+    /**
+     * An apply's audit record; {@code running} while it has no summary (then {@code summary} and
+     * {@code finished_at} are null). {@code events} only in GetApply's answer, else null.
+     */
+    record Record(long applyId, String kind, List<String> roles, long requestedRevision, List<Stage> stages,
+                  String policy, String promotion, String author, String message, boolean running, Summary summary,
+                  String startedAt, String finishedAt, String cancelReason, List<Event> events) {}
+
+    /** A page of records. */
+    record Records(List<Record> applies, String nextCursor) {}
+
+    /** One record with its events. */
+    record One(Record apply) {}
+
     /** A failure of the stream itself, or a client message the gateway could not pass on. */
     record Error(String type, String code, String message) {
         Error(ErrorCode code, String message) {
@@ -55,6 +72,24 @@ final class ApplyViews {
             case SUMMARY -> summary(message.getSummary());
             case MESSAGE_NOT_SET -> new Error(ErrorCode.INTERNAL_ERROR, "An empty message came from config-svc.");
         };
+    }
+
+    static Record record(ApplyRecord record, List<ApplyEvent> events) {
+        boolean running = !record.hasSummary();
+        return new Record(record.getApplyId(), AdminNames.kind(record.getKind()),
+                          record.getRolesList().stream().map(ApplyViews::role).toList(),
+                          record.getRequestedRevision(), record.getStagesList().stream().map(ApplyViews::stage).toList(),
+                          Views.lowerEnum(record.getPolicy(), "APPLY_POLICY_"),
+                          Views.lowerEnum(record.getPromotion(), "PROMOTION_MODE_"), record.getAuthor(),
+                          record.getMessage(), running, running ? null : summary(record.getSummary()),
+                          Views.time(record.getStartedAt()),
+                          record.hasFinishedAt() ? Views.time(record.getFinishedAt()) : null,
+                          record.getCancelReason(),
+                          events == null ? null : events.stream().map(ApplyViews::event).toList());
+    }
+
+    static One one(GetApplyResponse response) {
+        return new One(record(response.getApply(), response.getEventsList()));
     }
 
     private static Started started(ApplyStarted started) {
