@@ -27,7 +27,8 @@ import java.util.function.Function;
  */
 public final class WebSite {
     /** The routes of the site's pages; anything else under /api, /stream, /upload stays the API's. */
-    public static final List<String> PAGES = List.of("/", "/signin", "/signup", "/u/{name}", "/v/{vid}");
+    public static final List<String> PAGES = List.of("/", "/signin", "/signup", "/u/{name}", "/v/{vid}", "/admin",
+                                                    "/admin/{view}");
     public static final String ASSETS = "/assets/";
 
     private static final String ROOT = "io/mediamesh/web";

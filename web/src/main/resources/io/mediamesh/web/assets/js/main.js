@@ -1,5 +1,6 @@
 // The site's entry module: the header's account links and the pages by route.
 import { route, start } from './router.js';
+import { adminPage } from './admin/console.js';
 import { renderAccount } from './components/account.js';
 import { homePage } from './pages/home.js';
 import { signInPage, signUpPage } from './pages/signin.js';
@@ -12,6 +13,8 @@ route('/signin', signInPage);
 route('/signup', signUpPage);
 route('/u/:name', userPage);
 route('/v/:vid', watchPage);
+route('/admin', adminPage);
+route('/admin/:view', adminPage);
 
 renderAccount(document.getElementById('account'));
 start();
