@@ -193,10 +193,10 @@ class AttackSuiteTest {
                     .json("{\"kind\":\"coturn\",\"roles\":[\"edge\"],\"policy\":\"best_effort\"}"),
             route(ADMIN, GET, "/api/admin/configs/apply/ws").asWebSocket(),
             route(ADMIN, GET, "/api/admin/configs/applies"),
-            route(ADMIN, GET, "/api/admin/configs/applies/{apply}"),
+            route(ADMIN, GET, "/api/admin/configs/applies/{apply_id}"),
             // The recorded apply has ended: an admin gets as far as "no such apply running".
-            route(ADMIN, POST, "/api/admin/configs/applies/{apply}/promote").succeeds(404),
-            route(ADMIN, POST, "/api/admin/configs/applies/{apply}/cancel").json("{\"reason\":\"attack\"}")
+            route(ADMIN, POST, "/api/admin/configs/applies/{apply_id}/promote").succeeds(404),
+            route(ADMIN, POST, "/api/admin/configs/applies/{apply_id}/cancel").json("{\"reason\":\"attack\"}")
                     .succeeds(404),
             // Video rooms
             route(SESSION, POST, "/api/rooms/video").json("{\"description\":\"attack\",\"max_publishers\":2}")
@@ -561,10 +561,9 @@ class AttackSuiteTest {
                 case "nginx_edge_document" -> rest.get("/api/admin/configs/nginx/edge", "X-Session-Id",
                                                        adminSession()).expect(200, "ok").body().get("document")
                                                   .toString();
-                case "apply" -> {
-                    // The streamed answer is read whole, so the apply has ended when it returns.
+                case "apply_id" -> {
                     rest.post("/api/admin/configs/apply", "{\"kind\":\"coturn\",\"roles\":[\"edge\"]}",
-                              "X-Session-Id", adminSession()).expect(200);
+                              "X-Session-Id", adminSession());
                     yield rest.get("/api/admin/configs/applies?kind=coturn&limit=1", "X-Session-Id", adminSession())
                               .expect(200, "ok").body().get("applies").get(0).get("apply_id").asText();
                 }

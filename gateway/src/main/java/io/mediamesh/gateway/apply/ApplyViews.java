@@ -2,12 +2,10 @@ package io.mediamesh.gateway.apply;
 
 import io.mediamesh.api.v1.ApplyConfigResponse;
 import io.mediamesh.api.v1.ApplyEvent;
-import io.mediamesh.api.v1.ApplyRecord;
 import io.mediamesh.api.v1.ApplyStage;
 import io.mediamesh.api.v1.ApplyStarted;
 import io.mediamesh.api.v1.ApplySummary;
 import io.mediamesh.api.v1.ErrorCode;
-import io.mediamesh.api.v1.GetApplyResponse;
 import io.mediamesh.api.v1.MediaServerRole;
 import io.mediamesh.api.v1.ServerApplyResult;
 import io.mediamesh.api.v1.StageAwaitingPromotion;
@@ -17,8 +15,7 @@ import java.util.List;
 
 /**
  * ApplyConfig's messages in REST form: one JSON object each, told apart by {@code type}
- * (started, event, awaiting_promotion, summary, error), enums in lower case, times in RFC 3339;
- * and the audit records of applies (ListApplies, GetApply) built from the same pieces.
+ * (started, event, awaiting_promotion, summary, error), enums in lower case, times in RFC 3339.
  */
 final class ApplyViews {
     private ApplyViews() {}
@@ -43,20 +40,6 @@ final class ApplyViews {
     record Result(long serverId, String serverName, String role, String status, String previousVersion,
                   String version, String errorCode, String message, String toolOutput) {}
 
-    /**
-     * An apply's audit record; {@code running} while it has no summary (then {@code summary} and
-     * {@code finished_at} are null). {@code events} only in GetApply's answer, else null.
-     */
-    record Record(long applyId, String kind, List<String> roles, long requestedRevision, List<Stage> stages,
-                  String policy, String promotion, String author, String message, boolean running, Summary summary,
-                  String startedAt, String finishedAt, String cancelReason, List<Event> events) {}
-
-    /** A page of records. */
-    record Records(List<Record> applies, String nextCursor) {}
-
-    /** One record with its events. */
-    record One(Record apply) {}
-
     /** A failure of the stream itself, or a client message the gateway could not pass on. */
     record Error(String type, String code, String message) {
         Error(ErrorCode code, String message) {
@@ -74,24 +57,6 @@ final class ApplyViews {
         };
     }
 
-    static Record record(ApplyRecord record, List<ApplyEvent> events) {
-        boolean running = !record.hasSummary();
-        return new Record(record.getApplyId(), AdminNames.kind(record.getKind()),
-                          record.getRolesList().stream().map(ApplyViews::role).toList(),
-                          record.getRequestedRevision(), record.getStagesList().stream().map(ApplyViews::stage).toList(),
-                          Views.lowerEnum(record.getPolicy(), "APPLY_POLICY_"),
-                          Views.lowerEnum(record.getPromotion(), "PROMOTION_MODE_"), record.getAuthor(),
-                          record.getMessage(), running, running ? null : summary(record.getSummary()),
-                          Views.time(record.getStartedAt()),
-                          record.hasFinishedAt() ? Views.time(record.getFinishedAt()) : null,
-                          record.getCancelReason(),
-                          events == null ? null : events.stream().map(ApplyViews::event).toList());
-    }
-
-    static One one(GetApplyResponse response) {
-        return new One(record(response.getApply(), response.getEventsList()));
-    }
-
     private static Started started(ApplyStarted started) {
         return new Started("started", started.getApplyId(), AdminNames.kind(started.getKind()),
                            Views.lowerEnum(started.getPolicy(), "APPLY_POLICY_"),
@@ -100,13 +65,13 @@ final class ApplyViews {
                            Views.time(started.getStartedAt()));
     }
 
-    private static Stage stage(ApplyStage stage) {
+    static Stage stage(ApplyStage stage) {
         return new Stage(role(stage.getRole()), stage.getRevision(),
                          stage.getServersList().stream()
                               .map(target -> new Target(target.getServerId(), target.getServerName())).toList());
     }
 
-    private static Event event(ApplyEvent event) {
+    static Event event(ApplyEvent event) {
         return new Event("event", event.getApplyId(), event.getSequence(), event.getServerId(), event.getServerName(),
                          role(event.getRole()), Views.lowerEnum(event.getStep(), "APPLY_STEP_"),
                          code(event.getErrorCode()), event.getMessage(), event.getToolOutput(), event.getVersion(),
@@ -119,7 +84,7 @@ final class ApplyViews {
                                      Views.time(awaiting.getDeadline()));
     }
 
-    private static Summary summary(ApplySummary summary) {
+    static Summary summary(ApplySummary summary) {
         return new Summary("summary", summary.getApplyId(), Views.lowerEnum(summary.getOutcome(), "APPLY_OUTCOME_"),
                            code(summary.getErrorCode()), summary.getMessage(), summary.getServersTotal(),
                            summary.getActivated(), summary.getAlreadyActive(), summary.getFailed(),

@@ -124,7 +124,7 @@ export function applyView(container, query) {
   const follow = async (id) => {
     stopPolling();
     try {
-      const { apply } = await applyApi.apply(id);
+      const { apply, events } = await applyApi.apply(id);
       if (left) {
         return;
       }
@@ -132,7 +132,7 @@ export function applyView(container, query) {
         newProgress().start(apply);
         setAddress(apply.apply_id);
       }
-      apply.events.forEach((event) => progress.event(event));
+      events.forEach((event) => progress.event(event));
       if (apply.summary) {
         progress.finish(apply.summary);
         showRunning();
@@ -210,7 +210,7 @@ export function applyView(container, query) {
   const showRunning = async () => {
     try {
       const { applies } = await applyApi.applies();
-      const active = applies.filter((apply) => apply.running);
+      const active = applies.filter((apply) => apply.outcome === 'running');
       if (left) {
         return;
       }
