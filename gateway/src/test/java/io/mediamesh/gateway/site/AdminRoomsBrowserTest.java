@@ -96,6 +96,18 @@ class AdminRoomsBrowserTest {
         assertThat(Browser.accessibilityViolations(page)).isEmpty();
         Browser.screenshot(page, "admin-rooms", viewport);
 
+        // Bob leaves and comes back in Janus: Refresh shows what Janus says now.
+        rest.delete("/api/rooms/video/" + roomId + "/participants/" + joined.get("participant_id").asText(),
+                    "X-Session-Id", alice).expect(204);
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Refresh")).click();
+        assertThat(card.locator(".participants-count")).hasText("0 participants");
+        rest.delete("/api/rooms/video/" + roomId + "/bans/" + mesh.userId(bob), "X-Session-Id", alice).expect(204);
+        JsonNode again = rest.post("/api/rooms/video/" + roomId + "/join", json("display", "Bob"), "X-Session-Id", bob)
+                             .expect(200, "ok").body();
+        joinJanus(room, again);
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Refresh")).click();
+        assertThat(card.locator(".participants-count")).hasText("1 participant");
+
         card.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Kick Bob from video room " + roomId))
             .click();
         assertThat(card.locator(".participants-count")).hasText("0 participants");

@@ -153,6 +153,9 @@ export function roomsView(container) {
   const text = pagedList({ label: 'Text rooms', load: (cursor) => roomPage('text', cursor),
     item: (room, list) => roomItem('text', room, list), empty: 'No text rooms.' });
   const streams = pagedList({ label: 'Live streams', load: streamPage, item: streamItem, empty: 'No live streams.' });
-  replace(container, h('h2', {}, 'Rooms and streams'),
+  // Participants, viewers and packet ages change all the time: read again on demand.
+  const refresh = h('button', { type: 'button', class: 'small' }, 'Refresh');
+  refresh.addEventListener('click', () => [video, text, streams].forEach((list) => list.reload()));
+  replace(container, h('div', { class: 'rooms-head' }, h('h2', {}, 'Rooms and streams'), refresh),
     section('Video rooms', video), section('Text rooms', text), section('Live streams', streams));
 }
