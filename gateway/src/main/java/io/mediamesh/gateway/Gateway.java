@@ -8,6 +8,7 @@ import io.mediamesh.common.client.GrpcClientFactory;
 import io.mediamesh.common.server.ServiceServer;
 import io.mediamesh.gateway.admin.ConfigRoutes;
 import io.mediamesh.gateway.admin.ServerRoutes;
+import io.mediamesh.gateway.apply.ApplyControlRoutes;
 import io.mediamesh.gateway.apply.ApplyHistoryRoutes;
 import io.mediamesh.gateway.apply.ApplyRoutes;
 import io.mediamesh.gateway.apply.ApplyWebSocket;
@@ -108,7 +109,8 @@ public final class Gateway implements AutoCloseable {
                                             new CommentRoutes(userSvc), new ServerRoutes(configSvc),
                                             new ConfigRoutes(configSvc), new RoomRoutes(rooms),
                                             new LiveStreamRoutes(rooms),
-                                            new ApplyRoutes(configApply), new ApplyHistoryRoutes(configSvc) }) {
+                                            new ApplyRoutes(configApply), new ApplyHistoryRoutes(configSvc),
+                                            new ApplyControlRoutes(configSvc) }) {
             site.annotatedService()
                 .pathPrefix("/api")
                 .maxRequestLength(settings.maxJsonBodyBytes())

@@ -7,7 +7,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.linecorp.armeria.client.ClientFactory;
 import com.linecorp.armeria.client.WebClient;
 import com.linecorp.armeria.client.websocket.WebSocketClient;
 import com.linecorp.armeria.client.websocket.WebSocketClientHandshakeException;
@@ -26,7 +25,6 @@ import com.linecorp.armeria.common.websocket.WebSocketFrame;
 import com.linecorp.armeria.common.websocket.WebSocketFrameType;
 import com.linecorp.armeria.common.websocket.WebSocketWriter;
 import com.linecorp.armeria.server.Server;
-import com.linecorp.armeria.server.ServerBuilder;
 import io.mediamesh.api.v1.ApplyConfigResponse;
 import io.mediamesh.api.v1.ApplySummary;
 import io.mediamesh.api.v1.ConfigKind;
@@ -34,13 +32,12 @@ import io.mediamesh.api.v1.CreateServerRequest;
 import io.mediamesh.api.v1.MediaServerRole;
 import io.mediamesh.api.v1.PromotionMode;
 import io.mediamesh.api.v1.StartApply;
-import io.mediamesh.common.config.Configs;
-import io.mediamesh.common.config.ServiceEndpoints;
 import io.mediamesh.config.testing.AgentProcess;
 import io.mediamesh.config.testing.ApplyStream;
 import io.mediamesh.config.testing.ConfigSvcFixture;
 import io.mediamesh.config.testing.Servers;
-import io.mediamesh.gateway.testing.Mesh;
+import io.mediamesh.gateway.testing.Await;
+import io.mediamesh.gateway.testing.ConfigGateway;
 import io.mediamesh.gateway.testing.Rest;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -80,17 +77,8 @@ class ApplyRoutesTest {
 
     @BeforeAll
     static void startGatewayAndAgents() throws Exception {
-        GatewaySettings base = GatewaySettings.from(Configs.load(Map.of("MEDIAMESH_GATEWAY_MANAGEMENT_PORT",
-                                                                        Integer.toString(Mesh.freePort()))));
-        ServiceEndpoints endpoints = new ServiceEndpoints("127.0.0.1:" + configSvc.userSvcPort(),
-                                                          base.endpoints().mediaSvc(),
-                                                          "127.0.0.1:" + configSvc.port(),
-                                                          base.endpoints().schedulerSvc());
         // Shorter than an apply here (three one-second reloads): the apply routes must not be cut off by it.
-        ServerBuilder sb = Server.builder().http(0).requestTimeout(Duration.ofSeconds(2));
-        new Gateway(base.withEndpoints(endpoints), ClientFactory.ofDefault()).configureServices(sb);
-        gateway = sb.build();
-        gateway.start().join();
+        gateway = ConfigGateway.start(configSvc, Server.builder().http(0).requestTimeout(Duration.ofSeconds(2)));
 
         agents.addAll(AgentProcess.startAll(List.of("gw-origin", "gw-relay", "gw-edge"), root,
                                             ConfigSvcFixture.SERVICE_TOKEN,
@@ -302,6 +290,41 @@ class ApplyRoutesTest {
     }
 
     @Test
+    void anApplyOutlivesItsSocketAndIsSteeredThroughItsRecord() throws Exception {
+        newNginxRevision();
+        Socket socket = Socket.open(admin);
+        socket.send("{\"type\":\"start\",\"kind\":\"nginx\",\"promotion\":\"manual\"}");
+        String id = socket.next().get("apply_id").asText();
+        socket.nextOfType("awaiting_promotion");
+        // A console reloaded: its socket goes, the apply waits on for a promotion.
+        socket.close();
+        Rest rest = new Rest("http://127.0.0.1:" + gateway.activeLocalPort());
+        String path = "/api/admin/configs/applies/" + id;
+        JsonNode listed = rest.get("/api/admin/configs/applies?kind=nginx", "X-Session-Id", admin).expect(200, "ok")
+                              .body().get("applies").get(0);
+        assertThat(listed.get("apply_id").asText()).isEqualTo(id);
+        assertThat(listed.get("outcome").asText()).isEqualTo("running");
+        JsonNode record = rest.get(path, "X-Session-Id", admin).expect(200, "ok").body();
+        assertThat(record.get("apply").get("summary").isNull()).isTrue();
+        assertThat(record.get("apply").get("promotion").asText()).isEqualTo("manual");
+        assertThat(record.get("events")).extracting(event -> event.get("step").asText())
+                                        .containsExactly("rendered", "pushed", "validated", "activated");
+
+        rest.post(path + "/promote", "", "X-Session-Id", admin).expect(204);
+        Await.until("the relay is activated", () -> rest.get(path, "X-Session-Id", admin).body().get("events")
+                .size() == 8);
+        rest.post(path + "/cancel", "{\"reason\":\"from the record\"}", "X-Session-Id", admin).expect(204);
+        Await.until("the apply ends", () -> !rest.get(path, "X-Session-Id", admin).body().get("apply")
+                .get("outcome").asText().equals("running"));
+        JsonNode ended = rest.get(path, "X-Session-Id", admin).expect(200, "ok").body().get("apply");
+        assertThat(ended.get("summary").get("outcome").asText()).isEqualTo("cancelled");
+        assertThat(ended.get("summary").get("rolled_back").asInt()).isEqualTo(2);
+        assertThat(ended.get("cancel_reason").asText()).isEqualTo("from the record");
+        rest.post(path + "/cancel", "", "X-Session-Id", admin).expect(404, "NOT_FOUND");
+        rest.post(path + "/promote", "", "X-Session-Id", admin).expect(404, "NOT_FOUND");
+    }
+
+    @Test
     void theWebSocketNeedsAnAdminSession() {
         assertThat(handshakeStatus(null)).isEqualTo(401);
         assertThat(handshakeStatus(configSvc.userSession("gw-ws-user"))).isEqualTo(403);
@@ -443,6 +466,11 @@ class ApplyRoutesTest {
                 message = next();
             } while (!message.get("type").asText().equals(type));
             return message;
+        }
+
+        /** Goes away as a closed browser tab does. */
+        void close() {
+            out.close();
         }
 
         void awaitClosed() throws Exception {

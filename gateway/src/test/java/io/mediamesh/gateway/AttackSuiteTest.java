@@ -197,6 +197,10 @@ class AttackSuiteTest {
             route(ADMIN, GET, "/api/admin/configs/applies"),
             route(ADMIN, GET, "/api/admin/configs/applies/{apply_id}"),
             route(ADMIN, GET, "/api/admin/servers/{server_id}/configs/nginx"),
+            // The recorded apply has ended: an admin gets as far as "no such apply running".
+            route(ADMIN, POST, "/api/admin/configs/applies/{apply_id}/promote").succeeds(404),
+            route(ADMIN, POST, "/api/admin/configs/applies/{apply_id}/cancel").json("{\"reason\":\"attack\"}")
+                    .succeeds(404),
             // Video rooms
             route(SESSION, POST, "/api/rooms/video").json("{\"description\":\"attack\",\"max_publishers\":2}")
                                                     .succeeds(201),
@@ -572,6 +576,12 @@ class AttackSuiteTest {
                 case "nginx_edge_document" -> rest.get("/api/admin/configs/nginx/edge", "X-Session-Id",
                                                        adminSession()).expect(200, "ok").body().get("document")
                                                   .toString();
+                case "apply_id" -> {
+                    rest.post("/api/admin/configs/apply", "{\"kind\":\"coturn\",\"roles\":[\"edge\"]}",
+                              "X-Session-Id", adminSession());
+                    yield rest.get("/api/admin/configs/applies?kind=coturn&limit=1", "X-Session-Id", adminSession())
+                              .expect(200, "ok").body().get("applies").get(0).get("apply_id").asText();
+                }
                 case "nginx_origin_revision" -> {
                     JsonNode revisions = rest.get("/api/admin/configs/nginx/origin/revisions", "X-Session-Id",
                                                   adminSession()).expect(200, "ok").body().get("revisions");

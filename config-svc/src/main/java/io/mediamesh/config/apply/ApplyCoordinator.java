@@ -68,6 +68,25 @@ public final class ApplyCoordinator implements AutoCloseable {
         return call;
     }
 
+    /**
+     * Promotes ({@code promote}) or cancels a running apply from outside its call.
+     *
+     * @throws MediameshException NOT_FOUND if this instance runs no such apply, INVALID_REQUEST for a
+     *                            promote while no stage awaits promotion
+     */
+    public void control(long applyId, boolean promote, String cancelReason) {
+        ApplyRun run = running.get(applyId);
+        if (run == null) {
+            throw new MediameshException(ErrorCode.NOT_FOUND, "No apply " + applyId + " is running.");
+        }
+        if (!promote) {
+            run.cancel(cancelReason);
+        } else if (!run.promote()) {
+            throw new MediameshException(ErrorCode.INVALID_REQUEST, "No stage of apply " + applyId +
+                                                                    " awaits promotion.");
+        }
+    }
+
     /** Whether a running apply works on the server (so it may not be deleted now). */
     public boolean isApplyingTo(long serverId) {
         return running.values().stream().anyMatch(run -> run.targets(serverId));
@@ -157,10 +176,8 @@ public final class ApplyCoordinator implements AutoCloseable {
 
         @Override
         public void onCompleted() {
-            ApplyRun current = run;
-            if (current != null) {
-                current.clientDone();
-            } else if (!ended) {
+            // A started apply goes on: promote and cancel may still come by ControlApply.
+            if (run == null && !ended) {
                 fail(new MediameshException(ErrorCode.INVALID_REQUEST, "The call ended before a start message."));
             }
         }

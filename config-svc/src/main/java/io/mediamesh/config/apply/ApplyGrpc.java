@@ -7,6 +7,8 @@ import io.mediamesh.api.v1.ApplyConfigResponse;
 import io.mediamesh.api.v1.ApplyOutcome;
 import io.mediamesh.api.v1.ApplyRecord;
 import io.mediamesh.api.v1.ConfigKind;
+import io.mediamesh.api.v1.ControlApplyRequest;
+import io.mediamesh.api.v1.ControlApplyResponse;
 import io.mediamesh.api.v1.ErrorCode;
 import io.mediamesh.api.v1.GetApplyRequest;
 import io.mediamesh.api.v1.GetApplyResponse;
@@ -21,7 +23,7 @@ import io.mediamesh.config.ConfigKinds;
 import java.util.Optional;
 
 /**
- * ConfigService's apply methods (ApplyConfig, ListApplies, GetApply), served through
+ * ConfigService's apply methods (ApplyConfig, ListApplies, GetApply, ControlApply), served through
  * ConfigGrpcService. Admins only.
  */
 public final class ApplyGrpc {
@@ -71,6 +73,21 @@ public final class ApplyGrpc {
         ApplyRecord apply = applies.find(applyId).orElseThrow(
                 () -> new MediameshException(ErrorCode.NOT_FOUND, "No apply " + applyId + '.'));
         response.onNext(GetApplyResponse.newBuilder().setApply(apply).addAllEvents(applies.events(applyId)).build());
+        response.onCompleted();
+    }
+
+    public void controlApply(ControlApplyRequest request, StreamObserver<ControlApplyResponse> response) {
+        String admin = callers.requireAdmin().getUserName();
+        long applyId = Text.checkId(request.getApplyId(), "apply_id");
+        switch (request.getActionCase()) {
+            case PROMOTE -> coordinator.control(applyId, true, "");
+            case CANCEL -> coordinator.control(applyId, false, request.getCancel().getReason().isBlank()
+                                                               ? "Cancelled by " + admin + '.'
+                                                               : request.getCancel().getReason());
+            case ACTION_NOT_SET -> throw new MediameshException(ErrorCode.INVALID_REQUEST,
+                                                                "Say promote or cancel.");
+        }
+        response.onNext(ControlApplyResponse.getDefaultInstance());
         response.onCompleted();
     }
 

@@ -43,7 +43,7 @@ import org.slf4j.LoggerFactory;
 /**
  * One apply, run from its first stage to its summary on the calling thread, with the servers of a
  * stage worked on by {@code workers} (at most {@code maxParallel} at once, each within its own
- * deadline). Control messages (promote, cancel, the client leaving) arrive from other threads.
+ * deadline). Control messages (promote, cancel) arrive from other threads.
  *
  * <p>Per server: RENDERED, then StageConfig (PUSHED, or SKIPPED when the version is already
  * active), ValidateConfig (VALIDATED, or FAILED with the tool's output), ActivateConfig
@@ -69,7 +69,6 @@ final class ApplyRun {
     private long sequence;
     private boolean cancelled;
     private String cancelReason = "";
-    private boolean clientDone;
     private boolean awaitingPromotion;
     private boolean promoted;
     private Server firstFailure;
@@ -122,21 +121,6 @@ final class ApplyRun {
             promoted = true;
             lock.notifyAll();
             return true;
-        }
-    }
-
-    /**
-     * The client sends nothing more. An apply that waits for promotion, or comes to wait for it,
-     * can then never be promoted, so it is cancelled.
-     */
-    void clientDone() {
-        synchronized (lock) {
-            clientDone = true;
-            if (awaitingPromotion) {
-                cancelled = true;
-                cancelReason = "The client left while a stage awaited promotion.";
-            }
-            lock.notifyAll();
         }
     }
 
@@ -346,10 +330,6 @@ final class ApplyRun {
                     StageAwaitingPromotion.newBuilder().setApplyId(applyId).setCompletedRole(completed.role())
                                           .setNextRole(next.role()).setNextStageServers(next.targets().size())
                                           .setDeadline(Times.toProto(deadline))).build());
-            if (clientDone) {
-                cancelled = true;
-                cancelReason = "The client left while a stage awaited promotion.";
-            }
             while (!promoted && !cancelled) {
                 long remaining = Duration.between(clock.instant(), deadline).toMillis();
                 if (remaining <= 0) {

@@ -6,6 +6,8 @@ import io.mediamesh.api.v1.ApplyConfigResponse;
 import io.mediamesh.api.v1.ConfigDocument;
 import io.mediamesh.api.v1.ConfigKind;
 import io.mediamesh.api.v1.ConfigServiceGrpc;
+import io.mediamesh.api.v1.ControlApplyRequest;
+import io.mediamesh.api.v1.ControlApplyResponse;
 import io.mediamesh.api.v1.ErrorCode;
 import io.mediamesh.api.v1.GetConfigRequest;
 import io.mediamesh.api.v1.GetConfigResponse;
@@ -215,6 +217,11 @@ public final class ConfigGrpcService extends ConfigServiceGrpc.ConfigServiceImpl
     @Override
     public void getApply(GetApplyRequest request, StreamObserver<GetApplyResponse> response) {
         applies.getApply(request, response);
+    }
+
+    @Override
+    public void controlApply(ControlApplyRequest request, StreamObserver<ControlApplyResponse> response) {
+        applies.controlApply(request, response);
     }
 
     private ConfigRevisionRecord findExact(ConfigKind requestedKind, MediaServerRole requestedRole, long number) {

@@ -34,7 +34,9 @@ import org.reactivestreams.Subscription;
  * messages ({@code start}, then {@code promote} and {@code cancel}, see {@link ApplyMessages});
  * every ApplyConfig message comes back as one JSON text message (see {@link ApplyViews}), and the
  * socket closes after the summary. A message the gateway cannot pass on is answered with an
- * {@code error} message and the socket stays open. Closing the socket cancels a running apply.
+ * {@code error} message and the socket stays open. Closing the socket leaves a running apply
+ * going (a reloaded console finds it again through {@link ApplyHistoryRoutes} and promotes or cancels
+ * it through {@link ApplyControlRoutes}); only a {@code cancel} message, or the promotion timeout, cancels it.
  * The upgrade needs an admin session (header or cookie), else 401/403 as for any admin route.
  */
 public final class ApplyWebSocket implements WebSocketServiceHandler {
@@ -151,7 +153,7 @@ public final class ApplyWebSocket implements WebSocketServiceHandler {
 
         private void clientGone() {
             if (call != null) {
-                call.cancel("The WebSocket client went away.");
+                call.halfClose();
             }
             out.close();
         }
