@@ -576,12 +576,6 @@ class AttackSuiteTest {
                 case "nginx_edge_document" -> rest.get("/api/admin/configs/nginx/edge", "X-Session-Id",
                                                        adminSession()).expect(200, "ok").body().get("document")
                                                   .toString();
-                case "apply_id" -> {
-                    rest.post("/api/admin/configs/apply", "{\"kind\":\"coturn\",\"roles\":[\"edge\"]}",
-                              "X-Session-Id", adminSession());
-                    yield rest.get("/api/admin/configs/applies?kind=coturn&limit=1", "X-Session-Id", adminSession())
-                              .expect(200, "ok").body().get("applies").get(0).get("apply_id").asText();
-                }
                 case "nginx_origin_revision" -> {
                     JsonNode revisions = rest.get("/api/admin/configs/nginx/origin/revisions", "X-Session-Id",
                                                   adminSession()).expect(200, "ok").body().get("revisions");
