@@ -83,6 +83,9 @@ class AdminConsoleBrowserTest {
         signInHere(page, Mesh.ADMIN, Mesh.ADMIN_PASSWORD);
         assertThat(page).hasURL(mesh.gatewayUri() + "/admin");
         assertThat(page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("Fleet"))).isVisible();
+        // The header offers the console to an admin on every page.
+        assertThat(page.getByRole(AriaRole.BANNER).getByRole(AriaRole.LINK, new Locator.GetByRoleOptions()
+                .setName("Admin").setExact(true))).hasAttribute("href", "/admin");
         assertThat(page.locator("tr[data-server=console-origin]")).isVisible();
 
         page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Add server")).click();
@@ -247,6 +250,8 @@ class AdminConsoleBrowserTest {
         assertThat(page.getByRole(AriaRole.ALERT)).containsText("console_user is not an admin");
         assertThat(page.getByRole(AriaRole.NAVIGATION, new Page.GetByRoleOptions().setName("Admin console"))).hasCount(0);
         assertThat(page.locator("form")).hasCount(0);
+        assertThat(page.getByRole(AriaRole.BANNER).getByRole(AriaRole.LINK, new Locator.GetByRoleOptions()
+                .setName("Admin").setExact(true))).hasCount(0);
         Browser.screenshot(page, "admin-forbidden", Viewport.PHONE);
         assertThat(Browser.accessibilityViolations(page)).as("axe on the 403").isEmpty();
         browser.assertClean();

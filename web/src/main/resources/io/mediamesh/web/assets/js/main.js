@@ -1,6 +1,5 @@
 // The site's entry module: the header's account links and the pages by route.
-import { route, start } from './router.js';
-import { adminPage } from './admin/console.js';
+import { lazy, route, start } from './router.js';
 import { renderAccount } from './components/account.js';
 import { homePage } from './pages/home.js';
 import { signInPage, signUpPage } from './pages/signin.js';
@@ -13,6 +12,7 @@ route('/signin', signInPage);
 route('/signup', signUpPage);
 route('/u/:name', userPage);
 route('/v/:vid', watchPage);
+const adminPage = lazy(() => import('./admin/console.js').then((module) => module.adminPage));
 route('/admin', adminPage);
 route('/admin/:view', adminPage);
 

@@ -14,6 +14,28 @@ export function route(pattern, page) {
   routes.push({ regex: new RegExp('^' + source + '$'), names, page });
 }
 
+/**
+ * A page whose module loads when it is first opened: {@code load} resolves to the page function.
+ * Keeps pages few visitors open (the admin console) out of every other page's load.
+ */
+export function lazy(load) {
+  return (main, params, query) => {
+    let left = false;
+    let leave = null;
+    load().then((page) => {
+      if (!left) {
+        leave = page(main, params, query);
+      }
+    });
+    return () => {
+      left = true;
+      if (typeof leave === 'function') {
+        leave();
+      }
+    };
+  };
+}
+
 /** Goes to {@code path} of this site, adding a history entry unless {@code replace}. */
 export function navigate(path, replace = false) {
   if (replace) {

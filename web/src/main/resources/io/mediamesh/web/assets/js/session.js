@@ -4,19 +4,27 @@
 import { api } from './api.js';
 
 const KEY = 'mediamesh.user';
+// The role as the server last said it: only to offer the console's link (the API decides access).
+const ROLE = 'mediamesh.role';
 const listeners = new Set();
 
 export function currentUser() {
   return localStorage.getItem(KEY);
 }
 
+export function isAdmin() {
+  return localStorage.getItem(ROLE) === 'admin';
+}
+
 export function signedInAs(name) {
   localStorage.setItem(KEY, name);
   listeners.forEach((listener) => listener(name));
+  verify();
 }
 
 export function signedOut() {
   localStorage.removeItem(KEY);
+  localStorage.removeItem(ROLE);
   listeners.forEach((listener) => listener(null));
 }
 
@@ -31,7 +39,11 @@ export async function verify() {
     return null;
   }
   try {
-    await api.user(name);
+    const user = await api.user(name);
+    if (user.role !== localStorage.getItem(ROLE)) {
+      localStorage.setItem(ROLE, user.role);
+      listeners.forEach((listener) => listener(name));
+    }
     return name;
   } catch (error) {
     if (error.status === 401) {

@@ -2,7 +2,7 @@
 import { api } from '../api.js';
 import { h, replace } from '../dom.js';
 import { navigate } from '../router.js';
-import { currentUser, onChange, signedOut } from '../session.js';
+import { currentUser, isAdmin, onChange, signedOut } from '../session.js';
 import { showError } from './errors.js';
 
 export function renderAccount(nav) {
@@ -27,7 +27,8 @@ export function renderAccount(nav) {
       signedOut();
       navigate('/');
     });
-    replace(nav, h('a', { href: `/u/${encodeURIComponent(name)}`, class: 'me' }, name), signOut);
+    const consoleLink = isAdmin() ? [h('a', { href: '/admin' }, 'Admin')] : [];
+    replace(nav, h('a', { href: `/u/${encodeURIComponent(name)}`, class: 'me' }, name), ...consoleLink, signOut);
   };
   onChange(draw);
   draw(currentUser());
