@@ -18,6 +18,16 @@ public final class Envelope {
         return json(HttpStatus.OK, EnvelopeJson.ok(payload));
     }
 
+    /** The bytes of {@link #ok}'s body, for a caller that keeps them (see {@link #okJson}). */
+    public static byte[] okBytes(Object payload) {
+        return EnvelopeJson.ok(payload);
+    }
+
+    /** A 200 with a body {@link #okBytes} wrote. */
+    public static HttpResponse okJson(byte[] envelope) {
+        return json(HttpStatus.OK, envelope);
+    }
+
     public static HttpResponse created(Object payload) {
         return json(HttpStatus.CREATED, EnvelopeJson.ok(payload));
     }

@@ -8,6 +8,7 @@ import com.linecorp.armeria.server.annotation.Delete;
 import com.linecorp.armeria.server.annotation.Get;
 import com.linecorp.armeria.server.annotation.Param;
 import com.linecorp.armeria.server.annotation.Post;
+import com.google.protobuf.Message;
 import io.mediamesh.api.v1.CreateVideoRequest;
 import io.mediamesh.api.v1.DeleteVideoRequest;
 import io.mediamesh.api.v1.GetVideoRequest;
@@ -26,6 +27,7 @@ import com.linecorp.armeria.common.annotation.Nullable;
 /** Video records: /api/user/:user_name/videos, the public feed /api/videos and /api/videos/:vid. */
 public final class VideoRoutes {
     private final UserSvcClients userSvc;
+    private final EncodedPages pages = new EncodedPages();
 
     public VideoRoutes(UserSvcClients userSvc) {
         this.userSvc = userSvc;
@@ -54,7 +56,7 @@ public final class VideoRoutes {
                                                   .setCursor(cursor == null ? "" : cursor)
                                                   .build();
         return Calls.anonymous(() -> userSvc.videos().listVideos(call))
-                    .thenApply(response -> page(response.getVideosList(), response.getNextCursor()));
+                    .thenApply(response -> page(call, response, response.getVideosList(), response.getNextCursor()));
     }
 
     @Get("/videos")
@@ -65,7 +67,7 @@ public final class VideoRoutes {
                                                               .setCursor(cursor == null ? "" : cursor)
                                                               .build();
         return Calls.anonymous(() -> userSvc.videos().listPublicVideos(call))
-                    .thenApply(response -> page(response.getVideosList(), response.getNextCursor()));
+                    .thenApply(response -> page(call, response, response.getVideosList(), response.getNextCursor()));
     }
 
     @Get("/videos/{vid}")
@@ -82,9 +84,9 @@ public final class VideoRoutes {
                     .thenApply(response -> HttpResponse.of(HttpStatus.NO_CONTENT));
     }
 
-    private static HttpResponse page(List<Video> videos, String nextCursor) {
-        return Envelope.ok(new VideoPage(videos.stream().map(VideoView::of).toList(),
-                                         nextCursor.isEmpty() ? null : nextCursor));
+    private HttpResponse page(Message call, Message answer, List<Video> videos, String nextCursor) {
+        return Envelope.okJson(pages.json(call, answer, () -> Envelope.okBytes(
+                new VideoPage(videos.stream().map(VideoView::of).toList(), nextCursor.isEmpty() ? null : nextCursor))));
     }
 
     record VideoPage(List<VideoView> videos, String nextCursor) {}

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.linecorp.armeria.common.HttpMethod;
-import com.google.gson.JsonObject;
 import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.CDPSession;
 import com.microsoft.playwright.Locator;
@@ -43,7 +42,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * host, media-svc's port, where /stream/videos/:vid redirects the player), nothing else.
  */
 class SiteBrowserTest {
-    private static final Path CLIP = Paths.get("target", "browser-clip.webm");
+    static final Path CLIP = Paths.get("target", "browser-clip.webm");
 
     @RegisterExtension
     static final Mesh mesh = new Mesh();
@@ -127,9 +126,9 @@ class SiteBrowserTest {
 
         // A seek (here before playing, while the player holds only the start) is a Range request of its
         // own, answered 206 by the file server; then it plays from there.
-        waitUntil(page, "() => document.querySelector('video').readyState >= 1");
+        Browser.waitUntil(page, "() => document.querySelector('video').readyState >= 1");
         page.evaluate("() => { const v = document.querySelector('video'); v.currentTime = v.duration / 2; }");
-        waitUntil(page, "() => { const v = document.querySelector('video'); return !v.seeking && v.readyState >= 3; }");
+        Browser.waitUntil(page, "() => { const v = document.querySelector('video'); return !v.seeking && v.readyState >= 3; }");
         List<String> exchanges = fileServer.stream()
                                            .map(response -> response.status() + " " +
                                                             response.request().allHeaders().get("range") + " " +
@@ -141,7 +140,7 @@ class SiteBrowserTest {
                              .anyMatch(exchange -> exchange.matches("206 bytes=[1-9]\\d*-\\d* (null|bytes \\d+-\\d+/" +
                                                                     size + ")"));
         page.evaluate("() => { const v = document.querySelector('video'); v.muted = true; return v.play(); }");
-        waitUntil(page, "() => { const v = document.querySelector('video');" +
+        Browser.waitUntil(page, "() => { const v = document.querySelector('video');" +
                         " return v.readyState >= 3 && v.currentTime > v.duration / 2 + 0.5; }");
 
         // A comment: post it, see it, delete it.
@@ -231,20 +230,12 @@ class SiteBrowserTest {
         Page page = context.newPage();
         signIn(page, mesh.gatewayUri(), "web_pauser");
         // A slow uplink (1 MiB/s), so that there is time to pause.
-        CDPSession devTools = context.newCDPSession(page);
-        devTools.send("Network.enable");
-        JsonObject slow = new JsonObject();
-        slow.addProperty("offline", false);
-        slow.addProperty("latency", 0);
-        slow.addProperty("downloadThroughput", -1);
-        slow.addProperty("uploadThroughput", 1024 * 1024);
-        devTools.send("Network.emulateNetworkConditions", slow);
-
+        CDPSession devTools = Browser.limitUplink(context, page, 1024 * 1024);
         page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Upload file")).click();
         Locator uploader = page.locator(".cards .uploader");
         uploader.locator("input[type=file]").setInputFiles(CLIP);
         uploader.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Upload")).click();
-        waitUntil(page, "() => document.querySelector('.cards progress').value > " + size / 10);
+        Browser.waitUntil(page, "() => document.querySelector('.cards progress').value > " + size / 10);
         uploader.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Pause")).click();
         assertThat(uploader.locator(".upload-status")).hasText("Paused. The part sent so far stays on the server.");
         Locator resume = uploader.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Resume"));
@@ -255,7 +246,7 @@ class SiteBrowserTest {
         assertThat(((Number) pausedAt).longValue()).isLessThan(size);
         Browser.screenshot(page, "user-own-upload-paused", Viewport.DESKTOP);
 
-        devTools.send("Network.emulateNetworkConditions", fast());
+        Browser.limitUplink(devTools, -1);
         resume.click();
         assertThat(page.locator(".cards .card .badge")).hasCount(0);
         String sha256 = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(CLIP)));
@@ -264,15 +255,6 @@ class SiteBrowserTest {
         // The aborted PATCH is Chromium's one complaint.
         assertThat(browser.takeProblems()).allMatch(problem -> problem.contains("net::ERR_"));
         context.close();
-    }
-
-    private static JsonObject fast() {
-        JsonObject fast = new JsonObject();
-        fast.addProperty("offline", false);
-        fast.addProperty("latency", 0);
-        fast.addProperty("downloadThroughput", -1);
-        fast.addProperty("uploadThroughput", -1);
-        return fast;
     }
 
     @Test
@@ -378,7 +360,7 @@ class SiteBrowserTest {
         for (int attempt = 0; attempt < 10; attempt++) {
             page.getByLabel("Password").fill("wrong password " + attempt);
             page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign in")).click();
-            waitUntil(page, "() => !document.querySelector('form button[type=submit]').disabled" +
+            Browser.waitUntil(page, "() => !document.querySelector('form button[type=submit]').disabled" +
                             " && !!document.querySelector('form .error')");
             if (code.textContent().equals("TOO_MANY_REQUESTS")) {
                 break;
@@ -432,7 +414,7 @@ class SiteBrowserTest {
         assertThat(Browser.accessibilityViolations(page)).as("axe on %s", "user-own-upload-panel").isEmpty();
         page.navigate(mesh.gatewayUri() + "/v/" + video);
         assertThat(page.locator(".comment-list .comment")).hasCount(1);
-        waitUntil(page, "() => document.querySelector('video').readyState >= 1");
+        Browser.waitUntil(page, "() => document.querySelector('video').readyState >= 1");
         Browser.screenshot(page, "watch", viewport);
         assertThat(Browser.accessibilityViolations(page)).as("axe on %s", "watch").isEmpty();
         page.navigate(mesh.gatewayUri() + "/v/999999");
@@ -443,21 +425,8 @@ class SiteBrowserTest {
         context.close();
     }
 
-    /**
-     * Waits until {@code predicate} (a JavaScript function) is true on the page. Playwright's
-     * waitForFunction compiles its text inside the page, which the site's policy (no unsafe-eval)
-     * rightly forbids; evaluate runs through the DevTools protocol instead.
-     */
-    private static void waitUntil(Page page, String predicate) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-        while (!Boolean.TRUE.equals(page.evaluate(predicate))) {
-            assertThat(System.nanoTime()).as("waiting for %s", predicate).isLessThan(deadline);
-            page.waitForTimeout(100);
-        }
-    }
-
     /** Signs in on the site at {@code origin} as a user registered by {@link Rest#register}. */
-    private static void signIn(Page page, String origin, String name) {
+    static void signIn(Page page, String origin, String name) {
         page.navigate(origin + "/signin");
         page.getByLabel("User name").fill(name);
         page.getByLabel("Password").fill("password-" + name);

@@ -2,7 +2,9 @@ package io.mediamesh.gateway.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.google.gson.JsonObject;
 import com.microsoft.playwright.BrowserContext;
+import com.microsoft.playwright.CDPSession;
 import com.microsoft.playwright.BrowserType;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Playwright;
@@ -16,6 +18,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -155,6 +158,37 @@ public final class Browser implements BeforeAllCallback, AfterAllCallback {
                 throw new java.io.UncheckedIOException(e);
             }
         }
+    }
+
+    /**
+     * Waits until {@code predicate} (a JavaScript function) is true on the page. Playwright's
+     * waitForFunction compiles its text inside the page, which the site's policy (no unsafe-eval)
+     * rightly forbids; evaluate runs through the DevTools protocol instead.
+     */
+    public static void waitUntil(Page page, String predicate) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        while (!Boolean.TRUE.equals(page.evaluate(predicate))) {
+            assertThat(System.nanoTime()).as("waiting for %s", predicate).isLessThan(deadline);
+            page.waitForTimeout(100);
+        }
+    }
+
+    /** Limits the page's uplink to {@code bytesPerSecond} through DevTools; the session, to change it later. */
+    public static CDPSession limitUplink(BrowserContext context, Page page, int bytesPerSecond) {
+        CDPSession devTools = context.newCDPSession(page);
+        devTools.send("Network.enable");
+        limitUplink(devTools, bytesPerSecond);
+        return devTools;
+    }
+
+    /** Sets the uplink of the page behind {@code devTools} to {@code bytesPerSecond}, or no limit for -1. */
+    public static void limitUplink(CDPSession devTools, int bytesPerSecond) {
+        JsonObject conditions = new JsonObject();
+        conditions.addProperty("offline", false);
+        conditions.addProperty("latency", 0);
+        conditions.addProperty("downloadThroughput", -1);
+        conditions.addProperty("uploadThroughput", bytesPerSecond);
+        devTools.send("Network.emulateNetworkConditions", conditions);
     }
 
     /** A full-page screenshot as target/screenshots/{name}-{viewport}.png. */

@@ -1,5 +1,7 @@
 package io.mediamesh.user.video;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import io.grpc.stub.StreamObserver;
 import io.mediamesh.api.v1.CreateVideoRequest;
 import io.mediamesh.api.v1.CreateVideoResponse;
@@ -38,6 +40,13 @@ public final class VideoGrpcService extends VideoServiceGrpc.VideoServiceImplBas
     private final DeletionRelay deletionRelay;
     private final Callers callers;
     private final Clock clock;
+    /*
+     * The message of each listing page the repository keeps, built once: a page it serves again from
+     * its cache is the same object, so the same message (keys by identity, weak: gone with the page).
+     */
+    private final Cache<Page.Result<VideoRecord>, ListVideosResponse> userPages = Caffeine.newBuilder().weakKeys().build();
+    private final Cache<Page.Result<VideoRecord>, ListPublicVideosResponse> feedPages =
+            Caffeine.newBuilder().weakKeys().build();
 
     public VideoGrpcService(VideoRepository videos, UserRepository users, DeletionRelay deletionRelay,
                             Callers callers, Clock clock) {
@@ -69,18 +78,22 @@ public final class VideoGrpcService extends VideoServiceGrpc.VideoServiceImplBas
     public void listVideos(ListVideosRequest request, StreamObserver<ListVideosResponse> response) {
         String userName = Credentials.checkUserName(request.getUserName());
         Page.Result<VideoRecord> page = videos.listByAuthor(userName, Page.of(request.getLimit(), request.getCursor()));
-        ListVideosResponse.Builder out = ListVideosResponse.newBuilder().setNextCursor(page.nextCursor());
-        page.rows().forEach(video -> out.addVideos(video.toProto()));
-        response.onNext(out.build());
+        response.onNext(userPages.get(page, ignored -> {
+            ListVideosResponse.Builder out = ListVideosResponse.newBuilder().setNextCursor(page.nextCursor());
+            page.rows().forEach(video -> out.addVideos(video.toProto()));
+            return out.build();
+        }));
         response.onCompleted();
     }
 
     @Override
     public void listPublicVideos(ListPublicVideosRequest request, StreamObserver<ListPublicVideosResponse> response) {
         Page.Result<VideoRecord> page = videos.listReady(Page.of(request.getLimit(), request.getCursor()));
-        ListPublicVideosResponse.Builder out = ListPublicVideosResponse.newBuilder().setNextCursor(page.nextCursor());
-        page.rows().forEach(video -> out.addVideos(video.toProto()));
-        response.onNext(out.build());
+        response.onNext(feedPages.get(page, ignored -> {
+            ListPublicVideosResponse.Builder out = ListPublicVideosResponse.newBuilder().setNextCursor(page.nextCursor());
+            page.rows().forEach(video -> out.addVideos(video.toProto()));
+            return out.build();
+        }));
         response.onCompleted();
     }
 

@@ -37,7 +37,7 @@ export class TusUpload {
    * @param {File} file
    * @param {number} vid the video the file is for
    * @param {{onProgress?: (sent: number, total: number) => void, onState?: (state: string, detail?: any) => void,
-   *          chunkSize?: number}} options states: uploading, paused, retrying (detail: seconds), done, failed (detail: ApiError)
+   *          chunkSize?: number}} options states: uploading, paused, retrying (detail: {seconds, error}, the failure that made it wait), done, failed (detail: ApiError)
    */
   constructor(file, vid, { onProgress = () => {}, onState = () => {}, chunkSize = CHUNK } = {}) {
     this.file = file;
@@ -77,12 +77,14 @@ export class TusUpload {
         if (this.paused) {
           break;
         }
+        // The bar showed what left the browser; only what the server kept counts.
+        this.onProgress(this.offset, this.file.size);
         const wait = this.retryable(error, attempt);
         if (wait === null) {
           this.onState('failed', error);
           throw error;
         }
-        this.onState('retrying', Math.ceil(wait / 1000));
+        this.onState('retrying', { seconds: Math.ceil(wait / 1000), error });
         await new Promise((resolve) => setTimeout(resolve, wait));
         attempt += 1;
         if (!this.paused) {

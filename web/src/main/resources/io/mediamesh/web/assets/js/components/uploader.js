@@ -44,8 +44,12 @@ export function uploader(vid, onReady) {
           say('Uploading…');
         } else if (state === 'paused') {
           say('Paused. The part sent so far stays on the server.');
+        } else if (state === 'retrying' && (detail.error.status === 429 || detail.error.status === 503)) {
+          // The server is busy and said when to come back: its code and words, and that wait.
+          say(h('strong', { class: 'code' }, detail.error.code), ` ${detail.error.message}`,
+              ` Trying again in ${detail.seconds} s…`);
         } else if (state === 'retrying') {
-          say(`Connection lost; trying again in ${detail} s…`);
+          say(`Connection lost; trying again in ${detail.seconds} s…`);
         } else if (state === 'failed') {
           say();
           panel.append(errorBox(detail));
