@@ -167,12 +167,19 @@ class AdminConsoleBrowserTest {
         assertThat(page.getByLabel("Worker connections")).hasAttribute("aria-describedby", "doc-worker_connections-help");
         assertThat(page.locator("#doc-worker_connections-help")).hasText("events.worker_connections; 0 = 1024.");
 
-        extra.fill("bogus_directive on;");
-        page.getByLabel("Message (why this change)").fill("try a directive");
+        // A directive off the allowlist never reaches nginx: refused with its name.
+        extra.fill("load_module /tmp/evil.so;");
+        page.getByLabel("Message (why this change)").fill("try a module");
         page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Save revision")).click();
         Locator refusal = page.locator(".save-status .error");
+        assertThat(refusal).containsText("CONFIG_RENDER_FAILED");
+        assertThat(refusal).containsText("\"load_module\"");
+        // An allowed directive that nginx itself rejects: nginx -t's own words.
+        extra.fill("add_header X-Console;");
+        page.getByLabel("Message (why this change)").fill("try a header");
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Save revision")).click();
         assertThat(refusal).containsText("CONFIG_VALIDATION_FAILED");
-        assertThat(refusal).containsText("unknown directive \"bogus_directive\"");
+        assertThat(refusal).containsText("invalid number of arguments in \"add_header\" directive");
         Browser.screenshot(page, "admin-configs-refused", viewport);
 
         extra.fill("add_header X-Console yes;");

@@ -202,8 +202,13 @@ class SiteBrowserTest {
             // Ready: the list shows the video again, with its file. The page retries with a growing
             // back-off (0.5 s doubling), and the server may still hold the cut PATCH for a moment (409
             // UPLOAD_IN_PROGRESS), so on a loaded machine this takes several retries.
-            assertThat(page.locator(".cards .card .badge")).hasCount(0,
-                    new LocatorAssertions.HasCountOptions().setTimeout(60_000));
+            try {
+                assertThat(page.locator(".cards .card .badge")).hasCount(0,
+                        new LocatorAssertions.HasCountOptions().setTimeout(60_000));
+            } catch (AssertionError e) {
+                throw new AssertionError("Not ready; the upload's exchanges: " + exchanges + "; the panel: " +
+                                         uploader.innerText(), e);
+            }
             assertThat(page.locator(".cards .card")).hasCount(1);
             assertThat(proxy.didCut()).isTrue();
             // It went on from what the server had kept, not from the start.

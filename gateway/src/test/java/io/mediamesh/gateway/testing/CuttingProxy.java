@@ -80,6 +80,8 @@ public final class CuttingProxy implements AutoCloseable {
                         // reused connection closes before any answer, and the client would never see the cut.
                         from.getOutputStream().write(PARTIAL_ANSWER);
                         from.getOutputStream().flush();
+                        from.shutdownOutput();
+                        drain(from, in, buffer);
                         break;
                     }
                 }
@@ -92,6 +94,22 @@ public final class CuttingProxy implements AutoCloseable {
         }, "cutting-proxy-pump");
         thread.setDaemon(true);
         thread.start();
+    }
+
+    /**
+     * Reads and drops what the client still sends, for a moment: closing a socket with unread bytes
+     * makes the kernel answer with a reset, which can overtake the partial answer, and the browser
+     * would then replay the request on its own.
+     */
+    private static void drain(Socket client, InputStream in, byte[] buffer) throws IOException {
+        client.setSoTimeout(2_000);
+        try {
+            while (in.read(buffer) >= 0) {
+                // Dropped.
+            }
+        } catch (java.net.SocketTimeoutException e) {
+            // The client kept sending; close anyway.
+        }
     }
 
     private static void closeQuietly(Socket socket) {

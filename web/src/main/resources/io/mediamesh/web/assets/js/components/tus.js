@@ -24,7 +24,14 @@ function send(method, url, headers, body, onProgress) {
     if (onProgress) {
       xhr.upload.addEventListener('progress', (event) => onProgress(event.loaded));
     }
-    xhr.addEventListener('load', () => resolve(xhr));
+    xhr.addEventListener('load', () => {
+      // A connection cut inside the status line reads as a "status" below 100: dropped as well.
+      if (xhr.status < 100) {
+        reject(new ApiError(0, 'NETWORK_ERROR', 'The connection dropped.'));
+      } else {
+        resolve(xhr);
+      }
+    });
     xhr.addEventListener('error', () => reject(new ApiError(0, 'NETWORK_ERROR', 'The connection dropped.')));
     xhr.addEventListener('abort', () => reject(new ApiError(0, 'ABORTED', 'Paused.')));
     xhr.send(body ?? null);
