@@ -1,0 +1,104 @@
+package io.mediamesh.gateway.site;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.mediamesh.gateway.testing.Await;
+import io.mediamesh.gateway.testing.Browser.Viewport;
+import io.mediamesh.gateway.testing.FirefoxBidi;
+import io.mediamesh.gateway.testing.Mesh;
+import java.net.URI;
+import java.util.Set;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The web site in Debian's Firefox ESR (over WebDriver BiDi) against the real mesh: the home page's
+ * empty state, sign up through the form, create a video and upload the ffmpeg clip through the
+ * page's tus uploader, see it ready, watch it (the player has frames), comment; screenshots of home,
+ * the user's page and the watch page at phone and desktop width (target/screenshots/*-firefox.png).
+ * No page logs an error or throws, and nothing is requested outside the gateway's origin and its
+ * file server's (where /stream/videos/:vid redirects the player).
+ */
+class FirefoxSiteTest {
+    @RegisterExtension
+    static final Mesh mesh = new Mesh();
+
+    @BeforeAll
+    static void makeClip() throws Exception {
+        SiteBrowserTest.makeClip();
+    }
+
+    @Test
+    void aNewPersonSignsUpUploadsWatchesAndCommentsInFirefox() throws Exception {
+        String site = mesh.gatewayUri();
+        String files = "http://127.0.0.1:" + mesh.filesPort();
+        try (FirefoxBidi firefox = new FirefoxBidi()) {
+            firefox.setViewport(Viewport.DESKTOP);
+            firefox.navigate(site + "/");
+            firefox.waitForText("main", "No videos yet. Sign up and upload the first one.");
+            // The watch on errors works (so that its being empty at the end means something).
+            firefox.call("() => console.error('probe')");
+            Await.until("the probe's console error", () -> !firefox.takeProblems().isEmpty());
+
+            firefox.click("#account a", "Sign up");
+            firefox.waitUntil("() => location.pathname === '/signup'");
+            firefox.fill("input[name=user_name]", "fox_ann");
+            firefox.fill("input[name=pwd]", "a good long password");
+            firefox.click("form button[type=submit]", "Create account");
+            firefox.waitUntil("() => location.pathname === '/u/fox_ann'");
+            firefox.waitForText(".account .me", "fox_ann");
+            firefox.waitForText("main", "You have no videos yet.");
+
+            firefox.fill("form.create input[name=name]", "Firefox pattern");
+            firefox.fill("form.create textarea[name=description]", "Colour bars, watched in Firefox.");
+            firefox.click("form.create button", "Create");
+            firefox.waitUntil("() => document.querySelector('.new-upload .uploader input[type=file]') !== null");
+            firefox.setFiles(".new-upload .uploader input[type=file]", SiteBrowserTest.CLIP);
+            firefox.click(".new-upload .uploader button", "Upload");
+            firefox.waitForText(".new-upload .upload-status", "Ready to watch.");
+            firefox.waitForText(".new-upload .figures", "(100%)");
+
+            firefox.click(".cards a", "Firefox pattern");
+            firefox.waitUntil("() => /^\\/v\\/\\d+$/.test(location.pathname)");
+            String watch = firefox.url();
+            firefox.waitForText(".details h1", "Firefox pattern");
+            firefox.waitForText(".details .meta", "fox_ann");
+            firefox.waitUntil("() => { const v = document.querySelector('video'); return v && v.readyState >= 2; }");
+            firefox.call("() => { const v = document.querySelector('video'); v.muted = true; return v.play(); }");
+            firefox.waitUntil("() => document.querySelector('video').currentTime > 0.5");
+            assertThat(firefox.requestedUrls()).as("the player follows the stream's redirect to the file server")
+                                               .anyMatch(url -> url.startsWith(files + "/stream/videos/"));
+
+            firefox.waitForText(".comments", "No comments yet.");
+            firefox.fill("textarea[name=content]", "Lovely colours, in Firefox too");
+            firefox.click(".comments form button", "Post comment");
+            firefox.waitForText(".comment-list .comment .content", "Lovely colours, in Firefox too");
+            firefox.waitForText(".comment-list .comment .meta", "fox_ann");
+
+            for (Viewport viewport : Viewport.values()) {
+                firefox.setViewport(viewport);
+                firefox.navigate(site + "/");
+                firefox.waitForText(".cards", "Firefox pattern");
+                firefox.screenshot("home", viewport);
+                firefox.navigate(site + "/u/fox_ann");
+                firefox.waitForText(".cards", "Firefox pattern");
+                firefox.screenshot("user-own", viewport);
+                firefox.navigate(watch);
+                firefox.waitForText(".comment-list", "Lovely colours");
+                firefox.waitUntil("() => document.querySelector('video').readyState >= 2");
+                firefox.screenshot("watch-own", viewport);
+            }
+
+            assertThat(firefox.takeProblems()).as("console errors and uncaught exceptions").isEmpty();
+            Set<String> siteOrigins = Set.of(site, files);
+            assertThat(firefox.requestedUrls()).isNotEmpty()
+                                               .allSatisfy(url -> assertThat(origin(url)).as(url).isIn(siteOrigins));
+        }
+    }
+
+    private static String origin(String url) {
+        URI uri = URI.create(url);
+        return uri.getScheme() + "://" + uri.getAuthority();
+    }
+}
