@@ -15,8 +15,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * The web site in Debian's Firefox ESR (over WebDriver BiDi) against the real mesh: the home page's
  * empty state, sign up through the form, create a video and upload the ffmpeg clip through the
- * page's tus uploader, see it ready, watch it (the player has frames), comment; screenshots of home,
- * the user's page and the watch page at phone and desktop width (target/screenshots/*-firefox.png).
+ * page's tus uploader, see it ready, watch it (it seeks and plays), comment; screenshots of home,
+ * the user's page and the watch page at phone and desktop width (target/screenshots/*-firefox.png);
+ * delete the comment, and the video after a confirm.
  * No page logs an error or throws, and nothing is requested outside the gateway's origin and its
  * file server's (where /stream/videos/:vid redirects the player).
  */
@@ -65,8 +66,11 @@ class FirefoxSiteTest {
             firefox.waitForText(".details h1", "Firefox pattern");
             firefox.waitForText(".details .meta", "fox_ann");
             firefox.waitUntil("() => { const v = document.querySelector('video'); return v && v.readyState >= 2; }");
+            // A seek to the middle (a Range request to the file server), then it plays from there.
+            firefox.call("() => { const v = document.querySelector('video'); v.currentTime = v.duration / 2; }");
+            firefox.waitUntil("() => { const v = document.querySelector('video'); return !v.seeking && v.readyState >= 3; }");
             firefox.call("() => { const v = document.querySelector('video'); v.muted = true; return v.play(); }");
-            firefox.waitUntil("() => document.querySelector('video').currentTime > 0.5");
+            firefox.waitUntil("() => { const v = document.querySelector('video'); return v.currentTime > v.duration / 2 + 0.5; }");
             assertThat(firefox.requestedUrls()).as("the player follows the stream's redirect to the file server")
                                                .anyMatch(url -> url.startsWith(files + "/stream/videos/"));
 
@@ -89,6 +93,17 @@ class FirefoxSiteTest {
                 firefox.waitUntil("() => document.querySelector('video').readyState >= 2");
                 firefox.screenshot("watch-own", viewport);
             }
+
+            // Deleting: the comment at once; the video after a confirm, declined first, then accepted.
+            firefox.click(".comment-list .comment button", "Delete");
+            firefox.waitForText(".comments", "No comments yet.");
+            firefox.navigate(site + "/u/fox_ann");
+            assertThat(firefox.clickAndAnswerPrompt(".cards button", "Delete", false))
+                    .isEqualTo("Delete \"Firefox pattern\"? This cannot be undone.");
+            assertThat(firefox.call("() => document.querySelectorAll('.cards .card').length").asInt()).isEqualTo(1);
+            firefox.clickAndAnswerPrompt(".cards button", "Delete", true);
+            firefox.waitForText("main", "You have no videos yet.");
+            assertThat(mesh.rest().get("/api/user/fox_ann/videos").body().get("videos")).isEmpty();
 
             assertThat(firefox.takeProblems()).as("console errors and uncaught exceptions").isEmpty();
             Set<String> siteOrigins = Set.of(site, files);

@@ -22,9 +22,11 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
@@ -33,7 +35,7 @@ import java.util.stream.Stream;
  * Debian's Firefox ESR driven over WebDriver BiDi, its own remote protocol: Playwright drives only
  * its patched Firefox build, which cannot be downloaded here. One headless Firefox with a fresh
  * profile and one tab; what its pages log as errors (console errors, uncaught exceptions) and every
- * URL they request are collected. Closing it ends the session, stops Firefox and deletes the profile.
+ * URL they request are collected, and its prompts (confirm()) are answered on request. Closing it ends the session, stops Firefox and deletes the profile.
  */
 public final class FirefoxBidi implements AutoCloseable {
     public static final Path FIREFOX = Paths.get("/usr/bin/firefox-esr");
@@ -70,6 +72,7 @@ public final class FirefoxBidi implements AutoCloseable {
     private final Map<Long, CompletableFuture<JsonNode>> pending = new ConcurrentHashMap<>();
     private final List<String> problems = Collections.synchronizedList(new ArrayList<>());
     private final List<String> requests = Collections.synchronizedList(new ArrayList<>());
+    private final BlockingQueue<String> prompts = new LinkedBlockingQueue<>();
     private final Path profile;
     private final Process process;
     private final WebSocket socket;
@@ -100,9 +103,12 @@ public final class FirefoxBidi implements AutoCloseable {
         socket = HttpClient.newHttpClient().newWebSocketBuilder()
                            .buildAsync(URI.create("ws://127.0.0.1:" + port + "/session"), new Listener())
                            .join();
-        send("session.new", Map.of("capabilities", Map.of()));
+        // Prompts wait for the test's answer (BiDi's default dismisses them at once).
+        send("session.new", Map.of("capabilities", Map.of("alwaysMatch",
+                Map.of("unhandledPromptBehavior", Map.of("default", "ignore")))));
         context = send("browsingContext.getTree", Map.of()).get("contexts").get(0).get("context").asText();
-        send("session.subscribe", Map.of("events", List.of("log.entryAdded", "network.beforeRequestSent")));
+        send("session.subscribe", Map.of("events", List.of("log.entryAdded", "network.beforeRequestSent",
+                                                        "browsingContext.userPromptOpened")));
     }
 
     /** Sends one command and returns its result; an error answer fails the test. */
@@ -184,6 +190,21 @@ public final class FirefoxBidi implements AutoCloseable {
              selector, text);
     }
 
+    /**
+     * Clicks like {@link #click} a button that opens a prompt (confirm()), answers it with {@code accept}
+     * and returns its message. The click is let go first, as the prompt holds the page's script until
+     * it is answered.
+     */
+    public String clickAndAnswerPrompt(String selector, String text, boolean accept) throws InterruptedException {
+        waitForText(selector, text);
+        call("(s, t) => { const e = [...document.querySelectorAll(s)].find(e => e.textContent.trim() === t);" +
+             " setTimeout(() => e.click()); }", selector, text);
+        String message = prompts.poll(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        assertThat(message).as("a prompt after clicking %s", text).isNotNull();
+        send("browsingContext.handleUserPrompt", Map.of("context", context, "accept", accept));
+        return message;
+    }
+
     /** Chooses {@code file} in the file input {@code selector}, as the person's file dialog would. */
     public void setFiles(String selector, Path file) {
         JsonNode input = callRaw("s => document.querySelector(s)", List.of(localValue(selector)));
@@ -241,6 +262,7 @@ public final class FirefoxBidi implements AutoCloseable {
                 }
             }
             case "network.beforeRequestSent" -> requests.add(params.path("request").path("url").asText());
+            case "browsingContext.userPromptOpened" -> prompts.add(params.path("message").asText());
             default -> { }
         }
     }
