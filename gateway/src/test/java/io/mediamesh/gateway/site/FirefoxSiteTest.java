@@ -14,10 +14,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The web site in Debian's Firefox ESR (over WebDriver BiDi) against the real mesh: the home page's
- * empty state, sign up through the form, create a video and upload the ffmpeg clip through the
+ * empty state, sign up through the form (a refused password shown next to its field first), create a video and upload the ffmpeg clip through the
  * page's tus uploader, see it ready, watch it (it seeks and plays), comment; screenshots of home,
  * the user's page and the watch page at phone and desktop width (target/screenshots/*-firefox.png);
- * delete the comment, and the video after a confirm.
+ * delete the comment, and the video after a confirm; sign out and in again.
  * No page logs an error or throws, and nothing is requested outside the gateway's origin and its
  * file server's (where /stream/videos/:vid redirects the player).
  */
@@ -45,6 +45,9 @@ class FirefoxSiteTest {
             firefox.click("#account a", "Sign up");
             firefox.waitUntil("() => location.pathname === '/signup'");
             firefox.fill("input[name=user_name]", "fox_ann");
+            firefox.fill("input[name=pwd]", "short");
+            firefox.click("form button[type=submit]", "Create account");
+            firefox.waitForText("#f-pwd-error", "INVALID_PASSWORD");
             firefox.fill("input[name=pwd]", "a good long password");
             firefox.click("form button[type=submit]", "Create account");
             firefox.waitUntil("() => location.pathname === '/u/fox_ann'");
@@ -104,6 +107,15 @@ class FirefoxSiteTest {
             firefox.clickAndAnswerPrompt(".cards button", "Delete", true);
             firefox.waitForText("main", "You have no videos yet.");
             assertThat(mesh.rest().get("/api/user/fox_ann/videos").body().get("videos")).isEmpty();
+
+            // Signing out and back in through the header and the form.
+            firefox.click("#account button", "Sign out");
+            firefox.click("#account a", "Sign in");
+            firefox.fill("input[name=user_name]", "fox_ann");
+            firefox.fill("input[name=pwd]", "a good long password");
+            firefox.click("form button[type=submit]", "Sign in");
+            firefox.waitUntil("() => location.pathname === '/u/fox_ann'");
+            firefox.waitForText(".account .me", "fox_ann");
 
             assertThat(firefox.takeProblems()).as("console errors and uncaught exceptions").isEmpty();
             Set<String> siteOrigins = Set.of(site, files);
