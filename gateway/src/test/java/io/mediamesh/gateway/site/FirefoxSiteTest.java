@@ -48,10 +48,7 @@ class FirefoxSiteTest {
             firefox.fill("input[name=pwd]", "short");
             firefox.click("form button[type=submit]", "Create account");
             firefox.waitForText("#f-pwd-error", "INVALID_PASSWORD");
-            firefox.fill("input[name=pwd]", "a good long password");
-            firefox.click("form button[type=submit]", "Create account");
-            firefox.waitUntil("() => location.pathname === '/u/fox_ann'");
-            firefox.waitForText(".account .me", "fox_ann");
+            submitAccountForm(firefox, "Create account");
             firefox.waitForText("main", "You have no videos yet.");
 
             firefox.fill("form.create input[name=name]", "Firefox pattern");
@@ -112,16 +109,21 @@ class FirefoxSiteTest {
             firefox.click("#account button", "Sign out");
             firefox.click("#account a", "Sign in");
             firefox.fill("input[name=user_name]", "fox_ann");
-            firefox.fill("input[name=pwd]", "a good long password");
-            firefox.click("form button[type=submit]", "Sign in");
-            firefox.waitUntil("() => location.pathname === '/u/fox_ann'");
-            firefox.waitForText(".account .me", "fox_ann");
+            submitAccountForm(firefox, "Sign in");
 
             assertThat(firefox.takeProblems()).as("console errors and uncaught exceptions").isEmpty();
             Set<String> siteOrigins = Set.of(site, files);
             assertThat(firefox.requestedUrls()).isNotEmpty()
                                                .allSatisfy(url -> assertThat(origin(url)).as(url).isIn(siteOrigins));
         }
+    }
+
+    /** Submits the sign-up or sign-in form with fox_ann's password, and sees her signed in on her page. */
+    private static void submitAccountForm(FirefoxBidi firefox, String button) {
+        firefox.fill("input[name=pwd]", "a good long password");
+        firefox.click("form button[type=submit]", button);
+        firefox.waitUntil("() => location.pathname === '/u/fox_ann'");
+        firefox.waitForText(".account .me", "fox_ann");
     }
 
     private static String origin(String url) {
