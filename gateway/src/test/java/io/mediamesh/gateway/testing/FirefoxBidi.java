@@ -34,8 +34,9 @@ import java.util.stream.Stream;
 /**
  * Debian's Firefox ESR driven over WebDriver BiDi, its own remote protocol: Playwright drives only
  * its patched Firefox build, which cannot be downloaded here. One headless Firefox with a fresh
- * profile and one tab; what its pages log as errors (console errors, uncaught exceptions) and every
- * URL they request are collected, and its prompts (confirm()) are answered on request. Closing it ends the session, stops Firefox and deletes the profile.
+ * profile and one tab; what its pages log as errors (console errors, uncaught exceptions) and
+ * every URL they request are collected, and its prompts (confirm()) are answered on request.
+ * Closing it ends the session, stops Firefox and deletes the profile.
  */
 public final class FirefoxBidi implements AutoCloseable {
     public static final Path FIREFOX = Paths.get("/usr/bin/firefox-esr");
@@ -72,6 +73,7 @@ public final class FirefoxBidi implements AutoCloseable {
     private final Map<Long, CompletableFuture<JsonNode>> pending = new ConcurrentHashMap<>();
     private final List<String> problems = Collections.synchronizedList(new ArrayList<>());
     private final List<String> requests = Collections.synchronizedList(new ArrayList<>());
+    private final List<String> responses = Collections.synchronizedList(new ArrayList<>());
     private final BlockingQueue<String> prompts = new LinkedBlockingQueue<>();
     private final Path profile;
     private final Process process;
@@ -108,6 +110,7 @@ public final class FirefoxBidi implements AutoCloseable {
                 Map.of("unhandledPromptBehavior", Map.of("default", "ignore")))));
         context = send("browsingContext.getTree", Map.of()).get("contexts").get(0).get("context").asText();
         send("session.subscribe", Map.of("events", List.of("log.entryAdded", "network.beforeRequestSent",
+                                                        "network.responseStarted",
                                                         "browsingContext.userPromptOpened")));
     }
 
@@ -157,7 +160,8 @@ public final class FirefoxBidi implements AutoCloseable {
 
     private JsonNode callRaw(String function, List<?> arguments) {
         JsonNode answer = send("script.callFunction", Map.of("functionDeclaration", function, "arguments", arguments,
-                                                             "awaitPromise", true, "target", Map.of("context", context)));
+                                                             "awaitPromise", true,
+                                                             "target", Map.of("context", context)));
         assertThat(answer.get("type").asText()).as("%s threw %s", function, answer.get("exceptionDetails"))
                                                .isEqualTo("success");
         return answer.get("result");
@@ -244,6 +248,13 @@ public final class FirefoxBidi implements AutoCloseable {
         }
     }
 
+    /** Every answer the pages got so far (at its headers), as "status url range" (the request's Range or "-"). */
+    public List<String> responses() {
+        synchronized (responses) {
+            return List.copyOf(responses);
+        }
+    }
+
     private void onMessage(String text) throws IOException {
         JsonNode message = json.readTree(text);
         if (message.has("id")) {
@@ -262,6 +273,16 @@ public final class FirefoxBidi implements AutoCloseable {
                 }
             }
             case "network.beforeRequestSent" -> requests.add(params.path("request").path("url").asText());
+            case "network.responseStarted" -> {
+                String range = "-";
+                for (JsonNode header : params.path("request").path("headers")) {
+                    if (header.path("name").asText().equalsIgnoreCase("range")) {
+                        range = header.path("value").path("value").asText();
+                    }
+                }
+                responses.add(params.path("response").path("status").asInt() + " " +
+                              params.path("request").path("url").asText() + " " + range);
+            }
             case "browsingContext.userPromptOpened" -> prompts.add(params.path("message").asText());
             default -> { }
         }
