@@ -38,6 +38,7 @@ import java.util.TreeMap;
 import java.util.UUID;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -77,6 +78,11 @@ class ConfinedConfigsTest {
             assertThat(summary.getOutcome()).as("%s: %s", kind, summary)
                                             .isEqualTo(ApplyOutcome.APPLY_OUTCOME_SUCCEEDED);
         }
+    }
+
+    @AfterAll
+    static void stopTheAgent() throws InterruptedException {
+        agent.close();
     }
 
     @Test
