@@ -9,6 +9,7 @@ import io.mediamesh.common.config.Configs;
 import io.mediamesh.common.config.DatabaseSettings;
 import io.mediamesh.common.config.ServiceEndpoints;
 import io.mediamesh.common.db.Database;
+import io.mediamesh.common.testing.FreePorts;
 import io.mediamesh.common.testing.TestDatabase;
 import io.mediamesh.config.ConfigSvc;
 import io.mediamesh.config.ConfigSvcSettings;
@@ -22,9 +23,7 @@ import io.mediamesh.user.UserSvc;
 import io.mediamesh.user.UserSvcSettings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -337,11 +336,7 @@ public final class Mesh implements BeforeAllCallback, AfterAllCallback {
 
     /** A loopback port free now, for a server that must know its port before it starts. */
     public static int freePort() {
-        try (java.net.ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return FreePorts.tcp();
     }
 
     /** Starts a server on {@code port}, or on an ephemeral port the first time (port 0). */
