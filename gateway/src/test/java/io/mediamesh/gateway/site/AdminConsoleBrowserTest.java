@@ -85,7 +85,7 @@ class AdminConsoleBrowserTest {
         assertThat(page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("Fleet"))).isVisible();
         // The header offers the console to an admin on every page.
         assertThat(page.getByRole(AriaRole.BANNER).getByRole(AriaRole.LINK, new Locator.GetByRoleOptions()
-                .setName("Admin").setExact(true))).hasAttribute("href", "/admin");
+                .setName("Console").setExact(true))).hasAttribute("href", "/admin");
         assertThat(page.locator("tr[data-server=console-origin]")).isVisible();
 
         page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Add server")).click();
@@ -166,6 +166,13 @@ class AdminConsoleBrowserTest {
         // Fields say what they mean.
         assertThat(page.getByLabel("Worker connections")).hasAttribute("aria-describedby", "doc-worker_connections-help");
         assertThat(page.locator("#doc-worker_connections-help")).hasText("events.worker_connections; 0 = 1024.");
+        // A secret stays hidden until asked for.
+        Locator secret = page.locator("#doc-recordings_secret");
+        assertThat(secret).hasAttribute("type", "password");
+        Locator reveal = page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Show recordings secret"));
+        reveal.click();
+        assertThat(secret).hasAttribute("type", "text");
+        assertThat(reveal).hasAttribute("aria-pressed", "true");
 
         // A directive off the allowlist never reaches nginx: refused with its name.
         extra.fill("load_module /tmp/evil.so;");
@@ -258,7 +265,7 @@ class AdminConsoleBrowserTest {
         assertThat(page.getByRole(AriaRole.NAVIGATION, new Page.GetByRoleOptions().setName("Admin console"))).hasCount(0);
         assertThat(page.locator("form")).hasCount(0);
         assertThat(page.getByRole(AriaRole.BANNER).getByRole(AriaRole.LINK, new Locator.GetByRoleOptions()
-                .setName("Admin").setExact(true))).hasCount(0);
+                .setName("Console").setExact(true))).hasCount(0);
         Browser.screenshot(page, "admin-forbidden", Viewport.PHONE);
         assertThat(Browser.accessibilityViolations(page)).as("axe on the 403").isEmpty();
         browser.assertClean();

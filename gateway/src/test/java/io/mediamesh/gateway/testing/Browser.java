@@ -131,8 +131,10 @@ public final class Browser implements BeforeAllCallback, AfterAllCallback {
     }
 
     /**
-     * The serious and critical accessibility violations axe-core finds on the page, as "rule: targets".
-     * axe is evaluated through the DevTools protocol, as the site's policy allows no injected script.
+     * The serious and critical accessibility violations axe-core finds on the page, as "rule: targets",
+     * plus WCAG's reflow criterion, which axe does not check: the page must not be wider than the
+     * window (no sideways scrolling on a phone). axe is evaluated through the DevTools protocol, as the
+     * site's policy allows no injected script.
      */
     @SuppressWarnings("unchecked")
     public static List<String> accessibilityViolations(Page page) {
@@ -142,7 +144,10 @@ public final class Browser implements BeforeAllCallback, AfterAllCallback {
         return (List<String>) page.evaluate(
                 "async () => (await axe.run(document, { resultTypes: ['violations'] })).violations" +
                 ".filter(v => v.impact === 'serious' || v.impact === 'critical')" +
-                ".map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).join(' | '))");
+                ".map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).join(' | '))" +
+                ".concat(document.documentElement.scrollWidth > window.innerWidth" +
+                " ? ['reflow: the page is ' + document.documentElement.scrollWidth + ' px wide in a window of ' +" +
+                " window.innerWidth + ' px'] : [])");
     }
 
     /** axe-core's script, from its WebJar, read once. */

@@ -66,13 +66,31 @@ function scalar(kind, path, current) {
     };
   }
   const numeric = typeof current === 'number';
+  const secret = !numeric && SECRET_FIELD.test(String(path[path.length - 1]));
   const input = h('input', numeric
     ? { type: 'number', id, step: 1, min: 0, value: current, inputmode: 'numeric', 'aria-describedby': describedBy }
-    : { type: 'text', id, value: current, spellcheck: 'false', autocomplete: 'off', 'aria-describedby': describedBy });
+    : { type: secret ? 'password' : 'text', id, value: current, spellcheck: 'false',
+        autocomplete: secret ? 'new-password' : 'off', 'aria-describedby': describedBy });
   return {
-    element: h('div', { class: 'field doc-field' }, h('label', { for: id }, legendOf(path)), help, input),
+    element: h('div', { class: 'field doc-field' }, h('label', { for: id }, legendOf(path)), help,
+      secret ? h('div', { class: 'secret-input' }, input, revealButton(input, legendOf(path))) : input),
     read: () => (numeric ? Number.parseInt(input.value || '0', 10) || 0 : input.value),
   };
+}
+
+/** Secrets (Janus admin keys, coturn's and nginx's shared secrets) stay hidden on a shared screen until asked. */
+const SECRET_FIELD = /(secret|admin_key|pwd|password)$/;
+
+function revealButton(input, label) {
+  const button = h('button', { type: 'button', class: 'small secondary', 'aria-pressed': 'false',
+                               'aria-label': `Show ${label.toLowerCase()}` }, 'Show');
+  button.addEventListener('click', () => {
+    const shown = input.type === 'password';
+    input.type = shown ? 'text' : 'password';
+    button.textContent = shown ? 'Hide' : 'Show';
+    button.setAttribute('aria-pressed', String(shown));
+  });
+  return button;
 }
 
 /** A list of strings as a textarea, one entry a line; blank lines are dropped. */

@@ -27,7 +27,7 @@ export function renderAccount(nav) {
       signedOut();
       navigate('/');
     });
-    const consoleLink = isAdmin() ? [h('a', { href: '/admin' }, 'Admin')] : [];
+    const consoleLink = isAdmin() ? [h('a', { href: '/admin' }, 'Console')] : [];
     replace(nav, h('a', { href: `/u/${encodeURIComponent(name)}`, class: 'me' }, name), ...consoleLink, signOut);
   };
   onChange(draw);
