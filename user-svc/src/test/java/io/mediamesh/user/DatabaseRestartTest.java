@@ -42,83 +42,136 @@ import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * user-svc on a MariaDB of its own (not the shared one on 3306), killed with SIGKILL and started
- * again while clients write and read: the service recovers without a restart, every call is answered
- * before its deadline (so no thread of the service waited on the database longer than its caller),
- * failures are the database's own errors and only around the outage, and every write acknowledged
- * before, during or after the crash is in the database afterwards.
+ * user-svc on a MariaDB of its own (not the shared one on 3306), with its own account and the
+ * deployment's pool timeouts, while clients write and read: the database is killed with SIGKILL and
+ * started again, or frozen with SIGSTOP (connections stay open, nothing answers), each time for longer
+ * than a call's deadline. The service recovers without a restart, every call is answered before its
+ * deadline (so no thread of the service waited on the database longer than its caller), failures say
+ * the service is unavailable and happen only around the outage, and every write acknowledged before,
+ * during or after it is in the database afterwards.
  */
 class DatabaseRestartTest {
     private static final int CLIENTS = 4;
-    private static final Duration LOAD_BEFORE_KILL = Duration.ofSeconds(2);
-    private static final Duration LOAD_AFTER_RESTART = Duration.ofSeconds(6);
-    /** Calls started this long after the restart must all succeed: the pool has replaced its connections. */
+    private static final Duration LOAD_BEFORE = Duration.ofSeconds(2);
+    private static final Duration LOAD_AFTER = Duration.ofSeconds(5);
+    /** Calls started this long after the database is back must all succeed. */
     private static final Duration RECOVERY = Duration.ofSeconds(2);
 
     @TempDir
-    Path dir;
+    static Path dir;
+
+    private static PrivateMariaDb mariadb;
+    private static Database database;
+    private static UserSvc userSvc;
+    private static Server server;
+    private static Duration deadline;
+    private static String schema;
+    private static VideoServiceBlockingStub videos;
 
     /** What one call did, on the clock of System.nanoTime(). */
     private record Outcome(long startedNanos, long elapsedNanos, Status.Code code, Optional<ErrorCode> reason) {}
 
-    @Test
-    void aKilledAndRestartedDatabaseCostsOnlyTheCallsAroundTheOutage() throws Exception {
-        UserSvcSettings defaults = UserSvcSettings.from(ConfigFactory.parseString(
-                "mediamesh.user-svc.quotas.videos = 1000000").withFallback(Configs.load(Map.of())));
-        Duration deadline = defaults.clientDeadline();
-        // Longer than a call's deadline: a service that waited for the database to come back would
-        // answer its callers too late.
-        Duration outage = deadline.plusSeconds(1);
-        try (PrivateMariaDb mariadb = PrivateMariaDb.start(dir.resolve("mariadb"))) {
-            // The service's own account, as ./mediamesh up makes it, with the deployment's timeouts.
-            DatabaseSettings own = defaults.database();
-            DatabaseSettings database = new DatabaseSettings(mariadb.url(), own.user(), "restart-test-password",
-                                                             own.schema(), own.maxPoolSize(),
-                                                             own.connectionTimeout(), own.queryTimeout());
-            try (Connection root = mariadb.root()) {
-                DatabaseAccounts.ensure(root, database);
-            }
-            UserSvcSettings settings = defaults.withDatabase(database);
-            try (Database db = Database.open(database, UserSvc.MIGRATIONS);
-                 UserSvc userSvc = new UserSvc(db, settings, Clock.systemUTC(), ClientFactory.ofDefault())) {
-                ServerBuilder sb = Server.builder().http(0);
-                userSvc.configureServices(sb);
-                Server server = sb.build();
-                server.start().join();
-                try {
-                    runLoadThroughACrash(mariadb, server.activeLocalPort(), deadline, outage, database.schema());
-                } finally {
-                    server.stop().join();
-                }
-            }
-        }
+    /** Takes the database away and gives it back. */
+    private interface Outage {
+        void begin() throws Exception;
+
+        void end() throws Exception;
     }
 
-    private void runLoadThroughACrash(PrivateMariaDb mariadb, int port, Duration deadline, Duration outage,
-                                      String schema) throws Exception {
-        String session = GrpcClients.builder("http://127.0.0.1:" + port).responseTimeout(Duration.ofSeconds(10))
+    @BeforeAll
+    static void startUserSvcOnItsOwnDatabase() throws Exception {
+        UserSvcSettings defaults = UserSvcSettings.from(ConfigFactory.parseString(
+                "mediamesh.user-svc.quotas.videos = 1000000").withFallback(Configs.load(Map.of())));
+        deadline = defaults.clientDeadline();
+        mariadb = PrivateMariaDb.start(dir.resolve("mariadb"));
+        // The service's own account, as ./mediamesh up makes it, with the deployment's timeouts.
+        DatabaseSettings own = defaults.database();
+        DatabaseSettings settings = new DatabaseSettings(mariadb.url(), own.user(), "restart-test-password",
+                                                         own.schema(), own.maxPoolSize(), own.connectionTimeout(),
+                                                         own.queryTimeout());
+        schema = settings.schema();
+        try (Connection root = mariadb.root()) {
+            DatabaseAccounts.ensure(root, settings);
+        }
+        database = Database.open(settings, UserSvc.MIGRATIONS);
+        userSvc = new UserSvc(database, defaults.withDatabase(settings), Clock.systemUTC(), ClientFactory.ofDefault());
+        ServerBuilder sb = Server.builder().http(0);
+        userSvc.configureServices(sb);
+        server = sb.build();
+        server.start().join();
+        String base = "http://127.0.0.1:" + server.activeLocalPort();
+        String session = GrpcClients.builder(base).responseTimeout(Duration.ofSeconds(10))
                                     .build(UserServiceBlockingStub.class)
                                     .registerUser(RegisterUserRequest.newBuilder().setUserName("restarter")
                                                                      .setPassword("restart-password").build())
                                     .getSession().getSessionId();
-        VideoServiceBlockingStub videos = GrpcClients.builder("http://127.0.0.1:" + port)
-                                                     .setHeader(Callers.SESSION_HEADER, session)
-                                                     .responseTimeout(deadline)
-                                                     .build(VideoServiceBlockingStub.class);
+        videos = GrpcClients.builder(base).setHeader(Callers.SESSION_HEADER, session).responseTimeout(deadline)
+                            .build(VideoServiceBlockingStub.class);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (server != null) {
+            server.stop().join();
+        }
+        if (userSvc != null) {
+            userSvc.close();
+        }
+        if (database != null) {
+            database.close();
+        }
+        if (mariadb != null) {
+            mariadb.close();
+        }
+    }
+
+    @Test
+    void aKilledAndRestartedDatabaseCostsOnlyTheCallsAroundTheOutage() throws Exception {
+        survive(new Outage() {
+            @Override
+            public void begin() throws Exception {
+                mariadb.kill();
+            }
+
+            @Override
+            public void end() throws Exception {
+                mariadb.restart();
+            }
+        });
+    }
+
+    @Test
+    void aFrozenDatabaseHoldsNoThreadPastItsCallersDeadline() throws Exception {
+        survive(new Outage() {
+            @Override
+            public void begin() throws Exception {
+                mariadb.freeze();
+            }
+
+            @Override
+            public void end() throws Exception {
+                mariadb.thaw();
+            }
+        });
+    }
+
+    private static void survive(Outage outage) throws Exception {
         Queue<Long> acknowledged = new ConcurrentLinkedQueue<>();
         Queue<Outcome> outcomes = new ConcurrentLinkedQueue<>();
         AtomicBoolean stop = new AtomicBoolean();
         ExecutorService clients = Executors.newFixedThreadPool(CLIENTS);
         List<Future<?>> running = new ArrayList<>();
         for (int i = 0; i < CLIENTS; i++) {
-            int client = i;
+            String prefix = "c" + i + "-" + System.nanoTime() + "-";
             running.add(clients.submit(() -> {
                 for (int n = 0; !stop.get(); n++) {
-                    String name = "c" + client + "-" + n;
+                    String name = prefix + n;
                     call(outcomes, () -> acknowledged.add(videos.createVideo(
                             CreateVideoRequest.newBuilder().setUserName("restarter").setName(name).build())
                                                                 .getVideo().getId()));
@@ -130,21 +183,23 @@ class DatabaseRestartTest {
                 }
             }));
         }
-        Thread.sleep(LOAD_BEFORE_KILL.toMillis());
-        int acknowledgedBeforeKill = acknowledged.size();
-        mariadb.kill();
-        long killed = System.nanoTime();
-        Thread.sleep(outage.toMillis());
-        mariadb.restart();
-        long restarted = System.nanoTime();
-        Thread.sleep(LOAD_AFTER_RESTART.toMillis());
+        Thread.sleep(LOAD_BEFORE.toMillis());
+        int acknowledgedBefore = acknowledged.size();
+        outage.begin();
+        long began = System.nanoTime();
+        // Longer than a call's deadline: a service that waited for the database to come back would
+        // answer its callers too late.
+        Thread.sleep(deadline.plusSeconds(1).toMillis());
+        outage.end();
+        long ended = System.nanoTime();
+        Thread.sleep(LOAD_AFTER.toMillis());
         stop.set(true);
         for (Future<?> client : running) {
             client.get(deadline.toMillis() * 2, TimeUnit.MILLISECONDS);
         }
         clients.shutdown();
 
-        assertThat(acknowledgedBeforeKill).as("writes acknowledged before the crash").isPositive();
+        assertThat(acknowledgedBefore).as("writes acknowledged before the outage").isPositive();
         List<Outcome> all = List.copyOf(outcomes);
         assertThat(all).as("calls answered at or past their deadline (%s)", deadline)
                        .filteredOn(o -> o.code() == Status.Code.DEADLINE_EXCEEDED
@@ -156,17 +211,15 @@ class DatabaseRestartTest {
                            assertThat(o.code()).isEqualTo(Status.Code.UNAVAILABLE);
                            assertThat(o.reason()).contains(ErrorCode.SERVICE_UNAVAILABLE);
                        });
-        long down = killed + deadline.toNanos();
-        assertThat(all).filteredOn(o -> o.startedNanos() > killed && o.startedNanos() < down)
-                       .as("calls while the database is down fail fast rather than wait for it")
-                       .isNotEmpty()
+        assertThat(all).filteredOn(o -> o.startedNanos() > began && o.startedNanos() < ended)
+                       .as("calls while the database is away fail rather than wait for it")
                        .anySatisfy(o -> assertThat(o.code()).isEqualTo(Status.Code.UNAVAILABLE));
-        long recovered = restarted + RECOVERY.toNanos();
-        List<Outcome> late = all.stream().filter(o -> o.startedNanos() > recovered).toList();
-        assertThat(late).as("calls once the database is back").hasSizeGreaterThan(10)
-                        .allSatisfy(o -> assertThat(o.code()).isEqualTo(Status.Code.OK));
-        assertThat(acknowledged.size()).as("writes acknowledged after the restart")
-                                       .isGreaterThan(acknowledgedBeforeKill);
+        long recovered = ended + RECOVERY.toNanos();
+        assertThat(all).filteredOn(o -> o.startedNanos() > recovered)
+                       .as("calls once the database is back")
+                       .hasSizeGreaterThan(10)
+                       .allSatisfy(o -> assertThat(o.code()).isEqualTo(Status.Code.OK));
+        assertThat(acknowledged.size()).as("writes acknowledged after the outage").isGreaterThan(acknowledgedBefore);
 
         Set<Long> stored = new HashSet<>();
         try (Connection root = mariadb.root(); Statement statement = root.createStatement();
@@ -175,8 +228,8 @@ class DatabaseRestartTest {
                 stored.add(rows.getLong(1));
             }
         }
-        assertThat(stored).as("every acknowledged write survived the crash").containsAll(acknowledged);
-        assertThat(threadsWaitingOnTheDatabase(schema)).as("service threads still waiting on the database").isEmpty();
+        assertThat(stored).as("every acknowledged write is in the database").containsAll(acknowledged);
+        assertThat(threadsWaitingOnTheDatabase()).as("service threads still waiting on the database").isEmpty();
     }
 
     private static void call(Queue<Outcome> outcomes, Runnable call) {
@@ -193,10 +246,10 @@ class DatabaseRestartTest {
     }
 
     /** Threads other than the pool's own (named after it) inside the driver or waiting for a connection. */
-    private static List<String> threadsWaitingOnTheDatabase(String poolName) {
+    private static List<String> threadsWaitingOnTheDatabase() {
         List<String> waiting = new ArrayList<>();
         Thread.getAllStackTraces().forEach((thread, stack) -> {
-            if (thread.getName().startsWith(poolName)) {
+            if (thread.getName().startsWith(schema)) {
                 return;
             }
             for (StackTraceElement frame : stack) {

@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * A MariaDB server of a test's own (the machine's mariadbd, data made by mariadb-install-db) on a
  * free loopback port with its own data folder and socket, so that a test may kill and restart it
- * without disturbing the shared server on 3306. Grant tables are on; root logs in over TCP with an
+ * (or freeze) without disturbing the shared server on 3306. Grant tables are on; root logs in over TCP with an
  * empty password. Durability is MariaDB's default (every commit flushed to the redo log), so what a
  * commit acknowledged survives {@link #kill()}.
  */
@@ -68,6 +68,26 @@ public final class PrivateMariaDb implements AutoCloseable {
         }
     }
 
+    /**
+     * SIGSTOP: the server stops answering but keeps its connections and port open, as a server
+     * stuck on its disk or a network that drops packets would; clients wait until their timeouts.
+     */
+    public void freeze() throws IOException, InterruptedException {
+        signal("STOP");
+    }
+
+    /** SIGCONT after {@link #freeze()}. */
+    public void thaw() throws IOException, InterruptedException {
+        signal("CONT");
+    }
+
+    private void signal(String name) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(server.pid())).inheritIO().start();
+        if (kill.waitFor() != 0) {
+            throw new IllegalStateException("kill -" + name + " " + server.pid() + " failed");
+        }
+    }
+
     /** Starts the server on the same port and data (crash recovery included) and waits until it answers. */
     public void restart() throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of("/usr/sbin/mariadbd", "--no-defaults",
@@ -98,8 +118,9 @@ public final class PrivateMariaDb implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
+    public void close() throws IOException, InterruptedException {
         if (server != null && server.isAlive()) {
+            thaw(); // a stopped process takes SIGKILL too, but leave nothing stopped behind
             kill();
         }
     }
