@@ -77,11 +77,9 @@ class DatabaseRestartTest {
     /** What one call did, on the clock of System.nanoTime(). */
     private record Outcome(long startedNanos, long elapsedNanos, Status.Code code, Optional<ErrorCode> reason) {}
 
-    /** Takes the database away and gives it back. */
-    private interface Outage {
-        void begin() throws Exception;
-
-        void end() throws Exception;
+    /** Takes the database away, or gives it back. */
+    private interface Step {
+        void run() throws Exception;
     }
 
     @BeforeAll
@@ -133,35 +131,15 @@ class DatabaseRestartTest {
 
     @Test
     void aKilledAndRestartedDatabaseCostsOnlyTheCallsAroundTheOutage() throws Exception {
-        survive(new Outage() {
-            @Override
-            public void begin() throws Exception {
-                mariadb.kill();
-            }
-
-            @Override
-            public void end() throws Exception {
-                mariadb.restart();
-            }
-        });
+        survive(mariadb::kill, mariadb::restart);
     }
 
     @Test
     void aFrozenDatabaseHoldsNoThreadPastItsCallersDeadline() throws Exception {
-        survive(new Outage() {
-            @Override
-            public void begin() throws Exception {
-                mariadb.freeze();
-            }
-
-            @Override
-            public void end() throws Exception {
-                mariadb.thaw();
-            }
-        });
+        survive(mariadb::freeze, mariadb::thaw);
     }
 
-    private static void survive(Outage outage) throws Exception {
+    private static void survive(Step takeAway, Step giveBack) throws Exception {
         Queue<Long> acknowledged = new ConcurrentLinkedQueue<>();
         Queue<Outcome> outcomes = new ConcurrentLinkedQueue<>();
         AtomicBoolean stop = new AtomicBoolean();
@@ -185,12 +163,12 @@ class DatabaseRestartTest {
         }
         Thread.sleep(LOAD_BEFORE.toMillis());
         int acknowledgedBefore = acknowledged.size();
-        outage.begin();
+        takeAway.run();
         long began = System.nanoTime();
         // Longer than a call's deadline: a service that waited for the database to come back would
         // answer its callers too late.
         Thread.sleep(deadline.plusSeconds(1).toMillis());
-        outage.end();
+        giveBack.run();
         long ended = System.nanoTime();
         Thread.sleep(LOAD_AFTER.toMillis());
         stop.set(true);
