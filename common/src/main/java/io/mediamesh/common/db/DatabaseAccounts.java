@@ -36,8 +36,8 @@ public final class DatabaseAccounts {
         if (service.password().isEmpty()) {
             throw new IllegalArgumentException("the database account " + service.user() + " needs a password");
         }
-        // Names are validated by DatabaseSettings ([A-Za-z0-9_]), so they are safe to splice in; in a
-        // GRANT, '_' is a wildcard, escaped so that the grant names this schema only.
+        // Names are validated by DatabaseSettings (no quotes, backquotes or '%'), so they are safe to
+        // splice in; in a GRANT, '_' is a wildcard, escaped so that the grant names this schema only.
         String schemaPattern = service.schema().replace("_", "\\_");
         for (String host : accountHosts(service.url())) {
             String account = "'" + service.user() + "'@'" + host + "'";
