@@ -63,13 +63,17 @@ print(value)
 PY
 }
 
+# Sessions and request bodies (which hold passwords) reach curl on stdin or through a pipe (-H @<(...)),
+# and wrk through a script in $WORK (0700), never on their command lines, where ps would show them to
+# every user.
+
 # post PATH JSON EXPECTED_STATUS [SESSION] : the response body lands in $WORK/body.
 post() {
   local path="$1" body="$2" expected="$3" session="${4:-}" status
-  local headers=(-H 'Content-Type: application/json')
-  [[ -z "$session" ]] || headers+=(-H "X-Session-Id: $session")
-  status="$(curl -sS -o "$WORK/body" -w '%{http_code}' --max-time 10 -X POST "${headers[@]}" \
-    --data "$body" "$BASE$path")" || die "POST $path: the request failed"
+  # No session: an empty header file, so no header.
+  status="$(printf '%s' "$body" | curl -sS -o "$WORK/body" -w '%{http_code}' --max-time 10 -X POST \
+    -H 'Content-Type: application/json' -H @<([[ -z "$session" ]] || printf 'X-Session-Id: %s\n' "$session") \
+    --data-binary @- "$BASE$path")" || die "POST $path: the request failed"
   if [[ "$status" != "$expected" ]]; then
     die "POST $path answered $status (expected $expected): $(head -c 500 "$WORK/body")"
   fi
@@ -86,8 +90,10 @@ seed() {
     post "/api/videos/$VID/comments" "{\"content\":\"comment $i\"}" 201 "$SID"
   done
   local status
-  status="$(curl -sS -o /dev/null -w '%{http_code}' --max-time 5 -H "X-Session-Id: $SID" "$BASE/api/videos/$VID")"
+  status="$(curl -sS -o /dev/null -w '%{http_code}' --max-time 5 -H @<(printf 'X-Session-Id: %s\n' "$SID") "$BASE/api/videos/$VID")"
   [[ "$status" == 200 ]] || die "GET /api/videos/$VID answered $status before the benchmark"
+  # wrk sends the session from a script of its own (-s), read from $WORK.
+  (umask 077 && printf 'wrk.headers["X-Session-Id"] = "%s"\n' "$SID" >"$WORK/session.lua")
   say "seeded user $name, video $VID with 20 comments"
 }
 
@@ -95,7 +101,7 @@ seed() {
 upload() {
   local vid="$1" session="$2" status
   { printf '\x00\x00\x00\x18ftypisom'; head -c 4000 /dev/urandom; } >"$WORK/video.mp4"
-  status="$(curl -sS -o "$WORK/body" -w '%{http_code}' --max-time 10 -X POST -H "X-Session-Id: $session" \
+  status="$(curl -sS -o "$WORK/body" -w '%{http_code}' --max-time 10 -X POST -H @<(printf 'X-Session-Id: %s\n' "$session") \
     -H 'Content-Type: video/mp4' --data-binary "@$WORK/video.mp4" "$BASE/upload/videos/$vid")" ||
     die "POST /upload/videos/$vid: the request failed"
   [[ "$status" == 200 ]] || die "POST /upload/videos/$vid answered $status: $(head -c 500 "$WORK/body")"
@@ -137,14 +143,14 @@ warm_up() {
   local url
   for url in "$@"; do
     say "warm-up (untimed): wrk -d$WARMUP $url"
-    wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" -H "X-Session-Id: $SID" "$url" >/dev/null
+    wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" -s "$WORK/session.lua" "$url" >/dev/null
   done
 }
 
 run_wrk() {
   local label="$1" url="$2" out="$WORK/wrk-${#RESULTS[@]}.txt"
   say "wrk -t$THREADS -c$CONNECTIONS -d$DURATION --latency $url"
-  wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency -H "X-Session-Id: $SID" "$url" | tee "$out"
+  wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency -s "$WORK/session.lua" "$url" | tee "$out"
   local rps p50 p99 non2xx errors
   rps="$(awk '/^Requests\/sec:/ {print $2}' "$out")"
   p50="$(to_ms "$(awk '$1 == "50%" {print $2}' "$out")")"

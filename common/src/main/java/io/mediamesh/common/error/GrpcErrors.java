@@ -11,6 +11,9 @@ import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.mediamesh.api.v1.ErrorCode;
+import java.sql.SQLNonTransientConnectionException;
+import java.sql.SQLRecoverableException;
+import java.sql.SQLTransientConnectionException;
 import org.jooq.exception.DataAccessException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -74,12 +77,29 @@ public final class GrpcErrors implements GrpcExceptionHandlerFunction {
             logger.warn("{} A downstream call failed: {}", ctx, String.valueOf(cause));
             return ErrorCatalog.toStatusException(ErrorCode.SERVICE_UNAVAILABLE, UNAVAILABLE);
         }
+        if (cause instanceof DataAccessException && lostTheDatabase(cause)) {
+            // No connection (the database is restarting or unreachable, or a statement outlived the
+            // pool's query timeout): the call may be tried again shortly, like any unavailable service.
+            logger.warn("{} The database is unavailable: {}", ctx, String.valueOf(cause.getCause()));
+            return ErrorCatalog.toStatusException(ErrorCode.SERVICE_UNAVAILABLE, UNAVAILABLE);
+        }
         if (cause instanceof DataAccessException) {
             logger.warn("{} Database operation failed", ctx, cause);
             return ErrorCatalog.toStatusException(ErrorCode.DATABASE_ERROR, "A database operation failed.");
         }
         logger.error("{} Unexpected failure", ctx, cause);
         return ErrorCatalog.toStatusException(ErrorCode.INTERNAL_ERROR, "Internal error.");
+    }
+
+    /** True when the failure is the loss of (or no way to get) a connection, not the statement itself. */
+    private static boolean lostTheDatabase(Throwable cause) {
+        for (Throwable t = cause; t != null; t = t.getCause()) {
+            if (t instanceof SQLTransientConnectionException || t instanceof SQLNonTransientConnectionException
+                || t instanceof SQLRecoverableException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String describe(StatusRuntimeException e) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -20,11 +21,12 @@ class ConfigsTest {
     @Test
     void environmentBeatsFileBeatsDefaults(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("mediamesh.conf");
-        Files.writeString(file, "mediamesh.database.user = fromfile\nmediamesh.database.password = secret\n");
+        Files.writeString(file, "mediamesh.database.url = \"jdbc:mariadb://fromfile\"\n"
+                                + "mediamesh.database.query-timeout = 2s\n");
         var config = Configs.load(Map.of(Configs.CONFIG_FILE_VARIABLE, file.toString(),
-                                         "MEDIAMESH_DB_USER", "fromenv"));
-        assertThat(config.getString("mediamesh.database.user")).isEqualTo("fromenv");
-        assertThat(config.getString("mediamesh.database.password")).isEqualTo("secret");
+                                         "MEDIAMESH_DB_URL", "jdbc:mariadb://fromenv"));
+        assertThat(config.getString("mediamesh.database.url")).isEqualTo("jdbc:mariadb://fromenv");
+        assertThat(config.getDuration("mediamesh.database.query-timeout")).hasSeconds(2);
         assertThat(config.getInt("mediamesh.database.max-pool-size")).isEqualTo(16);
     }
 
@@ -35,10 +37,48 @@ class ConfigsTest {
     }
 
     @Test
-    void databaseSettingsRejectUnsafeSchemaNamesAndHideThePassword() {
-        assertThatThrownBy(() -> new DatabaseSettings("jdbc:mariadb://h", "u", "p", "x`; DROP", 1))
+    void databaseSettingsRejectUnsafeNamesAndHideThePassword() {
+        Duration second = Duration.ofSeconds(1);
+        assertThatThrownBy(() -> new DatabaseSettings("jdbc:mariadb://h", "u", "p", "x`; DROP", 1, second, second))
                 .isInstanceOf(IllegalArgumentException.class);
-        assertThat(new DatabaseSettings("jdbc:mariadb://h/", "u", "hunter2", "s", 1).toString())
+        assertThatThrownBy(() -> new DatabaseSettings("jdbc:mariadb://h", "u'@'%", "p", "s", 1, second, second))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("account name");
+        assertThat(new DatabaseSettings("jdbc:mariadb://h/", "u", "hunter2", "s", 1, second, second).toString())
                 .doesNotContain("hunter2");
+    }
+
+    @Test
+    void eachServiceHasItsOwnAccountWithThePasswordFromAFile(@TempDir Path dir) throws Exception {
+        Path secret = dir.resolve("password");
+        Files.writeString(secret, "from-the-file\n");
+        Path file = dir.resolve("mediamesh.conf");
+        Files.writeString(file, "mediamesh.svc-a.database { schema = a, user = account_a, password = \"\","
+                                + " password-file = \"" + secret + "\" }\n"
+                                + "mediamesh.svc-b.database { schema = b, user = account_b, password = \"\","
+                                + " password-file = \"\" }\n");
+        var config = Configs.load(Map.of(Configs.CONFIG_FILE_VARIABLE, file.toString()));
+
+        DatabaseSettings a = DatabaseSettings.from(config, "mediamesh.svc-a.database");
+        assertThat(a.user()).isEqualTo("account_a");
+        assertThat(a.password()).isEqualTo("from-the-file");
+        assertThat(a.connectionTimeout()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(a.queryTimeout()).isEqualTo(Duration.ofMillis(1500));
+        assertThat(DatabaseSettings.from(config, "mediamesh.svc-b.database").user()).isEqualTo("account_b");
+
+        Files.delete(secret);
+        assertThatThrownBy(() -> DatabaseSettings.from(config, "mediamesh.svc-a.database"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("mediamesh.svc-a.database.password-file names an unreadable file: " + secret);
+    }
+
+    @Test
+    void poolTimeoutsMustStayBelowTheCallDeadline(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("mediamesh.conf");
+        Files.writeString(file, "mediamesh.svc-a.database { schema = a, user = account_a, password = x }\n"
+                                + "mediamesh.database.query-timeout = 2500ms\n");
+        var config = Configs.load(Map.of(Configs.CONFIG_FILE_VARIABLE, file.toString()));
+        assertThatThrownBy(() -> DatabaseSettings.from(config, "mediamesh.svc-a.database"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("must stay below mediamesh.client.deadline (3000 ms)");
     }
 }

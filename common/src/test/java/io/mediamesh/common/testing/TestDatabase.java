@@ -1,5 +1,7 @@
 package io.mediamesh.common.testing;
 
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
 import io.mediamesh.common.config.DatabaseSettings;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -20,6 +22,8 @@ public final class TestDatabase implements BeforeAllCallback, AfterAllCallback {
     private static final String URL = env("MEDIAMESH_TEST_DB_URL", "jdbc:mariadb://127.0.0.1:3306");
     private static final String USER = env("MEDIAMESH_TEST_DB_USER", "root");
     private static final String PASSWORD = env("MEDIAMESH_TEST_DB_PASSWORD", "");
+    /** The services' own pool timeouts, so that tests see what a deployment sees. */
+    private static final Config DEFAULTS = ConfigFactory.defaultReference().getConfig("mediamesh.database");
 
     private DatabaseSettings settings;
 
@@ -33,7 +37,8 @@ public final class TestDatabase implements BeforeAllCallback, AfterAllCallback {
     public static DatabaseSettings settingsFor(String base) {
         String suffix = UUID.randomUUID().toString().replace("-", "").substring(0, 8);
         String schema = "mmt_" + base.substring(0, Math.min(base.length(), 40)) + '_' + suffix;
-        return new DatabaseSettings(URL, USER, PASSWORD, schema, 8);
+        return new DatabaseSettings(URL, USER, PASSWORD, schema, 8, DEFAULTS.getDuration("connection-timeout"),
+                                    DEFAULTS.getDuration("query-timeout"));
     }
 
     @Override

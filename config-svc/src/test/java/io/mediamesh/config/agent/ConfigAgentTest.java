@@ -141,6 +141,11 @@ class ConfigAgentTest {
     }
 
     @Test
+    void theTokenIsNotOnTheAgentsCommandLine() throws Exception {
+        assertThat(agent.commandLine()).contains("AgentMain").doesNotContain(TOKEN);
+    }
+
+    @Test
     void refusesCallersWithoutTheServiceTokenAndBadInputs() {
         ConfigAgentServiceBlockingStub anonymous = new GrpcClientFactory(ClientFactory.ofDefault(), Duration.ofSeconds(5))
                 .newStub(agent.endpoint(), ConfigAgentServiceBlockingStub.class);

@@ -74,13 +74,14 @@ public final class AgentProcess implements AutoCloseable {
                 "-cp", System.getProperty("java.class.path"),
                 "-Dmediamesh.config-agent.server.port=0",
                 "-Dmediamesh.config-agent.server-name=" + serverName,
-                "-Dmediamesh.config-agent.root=" + root,
-                "-Dmediamesh.service-token=" + serviceToken));
+                "-Dmediamesh.config-agent.root=" + root));
         settings.forEach((path, value) -> command.add("-Dmediamesh." + path + '=' + value));
         command.add("io.mediamesh.config.agent.AgentMain");
-        Process process = new ProcessBuilder(command).redirectErrorStream(true)
-                                                     .redirectOutput(root.resolve("agent.log").toFile())
-                                                     .start();
+        ProcessBuilder builder = new ProcessBuilder(command);
+        // The token in the agent's environment, which only its user can read; a -D option would show
+        // it to everyone in ps.
+        builder.environment().put("MEDIAMESH_SERVICE_TOKEN", serviceToken);
+        Process process = builder.redirectErrorStream(true).redirectOutput(root.resolve("agent.log").toFile()).start();
         return new Launched(serverName, root, process);
     }
 
@@ -125,6 +126,14 @@ public final class AgentProcess implements AutoCloseable {
 
     public boolean isAlive() {
         return process.isAlive();
+    }
+
+    /**
+     * The agent's whole command line, as {@code ps -ww} shows it to every user of the machine
+     * (ProcessHandle.Info cuts it short).
+     */
+    public String commandLine() throws IOException {
+        return Files.readString(Path.of("/proc", Long.toString(process.pid()), "cmdline")).replace('\0', ' ');
     }
 
     @Override

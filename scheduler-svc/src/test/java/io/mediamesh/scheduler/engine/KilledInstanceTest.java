@@ -47,7 +47,10 @@ class KilledInstanceTest {
                        "mediamesh.scheduler-svc.engine.batch-size", "200",
                        "mediamesh.scheduler-svc.engine.queue-capacity", "200",
                        "mediamesh.scheduler-svc.engine.lease", LEASE.toMillis() + "ms",
-                       "mediamesh.client.deadline", "1s"))) {
+                       "mediamesh.client.deadline", "1s",
+                       // Database waits stay below that deadline (the service refuses to start otherwise).
+                       "mediamesh.database.connection-timeout", "300ms",
+                       "mediamesh.database.query-timeout", "600ms"))) {
             Condition heldByDoomed = TASKS.STATE.eq("running").and(TASKS.LEASE_OWNER.eq(DOOMED));
             Eventually.await(Duration.ofSeconds(90),
                              () -> !doomed.isAlive() ||

@@ -40,8 +40,8 @@ public final class SchedulerProcess implements AutoCloseable {
         ProcessBuilder builder = new ProcessBuilder(command);
         Map<String, String> env = builder.environment();
         env.put("MEDIAMESH_DB_URL", database.url());
-        env.put("MEDIAMESH_DB_USER", database.user());
-        env.put("MEDIAMESH_DB_PASSWORD", database.password());
+        env.put("MEDIAMESH_SCHEDULER_SVC_DB_USER", database.user());
+        env.put("MEDIAMESH_SCHEDULER_SVC_DB_PASSWORD", database.password());
         env.put("MEDIAMESH_SCHEDULER_SVC_DB_SCHEMA", database.schema());
         env.put("MEDIAMESH_SCHEDULER_SVC_PORT", "0");
         env.put("MEDIAMESH_USER_SVC_ENDPOINT", endpoints.userSvc());

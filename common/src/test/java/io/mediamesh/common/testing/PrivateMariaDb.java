@@ -1,0 +1,131 @@
+package io.mediamesh.common.testing;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A MariaDB server of a test's own (the machine's mariadbd, data made by mariadb-install-db) on a
+ * free loopback port with its own data folder and socket, so that a test may kill and restart it
+ * (or freeze) without disturbing the shared server on 3306. Grant tables are on; root logs in over TCP with an
+ * empty password. Durability is MariaDB's default (every commit flushed to the redo log), so what a
+ * commit acknowledged survives {@link #kill()}.
+ */
+public final class PrivateMariaDb implements AutoCloseable {
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
+
+    private final Path dir;
+    private final int port;
+    private Process server;
+
+    private PrivateMariaDb(Path dir, int port) {
+        this.dir = dir;
+        this.port = port;
+    }
+
+    /** Installs the system tables into {@code dir}/data and starts the server. */
+    public static PrivateMariaDb start(Path dir) throws IOException, InterruptedException {
+        Files.createDirectories(dir);
+        List<String> install = new ArrayList<>(List.of("mariadb-install-db", "--no-defaults",
+                                                       "--datadir=" + dir.resolve("data"),
+                                                       "--auth-root-authentication-method=normal",
+                                                       "--skip-test-db"));
+        if (runningAsRoot()) {
+            install.add("--user=root");
+        }
+        Process installer = new ProcessBuilder(install).redirectErrorStream(true)
+                                                      .redirectOutput(dir.resolve("install.log").toFile()).start();
+        if (!installer.waitFor(60, TimeUnit.SECONDS) || installer.exitValue() != 0) {
+            installer.destroyForcibly();
+            throw new IllegalStateException("mariadb-install-db failed: " + Files.readString(dir.resolve("install.log")));
+        }
+        PrivateMariaDb db = new PrivateMariaDb(dir, FreePorts.tcp());
+        db.restart();
+        return db;
+    }
+
+    public String url() {
+        return "jdbc:mariadb://127.0.0.1:" + port;
+    }
+
+    public Connection root() throws SQLException {
+        return DriverManager.getConnection(url() + "/?connectTimeout=1000", "root", "");
+    }
+
+    /** SIGKILL: the server ends at once, as in a crash; clients see their connections reset. */
+    public void kill() throws InterruptedException {
+        server.destroyForcibly();
+        if (!server.waitFor(10, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("mariadbd " + server.pid() + " survived SIGKILL");
+        }
+    }
+
+    /**
+     * SIGSTOP: the server stops answering but keeps its connections and port open, as a server
+     * stuck on its disk or a network that drops packets would; clients wait until their timeouts.
+     */
+    public void freeze() throws IOException, InterruptedException {
+        signal("STOP");
+    }
+
+    /** SIGCONT after {@link #freeze()}. */
+    public void thaw() throws IOException, InterruptedException {
+        signal("CONT");
+    }
+
+    private void signal(String name) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(server.pid())).inheritIO().start();
+        if (kill.waitFor() != 0) {
+            throw new IllegalStateException("kill -" + name + " " + server.pid() + " failed");
+        }
+    }
+
+    /** Starts the server on the same port and data (crash recovery included) and waits until it answers. */
+    public void restart() throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("/usr/sbin/mariadbd", "--no-defaults",
+                                                       "--datadir=" + dir.resolve("data"),
+                                                       "--port=" + port, "--bind-address=127.0.0.1",
+                                                       "--socket=" + dir.resolve("mariadb.sock"),
+                                                       "--pid-file=" + dir.resolve("mariadb.pid"),
+                                                       "--log-error=" + dir.resolve("error.log"),
+                                                       "--innodb-buffer-pool-size=32M", "--skip-log-bin"));
+        if (runningAsRoot()) {
+            command.add("--user=root"); // mariadbd refuses to run as root without it
+        }
+        server = new ProcessBuilder(command).redirectErrorStream(true)
+                                            .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        Instant deadline = Instant.now().plus(START_TIMEOUT);
+        while (true) {
+            try (Connection probe = root()) {
+                return;
+            } catch (SQLException notYet) {
+                if (!server.isAlive() || Instant.now().isAfter(deadline)) {
+                    server.destroyForcibly();
+                    throw new IllegalStateException("mariadbd did not start on port " + port + ": "
+                                                    + Files.readString(dir.resolve("error.log")), notYet);
+                }
+                Thread.sleep(100);
+            }
+        }
+    }
+
+    @Override
+    public void close() throws IOException, InterruptedException {
+        if (server != null && server.isAlive()) {
+            thaw(); // a stopped process takes SIGKILL too, but leave nothing stopped behind
+            kill();
+        }
+    }
+
+    private static boolean runningAsRoot() {
+        return ProcessHandle.current().info().user().map("root"::equals).orElse(false);
+    }
+}
