@@ -206,6 +206,7 @@ public final class RoomMesh implements BeforeAllCallback, AfterAllCallback {
         mediaSvc = new MediaSvc(mediaDatabase, settings, ClientFactory.ofDefault(), Clock.systemUTC());
         mediaServer = start(mediaPort, mediaSvc::configureServices);
         mediaSvc.startReconciling();
+        mediaSvc.startConverting();
     }
 
     public void stopMediaSvc() {
@@ -238,6 +239,11 @@ public final class RoomMesh implements BeforeAllCallback, AfterAllCallback {
     public String mediaMetrics() throws IOException, InterruptedException {
         return http().send(HttpRequest.newBuilder(URI.create("http://" + mediaEndpoint() + "/metrics")).build(),
                            HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    /** media-svc's file server port (playback with Range), once started. */
+    public int fileServerPort() {
+        return mediaSvc.fileServerPort();
     }
 
     public String userEndpoint() {

@@ -1,0 +1,308 @@
+package io.mediamesh.media.room;
+
+import static io.mediamesh.media.testing.GrpcFailures.assertFails;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.linecorp.armeria.client.grpc.GrpcClients;
+import io.mediamesh.api.v1.CreateVideoRequest;
+import io.mediamesh.api.v1.CreateVideoRoomRequest;
+import io.mediamesh.api.v1.DestroyVideoRoomRequest;
+import io.mediamesh.api.v1.ErrorCode;
+import io.mediamesh.api.v1.GetVideoRequest;
+import io.mediamesh.api.v1.ListRecordingsRequest;
+import io.mediamesh.api.v1.ListVideosRequest;
+import io.mediamesh.api.v1.RecordingConversion;
+import io.mediamesh.api.v1.RecordingConversionState;
+import io.mediamesh.api.v1.SetVideoRoomRecordingRequest;
+import io.mediamesh.api.v1.Video;
+import io.mediamesh.api.v1.VideoRoom;
+import io.mediamesh.api.v1.VideoRoomRecording;
+import io.mediamesh.api.v1.VideoRoomServiceGrpc.VideoRoomServiceBlockingStub;
+import io.mediamesh.api.v1.VideoServiceGrpc.VideoServiceBlockingStub;
+import io.mediamesh.api.v1.VideoState;
+import io.mediamesh.common.auth.Callers;
+import io.mediamesh.media.testing.Await;
+import io.mediamesh.media.testing.RecordingServers;
+import io.mediamesh.media.testing.RecordingServers.RemotePublisher;
+import io.mediamesh.media.testing.RoomMesh;
+import io.mediamesh.media.testing.RtpPackets;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Ended recordings become videos of the room's owner: real Janus recording real VP8 and Opus
+ * (ffmpeg's test pattern sent as RTP to a remote publisher), the .mjr files fetched through the
+ * server's real nginx, converted with the real janus-pp-rec and ffmpeg, stored in the video file
+ * store, marked READY in the real user-svc and played with Range from media-svc's file server.
+ */
+class RecordingConversionTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration CONVERTED = Duration.ofSeconds(60);
+    /*
+     * janus-pp-rec behind a wrapper that waits first while a marker file exists, so that a test
+     * can catch a conversion under way (its video still PENDING, or media-svc stopping mid-run).
+     */
+    private static final Path TOOLS = tools();
+    private static final Path SLOW = TOOLS.resolve("slow");
+
+    @RegisterExtension
+    static final RoomMesh mesh = new RoomMesh()
+            .with("mediamesh.media-svc.rooms.conversion.poll-interval", "200ms")
+            .with("mediamesh.media-svc.rooms.conversion.first-retry", "200ms")
+            .with("mediamesh.media-svc.rooms.conversion.janus-pp-rec", TOOLS.resolve("janus-pp-rec").toString());
+
+    static String alice;
+    static RecordingServers servers;
+
+    @BeforeAll
+    static void usersAndNginx() {
+        alice = mesh.userSession("alice");
+        servers = new RecordingServers(mesh, mesh.adminSession());
+    }
+
+    @AfterAll
+    static void stopNginx() throws IOException {
+        servers.close();
+        Files.deleteIfExists(SLOW);
+        Files.deleteIfExists(TOOLS.resolve("janus-pp-rec"));
+        Files.deleteIfExists(TOOLS);
+    }
+
+    @Test
+    void anEndedRecordingBecomesAPlayableWebmVideoOfTheOwner() throws Exception {
+        VideoRoom room = create("Weekly standup");
+        RemotePublisher publisher = servers.addRemotePublisher(room, 5151);
+        Files.writeString(SLOW, "");
+        try {
+            record(room, publisher);
+            // Made before the conversion runs: the owner's video is there, PENDING, until stored.
+            Await.until("the video exists", CONVERTED, () -> conversionOf(room, 5151).getVideoId() > 0);
+            Video pending = video(conversionOf(room, 5151).getVideoId());
+            assertThat(pending.getState()).isEqualTo(VideoState.VIDEO_STATE_PENDING);
+            assertThat(pending.getAuthor()).isEqualTo("alice");
+            assertThat(pending.getName()).startsWith("Recording of Weekly standup ").endsWith(" UTC");
+        } finally {
+            Files.deleteIfExists(SLOW);
+        }
+        RecordingConversion done = awaitFinished(room, 5151);
+        assertThat(done.getState()).isEqualTo(RecordingConversionState.RECORDING_CONVERSION_STATE_DONE);
+        assertThat(done.getError()).isEmpty();
+        Video ready = video(done.getVideoId());
+        assertThat(ready.getState()).isEqualTo(VideoState.VIDEO_STATE_READY);
+        assertThat(ready.getSize()).isPositive();
+        // Listed on the owner's page like an upload.
+        assertThat(videos().listVideos(ListVideosRequest.newBuilder().setUserName("alice").build()).getVideosList())
+                .extracting(Video::getId).contains(ready.getId());
+        // Every file of the recording tells it, and the .mjr files are still there.
+        List<VideoRoomRecording> files = recordings(room);
+        assertThat(files).extracting(VideoRoomRecording::getMedia).containsExactlyInAnyOrder("audio", "video");
+        assertThat(files).allSatisfy(file -> assertThat(file.getConversion().getVideoId()).isEqualTo(ready.getId()));
+
+        // Played through the file server: the whole WebM, one video and one audio stream, and a Range.
+        HttpResponse<byte[]> whole = play(ready.getId(), null);
+        assertThat(whole.statusCode()).isEqualTo(200);
+        assertThat(whole.headers().firstValue("Content-Type")).hasValue("video/webm");
+        assertThat(whole.body()).hasSize((int) ready.getSize());
+        Path webm = mesh.dir().resolve("recording-" + ready.getId() + ".webm");
+        Files.write(webm, whole.body());
+        JsonNode probe = ffprobe(webm);
+        assertThat(probe.path("streams")).extracting(s -> s.path("codec_type").asText() + '/' +
+                                                          s.path("codec_name").asText())
+                                         .containsExactlyInAnyOrder("video/vp8", "audio/opus");
+        assertThat(probe.path("format").path("duration").asDouble()).isGreaterThan(0.5);
+        HttpResponse<byte[]> range = play(ready.getId(), "bytes=100-299");
+        assertThat(range.statusCode()).isEqualTo(206);
+        assertThat(range.headers().firstValue("Content-Range")).hasValue("bytes 100-299/" + ready.getSize());
+        assertThat(range.body()).containsExactly(java.util.Arrays.copyOfRange(whole.body(), 100, 300));
+    }
+
+    @Test
+    void aCorruptRecordingIsReportedFailedWithTheToolsMessageAndKept() throws Exception {
+        VideoRoom room = create("Broken");
+        RemotePublisher publisher = servers.addRemotePublisher(room, 6161);
+        rooms().setVideoRoomRecording(recording(room, true));
+        // A garbage file where Janus writes the room's files, named as Janus names a publisher's video.
+        Path folder = mesh.janusOf(room.getServer().getId()).recordings().resolve(Long.toString(room.getRoomId()));
+        Files.createDirectories(folder);
+        Instant now = Instant.now();
+        Path garbage = folder.resolve("videoroom-" + room.getRoomId() + "-user-6262-" +
+                                      (now.getEpochSecond() * 1_000_000 + now.getNano() / 1000) + "-video-1.mjr");
+        byte[] noise = new byte[4096];
+        new Random(7).nextBytes(noise);
+        Files.write(garbage, noise);
+        Files.setPosixFilePermissions(garbage, PosixFilePermissions.fromString("rw-r--r--"));
+        RtpPackets.sendTestPattern("127.0.0.1", publisher.port(), publisher.rtcpPort(), 2);
+        rooms().setVideoRoomRecording(recording(room, false));
+
+        RecordingConversion failed = awaitFinished(room, 6262);
+        assertThat(failed.getState()).isEqualTo(RecordingConversionState.RECORDING_CONVERSION_STATE_FAILED);
+        assertThat(failed.getError()).startsWith("janus-pp-rec failed (exit code 1): ")
+                                     .contains("Invalid header at offset 0 (wrong prefix)")
+                                     .doesNotContain("\u001B");
+        // Nothing lost: the file is untouched and listed, and the other publisher's video is READY.
+        assertThat(Files.readAllBytes(garbage)).isEqualTo(noise);
+        assertThat(recordings(room)).extracting(VideoRoomRecording::getFileName).contains(garbage.getFileName().toString());
+        RecordingConversion good = awaitFinished(room, 6161);
+        assertThat(good.getState()).isEqualTo(RecordingConversionState.RECORDING_CONVERSION_STATE_DONE);
+        assertThat(video(good.getVideoId()).getState()).isEqualTo(VideoState.VIDEO_STATE_READY);
+        // The failed publisher's video stays PENDING (its owner may delete it); the failure stays told.
+        assertThat(video(failed.getVideoId()).getState()).isEqualTo(VideoState.VIDEO_STATE_PENDING);
+        Thread.sleep(1000);
+        assertThat(conversionOf(room, 6262)).isEqualTo(failed);
+    }
+
+    @Test
+    void aConversionCutOffByARestartIsTakenAgainAndMakesOneVideo() throws Exception {
+        VideoRoom room = create("Restarted");
+        RemotePublisher publisher = servers.addRemotePublisher(room, 7171);
+        Files.writeString(SLOW, "");
+        long videoId;
+        try {
+            record(room, publisher);
+            Await.until("the conversion runs", CONVERTED, () -> conversionOf(room, 7171).getState() ==
+                                                                  RecordingConversionState.RECORDING_CONVERSION_STATE_RUNNING &&
+                                                                  conversionOf(room, 7171).getVideoId() > 0);
+            videoId = conversionOf(room, 7171).getVideoId();
+            // Stops media-svc mid-conversion (janus-pp-rec is waiting), then starts a new one.
+            mesh.stopMediaSvc();
+        } finally {
+            Files.deleteIfExists(SLOW);
+        }
+        mesh.startMediaSvc();
+        RecordingConversion done = awaitFinished(room, 7171);
+        assertThat(done.getState()).isEqualTo(RecordingConversionState.RECORDING_CONVERSION_STATE_DONE);
+        assertThat(done.getAttempts()).isEqualTo(2);
+        // The same video, filled by the second attempt: no second video for one recording.
+        assertThat(done.getVideoId()).isEqualTo(videoId);
+        assertThat(video(videoId).getState()).isEqualTo(VideoState.VIDEO_STATE_READY);
+        assertThat(videos().listVideos(ListVideosRequest.newBuilder().setUserName("alice").setLimit(100).build())
+                           .getVideosList()).filteredOn(v -> v.getName().startsWith("Recording of Restarted"))
+                                            .hasSize(1);
+    }
+
+    @Test
+    void destroyingARecordingRoomConvertsItsRecording() throws Exception {
+        VideoRoom room = create("Destroyed while recording");
+        RemotePublisher publisher = servers.addRemotePublisher(room, 8181);
+        rooms().setVideoRoomRecording(recording(room, true));
+        RtpPackets.sendTestPattern("127.0.0.1", publisher.port(), publisher.rtcpPort(), 2);
+        rooms().destroyVideoRoom(DestroyVideoRoomRequest.newBuilder().setRoomId(room.getRoomId()).build());
+        Predicate<Video> fromThisRoom = v -> v.getName().startsWith("Recording of Destroyed while recording");
+        Await.until("the recording is a ready video", CONVERTED, () -> videos().listVideos(
+                ListVideosRequest.newBuilder().setUserName("alice").setLimit(100).build()).getVideosList().stream()
+                .anyMatch(fromThisRoom.and(v -> v.getState() == VideoState.VIDEO_STATE_READY)));
+    }
+
+    @Test
+    void onlyMediaSvcWithTheServiceTokenMakesVideosForSomeoneElse() {
+        VideoServiceBlockingStub forged = GrpcClients.builder("http://" + mesh.userEndpoint())
+                                                     .setHeader(Callers.SERVICE_TOKEN_HEADER, "not-the-token")
+                                                     .build(VideoServiceBlockingStub.class);
+        assertFails(ErrorCode.UNAUTHENTICATED, () -> forged.createVideo(
+                CreateVideoRequest.newBuilder().setUserName("alice").setName("forged").build()));
+        VideoServiceBlockingStub service = GrpcClients.builder("http://" + mesh.userEndpoint())
+                                                      .setHeader(Callers.SERVICE_TOKEN_HEADER, RoomMesh.SERVICE_TOKEN)
+                                                      .build(VideoServiceBlockingStub.class);
+        Video made = service.createVideo(CreateVideoRequest.newBuilder().setUserName("alice").setName("by media-svc")
+                                                           .build()).getVideo();
+        assertThat(made.getAuthor()).isEqualTo("alice");
+        assertThat(made.getState()).isEqualTo(VideoState.VIDEO_STATE_PENDING);
+    }
+
+    /** One recording: on, a few seconds of media, off. */
+    private static void record(VideoRoom room, RemotePublisher publisher) {
+        rooms().setVideoRoomRecording(recording(room, true));
+        RtpPackets.sendTestPattern("127.0.0.1", publisher.port(), publisher.rtcpPort(), 3);
+        rooms().setVideoRoomRecording(recording(room, false));
+    }
+
+    private static SetVideoRoomRecordingRequest recording(VideoRoom room, boolean on) {
+        return SetVideoRoomRecordingRequest.newBuilder().setRoomId(room.getRoomId()).setEnabled(on).build();
+    }
+
+    private static RecordingConversion awaitFinished(VideoRoom room, long participant) {
+        Await.until("the conversion of " + participant + " ends", CONVERTED, () -> {
+            RecordingConversionState state = conversionOf(room, participant).getState();
+            return state == RecordingConversionState.RECORDING_CONVERSION_STATE_DONE ||
+                   state == RecordingConversionState.RECORDING_CONVERSION_STATE_FAILED;
+        });
+        return conversionOf(room, participant);
+    }
+
+    /** The conversion the room's recordings list tells for a participant's video file. */
+    private static RecordingConversion conversionOf(VideoRoom room, long participant) {
+        return recordings(room).stream().filter(f -> f.getParticipantId() == participant && f.getMedia().equals("video"))
+                               .findFirst().orElseThrow().getConversion();
+    }
+
+    private static List<VideoRoomRecording> recordings(VideoRoom room) {
+        return rooms().listRecordings(ListRecordingsRequest.newBuilder().setRoomId(room.getRoomId()).setLimit(100)
+                                                           .build()).getRecordingsList();
+    }
+
+    private static VideoRoom create(String description) {
+        return rooms().createVideoRoom(CreateVideoRoomRequest.newBuilder().setDescription(description).build())
+                      .getRoom();
+    }
+
+    private static VideoRoomServiceBlockingStub rooms() {
+        return mesh.media(VideoRoomServiceBlockingStub.class, alice);
+    }
+
+    private static VideoServiceBlockingStub videos() {
+        return GrpcClients.builder("http://" + mesh.userEndpoint()).build(VideoServiceBlockingStub.class);
+    }
+
+    private static Video video(long id) {
+        return videos().getVideo(GetVideoRequest.newBuilder().setVideoId(id).build()).getVideo();
+    }
+
+    private static HttpResponse<byte[]> play(long videoId, String range) throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(
+                "http://127.0.0.1:" + mesh.fileServerPort() + "/stream/videos/" + videoId));
+        if (range != null) {
+            request.header("Range", range);
+        }
+        return RoomMesh.http().send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    private static JsonNode ffprobe(Path file) throws IOException, InterruptedException {
+        Process ffprobe = new ProcessBuilder("ffprobe", "-v", "error", "-show_entries",
+                                             "stream=codec_type,codec_name:format=duration", "-of", "json",
+                                             file.toString()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        byte[] out = ffprobe.getInputStream().readAllBytes();
+        assertThat(ffprobe.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(ffprobe.exitValue()).isZero();
+        return JSON.readTree(out);
+    }
+
+    private static Path tools() {
+        try {
+            Path dir = Files.createTempDirectory("mediamesh-tools-");
+            Path wrapper = dir.resolve("janus-pp-rec");
+            Files.writeString(wrapper, "#!/bin/sh\n[ -e '" + dir.resolve("slow") + "' ] && sleep 3\n" +
+                                       "exec janus-pp-rec \"$@\"\n");
+            Files.setPosixFilePermissions(wrapper, PosixFilePermissions.fromString("rwxr-xr-x"));
+            return dir;
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+}
