@@ -1,5 +1,6 @@
 package io.mediamesh.media.room;
 
+import static io.mediamesh.media.db.Tables.RECORDING_CONVERSIONS;
 import static io.mediamesh.media.testing.GrpcFailures.assertFails;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -23,7 +24,9 @@ import io.mediamesh.api.v1.VideoRoomServiceGrpc.VideoRoomServiceBlockingStub;
 import io.mediamesh.api.v1.VideoServiceGrpc.VideoServiceBlockingStub;
 import io.mediamesh.api.v1.VideoState;
 import io.mediamesh.common.auth.Callers;
+import io.mediamesh.media.db.tables.records.RecordingConversionsRecord;
 import io.mediamesh.media.testing.Await;
+import io.mediamesh.media.testing.NginxInstance;
 import io.mediamesh.media.testing.RecordingServers;
 import io.mediamesh.media.testing.RecordingServers.RemotePublisher;
 import io.mediamesh.media.testing.RoomMesh;
@@ -198,6 +201,27 @@ class RecordingConversionTest {
     }
 
     @Test
+    void aServerWhoseNginxIsDownIsTriedAgainWithBackoffUntilItIsBack() throws Exception {
+        VideoRoom room = create("Retried");
+        RemotePublisher publisher = servers.addRemotePublisher(room, 9191);
+        NginxInstance nginx = servers.nginx(room.getServer().getId());
+        nginx.stop();
+        try {
+            record(room, publisher);
+            // Pending again after each failed attempt, with the reason (no internal address in it).
+            Await.until("two attempts failed", CONVERTED, () -> job(room).getAttempts() >= 2 &&
+                                                                 job(room).getState().equals("pending"));
+            assertThat(job(room).getError()).isEqualTo("The room's recordings cannot be read now.");
+        } finally {
+            nginx.start();
+        }
+        RecordingConversion done = awaitFinished(room, 9191);
+        assertThat(done.getState()).isEqualTo(RecordingConversionState.RECORDING_CONVERSION_STATE_DONE);
+        assertThat(done.getAttempts()).isGreaterThan(2);
+        assertThat(video(done.getVideoId()).getState()).isEqualTo(VideoState.VIDEO_STATE_READY);
+    }
+
+    @Test
     void destroyingARecordingRoomConvertsItsRecording() throws Exception {
         VideoRoom room = create("Destroyed while recording");
         RemotePublisher publisher = servers.addRemotePublisher(room, 8181);
@@ -250,6 +274,12 @@ class RecordingConversionTest {
     private static RecordingConversion conversionOf(VideoRoom room, long participant) {
         return recordings(room).stream().filter(f -> f.getParticipantId() == participant && f.getMedia().equals("video"))
                                .findFirst().orElseThrow().getConversion();
+    }
+
+    /** The room's (one) conversion job as media-svc's schema holds it. */
+    private static RecordingConversionsRecord job(VideoRoom room) {
+        return mesh.mediaDatabase().dsl().selectFrom(RECORDING_CONVERSIONS)
+                   .where(RECORDING_CONVERSIONS.ROOM_ID.eq(room.getRoomId())).fetchSingle();
     }
 
     private static List<VideoRoomRecording> recordings(VideoRoom room) {
