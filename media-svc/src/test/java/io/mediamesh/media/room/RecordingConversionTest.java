@@ -24,6 +24,7 @@ import io.mediamesh.api.v1.VideoRoomServiceGrpc.VideoRoomServiceBlockingStub;
 import io.mediamesh.api.v1.VideoServiceGrpc.VideoServiceBlockingStub;
 import io.mediamesh.api.v1.VideoState;
 import io.mediamesh.common.auth.Callers;
+import io.mediamesh.common.time.Times;
 import io.mediamesh.media.db.tables.records.RecordingConversionsRecord;
 import io.mediamesh.media.testing.Await;
 import io.mediamesh.media.testing.NginxInstance;
@@ -198,6 +199,35 @@ class RecordingConversionTest {
         assertThat(videos().listVideos(ListVideosRequest.newBuilder().setUserName("alice").setLimit(100).build())
                            .getVideosList()).filteredOn(v -> v.getName().startsWith("Recording of Restarted"))
                                             .hasSize(1);
+    }
+
+    @Test
+    void aConversionLeftRunningByADeadProcessIsTakenAgainOnceItsLeaseEnds() throws Exception {
+        VideoRoom room = create("Crashed");
+        RemotePublisher publisher = servers.addRemotePublisher(room, 4141);
+        Files.writeString(SLOW, "");
+        Instant leaseEnds = Instant.now().plusSeconds(15);
+        try {
+            record(room, publisher);
+            Await.until("the conversion runs", CONVERTED, () -> job(room).getState().equals("running"));
+            // What a media-svc killed mid-conversion leaves (a graceful stop gives the job back):
+            // the job running, its lease not over yet.
+            mesh.restartMediaSvc(db -> db.update(RECORDING_CONVERSIONS)
+                                         .set(RECORDING_CONVERSIONS.STATE, "running")
+                                         .set(RECORDING_CONVERSIONS.LEASE_UNTIL, Times.toDb(leaseEnds))
+                                         .where(RECORDING_CONVERSIONS.ROOM_ID.eq(room.getRoomId())).execute());
+        } finally {
+            Files.deleteIfExists(SLOW);
+        }
+        // Nobody takes it while its lease lasts.
+        Thread.sleep(1000);
+        assertThat(job(room).getState()).isEqualTo("running");
+        assertThat(job(room).getAttempts()).isEqualTo(1);
+        RecordingConversion done = awaitFinished(room, 4141);
+        assertThat(done.getState()).isEqualTo(RecordingConversionState.RECORDING_CONVERSION_STATE_DONE);
+        assertThat(Instant.now()).isAfter(leaseEnds);
+        assertThat(done.getAttempts()).isEqualTo(2);
+        assertThat(video(done.getVideoId()).getState()).isEqualTo(VideoState.VIDEO_STATE_READY);
     }
 
     @Test

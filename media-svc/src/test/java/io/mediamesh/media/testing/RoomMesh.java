@@ -48,6 +48,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
+import org.jooq.DSLContext;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -210,17 +211,31 @@ public final class RoomMesh implements BeforeAllCallback, AfterAllCallback {
     }
 
     public void stopMediaSvc() {
-        if (mediaServer != null) {
-            mediaServer.stop().join();
-            mediaSvc.close();
-            mediaDatabase.close();
-            mediaServer = null;
-        }
+        stopMediaSvc(db -> { });
     }
 
     public void restartMediaSvc() {
         stopMediaSvc();
         startMediaSvc();
+    }
+
+    /**
+     * Restarts media-svc, changing its schema with {@code whileStopped} when none runs: to leave what
+     * a process killed mid-work would have left, which a graceful stop tidies up.
+     */
+    public void restartMediaSvc(Consumer<DSLContext> whileStopped) {
+        stopMediaSvc(whileStopped);
+        startMediaSvc();
+    }
+
+    private void stopMediaSvc(Consumer<DSLContext> whileStopped) {
+        if (mediaServer != null) {
+            mediaServer.stop().join();
+            mediaSvc.close();
+            whileStopped.accept(mediaDatabase.dsl());
+            mediaDatabase.close();
+            mediaServer = null;
+        }
     }
 
     public String mediaEndpoint() {
