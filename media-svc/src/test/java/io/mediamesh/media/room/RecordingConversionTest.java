@@ -105,11 +105,7 @@ class RecordingConversionTest {
         } finally {
             Files.deleteIfExists(SLOW);
         }
-        RecordingConversion done = awaitFinished(room, 5151);
-        assertThat(done.getState()).isEqualTo(RecordingConversionState.RECORDING_CONVERSION_STATE_DONE);
-        assertThat(done.getError()).isEmpty();
-        Video ready = video(done.getVideoId());
-        assertThat(ready.getState()).isEqualTo(VideoState.VIDEO_STATE_READY);
+        Video ready = video(awaitReadyVideo(room, 5151).getVideoId());
         assertThat(ready.getSize()).isPositive();
         // Listed on the owner's page like an upload.
         assertThat(videos().listVideos(ListVideosRequest.newBuilder().setUserName("alice").build()).getVideosList())
@@ -163,9 +159,7 @@ class RecordingConversionTest {
         // Nothing lost: the file is untouched and listed, and the other publisher's video is READY.
         assertThat(Files.readAllBytes(garbage)).isEqualTo(noise);
         assertThat(recordings(room)).extracting(VideoRoomRecording::getFileName).contains(garbage.getFileName().toString());
-        RecordingConversion good = awaitFinished(room, 6161);
-        assertThat(good.getState()).isEqualTo(RecordingConversionState.RECORDING_CONVERSION_STATE_DONE);
-        assertThat(video(good.getVideoId()).getState()).isEqualTo(VideoState.VIDEO_STATE_READY);
+        awaitReadyVideo(room, 6161);
         // The failed publisher's video stays PENDING (its owner may delete it); the failure stays told.
         assertThat(video(failed.getVideoId()).getState()).isEqualTo(VideoState.VIDEO_STATE_PENDING);
         Thread.sleep(1000);
@@ -190,12 +184,10 @@ class RecordingConversionTest {
             Files.deleteIfExists(SLOW);
         }
         mesh.startMediaSvc();
-        RecordingConversion done = awaitFinished(room, 7171);
-        assertThat(done.getState()).isEqualTo(RecordingConversionState.RECORDING_CONVERSION_STATE_DONE);
+        RecordingConversion done = awaitReadyVideo(room, 7171);
         assertThat(done.getAttempts()).isEqualTo(2);
         // The same video, filled by the second attempt: no second video for one recording.
         assertThat(done.getVideoId()).isEqualTo(videoId);
-        assertThat(video(videoId).getState()).isEqualTo(VideoState.VIDEO_STATE_READY);
         assertThat(videos().listVideos(ListVideosRequest.newBuilder().setUserName("alice").setLimit(100).build())
                            .getVideosList()).filteredOn(v -> v.getName().startsWith("Recording of Restarted"))
                                             .hasSize(1);
@@ -223,11 +215,9 @@ class RecordingConversionTest {
         Thread.sleep(1000);
         assertThat(job(room).getState()).isEqualTo("running");
         assertThat(job(room).getAttempts()).isEqualTo(1);
-        RecordingConversion done = awaitFinished(room, 4141);
-        assertThat(done.getState()).isEqualTo(RecordingConversionState.RECORDING_CONVERSION_STATE_DONE);
+        RecordingConversion done = awaitReadyVideo(room, 4141);
         assertThat(Instant.now()).isAfter(leaseEnds);
         assertThat(done.getAttempts()).isEqualTo(2);
-        assertThat(video(done.getVideoId()).getState()).isEqualTo(VideoState.VIDEO_STATE_READY);
     }
 
     @Test
@@ -245,10 +235,7 @@ class RecordingConversionTest {
         } finally {
             nginx.start();
         }
-        RecordingConversion done = awaitFinished(room, 9191);
-        assertThat(done.getState()).isEqualTo(RecordingConversionState.RECORDING_CONVERSION_STATE_DONE);
-        assertThat(done.getAttempts()).isGreaterThan(2);
-        assertThat(video(done.getVideoId()).getState()).isEqualTo(VideoState.VIDEO_STATE_READY);
+        assertThat(awaitReadyVideo(room, 9191).getAttempts()).isGreaterThan(2);
     }
 
     @Test
@@ -298,6 +285,15 @@ class RecordingConversionTest {
                    state == RecordingConversionState.RECORDING_CONVERSION_STATE_FAILED;
         });
         return conversionOf(room, participant);
+    }
+
+    /** Waits for the participant's conversion to end, which must have made their video READY. */
+    private static RecordingConversion awaitReadyVideo(VideoRoom room, long participant) {
+        RecordingConversion done = awaitFinished(room, participant);
+        assertThat(done.getState()).isEqualTo(RecordingConversionState.RECORDING_CONVERSION_STATE_DONE);
+        assertThat(done.getError()).isEmpty();
+        assertThat(video(done.getVideoId()).getState()).isEqualTo(VideoState.VIDEO_STATE_READY);
+        return done;
     }
 
     /** The conversion the room's recordings list tells for a participant's video file. */
