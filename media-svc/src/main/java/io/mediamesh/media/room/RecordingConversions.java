@@ -82,6 +82,7 @@ public final class RecordingConversions implements AutoCloseable {
     private final ScheduledExecutorService worker = Executors.newSingleThreadScheduledExecutor(
             ThreadFactories.newThreadFactory("media-svc-recordings", true));
     private final AtomicBoolean woken = new AtomicBoolean();
+    private volatile boolean started;
     private volatile boolean closing;
 
     /** @param maxSize the largest video file kept (an upload's limit) */
@@ -101,12 +102,13 @@ public final class RecordingConversions implements AutoCloseable {
 
     /** Looks for due jobs now, then every poll interval. */
     public void start() {
+        started = true;
         worker.scheduleWithFixedDelay(this::runDue, 0, settings.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    /** A recording ended here: its job runs without waiting for the next poll. */
+    /** A recording ended here: its job runs without waiting for the next poll (once started). */
     public void wake() {
-        if (woken.compareAndSet(false, true) && !closing) {
+        if (started && !closing && woken.compareAndSet(false, true)) {
             try {
                 worker.execute(this::runDue);
             } catch (RejectedExecutionException e) {

@@ -9,6 +9,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.linecorp.armeria.client.grpc.GrpcClients;
 import io.mediamesh.api.v1.CreateVideoRequest;
 import io.mediamesh.api.v1.CreateVideoRoomRequest;
+import io.mediamesh.api.v1.DeleteVideoFileRequest;
+import io.mediamesh.api.v1.DeleteVideoRequest;
 import io.mediamesh.api.v1.DestroyVideoRoomRequest;
 import io.mediamesh.api.v1.ErrorCode;
 import io.mediamesh.api.v1.GetVideoRequest;
@@ -20,6 +22,7 @@ import io.mediamesh.api.v1.SetVideoRoomRecordingRequest;
 import io.mediamesh.api.v1.Video;
 import io.mediamesh.api.v1.VideoRoom;
 import io.mediamesh.api.v1.VideoRoomRecording;
+import io.mediamesh.api.v1.VideoFileServiceGrpc.VideoFileServiceBlockingStub;
 import io.mediamesh.api.v1.VideoRoomServiceGrpc.VideoRoomServiceBlockingStub;
 import io.mediamesh.api.v1.VideoServiceGrpc.VideoServiceBlockingStub;
 import io.mediamesh.api.v1.VideoState;
@@ -33,6 +36,7 @@ import io.mediamesh.media.testing.RecordingServers.RemotePublisher;
 import io.mediamesh.media.testing.RoomMesh;
 import io.mediamesh.media.testing.RtpPackets;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -41,6 +45,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
@@ -130,7 +135,19 @@ class RecordingConversionTest {
         HttpResponse<byte[]> range = play(ready.getId(), "bytes=100-299");
         assertThat(range.statusCode()).isEqualTo(206);
         assertThat(range.headers().firstValue("Content-Range")).hasValue("bytes 100-299/" + ready.getSize());
-        assertThat(range.body()).containsExactly(java.util.Arrays.copyOfRange(whole.body(), 100, 300));
+        assertThat(range.body()).containsExactly(Arrays.copyOfRange(whole.body(), 100, 300));
+
+        // Deleted like any video: the owner deletes the record, the scheduler's call removes the file.
+        GrpcClients.builder("http://" + mesh.userEndpoint()).setHeader(Callers.SESSION_HEADER, alice)
+                   .build(VideoServiceBlockingStub.class)
+                   .deleteVideo(DeleteVideoRequest.newBuilder().setVideoId(ready.getId()).build());
+        assertThat(play(ready.getId(), null).statusCode()).isEqualTo(404);
+        assertThat(GrpcClients.builder("http://" + mesh.mediaEndpoint())
+                              .setHeader(Callers.SERVICE_TOKEN_HEADER, RoomMesh.SERVICE_TOKEN)
+                              .build(VideoFileServiceBlockingStub.class)
+                              .deleteVideoFile(DeleteVideoFileRequest.newBuilder().setVideoId(ready.getId()).build())
+                              .getExisted()).isTrue();
+        assertThat(recordings(room)).hasSize(2);
     }
 
     @Test
@@ -358,7 +375,7 @@ class RecordingConversionTest {
             Files.setPosixFilePermissions(wrapper, PosixFilePermissions.fromString("rwxr-xr-x"));
             return dir;
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            throw new UncheckedIOException(e);
         }
     }
 }
