@@ -136,8 +136,11 @@ public final class RecordingConversions implements AutoCloseable {
             deleteTree(work);
             Files.createDirectories(work);
             boolean failed = false;
-            for (Map.Entry<Long, List<Entry>> publisher : publishers(job).entrySet()) {
-                failed |= convert(job, publisher.getKey(), publisher.getValue(), work);
+            Map<Long, List<Entry>> publishers = publishers(job);
+            int number = 0;
+            for (Map.Entry<Long, List<Entry>> publisher : publishers.entrySet()) {
+                String title = title(job, publishers.size() > 1 ? " #" + ++number : "");
+                failed |= convert(job, publisher.getKey(), publisher.getValue(), title, work);
             }
             repository.finish(job.id(), failed, "");
             logger.info("Converted the recording {} of room {}{}", job.id(), job.roomId(),
@@ -185,7 +188,8 @@ public final class RecordingConversions implements AutoCloseable {
      * Converts one publisher's files into their video, unless done before; returns whether it
      * failed for good. Failures that may pass are thrown.
      */
-    private boolean convert(Job job, long participantId, List<Entry> files, Path work) throws IOException {
+    private boolean convert(Job job, long participantId, List<Entry> files, String title, Path work)
+            throws IOException {
         Publisher publisher = repository.publisher(job.id(), participantId);
         if (publisher.finished()) {
             return publisher.failed();
@@ -194,7 +198,7 @@ public final class RecordingConversions implements AutoCloseable {
         long videoId = publisher.videoId();
         try {
             if (videoId == 0) {
-                videoId = videos.createForOwner(job.ownerName(), title(job), description(job, participantId)).getId();
+                videoId = videos.createForOwner(job.ownerName(), title, description(job, participantId)).getId();
                 repository.setVideo(job.id(), participantId, videoId);
             }
             Path webm = extractAndMux(participantId, files, work);
@@ -287,9 +291,12 @@ public final class RecordingConversions implements AutoCloseable {
         return e.getMessage() == null ? e.toString() : e.getMessage();
     }
 
-    /** "Recording of <room description> <start>", within a video name's 64 characters. */
-    static String title(Job job) {
-        String when = ' ' + TITLE_TIME.format(job.startedAt());
+    /**
+     * "Recording of <room description> <start><suffix>", within a video name's 64 characters; the
+     * suffix tells apart the videos of a recording with several publishers.
+     */
+    static String title(Job job, String suffix) {
+        String when = ' ' + TITLE_TIME.format(job.startedAt()) + suffix;
         String prefix = "Recording of ";
         String room = job.roomDescription().isBlank() ? "room " + job.roomId() : job.roomDescription().strip();
         int roomRoom = MAX_TITLE - prefix.length() - when.length();

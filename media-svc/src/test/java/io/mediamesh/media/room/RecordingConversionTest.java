@@ -176,9 +176,12 @@ class RecordingConversionTest {
         // Nothing lost: the file is untouched and listed, and the other publisher's video is READY.
         assertThat(Files.readAllBytes(garbage)).isEqualTo(noise);
         assertThat(recordings(room)).extracting(VideoRoomRecording::getFileName).contains(garbage.getFileName().toString());
-        awaitReadyVideo(room, 6161);
+        // One video per publisher, numbered in the recording.
+        assertThat(video(awaitReadyVideo(room, 6161).getVideoId()).getName()).startsWith("Recording of Broken ")
+                                                                            .endsWith(" #1");
         // The failed publisher's video stays PENDING (its owner may delete it); the failure stays told.
         assertThat(video(failed.getVideoId()).getState()).isEqualTo(VideoState.VIDEO_STATE_PENDING);
+        assertThat(video(failed.getVideoId()).getName()).endsWith(" #2");
         Thread.sleep(1000);
         assertThat(conversionOf(room, 6262)).isEqualTo(failed);
     }

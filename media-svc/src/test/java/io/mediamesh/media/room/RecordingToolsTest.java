@@ -88,14 +88,16 @@ class RecordingToolsTest {
         Instant started = Instant.parse("2026-12-04T18:10:42Z");
         ConversionRepository.Job named = new ConversionRepository.Job(1, 42, 7, "alice", "Weekly standup", started,
                                                                       started.plusSeconds(60), 1);
-        assertThat(RecordingConversions.title(named)).isEqualTo("Recording of Weekly standup 2026-12-04 18:10 UTC");
+        assertThat(RecordingConversions.title(named, "")).isEqualTo("Recording of Weekly standup 2026-12-04 18:10 UTC");
+        assertThat(RecordingConversions.title(named, " #2"))
+                .isEqualTo("Recording of Weekly standup 2026-12-04 18:10 UTC #2");
         ConversionRepository.Job unnamed = new ConversionRepository.Job(1, 42, 7, "alice", "", started, started, 1);
-        assertThat(RecordingConversions.title(unnamed)).isEqualTo("Recording of room 42 2026-12-04 18:10 UTC");
+        assertThat(RecordingConversions.title(unnamed, "")).isEqualTo("Recording of room 42 2026-12-04 18:10 UTC");
         ConversionRepository.Job longName = new ConversionRepository.Job(1, 42, 7, "alice", "\uD83C\uDFA5".repeat(100),
                                                                          started, started, 1);
-        String title = RecordingConversions.title(longName);
+        String title = RecordingConversions.title(longName, " #12");
         assertThat(title.codePointCount(0, title.length())).isEqualTo(64);
-        assertThat(title).endsWith("\uD83C\uDFA5\u2026 2026-12-04 18:10 UTC");
+        assertThat(title).endsWith("\uD83C\uDFA5\u2026 2026-12-04 18:10 UTC #12");
     }
 
     private static ConversionSettings settings(Map<String, Object> overrides) {
