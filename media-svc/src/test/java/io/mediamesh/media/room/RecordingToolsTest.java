@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
+import io.mediamesh.common.config.Configs;
+import io.mediamesh.media.MediaSvcSettings;
 import io.mediamesh.media.room.RecordingTools.ToolFailure;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -81,6 +83,17 @@ class RecordingToolsTest {
                 .hasMessageContaining("lease");
         assertThat(catchThrowableOfType(ConfigException.BadValue.class, () -> settings(Map.of("max-attempts", 0))))
                 .hasMessageContaining("max-attempts");
+    }
+
+    @Test
+    void theToolsAreNamedByTheEnvironment() {
+        ConversionSettings settings = MediaSvcSettings.from(Configs.load(Map.of(
+                "MEDIAMESH_JANUS_PP_REC", "/opt/janus/bin/janus-pp-rec", "MEDIAMESH_FFMPEG", "/opt/ffmpeg")))
+                .rooms().conversion();
+        assertThat(settings.janusPpRec()).isEqualTo("/opt/janus/bin/janus-pp-rec");
+        assertThat(settings.ffmpeg()).isEqualTo("/opt/ffmpeg");
+        assertThat(MediaSvcSettings.from(Configs.load(Map.of())).rooms().conversion().janusPpRec())
+                .isEqualTo("janus-pp-rec");
     }
 
     @Test
