@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
+import org.jooq.Condition;
 import org.jooq.DSLContext;
 
 /**
@@ -117,9 +118,7 @@ public final class ConversionRepository {
           .set(RECORDING_CONVERSION_VIDEOS.ERROR, "")
           .onDuplicateKeyIgnore()
           .execute();
-        return db.selectFrom(RECORDING_CONVERSION_VIDEOS)
-                 .where(RECORDING_CONVERSION_VIDEOS.CONVERSION_ID.eq(jobId)
-                                                              .and(RECORDING_CONVERSION_VIDEOS.PARTICIPANT_ID.eq(participantId)))
+        return db.selectFrom(RECORDING_CONVERSION_VIDEOS).where(publisherIs(jobId, participantId))
                  .fetchOne(r -> new Publisher(r.getParticipantId(), r.getVideoId(), r.getState(), r.getError()));
     }
 
@@ -139,9 +138,13 @@ public final class ConversionRepository {
         db.update(RECORDING_CONVERSION_VIDEOS).set(RECORDING_CONVERSION_VIDEOS.STATE, state)
           .set(RECORDING_CONVERSION_VIDEOS.ERROR, clip(error))
           .set(RECORDING_CONVERSION_VIDEOS.VIDEO_ID, videoId)
-          .where(RECORDING_CONVERSION_VIDEOS.CONVERSION_ID.eq(jobId)
-                                                         .and(RECORDING_CONVERSION_VIDEOS.PARTICIPANT_ID.eq(participantId)))
+          .where(publisherIs(jobId, participantId))
           .execute();
+    }
+
+    private static Condition publisherIs(long jobId, long participantId) {
+        return RECORDING_CONVERSION_VIDEOS.CONVERSION_ID.eq(jobId)
+               .and(RECORDING_CONVERSION_VIDEOS.PARTICIPANT_ID.eq(participantId));
     }
 
     /** The ended recordings of a room with their publishers, to tell what became of each file. */
@@ -187,8 +190,9 @@ public final class ConversionRepository {
                     out.setVideoId(publisher.videoId());
                 }
                 if (publisher != null && publisher.finished()) {
-                    return Optional.of(out.setState(publisher.failed() ? RecordingConversionState.RECORDING_CONVERSION_STATE_FAILED
-                                                                       : RecordingConversionState.RECORDING_CONVERSION_STATE_DONE)
+                    return Optional.of(out.setState(publisher.failed()
+                                                    ? RecordingConversionState.RECORDING_CONVERSION_STATE_FAILED
+                                                    : RecordingConversionState.RECORDING_CONVERSION_STATE_DONE)
                                           .setError(publisher.error()).build());
                 }
                 return Optional.of(out.setState(switch (job.state) {

@@ -194,14 +194,13 @@ public final class RecordingConversions implements AutoCloseable {
         if (publisher.finished()) {
             return publisher.failed();
         }
-        repository.renew(job.id(), clock.instant().plus(settings.lease()));
         long videoId = publisher.videoId();
         try {
             if (videoId == 0) {
                 videoId = videos.createForOwner(job.ownerName(), title, description(job, participantId)).getId();
                 repository.setVideo(job.id(), participantId, videoId);
             }
-            Path webm = extractAndMux(participantId, files, work);
+            Path webm = extractAndMux(job, participantId, files, work);
             store(videoId, webm);
             repository.publisherDone(job.id(), participantId, videoId);
             return false;
@@ -217,15 +216,21 @@ public final class RecordingConversions implements AutoCloseable {
         }
     }
 
-    private Path extractAndMux(long participantId, List<Entry> files, Path work) throws IOException {
-        Optional<Path> video = extract(first(files, "video"), work.resolve(participantId + "-video.webm"), work);
-        Optional<Path> audio = extract(first(files, "audio"), work.resolve(participantId + "-audio.opus"), work);
+    private Path extractAndMux(Job job, long participantId, List<Entry> files, Path work) throws IOException {
+        Optional<Path> video = extract(job, first(files, "video"), work.resolve(participantId + "-video.webm"), work);
+        Optional<Path> audio = extract(job, first(files, "audio"), work.resolve(participantId + "-audio.opus"), work);
         if (video.isEmpty() && audio.isEmpty()) {
             throw new ToolFailure(true, "The recording holds neither audio nor video.");
         }
         Path muxed = work.resolve(participantId + ".webm");
+        keepLease(job);
         tools.mux(video, audio, muxed);
         return muxed;
+    }
+
+    /** Keeps the job this worker's for a lease from now: each step ends within the tool timeout, shorter. */
+    private void keepLease(Job job) {
+        repository.renew(job.id(), clock.instant().plus(settings.lease()));
     }
 
     /** The publisher's first stream of a media (by Janus's name: the lowest mindex); others are left out. */
@@ -234,12 +239,14 @@ public final class RecordingConversions implements AutoCloseable {
                     .min(Comparator.comparing(e -> e.file().getFileName()));
     }
 
-    private Optional<Path> extract(Optional<Entry> entry, Path target, Path work) throws IOException {
+    private Optional<Path> extract(Job job, Optional<Entry> entry, Path target, Path work) throws IOException {
         if (entry.isEmpty()) {
             return Optional.empty();
         }
         Path mjr = work.resolve(target.getFileName() + ".mjr");
+        keepLease(job);
         download(entry.get().file(), mjr);
+        keepLease(job);
         tools.extract(mjr, target);
         return Optional.of(target);
     }

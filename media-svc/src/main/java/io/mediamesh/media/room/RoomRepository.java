@@ -128,7 +128,8 @@ public final class RoomRepository {
         }
         tx.update(ROOMS).set(ROOMS.RECORDING, false).set(ROOMS.RECORDING_SINCE, (LocalDateTime) null)
           .where(ROOMS.ID.eq(id)).execute();
-        if (!room.getRecording() || room.getRecordingSince() == null || !RoomKind.VIDEO.dbName().equals(room.getKind())) {
+        if (!room.getRecording() || room.getRecordingSince() == null ||
+            !RoomKind.VIDEO.dbName().equals(room.getKind())) {
             return false;
         }
         LocalDateTime at = Times.toDb(now);

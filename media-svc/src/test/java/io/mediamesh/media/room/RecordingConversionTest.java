@@ -175,7 +175,8 @@ class RecordingConversionTest {
                                      .doesNotContain("\u001B");
         // Nothing lost: the file is untouched and listed, and the other publisher's video is READY.
         assertThat(Files.readAllBytes(garbage)).isEqualTo(noise);
-        assertThat(recordings(room)).extracting(VideoRoomRecording::getFileName).contains(garbage.getFileName().toString());
+        assertThat(recordings(room)).extracting(VideoRoomRecording::getFileName)
+                                    .contains(garbage.getFileName().toString());
         // One video per publisher, numbered in the recording.
         assertThat(video(awaitReadyVideo(room, 6161).getVideoId()).getName()).startsWith("Recording of Broken ")
                                                                             .endsWith(" #1");
@@ -194,9 +195,11 @@ class RecordingConversionTest {
         long videoId;
         try {
             record(room, publisher);
-            Await.until("the conversion runs", CONVERTED, () -> conversionOf(room, 7171).getState() ==
-                                                                  RecordingConversionState.RECORDING_CONVERSION_STATE_RUNNING &&
-                                                                  conversionOf(room, 7171).getVideoId() > 0);
+            Await.until("the conversion runs", CONVERTED, () -> {
+                RecordingConversion now = conversionOf(room, 7171);
+                return now.getState() == RecordingConversionState.RECORDING_CONVERSION_STATE_RUNNING &&
+                       now.getVideoId() > 0;
+            });
             videoId = conversionOf(room, 7171).getVideoId();
             // Stops media-svc mid-conversion (janus-pp-rec is waiting), then starts a new one.
             mesh.stopMediaSvc();
@@ -318,7 +321,8 @@ class RecordingConversionTest {
 
     /** The conversion the room's recordings list tells for a participant's video file. */
     private static RecordingConversion conversionOf(VideoRoom room, long participant) {
-        return recordings(room).stream().filter(f -> f.getParticipantId() == participant && f.getMedia().equals("video"))
+        return recordings(room).stream()
+                               .filter(f -> f.getParticipantId() == participant && f.getMedia().equals("video"))
                                .findFirst().orElseThrow().getConversion();
     }
 
