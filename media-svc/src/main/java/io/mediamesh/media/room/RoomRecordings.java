@@ -80,18 +80,18 @@ public final class RoomRecordings {
     }
 
     /** A page of the room's recordings, newest first. */
-    public Page.Result<VideoRoomRecording> page(RoomRecord room, int limit, String cursor) {
+    public Page.Result<VideoRoomRecording> page(Rooms.RecordedRoom room, int limit, String cursor) {
         // Page validates the limit as every list does; the cursor is this listing's own.
         int wanted = Page.of(limit, "").limit();
         Position after = cursor.isEmpty() ? null : Position.decode(cursor);
         List<Entry> newer = new ArrayList<>();
-        for (Entry entry : list(servers.get(room.serverId()), room.id())) {
+        for (Entry entry : list(servers.get(room.serverId()), room.roomId())) {
             if (after == null || entry.position().compareTo(after) > 0) {
                 newer.add(entry);
             }
         }
         newer.sort(Comparator.comparing(Entry::position));
-        ConversionRepository.Conversions ended = conversions.ofRoom(room.id());
+        ConversionRepository.Conversions ended = conversions.ofRoom(room.roomId());
         List<VideoRoomRecording> rows = newer.stream().limit(wanted).map(entry -> {
             VideoRoomRecording file = entry.file();
             return ended.of(file.getParticipantId(), entry.startedMicros())

@@ -121,6 +121,13 @@ public final class RoomRepository {
         });
     }
 
+    /** A video room that is gone but recorded: who owned it and where its files are (its conversions tell). */
+    public Optional<Rooms.RecordedRoom> destroyedAfterRecording(long roomId) {
+        return db.select(RECORDING_CONVERSIONS.OWNER_ID, RECORDING_CONVERSIONS.SERVER_ID).from(RECORDING_CONVERSIONS)
+                 .where(RECORDING_CONVERSIONS.ROOM_ID.eq(roomId)).limit(1)
+                 .fetchOptional(r -> new Rooms.RecordedRoom(roomId, r.value1(), r.value2()));
+    }
+
     private static boolean queueEnded(DSLContext tx, long id, Instant now) {
         var room = tx.selectFrom(ROOMS).where(ROOMS.ID.eq(id)).forUpdate().fetchOne();
         if (room == null) {

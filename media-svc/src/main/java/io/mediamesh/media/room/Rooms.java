@@ -112,6 +112,24 @@ public final class Rooms {
     }
 
     /** Destroys the room; a video room's recording that this ends is queued for conversion. */
+    /** A video room whose recordings may be listed: stored, or destroyed after recording. */
+    public record RecordedRoom(long roomId, long ownerId, long serverId) {}
+
+    /**
+     * The video room whose recordings the caller, its owner or an admin, lists: a stored one, or
+     * one destroyed after recording (its files stay on the server, and their conversion is told).
+     */
+    public RecordedRoom findRecordedAsOwner(long roomId) {
+        callers.require();
+        Text.checkId(roomId, "room_id");
+        RecordedRoom room = repository.find(RoomKind.VIDEO, roomId)
+                .map(stored -> new RecordedRoom(stored.id(), stored.ownerId(), stored.serverId()))
+                .or(() -> repository.destroyedAfterRecording(roomId))
+                .orElseThrow(() -> new MediameshException(ErrorCode.ROOM_NOT_FOUND, "No video room " + roomId + '.'));
+        callers.requireSelfOrAdmin(room.ownerId());
+        return room;
+    }
+
     public void destroy(RoomRecord room) {
         JanusServer server = servers.get(room.serverId());
         destroyOnJanusOrFail(servers.client(server), room);

@@ -136,8 +136,8 @@ public final class VideoRoomGrpcService extends VideoRoomServiceGrpc.VideoRoomSe
 
     @Override
     public void listRecordings(ListRecordingsRequest request, StreamObserver<ListRecordingsResponse> response) {
-        RoomRecord room = rooms.findAsOwner(RoomKind.VIDEO, request.getRoomId());
-        Page.Result<VideoRoomRecording> page = recordings.page(room, request.getLimit(), request.getCursor());
+        Page.Result<VideoRoomRecording> page = recordings.page(rooms.findRecordedAsOwner(request.getRoomId()),
+                                                               request.getLimit(), request.getCursor());
         response.onNext(ListRecordingsResponse.newBuilder().addAllRecordings(page.rows())
                                               .setNextCursor(page.nextCursor()).build());
         response.onCompleted();

@@ -262,7 +262,7 @@ class RecordingConversionTest {
     }
 
     @Test
-    void destroyingARecordingRoomConvertsItsRecording() throws Exception {
+    void destroyingARecordingRoomConvertsItsRecordingStillListedForItsOwner() throws Exception {
         VideoRoom room = create("Destroyed while recording");
         RemotePublisher publisher = servers.addRemotePublisher(room, 8181);
         rooms().setVideoRoomRecording(recording(room, true));
@@ -272,6 +272,14 @@ class RecordingConversionTest {
         Await.until("the recording is a ready video", CONVERTED, () -> videos().listVideos(
                 ListVideosRequest.newBuilder().setUserName("alice").setLimit(100).build()).getVideosList().stream()
                 .anyMatch(fromThisRoom.and(v -> v.getState() == VideoState.VIDEO_STATE_READY)));
+        // The room is gone, its files are not: its owner still lists them, with what became of them.
+        assertThat(recordings(room)).hasSize(2).allSatisfy(file -> assertThat(file.getConversion().getState())
+                .isEqualTo(RecordingConversionState.RECORDING_CONVERSION_STATE_DONE));
+        String bob = mesh.userSession("bob");
+        assertFails(ErrorCode.PERMISSION_DENIED, () -> mesh.media(VideoRoomServiceBlockingStub.class, bob)
+                .listRecordings(ListRecordingsRequest.newBuilder().setRoomId(room.getRoomId()).build()));
+        assertFails(ErrorCode.ROOM_NOT_FOUND, () -> rooms().listRecordings(
+                ListRecordingsRequest.newBuilder().setRoomId(room.getRoomId() + 1).build()));
     }
 
     @Test
