@@ -17,6 +17,7 @@ public final class Main {
         mediaSvc.sweepLeftovers();
         mediaSvc.startReconciling();
         mediaSvc.startSweepingUploads();
+        mediaSvc.startConverting();
         ServiceServer.start("media-svc", settings.server(), mediaSvc::configureServices, mediaSvc, database);
     }
 }

@@ -27,8 +27,10 @@ import io.mediamesh.media.janus.MediaServers;
 import io.mediamesh.media.playback.Playback;
 import io.mediamesh.media.quota.MediaQuotas;
 import io.mediamesh.media.quota.MediaUsageGrpcService;
+import io.mediamesh.media.room.ConversionRepository;
 import io.mediamesh.media.room.JanusEventsBackend;
 import io.mediamesh.media.room.ParticipantGuard;
+import io.mediamesh.media.room.RecordingConversions;
 import io.mediamesh.media.room.RoomReconciler;
 import io.mediamesh.media.room.RoomRecordings;
 import io.mediamesh.media.room.RoomRepository;
@@ -81,6 +83,7 @@ public final class MediaSvc implements AutoCloseable {
     private final JanusEventsBackend eventsBackend;
     private final LiveStreams streams;
     private final RoomReconciler roomReconciler;
+    private final RecordingConversions conversions;
 
     public MediaSvc(Database database, MediaSvcSettings settings, ClientFactory clientFactory, Clock clock) {
         this.settings = settings;
@@ -93,7 +96,9 @@ public final class MediaSvc implements AutoCloseable {
                 SESSION_CACHE_MAX_ENTRIES);
         Callers callers = new Callers(sessions, settings.serviceToken());
         this.store = new VideoFileStore(settings.files().root(), clock);
-        VideoRecords videos = new VideoRecords(clients.newStub(userSvc, VideoServiceBlockingStub.class));
+        VideoRecords videos = new VideoRecords(clients.newStub(userSvc, VideoServiceBlockingStub.class),
+                                               clients.newServiceStub(userSvc, VideoServiceBlockingStub.class,
+                                                                      settings.serviceToken()));
         MediaQuotas quotas = new MediaQuotas(clients.newStub(userSvc, QuotaServiceBlockingStub.class));
         UploadAuthority uploads = new UploadAuthority(sessions, videos, quotas);
         this.housekeeping = Executors.newSingleThreadScheduledExecutor(
@@ -108,8 +113,15 @@ public final class MediaSvc implements AutoCloseable {
         RoomRepository roomRepository = new RoomRepository(database.dsl());
         StreamRepository streamRepository = new StreamRepository(database.dsl());
         ToLongFunction<Long> serverLoad = id -> roomRepository.countOnServer(id) + streamRepository.tiersOnServer(id);
+        ConversionRepository conversionRepository = new ConversionRepository(database.dsl());
+        RoomRecordings recordings = new RoomRecordings(servers, conversionRepository,
+                                                       clientFactory, roomSettings.janusDeadline(),
+                                                       roomSettings.recordingLinkTtl(), clock);
+        this.conversions = new RecordingConversions(conversionRepository, recordings, videos,
+                                                    store, roomSettings.conversion(), settings.files().maxSize(),
+                                                    dbClock);
         Rooms rooms = new Rooms(roomRepository, servers, callers, dbClock, roomSettings.postBaseUrl(), serverLoad,
-                                quotas);
+                                quotas, conversions::wake);
         this.streams = new LiveStreams(streamRepository, servers, callers, dbClock, serverLoad,
                                        settings.streams().changeLease(), quotas);
         this.roomReconciler = new RoomReconciler(rooms, servers);
@@ -125,9 +137,7 @@ public final class MediaSvc implements AutoCloseable {
                 resumableUploads), registry);
         this.eventsBackend = new JanusEventsBackend(servers, new ParticipantGuard(rooms));
         this.grpcServices = List.of(new VideoFileGrpcService(store, callers, uploads, files),
-                                    new VideoRoomGrpcService(rooms, new RoomRecordings(
-                                            servers, clientFactory, roomSettings.janusDeadline(),
-                                            roomSettings.recordingLinkTtl(), clock), callers),
+                                    new VideoRoomGrpcService(rooms, recordings, callers),
                                     new TextRoomGrpcService(rooms, callers),
                                     new StreamGrpcService(streams, callers),
                                     new MediaUsageGrpcService(roomRepository, streamRepository, callers));
@@ -193,6 +203,11 @@ public final class MediaSvc implements AutoCloseable {
         roomReconciler.start(housekeeping, settings.rooms().reconcileInterval());
     }
 
+    /** Starts converting ended room recordings into videos (jobs left by an earlier process included). */
+    public void startConverting() {
+        conversions.start();
+    }
+
     private void reconcileStreams() {
         try {
             streams.reconcile();
@@ -204,6 +219,7 @@ public final class MediaSvc implements AutoCloseable {
     /** Lets a reconcile pass that is running finish its stream, so no change lock is left held. */
     @Override
     public void close() {
+        conversions.close();
         streams.stopReconciling();
         housekeeping.shutdown();
         try {

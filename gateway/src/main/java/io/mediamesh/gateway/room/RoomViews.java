@@ -1,7 +1,9 @@
 package io.mediamesh.gateway.room;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.google.protobuf.Timestamp;
 import io.mediamesh.api.v1.MediaServerRef;
+import io.mediamesh.api.v1.RecordingConversion;
 import io.mediamesh.api.v1.RoomOwner;
 import io.mediamesh.api.v1.TextRoom;
 import io.mediamesh.api.v1.TextRoomMessage;
@@ -11,6 +13,7 @@ import io.mediamesh.api.v1.VideoRoomParticipant;
 import io.mediamesh.api.v1.VideoRoomRecording;
 import io.mediamesh.common.time.Times;
 import java.util.List;
+import java.util.Locale;
 
 /** REST views of rooms (snake_case through Envelope); a secret is null unless media-svc sent one (admins). */
 final class RoomViews {
@@ -77,14 +80,29 @@ final class RoomViews {
 
     record Transcript(List<Message> messages, String nextCursor) {}
 
-    /** {@code url} is signed for the caller and works until {@code urlExpiresAt}. */
+    /**
+     * {@code url} is signed for the caller and works until {@code urlExpiresAt}; {@code conversion}
+     * is null while the file's recording goes on.
+     */
     record Recording(String fileName, Long participantId, String media, long size, String modifiedAt, String url,
-                     String urlExpiresAt) {
+                     String urlExpiresAt, @JsonInclude(JsonInclude.Include.NON_NULL) Conversion conversion) {
         static Recording of(VideoRoomRecording r) {
             boolean linked = !r.getUrl().isEmpty();
             return new Recording(r.getFileName(), r.getParticipantId() == 0 ? null : r.getParticipantId(),
                                  r.getMedia(), r.getSize(), time(r.getModifiedAt()), linked ? r.getUrl() : null,
-                                 linked ? time(r.getUrlExpiresAt()) : null);
+                                 linked ? time(r.getUrlExpiresAt()) : null,
+                                 r.hasConversion() ? Conversion.of(r.getConversion()) : null);
+        }
+    }
+
+    /** What became of a recording file: {@code state} pending, running, done or failed (with {@code error}). */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record Conversion(String state, Long videoId, String error, int attempts) {
+        static Conversion of(RecordingConversion c) {
+            String state = c.getState().name().substring("RECORDING_CONVERSION_STATE_".length())
+                            .toLowerCase(Locale.ROOT);
+            return new Conversion(state, c.getVideoId() == 0 ? null : c.getVideoId(),
+                                  c.getError().isEmpty() ? null : c.getError(), c.getAttempts());
         }
     }
 

@@ -2,6 +2,7 @@ package io.mediamesh.media.file;
 
 import com.linecorp.armeria.client.Clients;
 import com.linecorp.armeria.common.util.SafeCloseable;
+import io.mediamesh.api.v1.CreateVideoRequest;
 import io.mediamesh.api.v1.GetVideoRequest;
 import io.mediamesh.api.v1.MarkVideoReadyRequest;
 import io.mediamesh.api.v1.Video;
@@ -11,13 +12,17 @@ import io.mediamesh.common.auth.Callers;
 /**
  * The video records user-svc keeps, as media-svc needs them: whether a video exists (a deleted one
  * does not, from the moment its deletion was accepted) and who owns it; and telling user-svc that a
- * checked file is stored. Blocking: call from a blocking executor.
+ * checked file is stored. media-svc also makes videos of its own accord (a room's recording, for
+ * the room's owner), presenting the service token. Blocking: call from a blocking executor.
  */
 public final class VideoRecords {
     private final VideoServiceBlockingStub videos;
+    private final VideoServiceBlockingStub asService;
 
-    public VideoRecords(VideoServiceBlockingStub videos) {
+    /** @param asService a stub presenting the mesh's service token */
+    public VideoRecords(VideoServiceBlockingStub videos, VideoServiceBlockingStub asService) {
         this.videos = videos;
+        this.asService = asService;
     }
 
     /** The video; fails with VIDEO_NOT_FOUND (also once deleted), INVALID_ID or SERVICE_UNAVAILABLE. */
@@ -31,5 +36,17 @@ public final class VideoRecords {
             videos.markVideoReady(MarkVideoReadyRequest.newBuilder().setVideoId(file.videoId()).setSize(file.size())
                                                        .setSha256(file.sha256()).build());
         }
+    }
+
+    /** Creates a PENDING video of {@code ownerName} for media-svc itself; QUOTA_EXCEEDED at their limit. */
+    public Video createForOwner(String ownerName, String name, String description) {
+        return asService.createVideo(CreateVideoRequest.newBuilder().setUserName(ownerName).setName(name)
+                                                       .setDescription(description).build()).getVideo();
+    }
+
+    /** Marks the video READY with a file media-svc stored itself; QUOTA_EXCEEDED when it does not fit. */
+    public void markReadyAsService(StoredVideoFile file) {
+        asService.markVideoReady(MarkVideoReadyRequest.newBuilder().setVideoId(file.videoId()).setSize(file.size())
+                                                      .setSha256(file.sha256()).build());
     }
 }

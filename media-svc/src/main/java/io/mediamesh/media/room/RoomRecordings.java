@@ -60,37 +60,53 @@ public final class RoomRecordings {
     private static final String CURSOR_PREFIX = "rec:";
 
     private final MediaServers servers;
+    private final ConversionRepository conversions;
     private final WebClient http;
     private final Duration linkTtl;
     private final Clock clock;
 
     /**
+     * @param conversions what became of ended recordings, told with each file
      * @param deadline limit of one read of a server's index
      * @param linkTtl how long a download link works
      */
-    public RoomRecordings(MediaServers servers, ClientFactory factory, Duration deadline, Duration linkTtl,
-                          Clock clock) {
+    public RoomRecordings(MediaServers servers, ConversionRepository conversions, ClientFactory factory,
+                          Duration deadline, Duration linkTtl, Clock clock) {
         this.servers = servers;
+        this.conversions = conversions;
         this.http = WebClient.builder().factory(factory).responseTimeout(deadline).build();
         this.linkTtl = linkTtl;
         this.clock = clock;
     }
 
     /** A page of the room's recordings, newest first. */
-    public Page.Result<VideoRoomRecording> page(RoomRecord room, int limit, String cursor) {
+    public Page.Result<VideoRoomRecording> page(Rooms.RecordedRoom room, int limit, String cursor) {
         // Page validates the limit as every list does; the cursor is this listing's own.
         int wanted = Page.of(limit, "").limit();
         Position after = cursor.isEmpty() ? null : Position.decode(cursor);
         List<Entry> newer = new ArrayList<>();
-        for (Entry entry : list(servers.get(room.serverId()), room.id())) {
+        for (Entry entry : list(servers.get(room.serverId()), room.roomId())) {
             if (after == null || entry.position().compareTo(after) > 0) {
                 newer.add(entry);
             }
         }
         newer.sort(Comparator.comparing(Entry::position));
-        List<VideoRoomRecording> rows = newer.stream().limit(wanted).map(Entry::file).toList();
+        ConversionRepository.Conversions ended = conversions.ofRoom(room.roomId());
+        List<VideoRoomRecording> rows = newer.stream().limit(wanted).map(entry -> {
+            VideoRoomRecording file = entry.file();
+            return ended.of(file.getParticipantId(), entry.startedMicros())
+                        .map(conversion -> file.toBuilder().setConversion(conversion).build()).orElse(file);
+        }).toList();
         String next = newer.size() > wanted ? newer.get(wanted - 1).position().encode() : "";
         return new Page.Result<>(rows, next);
+    }
+
+    /**
+     * Every file of a room's folder on server {@code serverId} (the room may be gone), its link
+     * signed for media-svc itself to download.
+     */
+    List<Entry> files(long serverId, long roomId) {
+        return list(servers.get(serverId), roomId);
     }
 
     /** The folder of one room on {@code server}; a room that never recorded has none (nginx: 404). */
@@ -185,7 +201,13 @@ public final class RoomRecordings {
         return new MediameshException(ErrorCode.SERVICE_UNAVAILABLE, "The room's recordings cannot be read now.");
     }
 
-    private record Entry(Position position, VideoRoomRecording file) {}
+    /** A file as listed, with when Janus started it. */
+    record Entry(Position position, VideoRoomRecording file) {
+        /** Microseconds since the epoch, from Janus's file name (else the modification time). */
+        long startedMicros() {
+            return position.started();
+        }
+    }
 
     /**
      * Links below one folder as nginx's secure_link checks them: md5 = base64url(MD5(expires +
@@ -205,7 +227,7 @@ public final class RoomRecordings {
     }
 
     /** Where a file stands in the listing: newer (greater start time) first, then by name. */
-    private record Position(long started, String name) implements Comparable<Position> {
+    record Position(long started, String name) implements Comparable<Position> {
         @Override
         public int compareTo(Position other) {
             int byTime = Long.compare(other.started, started);

@@ -1,5 +1,6 @@
 package io.mediamesh.media.room;
 
+import static io.mediamesh.media.db.Tables.RECORDING_CONVERSIONS;
 import static io.mediamesh.media.db.Tables.ROOMS;
 import static io.mediamesh.media.db.Tables.ROOM_BANS;
 import static io.mediamesh.media.db.Tables.ROOM_TOKENS;
@@ -9,6 +10,7 @@ import io.mediamesh.api.v1.TextRoomEventType;
 import io.mediamesh.common.paging.Page;
 import io.mediamesh.common.time.Times;
 import java.time.Instant;
+import java.time.LocalDateTime;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -18,7 +20,10 @@ import org.jooq.DSLContext;
 import org.jooq.Record;
 import org.jooq.impl.DSL;
 
-/** The rooms, room_tokens, room_bans and text_room_messages tables. */
+/**
+ * The rooms, room_tokens, room_bans and text_room_messages tables; and the queueing of a video
+ * room's ended recording into recording_conversions, in the transaction that ends it.
+ */
 public final class RoomRepository {
     private final DSLContext db;
 
@@ -42,6 +47,7 @@ public final class RoomRepository {
           .set(ROOMS.SERVER_NAME, room.serverName())
           .set(ROOMS.SERVER_URL, room.serverUrl())
           .set(ROOMS.CREATED_AT, Times.toDb(room.createdAt()))
+          .set(ROOMS.RECORDING_SINCE, room.recording() ? Times.toDb(room.createdAt()) : null)
           .execute();
     }
 
@@ -82,13 +88,73 @@ public final class RoomRepository {
                  .fetchSet(ROOMS.ID);
     }
 
+    /** Text rooms: their transcript records while this is on. */
     public void setRecording(long id, boolean on) {
         db.update(ROOMS).set(ROOMS.RECORDING, on).where(ROOMS.ID.eq(id)).execute();
     }
 
-    /** Deletes a room with its tokens and transcript. */
-    public boolean delete(long id) {
-        return db.deleteFrom(ROOMS).where(ROOMS.ID.eq(id)).execute() == 1;
+    /**
+     * Video rooms: recording is on, since {@code since} unless it already was (then its start
+     * stays, so that turning it on twice does not split a recording).
+     */
+    public void startRecording(long id, Instant since) {
+        db.update(ROOMS).set(ROOMS.RECORDING, true)
+          .set(ROOMS.RECORDING_SINCE, DSL.coalesce(ROOMS.RECORDING_SINCE, DSL.val(Times.toDb(since))))
+          .where(ROOMS.ID.eq(id)).execute();
+    }
+
+    /**
+     * Video rooms: recording is off; if it was on, the recording that ends at {@code now} is queued
+     * for conversion in the same transaction, so an ended recording is never forgotten. Returns
+     * whether one was queued.
+     */
+    public boolean stopRecording(long id, Instant now) {
+        return db.transactionResult(configuration -> queueEnded(configuration.dsl(), id, now));
+    }
+
+    /** Deletes a room with its tokens and transcript, queueing its recording if it was recording. */
+    public boolean delete(long id, Instant now) {
+        return db.transactionResult(configuration -> {
+            DSLContext tx = configuration.dsl();
+            queueEnded(tx, id, now);
+            return tx.deleteFrom(ROOMS).where(ROOMS.ID.eq(id)).execute() == 1;
+        });
+    }
+
+    /** A video room that is gone but recorded: who owned it and where its files are (its conversions tell). */
+    public Optional<Rooms.RecordedRoom> destroyedAfterRecording(long roomId) {
+        return db.select(RECORDING_CONVERSIONS.OWNER_ID, RECORDING_CONVERSIONS.SERVER_ID).from(RECORDING_CONVERSIONS)
+                 .where(RECORDING_CONVERSIONS.ROOM_ID.eq(roomId)).limit(1)
+                 .fetchOptional(r -> new Rooms.RecordedRoom(roomId, r.value1(), r.value2()));
+    }
+
+    private static boolean queueEnded(DSLContext tx, long id, Instant now) {
+        var room = tx.selectFrom(ROOMS).where(ROOMS.ID.eq(id)).forUpdate().fetchOne();
+        if (room == null) {
+            return false;
+        }
+        tx.update(ROOMS).set(ROOMS.RECORDING, false).set(ROOMS.RECORDING_SINCE, (LocalDateTime) null)
+          .where(ROOMS.ID.eq(id)).execute();
+        if (!room.getRecording() || room.getRecordingSince() == null ||
+            !RoomKind.VIDEO.dbName().equals(room.getKind())) {
+            return false;
+        }
+        LocalDateTime at = Times.toDb(now);
+        tx.insertInto(RECORDING_CONVERSIONS)
+          .set(RECORDING_CONVERSIONS.ROOM_ID, id)
+          .set(RECORDING_CONVERSIONS.SERVER_ID, room.getServerId())
+          .set(RECORDING_CONVERSIONS.OWNER_ID, room.getOwnerId())
+          .set(RECORDING_CONVERSIONS.OWNER_NAME, room.getOwnerName())
+          .set(RECORDING_CONVERSIONS.ROOM_DESCRIPTION, room.getDescription())
+          .set(RECORDING_CONVERSIONS.STARTED_AT, room.getRecordingSince())
+          .set(RECORDING_CONVERSIONS.ENDED_AT, at)
+          .set(RECORDING_CONVERSIONS.STATE, "pending")
+          .set(RECORDING_CONVERSIONS.ATTEMPTS, 0)
+          .set(RECORDING_CONVERSIONS.NEXT_ATTEMPT_AT, at)
+          .set(RECORDING_CONVERSIONS.ERROR, "")
+          .set(RECORDING_CONVERSIONS.CREATED_AT, at)
+          .execute();
+        return true;
     }
 
     public void insertToken(RoomToken token, Instant now) {

@@ -6,7 +6,8 @@ import java.time.Duration;
 
 /** Media room settings, from {@code mediamesh.media-svc.rooms} (see reference.conf). */
 public record RoomSettings(Duration janusDeadline, Duration keepaliveInterval, Duration serverCacheTtl,
-                           String postBaseUrl, Duration reconcileInterval, Duration recordingLinkTtl) {
+                           String postBaseUrl, Duration reconcileInterval, Duration recordingLinkTtl,
+                           ConversionSettings conversion) {
     public static RoomSettings from(Config c) {
         String base = c.getString("post-base-url");
         Duration reconcile = c.getDuration("reconcile-interval");
@@ -19,11 +20,12 @@ public record RoomSettings(Duration janusDeadline, Duration keepaliveInterval, D
         }
         return new RoomSettings(c.getDuration("janus-deadline"), c.getDuration("keepalive-interval"),
                                 c.getDuration("server-cache-ttl"),
-                                base.endsWith("/") ? base.substring(0, base.length() - 1) : base, reconcile, linkTtl);
+                                base.endsWith("/") ? base.substring(0, base.length() - 1) : base, reconcile, linkTtl,
+                                ConversionSettings.from(c.getConfig("conversion")));
     }
 
     public RoomSettings withPostBaseUrl(String url) {
         return new RoomSettings(janusDeadline, keepaliveInterval, serverCacheTtl, url, reconcileInterval,
-                                recordingLinkTtl);
+                                recordingLinkTtl, conversion);
     }
 }

@@ -17,6 +17,7 @@ import io.mediamesh.media.janus.JanusServer;
 import io.mediamesh.media.janus.MediaServers;
 import io.mediamesh.media.quota.MediaQuotas;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -43,12 +44,17 @@ public final class Rooms {
     private final String postBaseUrl;
     private final ToLongFunction<Long> serverLoad;
     private final MediaQuotas quotas;
+    private final Runnable recordingEnded;
     private final JanusIds ids = new JanusIds();
 
-    /** @param serverLoad what media-svc keeps on a server (rooms and stream tiers), for server choice */
+    /**
+     * @param serverLoad what media-svc keeps on a server (rooms and stream tiers), for server choice
+     * @param recordingEnded told once a video room's ended recording was queued for conversion
+     */
     public Rooms(RoomRepository repository, MediaServers servers, Callers callers, Clock clock, String postBaseUrl,
-                 ToLongFunction<Long> serverLoad, MediaQuotas quotas) {
+                 ToLongFunction<Long> serverLoad, MediaQuotas quotas, Runnable recordingEnded) {
         this.repository = repository;
+        this.recordingEnded = recordingEnded;
         this.quotas = quotas;
         this.serverLoad = serverLoad;
         this.servers = servers;
@@ -105,11 +111,51 @@ public final class Rooms {
         return room;
     }
 
+    /** Destroys the room; a video room's recording that this ends is queued for conversion. */
+    /** A video room whose recordings may be listed: stored, or destroyed after recording. */
+    public record RecordedRoom(long roomId, long ownerId, long serverId) {}
+
+    /**
+     * The video room whose recordings the caller, its owner or an admin, lists: a stored one, or
+     * one destroyed after recording (its files stay on the server, and their conversion is told).
+     */
+    public RecordedRoom findRecordedAsOwner(long roomId) {
+        callers.require();
+        Text.checkId(roomId, "room_id");
+        RecordedRoom room = repository.find(RoomKind.VIDEO, roomId)
+                .map(stored -> new RecordedRoom(stored.id(), stored.ownerId(), stored.serverId()))
+                .or(() -> repository.destroyedAfterRecording(roomId))
+                .orElseThrow(() -> new MediameshException(ErrorCode.ROOM_NOT_FOUND, "No video room " + roomId + '.'));
+        callers.requireSelfOrAdmin(room.ownerId());
+        return room;
+    }
+
     public void destroy(RoomRecord room) {
         JanusServer server = servers.get(room.serverId());
         destroyOnJanusOrFail(servers.client(server), room);
-        repository.delete(room.id());
+        // After Janus closed the files: the recording's end is taken once they are complete.
+        if (repository.delete(room.id(), clock.instant()) && room.recording()) {
+            recordingEnded.run();
+        }
         logger.info("Destroyed {} room {}", room.kind().dbName(), room.id());
+    }
+
+    /**
+     * Turns a video room's recording on or off on Janus. Its start is taken before Janus starts
+     * files and its end after Janus closed them, so the window holds every file of it; the
+     * recording that turning off ends is queued for conversion.
+     */
+    public RoomRecord setVideoRecording(RoomRecord room, boolean on) {
+        Instant before = clock.instant();
+        ObjectNode body = body(room, "enable_recording");
+        body.put("record", on);
+        call(room, body, Map.of());
+        if (on) {
+            repository.startRecording(room.id(), before);
+        } else if (repository.stopRecording(room.id(), clock.instant())) {
+            recordingEnded.run();
+        }
+        return room.withRecording(on);
     }
 
     /**

@@ -127,20 +127,17 @@ public final class VideoRoomGrpcService extends VideoRoomServiceGrpc.VideoRoomSe
     @Override
     public void setVideoRoomRecording(SetVideoRoomRecordingRequest request,
                                       StreamObserver<SetVideoRoomRecordingResponse> response) {
-        RoomRecord room = rooms.findAsOwner(RoomKind.VIDEO, request.getRoomId());
-        ObjectNode body = rooms.body(room, "enable_recording");
-        body.put("record", request.getEnabled());
-        rooms.call(room, body, Map.of());
-        rooms.repository().setRecording(room.id(), request.getEnabled());
+        RoomRecord room = rooms.setVideoRecording(rooms.findAsOwner(RoomKind.VIDEO, request.getRoomId()),
+                                                  request.getEnabled());
         response.onNext(SetVideoRoomRecordingResponse.newBuilder().setRoom(
-                room.withRecording(request.getEnabled()).toVideoProto(Callers.isAdmin(callers.require()))).build());
+                room.toVideoProto(Callers.isAdmin(callers.require()))).build());
         response.onCompleted();
     }
 
     @Override
     public void listRecordings(ListRecordingsRequest request, StreamObserver<ListRecordingsResponse> response) {
-        RoomRecord room = rooms.findAsOwner(RoomKind.VIDEO, request.getRoomId());
-        Page.Result<VideoRoomRecording> page = recordings.page(room, request.getLimit(), request.getCursor());
+        Page.Result<VideoRoomRecording> page = recordings.page(rooms.findRecordedAsOwner(request.getRoomId()),
+                                                               request.getLimit(), request.getCursor());
         response.onNext(ListRecordingsResponse.newBuilder().addAllRecordings(page.rows())
                                               .setNextCursor(page.nextCursor()).build());
         response.onCompleted();

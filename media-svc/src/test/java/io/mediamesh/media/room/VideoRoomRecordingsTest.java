@@ -3,35 +3,20 @@ package io.mediamesh.media.room;
 import static io.mediamesh.media.testing.GrpcFailures.assertFails;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.mediamesh.api.v1.ConfigDocument;
-import io.mediamesh.api.v1.ConfigKind;
-import io.mediamesh.api.v1.ConfigServiceGrpc.ConfigServiceBlockingStub;
 import io.mediamesh.api.v1.CreateVideoRoomRequest;
 import io.mediamesh.api.v1.ErrorCode;
-import io.mediamesh.api.v1.GetConfigRequest;
-import io.mediamesh.api.v1.GetVideoRoomRequest;
 import io.mediamesh.api.v1.ListRecordingsRequest;
 import io.mediamesh.api.v1.ListRecordingsResponse;
 import io.mediamesh.api.v1.MediaServer;
-import io.mediamesh.api.v1.MediaServerRole;
-import io.mediamesh.api.v1.NginxConfig;
-import io.mediamesh.api.v1.PutConfigRequest;
-import io.mediamesh.api.v1.RenderConfigRequest;
 import io.mediamesh.api.v1.SetVideoRoomRecordingRequest;
 import io.mediamesh.api.v1.VideoRoom;
 import io.mediamesh.api.v1.VideoRoomRecording;
 import io.mediamesh.api.v1.VideoRoomServiceGrpc.VideoRoomServiceBlockingStub;
-import io.mediamesh.media.janus.JanusClient;
-import io.mediamesh.media.testing.JanusProbe;
 import io.mediamesh.media.testing.NginxInstance;
+import io.mediamesh.media.testing.RecordingServers;
 import io.mediamesh.media.testing.RoomMesh;
 import io.mediamesh.media.testing.RtpPackets;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.DatagramSocket;
-import java.net.InetAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -41,9 +26,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -61,7 +44,7 @@ class VideoRoomRecordingsTest {
     @RegisterExtension
     static final RoomMesh mesh = new RoomMesh().with("mediamesh.media-svc.rooms.recording-link-ttl",
                                                      LINK_TTL.toMillis() + "ms");
-    private static final Map<Long, NginxInstance> nginx = new HashMap<>();
+    static RecordingServers servers;
     private static final int PACKETS = 30;
 
     static String alice;
@@ -73,31 +56,12 @@ class VideoRoomRecordingsTest {
         alice = mesh.userSession("alice");
         bob = mesh.userSession("bob");
         admin = mesh.adminSession();
-        ConfigServiceBlockingStub configs = mesh.configs(admin);
-        for (MediaServer server : mesh.servers()) {
-            // The default document, listening on loopback only (the server's port override stays).
-            NginxConfig doc = configs.getConfig(GetConfigRequest.newBuilder().setKind(ConfigKind.CONFIG_KIND_NGINX)
-                                                                .setRole(server.getRole()).build())
-                                     .getRevision().getDocument().getNginx();
-            if (!doc.getListen(0).getAddress().equals("127.0.0.1")) {
-                configs.putConfig(PutConfigRequest.newBuilder().setKind(ConfigKind.CONFIG_KIND_NGINX)
-                        .setRole(server.getRole()).setMessage("loopback for the test")
-                        .setDocument(ConfigDocument.newBuilder().setNginx(
-                                doc.toBuilder().setListen(0, doc.getListen(0).toBuilder().setAddress("127.0.0.1"))))
-                        .build());
-            }
-            String conf = configs.renderConfig(RenderConfigRequest.newBuilder().setKind(ConfigKind.CONFIG_KIND_NGINX)
-                                                                  .setServerId(server.getId()).build())
-                                 .getFiles(0).getContent().toStringUtf8();
-            assertThat(conf).contains("autoindex_format json;", "secure_link $arg_md5,$arg_expires;");
-            nginx.put(server.getId(), new NginxInstance(mesh.dir().resolve("nginx-" + server.getName()), conf,
-                                                        server.getOverrides().getNginxListenPort()).start());
-        }
+        servers = new RecordingServers(mesh, admin);
     }
 
     @AfterAll
     static void stopNginx() {
-        nginx.values().forEach(NginxInstance::close);
+        servers.close();
     }
 
     @Test
@@ -105,7 +69,7 @@ class VideoRoomRecordingsTest {
         VideoRoom room = create(alice);
         assertThat(list(alice, room, 0, "").getRecordingsList()).isEmpty();
         long publisher = 4242;
-        int port = addRemotePublisher(room, publisher);
+        int port = servers.addRemotePublisher(room, publisher).port();
         record(room, port);
         record(room, port);
 
@@ -155,9 +119,9 @@ class VideoRoomRecordingsTest {
     @Test
     void nginxServesOnlyUnexpiredLinksSignedForTheFile() throws Exception {
         VideoRoom room = create(alice);
-        record(room, addRemotePublisher(room, 4343));
+        record(room, servers.addRemotePublisher(room, 4343).port());
         VideoRoom other = create(alice);
-        record(other, addRemotePublisher(other, 4344));
+        record(other, servers.addRemotePublisher(other, 4344).port());
         String folder = serverOf(room).getEndpoints().getRecordingsUrl() + room.getRoomId() + '/';
 
         VideoRoomRecording file = list(alice, room, 1, "").getRecordings(0);
@@ -211,7 +175,7 @@ class VideoRoomRecordingsTest {
     @Test
     void anNginxThatIsDownMakesTheListUnavailableUntilItIsBack() {
         VideoRoom room = create(alice);
-        NginxInstance server = nginx.get(room.getServer().getId());
+        NginxInstance server = servers.nginx(room.getServer().getId());
         server.stop();
         try {
             String why = assertFails(ErrorCode.SERVICE_UNAVAILABLE, () -> list(alice, room, 0, ""));
@@ -250,31 +214,6 @@ class VideoRoomRecordingsTest {
         return mesh.servers().stream().filter(s -> s.getId() == room.getServer().getId()).findFirst().orElseThrow();
     }
 
-    /**
-     * Adds a remote publisher with an audio (mindex 0) and a video (mindex 1) stream, fed over
-     * loopback UDP (JANUS.md), and returns its RTP port.
-     */
-    private static int addRemotePublisher(VideoRoom room, long id) {
-        String secret = rooms(admin).getVideoRoom(GetVideoRoomRequest.newBuilder().setRoomId(room.getRoomId()).build())
-                                    .getRoom().getSecret();
-        int port = freeUdpPort();
-        JanusProbe probe = new JanusProbe(mesh.janusOf(room.getServer().getId()).apiUrl());
-        ObjectNode body = JanusProbe.body("add_remote_publisher");
-        body.put("room", room.getRoomId());
-        body.put("secret", secret);
-        body.put("id", id);
-        body.put("display", "camera");
-        body.put("iface", "127.0.0.1");
-        body.put("port", port);
-        body.put("rtcp_port", freeUdpPort());
-        ArrayNode streams = body.putArray("streams");
-        streams.addObject().put("type", "audio").put("mindex", 0).put("mid", "0").put("codec", "opus");
-        streams.addObject().put("type", "video").put("mindex", 1).put("mid", "1").put("codec", "vp8");
-        assertThat(probe.request(probe.attach(JanusClient.VIDEOROOM), body).path("videoroom").asText())
-                .isEqualTo("success");
-        return port;
-    }
-
     /** One recording session: recording on through media-svc, media in, recording off (files closed). */
     private static void record(VideoRoom room, int port) {
         SetVideoRoomRecordingRequest on = SetVideoRoomRecordingRequest.newBuilder().setRoomId(room.getRoomId())
@@ -284,13 +223,5 @@ class VideoRoomRecordingsTest {
         RtpPackets.send("127.0.0.1", port, List.of(new RtpPackets.Line(1000, 111), new RtpPackets.Line(1010, 96)),
                         PACKETS, 2000);
         rooms(alice).setVideoRoomRecording(on.toBuilder().setEnabled(false).build());
-    }
-
-    private static int freeUdpPort() {
-        try (DatagramSocket socket = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

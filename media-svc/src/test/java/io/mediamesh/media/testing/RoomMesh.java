@@ -48,6 +48,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
+import org.jooq.DSLContext;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -206,20 +207,35 @@ public final class RoomMesh implements BeforeAllCallback, AfterAllCallback {
         mediaSvc = new MediaSvc(mediaDatabase, settings, ClientFactory.ofDefault(), Clock.systemUTC());
         mediaServer = start(mediaPort, mediaSvc::configureServices);
         mediaSvc.startReconciling();
+        mediaSvc.startConverting();
     }
 
     public void stopMediaSvc() {
-        if (mediaServer != null) {
-            mediaServer.stop().join();
-            mediaSvc.close();
-            mediaDatabase.close();
-            mediaServer = null;
-        }
+        stopMediaSvc(db -> { });
     }
 
     public void restartMediaSvc() {
         stopMediaSvc();
         startMediaSvc();
+    }
+
+    /**
+     * Restarts media-svc, changing its schema with {@code whileStopped} when none runs: to leave what
+     * a process killed mid-work would have left, which a graceful stop tidies up.
+     */
+    public void restartMediaSvc(Consumer<DSLContext> whileStopped) {
+        stopMediaSvc(whileStopped);
+        startMediaSvc();
+    }
+
+    private void stopMediaSvc(Consumer<DSLContext> whileStopped) {
+        if (mediaServer != null) {
+            mediaServer.stop().join();
+            mediaSvc.close();
+            whileStopped.accept(mediaDatabase.dsl());
+            mediaDatabase.close();
+            mediaServer = null;
+        }
     }
 
     public String mediaEndpoint() {
@@ -238,6 +254,11 @@ public final class RoomMesh implements BeforeAllCallback, AfterAllCallback {
     public String mediaMetrics() throws IOException, InterruptedException {
         return http().send(HttpRequest.newBuilder(URI.create("http://" + mediaEndpoint() + "/metrics")).build(),
                            HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    /** media-svc's file server port (playback with Range), once started. */
+    public int fileServerPort() {
+        return mediaSvc.fileServerPort();
     }
 
     public String userEndpoint() {

@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /** Plain RTP over loopback UDP, as an encoder pushing into an ingest would send it, and ways to count it. */
 public final class RtpPackets {
@@ -47,6 +48,41 @@ public final class RtpPackets {
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Sends {@code seconds} of real media in real time, as an encoder would: ffmpeg's test pattern
+     * as VP8 (SSRC 1010, payload type 96) and a tone as Opus (SSRC 1000, payload type 111), both
+     * to one RTP port (a remote publisher's audio at mindex 0 and video at mindex 1) with their
+     * RTCP to {@code rtcpPort}. Returns once ffmpeg ended.
+     */
+    public static void sendTestPattern(String host, int port, int rtcpPort, int seconds) {
+        String target = "rtp://" + host + ':' + port + "?rtcpport=" + rtcpPort + "&pkt_size=1200";
+        try {
+            Process ffmpeg = new ProcessBuilder(
+                    "ffmpeg", "-nostdin", "-hide_banner", "-loglevel", "error", "-re",
+                    "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=15:duration=" + seconds,
+                    "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000:duration=" + seconds,
+                    "-map", "0:v", "-c:v", "libvpx", "-deadline", "realtime", "-g", "15", "-b:v", "300k",
+                    "-ssrc", "1010", "-payload_type", "96", "-f", "rtp", target,
+                    "-map", "1:a", "-c:a", "libopus", "-ssrc", "1000", "-payload_type", "111", "-f", "rtp", target)
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            try {
+                if (!ffmpeg.waitFor(seconds + 30L, TimeUnit.SECONDS)) {
+                    throw new IllegalStateException("ffmpeg did not end");
+                }
+            } finally {
+                ffmpeg.destroyForcibly();
+            }
+            if (ffmpeg.exitValue() != 0) {
+                throw new IllegalStateException("ffmpeg (./mediamesh test installs it) failed: " + ffmpeg.exitValue());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
         }
     }
 
