@@ -5,20 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.mediamesh.api.v1.ConfigDocument;
-import io.mediamesh.api.v1.ConfigKind;
-import io.mediamesh.api.v1.ConfigServiceGrpc.ConfigServiceBlockingStub;
 import io.mediamesh.api.v1.CreateVideoRoomRequest;
 import io.mediamesh.api.v1.ErrorCode;
-import io.mediamesh.api.v1.GetConfigRequest;
 import io.mediamesh.api.v1.GetVideoRoomRequest;
 import io.mediamesh.api.v1.ListRecordingsRequest;
 import io.mediamesh.api.v1.ListRecordingsResponse;
 import io.mediamesh.api.v1.MediaServer;
-import io.mediamesh.api.v1.MediaServerRole;
-import io.mediamesh.api.v1.NginxConfig;
-import io.mediamesh.api.v1.PutConfigRequest;
-import io.mediamesh.api.v1.RenderConfigRequest;
 import io.mediamesh.api.v1.SetVideoRoomRecordingRequest;
 import io.mediamesh.api.v1.VideoRoom;
 import io.mediamesh.api.v1.VideoRoomRecording;
@@ -41,10 +33,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -59,9 +48,8 @@ class VideoRoomRecordingsTest {
     private static final Duration LINK_TTL = Duration.ofSeconds(3);
 
     @RegisterExtension
-    static final RoomMesh mesh = new RoomMesh().with("mediamesh.media-svc.rooms.recording-link-ttl",
-                                                     LINK_TTL.toMillis() + "ms");
-    private static final Map<Long, NginxInstance> nginx = new HashMap<>();
+    static final RoomMesh mesh = new RoomMesh().withNginx().with("mediamesh.media-svc.rooms.recording-link-ttl",
+                                                                 LINK_TTL.toMillis() + "ms");
     private static final int PACKETS = 30;
 
     static String alice;
@@ -69,35 +57,10 @@ class VideoRoomRecordingsTest {
     static String admin;
 
     @BeforeAll
-    static void usersAndNginx() {
+    static void users() {
         alice = mesh.userSession("alice");
         bob = mesh.userSession("bob");
         admin = mesh.adminSession();
-        ConfigServiceBlockingStub configs = mesh.configs(admin);
-        for (MediaServer server : mesh.servers()) {
-            // The default document, listening on loopback only (the server's port override stays).
-            NginxConfig doc = configs.getConfig(GetConfigRequest.newBuilder().setKind(ConfigKind.CONFIG_KIND_NGINX)
-                                                                .setRole(server.getRole()).build())
-                                     .getRevision().getDocument().getNginx();
-            if (!doc.getListen(0).getAddress().equals("127.0.0.1")) {
-                configs.putConfig(PutConfigRequest.newBuilder().setKind(ConfigKind.CONFIG_KIND_NGINX)
-                        .setRole(server.getRole()).setMessage("loopback for the test")
-                        .setDocument(ConfigDocument.newBuilder().setNginx(
-                                doc.toBuilder().setListen(0, doc.getListen(0).toBuilder().setAddress("127.0.0.1"))))
-                        .build());
-            }
-            String conf = configs.renderConfig(RenderConfigRequest.newBuilder().setKind(ConfigKind.CONFIG_KIND_NGINX)
-                                                                  .setServerId(server.getId()).build())
-                                 .getFiles(0).getContent().toStringUtf8();
-            assertThat(conf).contains("autoindex_format json;", "secure_link $arg_md5,$arg_expires;");
-            nginx.put(server.getId(), new NginxInstance(mesh.dir().resolve("nginx-" + server.getName()), conf,
-                                                        server.getOverrides().getNginxListenPort()).start());
-        }
-    }
-
-    @AfterAll
-    static void stopNginx() {
-        nginx.values().forEach(NginxInstance::close);
     }
 
     @Test
@@ -211,7 +174,7 @@ class VideoRoomRecordingsTest {
     @Test
     void anNginxThatIsDownMakesTheListUnavailableUntilItIsBack() {
         VideoRoom room = create(alice);
-        NginxInstance server = nginx.get(room.getServer().getId());
+        NginxInstance server = mesh.nginxOf(room.getServer().getId());
         server.stop();
         try {
             String why = assertFails(ErrorCode.SERVICE_UNAVAILABLE, () -> list(alice, room, 0, ""));
