@@ -7,16 +7,23 @@ import io.mediamesh.common.config.Configs;
 import io.mediamesh.gateway.Gateway;
 import io.mediamesh.gateway.GatewaySettings;
 import io.mediamesh.media.testing.RoomMesh;
+import java.net.URI;
+import java.util.List;
 import java.util.Map;
 
-/** A gateway on a free loopback port in front of a {@link RoomMesh}'s user-svc and media-svc. */
+/**
+ * A gateway on a free loopback port in front of a {@link RoomMesh}'s user-svc and media-svc, whose
+ * pages may talk to the mesh's Janus servers where rooms send clients.
+ */
 public final class RoomGateway {
     private RoomGateway() {}
 
     /** Starts it; the caller stops it. */
     public static Server start(RoomMesh mesh) {
         GatewaySettings base = GatewaySettings.from(ConfigFactory.parseMap(Map.of(
-                "mediamesh.gateway.management.port", Mesh.freePort())).withFallback(Configs.load(Map.of())));
+                "mediamesh.gateway.management.port", Mesh.freePort(),
+                "mediamesh.gateway.browser.janus-origins", janusOrigins(mesh)))
+                                                                 .withFallback(Configs.load(Map.of())));
         GatewaySettings settings = base.withEndpoints(base.endpoints().withUserSvc(mesh.userEndpoint())
                                                           .withMediaSvc(mesh.mediaEndpoint()));
         var sb = Server.builder().http(0);
@@ -24,5 +31,11 @@ public final class RoomGateway {
         Server gateway = sb.build();
         gateway.start().join();
         return gateway;
+    }
+
+    /** scheme://host:port of each server's public Janus URL, which join answers hand out. */
+    public static List<String> janusOrigins(RoomMesh mesh) {
+        return mesh.servers().stream().map(server -> URI.create(server.getEndpoints().getPublicJanusUrl()))
+                   .map(url -> url.getScheme() + "://" + url.getAuthority()).distinct().toList();
     }
 }
