@@ -36,6 +36,7 @@ import io.mediamesh.media.room.RoomSettings;
 import io.mediamesh.media.room.Rooms;
 import io.mediamesh.media.room.TextRoomGrpcService;
 import io.mediamesh.media.room.TextRoomPostBackend;
+import io.mediamesh.media.room.TurnRelays;
 import io.mediamesh.media.room.VideoRoomGrpcService;
 import io.mediamesh.media.stream.LiveStreams;
 import io.mediamesh.media.stream.StreamGrpcService;
@@ -127,7 +128,9 @@ public final class MediaSvc implements AutoCloseable {
         this.grpcServices = List.of(new VideoFileGrpcService(store, callers, uploads, files),
                                     new VideoRoomGrpcService(rooms, new RoomRecordings(
                                             servers, clientFactory, roomSettings.janusDeadline(),
-                                            roomSettings.recordingLinkTtl(), clock), callers),
+                                            roomSettings.recordingLinkTtl(), clock),
+                                                             new TurnRelays(servers, roomSettings.turnCredentialTtl(),
+                                                                            clock), callers),
                                     new TextRoomGrpcService(rooms, callers),
                                     new StreamGrpcService(streams, callers),
                                     new MediaUsageGrpcService(roomRepository, streamRepository, callers));

@@ -105,7 +105,12 @@ export function videoRoomPage(main, { room: roomId }) {
 
   /** Connects to Janus and joins; resolves to the call once Janus has let this page in. */
   async function enter(ticket, display, publish) {
+    // The room server's TURN relay, with credentials issued for this join, for networks where the
+    // browser cannot reach Janus directly.
+    const iceServers = ticket.turn
+      ? [{ urls: ticket.turn.urls, username: ticket.turn.username, credential: ticket.turn.password }] : [];
     const session = await connect(ticket.server_url, {
+      iceServers,
       onLost: () => end('The connection to the media server was lost. Join again when it is back.', true),
     });
     const feeds = new Map();
