@@ -437,6 +437,19 @@ class ConfigRendererTest {
         assertThat(result.ok()).as(result.toolOutput()).isTrue();
     }
 
+    /** The demo media plane keeps Janus's ICE to a veth a browser on the same machine reaches. */
+    @Test
+    void iceRestrictedToOneInterfaceRendersAndPassesJanus() {
+        RenderedConfig rendered = render(ConfigKind.CONFIG_KIND_JANUS, janus(j -> j
+                .setNat(j.getNat().toBuilder().setIceEnforceList("mmplane0"))), SAMPLE);
+        assertThat(file(rendered, ConfigKinds.JANUS_FILE)).contains("ice_enforce_list = \"mmplane0\"");
+        ValidationResult result = TOOLS.validate(ConfigKind.CONFIG_KIND_JANUS, rendered.files());
+        assertThat(result.ok()).as(result.toolOutput()).isTrue();
+        assertRenderFails(ConfigKind.CONFIG_KIND_JANUS,
+                          janus(j -> j.setNat(j.getNat().toBuilder().setIceEnforceList("eth0\nice_lite = true"))),
+                          SAMPLE, "nat.ice_enforce_list");
+    }
+
     @Test
     void coturnOptionsThatConnectOutOrReadFilesAreRefused() {
         Map<String, String> refused = Map.of(

@@ -159,6 +159,23 @@ class VideoRoomBrowserTest {
         Browser.screenshot(alice, "video-room-in-call", Viewport.DESKTOP);
         Browser.screenshot(bob, "video-room-in-call", Viewport.PHONE);
 
+        // A viewer sees and hears both, sends nothing, and is listed as watching.
+        rest.register("vr_erin");
+        Page erin = person(Viewport.DESKTOP);
+        SiteBrowserTest.signIn(erin, origin(), "vr_erin");
+        erin.navigate(roomUrl);
+        erin.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Join as viewer")).click();
+        assertThat(erin.locator(".room-status")).hasText("You are in the room as a viewer.");
+        Browser.waitUntil(erin, "() => { const videos = [...document.querySelectorAll('.tile.remote video')];" +
+                                " return videos.length === 2 && videos.every((video) => video.videoWidth > 0); }");
+        assertThat(erin.locator(".tile.local")).hasCount(0);
+        assertThat(people.locator(".person", new Locator.LocatorOptions().setHasText("vr_erin")))
+                .containsText("watching");
+        assertThat(alice.locator(".tile.remote")).hasCount(1);
+        erin.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Leave room")).click();
+        assertThat(erin.locator(".room-status")).hasText("You left the room.");
+        assertThat(people).not().containsText("vr_erin");
+
         // Recording on, then off: the owner's page and the API agree.
         long roomId = Long.parseLong(roomUrl.substring(roomUrl.lastIndexOf('/') + 1));
         alice.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Start recording")).click();
@@ -186,7 +203,18 @@ class VideoRoomBrowserTest {
                 .as("Janus refuses the old token").isEqualTo(433);
 
         alice.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Leave room")).click();
-        assertThat(alice.getByRole(AriaRole.STATUS).first()).hasText("You left the room.");
+        assertThat(alice.locator(".room-status")).hasText("You left the room.");
+
+        // The owner's rooms page lists the room; someone with none is told how to make one.
+        alice.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Rooms")).click();
+        assertThat(alice.locator(".rooms .card-title")).hasText("Design review");
+        bob.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Rooms")).click();
+        assertThat(bob.locator(".paged")).containsText("You have no rooms yet.");
+        for (Page page : List.of(alice, bob)) {
+            assertThat(Browser.accessibilityViolations(page)).isEmpty();
+        }
+        Browser.screenshot(alice, "rooms", Viewport.DESKTOP);
+        Browser.screenshot(bob, "rooms", Viewport.PHONE);
         browser.assertClean();
     }
 
