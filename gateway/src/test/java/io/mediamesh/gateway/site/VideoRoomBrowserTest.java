@@ -7,7 +7,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.linecorp.armeria.server.Server;
 import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
@@ -21,13 +20,10 @@ import io.mediamesh.media.testing.JanusInstance;
 import io.mediamesh.media.testing.JanusProbe;
 import io.mediamesh.media.testing.NginxInstance;
 import io.mediamesh.media.testing.RoomMesh;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -45,11 +41,18 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 // The test that stops a Janus goes last: media-svc's sessions to it need a moment to recover afterwards.
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class VideoRoomBrowserTest {
+    // The mesh, then the gateway in front of it, then the browser.
     @RegisterExtension
+    @Order(1)
     static final RoomMesh mesh = new RoomMesh().withBrowserMedia();
 
     @RegisterExtension
-    static final Browser browser = new Browser(VideoRoomBrowserTest::allowedOrigins);
+    @Order(2)
+    static final RoomGateway gateway = new RoomGateway(mesh);
+
+    @RegisterExtension
+    @Order(3)
+    static final Browser browser = new Browser(gateway::pageOrigins);
 
     /**
      * Keeps every RTCPeerConnection a page makes, for the test to read its statistics. Installed
@@ -80,29 +83,15 @@ class VideoRoomBrowserTest {
             }
             """;
 
-    private static Server gateway;
     private static Rest rest;
 
     @BeforeAll
-    static void startGateway() {
-        gateway = RoomGateway.start(mesh);
-        rest = new Rest(origin());
-    }
-
-    @AfterAll
-    static void stopGateway() {
-        gateway.stop().join();
+    static void rest() {
+        rest = gateway.rest();
     }
 
     private static String origin() {
-        return "http://127.0.0.1:" + gateway.activeLocalPort();
-    }
-
-    /** The site, and the Janus URLs (nginx) that joins hand out. */
-    private static Set<String> allowedOrigins() {
-        Set<String> origins = new HashSet<>(RoomGateway.janusOrigins(mesh));
-        origins.add(origin());
-        return origins;
+        return gateway.origin();
     }
 
     @Test
