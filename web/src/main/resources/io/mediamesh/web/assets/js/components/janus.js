@@ -27,7 +27,7 @@ function script(src) {
 }
 
 /** The global Janus, initialised; loads the scripts the first time. */
-export function loadJanus() {
+function loadJanus() {
   if (!loading) {
     loading = script('/vendor/adapter.js')
       .then(() => script('/vendor/janus.js'))

@@ -114,7 +114,7 @@ export function videoRoomPage(main, { room: roomId }) {
       onLost: () => end('The connection to the media server was lost. Join again when it is back.', true),
     });
     const feeds = new Map();
-    const current = { session, feeds, publisher: null, localTracks: [] };
+    const current = { session, feeds, publisher: null };
     let joined;
     const inRoom = new Promise((resolve, reject) => {
       joined = { resolve, reject };
