@@ -8,10 +8,13 @@
 #                                  the servers), and make sure every server runs
 #   scripts/media-plane.sh stop    stop the servers and the agents (the registry keeps the servers)
 #   scripts/media-plane.sh status  what runs
+#   scripts/media-plane.sh origins the Janus URLs' origins rooms hand to browsers (one a line), for
+#                                  the gateway's browser.janus-origins
 #
 # Needs the mesh up (./mediamesh up: the gateway, config-svc and user-svc) and config-svc built.
 # When nginx, janus or coturn is not installed, `start` says which and how to install them, and
-# exits 0 without starting anything. Only 127.0.0.1 is used.
+# exits 0 without starting anything. Only 127.0.0.1 is used, and, when run as root, the veth
+# address of a network namespace of its own (see ice_namespace_up).
 #
 # State: $MEDIAMESH_HOME/media-plane/<server>/ (agent root with the kinds' active files, each
 # server's nginx prefix, Janus and coturn pid files and logs).
@@ -222,6 +225,58 @@ nginx_for_loopback() {
   done
 }
 
+# Janus never gathers ICE candidates on loopback, so a browser on this machine could not reach a
+# loopback-only Janus. As root, `start` makes a network namespace with a veth pair whose root end
+# (ICE_LINK, ICE_ADDRESS) is on no other network, and restricts every Janus's ICE to that end
+# (nat.ice_enforce_list in the janus documents); Janus's APIs, nginx and coturn stay on loopback.
+ICE_NAMESPACE=mm-plane
+ICE_LINK=mmplane0
+ICE_PEER=mmplane1
+ICE_ADDRESS=10.213.255.1
+ICE_PEER_ADDRESS=10.213.255.2
+
+ice_namespace_up() {
+  if [[ $(id -u) != 0 ]] || [[ -z "$(tool ip)" ]]; then
+    say "browsers on this machine cannot join rooms: Janus offers no loopback ICE candidates, and giving it"
+    say "  another address needs root and iproute2 (ip): run ./mediamesh up as root, or once as root:"
+    say "  ip netns add $ICE_NAMESPACE && ip link add $ICE_LINK type veth peer name $ICE_PEER netns $ICE_NAMESPACE"
+    say "  ip addr add $ICE_ADDRESS/30 dev $ICE_LINK && ip link set $ICE_LINK up"
+    say "  ip -n $ICE_NAMESPACE addr add $ICE_PEER_ADDRESS/30 dev $ICE_PEER && ip -n $ICE_NAMESPACE link set $ICE_PEER up"
+    return 1
+  fi
+  if ! ip link show "$ICE_LINK" >/dev/null 2>&1; then
+    ip netns add "$ICE_NAMESPACE" 2>/dev/null || true
+    ip link add "$ICE_LINK" type veth peer name "$ICE_PEER" netns "$ICE_NAMESPACE"
+    ip addr add "$ICE_ADDRESS/30" dev "$ICE_LINK"
+    ip link set "$ICE_LINK" up
+    ip -n "$ICE_NAMESPACE" addr add "$ICE_PEER_ADDRESS/30" dev "$ICE_PEER"
+    ip -n "$ICE_NAMESPACE" link set "$ICE_PEER" up
+    say "made network namespace $ICE_NAMESPACE and veth $ICE_LINK ($ICE_ADDRESS/30) for Janus's ICE candidates;"
+    say "  \`scripts/media-plane.sh stop\` removes them (by hand: ip netns del $ICE_NAMESPACE)"
+  fi
+}
+
+ice_namespace_down() {
+  if [[ $(id -u) == 0 ]] && ip netns list 2>/dev/null | grep -q "^$ICE_NAMESPACE\b"; then
+    # Deleting the namespace deletes its end of the veth, and so the pair.
+    ip netns del "$ICE_NAMESPACE"
+    ip link del "$ICE_LINK" 2>/dev/null || true
+    say "removed network namespace $ICE_NAMESPACE and veth $ICE_LINK"
+  fi
+}
+
+# Every Janus gathers ICE candidates on ICE_LINK only (a new revision, once).
+janus_ice_on_veth() {
+  local role doc
+  for role in origin relay edge; do
+    doc="$(api GET "/api/admin/configs/janus/$role" | jq '.response.document')"
+    if [[ "$(jq -r '.nat.ice_enforce_list // ""' <<<"$doc")" != "$ICE_LINK" ]]; then
+      api PUT "/api/admin/configs/janus/$role" "$(jq --arg link "$ICE_LINK" '{document: (.nat.ice_enforce_list = $link),
+          message: "media plane demo: ICE on the veth a browser on this machine reaches"}' <<<"$doc")" >/dev/null
+    fi
+  done
+}
+
 apply_kind() {
   local kind=$1 summary
   summary="$(api POST /api/admin/configs/apply "{\"kind\":\"$kind\",\"policy\":\"best_effort\"}" | tail -n 1)"
@@ -298,6 +353,9 @@ cmd_start() {
   done
   coturn_for_loopback
   nginx_for_loopback
+  if ice_namespace_up; then
+    janus_ice_on_veth
+  fi
   # coturn first: Janus checks its STUN server (the server's coturn) when it starts.
   apply_kind coturn
   apply_kind janus
@@ -337,7 +395,17 @@ cmd_stop() {
     [[ $running == 0 ]] && break
     sleep 0.1
   done
+  ice_namespace_down
   say "stopped"
+}
+
+cmd_origins() {
+  local entry name role group slot
+  for entry in "${SERVERS[@]}"; do
+    read -r name role group slot <<<"$entry"
+    ports "$slot"
+    echo "http://127.0.0.1:$NGINX_PORT"
+  done
 }
 
 cmd_status() {
@@ -360,5 +428,6 @@ case "${1:-}" in
   start) cmd_start ;;
   stop) cmd_stop ;;
   status) cmd_status ;;
-  *) die "usage: scripts/media-plane.sh start|stop|status" ;;
+  origins) cmd_origins ;;
+  *) die "usage: scripts/media-plane.sh start|stop|status|origins" ;;
 esac

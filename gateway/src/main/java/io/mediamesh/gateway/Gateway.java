@@ -101,7 +101,7 @@ public final class Gateway implements AutoCloseable {
             site.decoratorUnder(prefix, crossSite);
         }
         // Added last, so it wraps the guards above: their refusals carry the headers too.
-        site.decoratorUnder("/", new SecurityHeaders(settings.files()));
+        site.decoratorUnder("/", new SecurityHeaders(settings.files(), settings.browser().janusOrigins()));
         SessionCookies cookies = new SessionCookies(settings.browser().secureCookies(), Clock.systemUTC());
         for (Object routes : new Object[] { new UserRoutes(userSvc, cookies,
                                                            new ClientAddresses(settings.trustedProxies())),

@@ -210,6 +210,7 @@ class OpenApiTest {
     private static boolean isWebSite(Route route) {
         // Armeria writes a page's {param} as :param.
         String pattern = route.patternString();
-        return WebSite.PAGES.contains(pattern.replaceAll(":(\\w+)", "{$1}")) || pattern.startsWith(WebSite.ASSETS);
+        return WebSite.PAGES.contains(pattern.replaceAll(":(\\w+)", "{$1}")) || pattern.startsWith(WebSite.ASSETS) ||
+               WebSite.DEBIAN_SCRIPTS.containsKey(pattern);
     }
 }

@@ -11,6 +11,7 @@ import io.mediamesh.gateway.testing.RoomGateway;
 import io.mediamesh.media.testing.JanusInstance;
 import io.mediamesh.media.testing.RoomMesh;
 import java.time.Duration;
+import java.time.Instant;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -55,6 +56,11 @@ class RoomRoutesTest {
         assertThat(joined.get("room_id").asLong()).isEqualTo(id);
         assertThat(joined.get("token").asText()).isNotEmpty();
         assertThat(joined.get("server_url").asText()).isNotEmpty();
+        JsonNode turn = joined.get("turn");
+        assertThat(turn.get("urls").get(0).asText()).startsWith("turn:127.0.0.1:");
+        assertThat(turn.get("username").asText()).matches("\\d+:u\\d+");
+        assertThat(turn.get("password").asText()).isNotEmpty();
+        assertThat(Instant.parse(turn.get("expires_at").asText())).isAfter(Instant.now().plusSeconds(3600));
 
         String kick = path + "/participants/" + joined.get("participant_id").asLong();
         rest.delete(kick, "X-Session-Id", bob).expect(403, "PERMISSION_DENIED");

@@ -38,6 +38,7 @@ import io.mediamesh.media.room.RoomSettings;
 import io.mediamesh.media.room.Rooms;
 import io.mediamesh.media.room.TextRoomGrpcService;
 import io.mediamesh.media.room.TextRoomPostBackend;
+import io.mediamesh.media.room.TurnRelays;
 import io.mediamesh.media.room.VideoRoomGrpcService;
 import io.mediamesh.media.stream.LiveStreams;
 import io.mediamesh.media.stream.StreamGrpcService;
@@ -137,7 +138,8 @@ public final class MediaSvc implements AutoCloseable {
                 resumableUploads), registry);
         this.eventsBackend = new JanusEventsBackend(servers, new ParticipantGuard(rooms));
         this.grpcServices = List.of(new VideoFileGrpcService(store, callers, uploads, files),
-                                    new VideoRoomGrpcService(rooms, recordings, callers),
+                                    new VideoRoomGrpcService(rooms, recordings, new TurnRelays(
+                                            servers, roomSettings.turnCredentialTtl(), clock), callers),
                                     new TextRoomGrpcService(rooms, callers),
                                     new StreamGrpcService(streams, callers),
                                     new MediaUsageGrpcService(roomRepository, streamRepository, callers));

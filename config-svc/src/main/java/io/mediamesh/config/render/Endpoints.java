@@ -1,5 +1,6 @@
 package io.mediamesh.config.render;
 
+import io.mediamesh.api.v1.CoturnConfig;
 import io.mediamesh.api.v1.JanusConfig;
 import io.mediamesh.api.v1.MediaServerEndpoints;
 import io.mediamesh.api.v1.NginxConfig;
@@ -13,8 +14,10 @@ public final class Endpoints {
     /**
      * @param janus the role's latest janus document
      * @param nginx the role's latest nginx document; clients go through it when it proxies Janus
+     * @param coturn the role's latest coturn document; clients relay through it
      */
-    public static MediaServerEndpoints of(MediaServerRecord server, JanusConfig janus, NginxConfig nginx) {
+    public static MediaServerEndpoints of(MediaServerRecord server, JanusConfig janus, NginxConfig nginx,
+                                          CoturnConfig coturn) {
         String internal = Addresses.forUrl(server.internalAddress());
         String basePath = Effective.janusBasePath(janus);
         int httpPort = Effective.janusHttpPort(server, janus);
@@ -44,6 +47,11 @@ public final class Endpoints {
         if (!location.isEmpty() && !nginxUrl.isEmpty() && !recDir.isEmpty() &&
             (root.isEmpty() || trimSlash(root).equals(trimSlash(recDir)))) {
             endpoints.setRecordingsUrl(nginxUrl + location + (location.endsWith("/") ? "" : "/"));
+        }
+        // Only credentials of the use-auth-secret scheme can be issued per join (TurnCredentials).
+        if (coturn.getUseAuthSecret() && !coturn.getStaticAuthSecret().isEmpty()) {
+            endpoints.setTurnUrl("turn:" + publicHost + ':' + Effective.coturnListeningPort(server, coturn) +
+                                 "?transport=udp");
         }
         return endpoints.build();
     }

@@ -78,13 +78,9 @@ public final class ConfigGrpcService extends ConfigServiceGrpc.ConfigServiceImpl
 
     @Override
     public void getConfig(GetConfigRequest request, StreamObserver<GetConfigResponse> response) {
-        // media-svc reads the janus documents (their secrets) to talk to Janus, and the nginx ones for
-        // the secret it signs recording links with.
-        if (request.getKind() == ConfigKind.CONFIG_KIND_JANUS || request.getKind() == ConfigKind.CONFIG_KIND_NGINX) {
-            callers.requireServiceOrAdmin();
-        } else {
-            callers.requireAdmin();
-        }
+        // media-svc reads the documents of every kind for their secrets: the janus ones to talk to
+        // Janus, the nginx ones to sign recording links, the coturn ones to issue TURN credentials.
+        callers.requireServiceOrAdmin();
         ConfigKind kind = ConfigKinds.check(request.getKind());
         MediaServerRole role = ServerRoles.checkTarget(request.getRole());
         if (request.getRevision() < 0) {

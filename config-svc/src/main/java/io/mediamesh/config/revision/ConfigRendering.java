@@ -2,6 +2,7 @@ package io.mediamesh.config.revision;
 
 import io.mediamesh.api.v1.ConfigDocument;
 import io.mediamesh.api.v1.ConfigKind;
+import io.mediamesh.api.v1.CoturnConfig;
 import io.mediamesh.api.v1.JanusConfig;
 import io.mediamesh.api.v1.MediaServerEndpoints;
 import io.mediamesh.api.v1.MediaServerRole;
@@ -54,8 +55,16 @@ public final class ConfigRendering implements EndpointResolver {
     public Function<MediaServerRecord, MediaServerEndpoints> forRequest() {
         Map<MediaServerRole, JanusConfig> janus = new EnumMap<>(MediaServerRole.class);
         Map<MediaServerRole, NginxConfig> nginx = new EnumMap<>(MediaServerRole.class);
+        Map<MediaServerRole, CoturnConfig> coturn = new EnumMap<>(MediaServerRole.class);
         return server -> Endpoints.of(server, janus.computeIfAbsent(server.role(), this::roleJanus),
-                                      nginx.computeIfAbsent(server.role(), this::roleNginx));
+                                      nginx.computeIfAbsent(server.role(), this::roleNginx),
+                                      coturn.computeIfAbsent(server.role(), this::roleCoturn));
+    }
+
+    private CoturnConfig roleCoturn(MediaServerRole role) {
+        return revisions.latest(ConfigKind.CONFIG_KIND_COTURN, role)
+                        .map(revision -> revision.document().getCoturn())
+                        .orElse(CoturnConfig.getDefaultInstance());
     }
 
     private NginxConfig roleNginx(MediaServerRole role) {

@@ -221,22 +221,27 @@ class ConfigRendererTest {
                                           overrides(35000));
         JanusConfig janus = DEFAULTS.of(ConfigKind.CONFIG_KIND_JANUS).getJanus();
         NginxConfig nginx = DEFAULTS.of(ConfigKind.CONFIG_KIND_NGINX).getNginx();
-        MediaServerEndpoints endpoints = Endpoints.of(server, janus, nginx);
+        CoturnConfig coturn = DEFAULTS.of(ConfigKind.CONFIG_KIND_COTURN).getCoturn();
+        MediaServerEndpoints endpoints = Endpoints.of(server, janus, nginx, coturn);
         assertThat(endpoints.getPublicJanusUrl()).isEqualTo("http://127.0.0.2:35003/janus");
         assertThat(endpoints.getJanusRecDir()).isEqualTo("/tmp/mediamesh-render/35000");
         assertThat(endpoints.getRecordingsUrl()).isEqualTo("http://127.0.0.2:35003/recordings/");
+        // coturn on the public address at the server's port; none without per-join credentials.
+        assertThat(endpoints.getTurnUrl()).isEqualTo("turn:127.0.0.2:35002?transport=udp");
+        assertThat(Endpoints.of(server, janus, nginx, coturn.toBuilder().setUseAuthSecret(false).build())
+                            .getTurnUrl()).isEmpty();
         // The rooms' folders are below rec_dir: a location serving another folder does not list them.
-        assertThat(Endpoints.of(server, janus, nginx.toBuilder().setRecordingsRoot("/srv/other").build())
+        assertThat(Endpoints.of(server, janus, nginx.toBuilder().setRecordingsRoot("/srv/other").build(), coturn)
                             .getRecordingsUrl()).isEmpty();
         assertThat(Endpoints.of(server, janus, nginx.toBuilder().setRecordingsRoot("/tmp/mediamesh-render/35000/")
-                                                    .setRecordingsLocation("/rec").build())
+                                                    .setRecordingsLocation("/rec").build(), coturn)
                             .getRecordingsUrl()).isEqualTo("http://127.0.0.2:35003/rec/");
-        assertThat(Endpoints.of(server, janus, nginx.toBuilder().clearRecordingsLocation().build())
+        assertThat(Endpoints.of(server, janus, nginx.toBuilder().clearRecordingsLocation().build(), coturn)
                             .getRecordingsUrl()).isEmpty();
         // No port for nginx: clients reach Janus itself, and there are no recordings to link to.
         MediaServerRecord bare = server("o", MediaServerRole.MEDIA_SERVER_ROLE_ORIGIN, "127.0.0.1", "127.0.0.1",
                                         ServerOverrides.getDefaultInstance());
-        MediaServerEndpoints direct = Endpoints.of(bare, janus, nginx.toBuilder().clearListen().build());
+        MediaServerEndpoints direct = Endpoints.of(bare, janus, nginx.toBuilder().clearListen().build(), coturn);
         assertThat(direct.getPublicJanusUrl()).isEqualTo("http://127.0.0.1:8088/janus");
         assertThat(direct.getJanusRecDir()).isEqualTo("/var/lib/mediamesh/recordings");
         assertThat(direct.getRecordingsUrl()).isEmpty();
@@ -430,6 +435,19 @@ class ConfigRendererTest {
                 .setVideoroom(j.getVideoroom().toBuilder().addExtraLines("events = true"))), SAMPLE);
         ValidationResult result = TOOLS.validate(ConfigKind.CONFIG_KIND_JANUS, rendered.files());
         assertThat(result.ok()).as(result.toolOutput()).isTrue();
+    }
+
+    /** The demo media plane keeps Janus's ICE to a veth a browser on the same machine reaches. */
+    @Test
+    void iceRestrictedToOneInterfaceRendersAndPassesJanus() {
+        RenderedConfig rendered = render(ConfigKind.CONFIG_KIND_JANUS, janus(j -> j
+                .setNat(j.getNat().toBuilder().setIceEnforceList("mmplane0"))), SAMPLE);
+        assertThat(file(rendered, ConfigKinds.JANUS_FILE)).contains("ice_enforce_list = \"mmplane0\"");
+        ValidationResult result = TOOLS.validate(ConfigKind.CONFIG_KIND_JANUS, rendered.files());
+        assertThat(result.ok()).as(result.toolOutput()).isTrue();
+        assertRenderFails(ConfigKind.CONFIG_KIND_JANUS,
+                          janus(j -> j.setNat(j.getNat().toBuilder().setIceEnforceList("eth0\nice_lite = true"))),
+                          SAMPLE, "nat.ice_enforce_list");
     }
 
     @Test

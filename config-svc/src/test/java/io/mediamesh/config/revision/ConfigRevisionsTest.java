@@ -339,7 +339,7 @@ class ConfigRevisionsTest {
     }
 
     @Test
-    void onlyAdminsReadAndWriteAndMediaSvcReadsJanusAndNginx() {
+    void onlyAdminsReadAndWriteAndMediaSvcReadsJanusNginxAndCoturn() {
         ConfigDocument document = latest(NGINX, ORIGIN).getDocument();
         PutConfigRequest write = PutConfigRequest.newBuilder().setKind(NGINX).setRole(ORIGIN).setDocument(document)
                                                  .build();
@@ -356,8 +356,11 @@ class ConfigRevisionsTest {
         // The recordings secret, which media-svc signs links with.
         assertThat(mediaSvc.getConfig(readNginx).getRevision().getDocument().getNginx().getRecordingsSecret())
                 .isNotEmpty();
-        assertFails(ErrorCode.UNAUTHENTICATED, () -> mediaSvc.getConfig(
-                readNginx.toBuilder().setKind(ConfigKind.CONFIG_KIND_COTURN).build()));
+        // The static auth secret, which media-svc signs TURN credentials with.
+        GetConfigRequest readCoturn = readNginx.toBuilder().setKind(ConfigKind.CONFIG_KIND_COTURN).build();
+        assertThat(mediaSvc.getConfig(readCoturn).getRevision().getDocument().getCoturn().getStaticAuthSecret())
+                .isNotEmpty();
+        assertFails(ErrorCode.PERMISSION_DENIED, () -> user.getConfig(readCoturn));
         assertFails(ErrorCode.UNAUTHENTICATED, () -> mediaSvc.putConfig(write));
     }
 }

@@ -9,26 +9,28 @@ import com.linecorp.armeria.server.DecoratingHttpServiceFunction;
 import com.linecorp.armeria.server.HttpService;
 import com.linecorp.armeria.server.ServiceRequestContext;
 import io.mediamesh.gateway.GatewayFileSettings;
-import java.util.regex.Pattern;
+import java.util.List;
 
 /**
  * The browser hardening headers on every response of the public port: no content sniffing, no
  * referrer sent to other origins, no framing; and, for HTML, a Content-Security-Policy that lets a
  * page load only what the site itself serves, with no inline script. The one exception is media:
  * {@code /stream/videos/:vid} redirects players to media-svc's file server, another origin (another
- * port at least), so {@code media-src} names that origin too.
+ * port at least), so {@code media-src} names that origin too; and the room pages talk to the media
+ * servers' Janus, so {@code connect-src} names the configured Janus origins.
  */
 public final class SecurityHeaders implements DecoratingHttpServiceFunction {
     /** The policy of HTML pages. */
     public static final String HTML_POLICY = "default-src 'self'; object-src 'none'; base-uri 'self'; " +
                                              "form-action 'self'; frame-ancestors 'none'";
-    /** What a file-server origin may look like; a Host header with anything else gets no media source. */
-    private static final Pattern ORIGIN = Pattern.compile("https?://[A-Za-z0-9.\\[\\]:-]+");
 
     private final GatewayFileSettings files;
+    private final String connectSources;
 
-    public SecurityHeaders(GatewayFileSettings files) {
+    /** @param janusOrigins scheme://host[:port] each (BrowserSettings checks them) */
+    public SecurityHeaders(GatewayFileSettings files, List<String> janusOrigins) {
         this.files = files;
+        this.connectSources = janusOrigins.isEmpty() ? "" : "; connect-src 'self' " + String.join(" ", janusOrigins);
     }
 
     @Override
@@ -52,6 +54,8 @@ public final class SecurityHeaders implements DecoratingHttpServiceFunction {
     /** The policy of an HTML page asked for by {@code ctx}: media also from the file server players go to. */
     String htmlPolicy(ServiceRequestContext ctx) {
         String files = this.files.publicOrigin(ctx.request().authority());
-        return ORIGIN.matcher(files).matches() ? HTML_POLICY + "; media-src 'self' " + files : HTML_POLICY;
+        // A Host header making anything but an origin gets no media source.
+        String media = BrowserSettings.ORIGIN.matcher(files).matches() ? "; media-src 'self' " + files : "";
+        return HTML_POLICY + media + connectSources;
     }
 }

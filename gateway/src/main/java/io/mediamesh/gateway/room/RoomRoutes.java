@@ -43,6 +43,7 @@ import io.mediamesh.gateway.room.RoomViews.RoomPage;
 import io.mediamesh.gateway.room.RoomViews.RoomWithParticipants;
 import io.mediamesh.gateway.room.RoomViews.TextJoin;
 import io.mediamesh.gateway.room.RoomViews.Transcript;
+import io.mediamesh.gateway.room.RoomViews.Turn;
 import io.mediamesh.gateway.room.RoomViews.VideoJoin;
 import java.util.concurrent.CompletableFuture;
 
@@ -100,7 +101,8 @@ public final class RoomRoutes {
         JoinVideoRoomRequest call = JoinVideoRoomRequest.newBuilder().setRoomId(roomId)
                 .setDisplay(JsonBody.parse(request).requiredString("display")).build();
         return Calls.as(headers, () -> media.video().joinVideoRoom(call)).thenApply(r -> Envelope.ok(
-                new VideoJoin(r.getServerUrl(), r.getRoomId(), r.getParticipantId(), r.getToken())));
+                new VideoJoin(r.getServerUrl(), r.getRoomId(), r.getParticipantId(), r.getToken(),
+                              r.hasTurn() ? Turn.of(r.getTurn()) : null)));
     }
 
     @Delete("/rooms/video/{room}/participants/{pid}")

@@ -8,6 +8,7 @@ import io.mediamesh.api.v1.RoomOwner;
 import io.mediamesh.api.v1.TextRoom;
 import io.mediamesh.api.v1.TextRoomMessage;
 import io.mediamesh.api.v1.TextRoomParticipant;
+import io.mediamesh.api.v1.TurnCredentials;
 import io.mediamesh.api.v1.VideoRoom;
 import io.mediamesh.api.v1.VideoRoomParticipant;
 import io.mediamesh.api.v1.VideoRoomRecording;
@@ -67,7 +68,14 @@ final class RoomViews {
 
     record OneRoom(Room room) {}
 
-    record VideoJoin(String serverUrl, long roomId, long participantId, String token) {}
+    /** {@code turn} is null when the room's server issues no TURN credentials. */
+    record VideoJoin(String serverUrl, long roomId, long participantId, String token, Turn turn) {}
+
+    record Turn(List<String> urls, String username, String password, String expiresAt) {
+        static Turn of(TurnCredentials turn) {
+            return new Turn(turn.getUrlsList(), turn.getUsername(), turn.getPassword(), time(turn.getExpiresAt()));
+        }
+    }
 
     record TextJoin(String serverUrl, long roomId, String username, String token) {}
 

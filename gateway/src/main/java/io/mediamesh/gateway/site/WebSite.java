@@ -11,7 +11,9 @@ import com.linecorp.armeria.server.encoding.EncodingService;
 import com.linecorp.armeria.server.file.FileService;
 import com.linecorp.armeria.server.file.HttpFile;
 import io.mediamesh.gateway.http.Compression;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 
 /**
@@ -27,8 +29,19 @@ import java.util.function.Function;
  */
 public final class WebSite {
     /** The routes of the site's pages; anything else under /api, /stream, /upload stays the API's. */
-    public static final List<String> PAGES = List.of("/", "/signin", "/signup", "/u/{name}", "/v/{vid}", "/admin", "/admin/{view}");
+    public static final List<String> PAGES = List.of("/", "/signin", "/signup", "/u/{name}", "/v/{vid}", "/admin", "/admin/{view}",
+                                                     "/rooms", "/rooms/video/{room}");
     public static final String ASSETS = "/assets/";
+    /**
+     * Janus's own browser library and the WebRTC adapter it needs, served from where Debian's
+     * {@code libjs-janus-gateway} and {@code libjs-webrtc-adapter} install them rather than copied into
+     * the build: the site then runs the Janus library of the Janus release installed beside it, with
+     * the distribution's security updates, and the build needs neither package. Without them these
+     * answer 404 and the room pages say which package is missing.
+     */
+    public static final Map<String, Path> DEBIAN_SCRIPTS = Map.of(
+            "/vendor/janus.js", Path.of("/usr/share/javascript/janus-gateway/janus.js"),
+            "/vendor/adapter.js", Path.of("/usr/share/javascript/webrtc-adapter/adapter.js"));
 
     private static final String ROOT = "io/mediamesh/web";
     private static final ServerCacheControl REVALIDATE = ServerCacheControl.builder().noCache().build();
@@ -58,5 +71,9 @@ public final class WebSite {
         });
         site.route().methods(HttpMethod.GET, HttpMethod.HEAD).pathPrefix(ASSETS)
             .decorator(compressed).build(assetsOrNotFound);
+        DEBIAN_SCRIPTS.forEach((path, file) -> site.route().methods(HttpMethod.GET, HttpMethod.HEAD).path(path)
+                                                   .decorator(compressed)
+                                                   .build(HttpFile.builder(file).contentType(MediaType.JAVASCRIPT_UTF_8)
+                                                                  .cacheControl(REVALIDATE).build().asService()));
     }
 }

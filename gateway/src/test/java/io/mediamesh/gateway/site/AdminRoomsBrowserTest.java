@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.linecorp.armeria.server.Server;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.options.AriaRole;
@@ -22,8 +21,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -34,24 +33,24 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * records, stops forwarding and destroys.
  */
 class AdminRoomsBrowserTest {
+    // The mesh, then the gateway in front of it, then the browser.
     @RegisterExtension
+    @Order(1)
     static final RoomMesh mesh = new RoomMesh().withEdges(2);
 
-    private static Server gateway;
-    private static Rest rest;
+    @RegisterExtension
+    @Order(2)
+    static final RoomGateway gateway = new RoomGateway(mesh);
 
     @RegisterExtension
-    static final Browser browser = new Browser(() -> Set.of(origin()));
+    @Order(3)
+    static final Browser browser = new Browser(() -> Set.of(gateway.origin()));
+
+    private static Rest rest;
 
     @BeforeAll
-    static void startGateway() {
-        gateway = RoomGateway.start(mesh);
-        rest = new Rest(origin());
-    }
-
-    @AfterAll
-    static void stopGateway() {
-        gateway.stop().join();
+    static void rest() {
+        rest = gateway.rest();
     }
 
     @Test
@@ -163,6 +162,6 @@ class AdminRoomsBrowserTest {
     }
 
     private static String origin() {
-        return "http://127.0.0.1:" + gateway.activeLocalPort();
+        return gateway.origin();
     }
 }

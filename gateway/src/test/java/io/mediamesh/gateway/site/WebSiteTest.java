@@ -38,7 +38,7 @@ class WebSiteTest {
     private final BlockingWebClient site = BlockingWebClient.of(mesh.gatewayUri());
 
     @ParameterizedTest
-    @ValueSource(strings = { "/", "/signin", "/signup", "/u/alice", "/v/42", "/v/42?t=3" })
+    @ValueSource(strings = { "/", "/signin", "/signup", "/u/alice", "/v/42", "/v/42?t=3", "/rooms", "/rooms/video/42" })
     void everyPageRouteAnswersTheIndexWithTheStrictPolicy(String path) {
         AggregatedHttpResponse page = site.get(path);
         assertThat(page.status().code()).isEqualTo(200);
@@ -83,6 +83,19 @@ class WebSiteTest {
                                                                   .set("if-none-match", asset.headers().get("etag"))
                                                                   .build());
         assertThat(again.status().code()).isEqualTo(304);
+    }
+
+    /** Janus's library and the adapter it needs come from Debian's packages (./mediamesh test installs them). */
+    @ParameterizedTest
+    @ValueSource(strings = { "/vendor/janus.js", "/vendor/adapter.js" })
+    void debiansJanusLibraryIsServedAsAScriptThatRevalidates(String path) {
+        AggregatedHttpResponse script = site.get(path);
+        assertThat(script.status().code()).isEqualTo(200);
+        assertThat(script.contentType().toString()).contains("javascript");
+        assertThat(script.headers().get("cache-control")).isEqualTo("no-cache");
+        assertThat(script.headers().get("etag")).isNotBlank();
+        // Classic scripts defining the globals the room page uses.
+        assertThat(script.contentUtf8()).containsAnyOf("global.Janus = factory()", "var adapter = ");
     }
 
     @Test

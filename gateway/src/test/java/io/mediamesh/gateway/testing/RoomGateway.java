@@ -7,16 +7,61 @@ import io.mediamesh.common.config.Configs;
 import io.mediamesh.gateway.Gateway;
 import io.mediamesh.gateway.GatewaySettings;
 import io.mediamesh.media.testing.RoomMesh;
+import java.net.URI;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
-/** A gateway on a free loopback port in front of a {@link RoomMesh}'s user-svc and media-svc. */
-public final class RoomGateway {
-    private RoomGateway() {}
+/**
+ * A gateway on a free loopback port in front of a {@link RoomMesh}'s user-svc and media-svc, whose
+ * pages may talk to the mesh's Janus servers where rooms send clients.
+ */
+public final class RoomGateway implements BeforeAllCallback, AfterAllCallback {
+    private final RoomMesh mesh;
+    private Server server;
+
+    /** As an extension for one test class: registered after {@code mesh}, it starts after it. */
+    public RoomGateway(RoomMesh mesh) {
+        this.mesh = mesh;
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        server = start(mesh);
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        if (server != null) {
+            server.stop().join();
+        }
+    }
+
+    public String origin() {
+        return "http://127.0.0.1:" + server.activeLocalPort();
+    }
+
+    public Rest rest() {
+        return new Rest(origin());
+    }
+
+    /** What the site's pages may load from: the site, and the Janus URLs rooms hand out. */
+    public Set<String> pageOrigins() {
+        Set<String> origins = new HashSet<>(janusOrigins(mesh));
+        origins.add(origin());
+        return origins;
+    }
 
     /** Starts it; the caller stops it. */
     public static Server start(RoomMesh mesh) {
         GatewaySettings base = GatewaySettings.from(ConfigFactory.parseMap(Map.of(
-                "mediamesh.gateway.management.port", Mesh.freePort())).withFallback(Configs.load(Map.of())));
+                "mediamesh.gateway.management.port", Mesh.freePort(),
+                "mediamesh.gateway.browser.janus-origins", janusOrigins(mesh)))
+                                                                 .withFallback(Configs.load(Map.of())));
         GatewaySettings settings = base.withEndpoints(base.endpoints().withUserSvc(mesh.userEndpoint())
                                                           .withMediaSvc(mesh.mediaEndpoint()));
         var sb = Server.builder().http(0);
@@ -24,5 +69,11 @@ public final class RoomGateway {
         Server gateway = sb.build();
         gateway.start().join();
         return gateway;
+    }
+
+    /** scheme://host:port of each server's public Janus URL, which join answers hand out. */
+    public static List<String> janusOrigins(RoomMesh mesh) {
+        return mesh.servers().stream().map(server -> URI.create(server.getEndpoints().getPublicJanusUrl()))
+                   .map(url -> url.getScheme() + "://" + url.getAuthority()).distinct().toList();
     }
 }

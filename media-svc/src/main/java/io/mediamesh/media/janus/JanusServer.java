@@ -1,5 +1,6 @@
 package io.mediamesh.media.janus;
 
+import io.mediamesh.api.v1.CoturnConfig;
 import io.mediamesh.api.v1.JanusConfig;
 import io.mediamesh.api.v1.MediaServer;
 import io.mediamesh.api.v1.MediaServerRef;
@@ -7,10 +8,10 @@ import io.mediamesh.api.v1.NginxConfig;
 
 /**
  * A registered media server as media-svc uses it: where its Janus answers and the secrets of its
- * role's janus document (admin keys, the events token) and nginx document (the recordings
- * links' secret), from config-svc.
+ * role's janus document (admin keys, the events token), nginx document (the recordings links'
+ * secret) and coturn document (the TURN credentials' secret), from config-svc.
  */
-public record JanusServer(MediaServer server, JanusConfig janus, NginxConfig nginx) {
+public record JanusServer(MediaServer server, JanusConfig janus, NginxConfig nginx, CoturnConfig coturn) {
     public long id() {
         return server.getId();
     }
@@ -42,6 +43,11 @@ public record JanusServer(MediaServer server, JanusConfig janus, NginxConfig ngi
     /** What this server's Janus posts its events with (JanusEvents.token); empty when unset. */
     public String eventsToken() {
         return janus.getEvents().getToken();
+    }
+
+    /** What coturn checks TURN credentials with (use-auth-secret); empty when it takes none of ours. */
+    public String turnSecret() {
+        return coturn.getUseAuthSecret() ? coturn.getStaticAuthSecret() : "";
     }
 
     public MediaServerRef ref() {

@@ -4,6 +4,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.linecorp.armeria.client.ClientFactory;
 import io.mediamesh.api.v1.ConfigDocument;
+import io.mediamesh.api.v1.CoturnConfig;
 import io.mediamesh.api.v1.ConfigKind;
 import io.mediamesh.api.v1.ConfigServiceGrpc.ConfigServiceBlockingStub;
 import io.mediamesh.api.v1.ErrorCode;
@@ -39,6 +40,7 @@ public final class MediaServers {
     private final Cache<Long, JanusServer> byId;
     private final Cache<MediaServerRole, JanusConfig> janusByRole;
     private final Cache<MediaServerRole, NginxConfig> nginxByRole;
+    private final Cache<MediaServerRole, CoturnConfig> coturnByRole;
     private final Cache<MediaServerRole, List<JanusServer>> usableByRole;
     private final Map<Long, JanusClient> clients = new ConcurrentHashMap<>();
 
@@ -52,6 +54,7 @@ public final class MediaServers {
         this.byId = Caffeine.newBuilder().expireAfterWrite(cacheTtl).maximumSize(10_000).build();
         this.janusByRole = Caffeine.newBuilder().expireAfterWrite(cacheTtl).build();
         this.nginxByRole = Caffeine.newBuilder().expireAfterWrite(cacheTtl).build();
+        this.coturnByRole = Caffeine.newBuilder().expireAfterWrite(cacheTtl).build();
         // Every room and stream creation asks for them: one registry listing per TTL, not per call.
         this.usableByRole = Caffeine.newBuilder().expireAfterWrite(cacheTtl).build();
         long keepalive = keepaliveInterval.toMillis();
@@ -116,7 +119,8 @@ public final class MediaServers {
     private JanusServer janusServer(MediaServer server) {
         MediaServerRole role = server.getRole();
         return new JanusServer(server, janusByRole.get(role, r -> document(ConfigKind.CONFIG_KIND_JANUS, r).getJanus()),
-                               nginxByRole.get(role, r -> document(ConfigKind.CONFIG_KIND_NGINX, r).getNginx()));
+                               nginxByRole.get(role, r -> document(ConfigKind.CONFIG_KIND_NGINX, r).getNginx()),
+                               coturnByRole.get(role, r -> document(ConfigKind.CONFIG_KIND_COTURN, r).getCoturn()));
     }
 
     private ConfigDocument document(ConfigKind kind, MediaServerRole role) {

@@ -40,9 +40,11 @@ public final class VideoRoomGrpcService extends VideoRoomServiceGrpc.VideoRoomSe
 
     private final Rooms rooms;
     private final RoomRecordings recordings;
+    private final TurnRelays turn;
     private final Callers callers;
 
-    public VideoRoomGrpcService(Rooms rooms, RoomRecordings recordings, Callers callers) {
+    public VideoRoomGrpcService(Rooms rooms, RoomRecordings recordings, TurnRelays turn, Callers callers) {
+        this.turn = turn;
         this.rooms = rooms;
         this.recordings = recordings;
         this.callers = callers;
@@ -106,9 +108,10 @@ public final class VideoRoomGrpcService extends VideoRoomServiceGrpc.VideoRoomSe
         Principal caller = callers.require();
         RoomRecord room = rooms.find(RoomKind.VIDEO, request.getRoomId());
         RoomToken token = rooms.join(room, caller, request.getDisplay());
-        response.onNext(JoinVideoRoomResponse.newBuilder().setServerUrl(room.serverUrl()).setRoomId(room.id())
-                                             .setParticipantId(token.participantId()).setToken(token.token())
-                                             .build());
+        JoinVideoRoomResponse.Builder joined = JoinVideoRoomResponse.newBuilder().setServerUrl(room.serverUrl())
+                .setRoomId(room.id()).setParticipantId(token.participantId()).setToken(token.token());
+        turn.issue(room, caller.getUserId()).ifPresent(joined::setTurn);
+        response.onNext(joined.build());
         response.onCompleted();
     }
 

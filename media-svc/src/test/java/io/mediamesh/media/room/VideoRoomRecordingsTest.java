@@ -52,7 +52,7 @@ class VideoRoomRecordingsTest {
     static String admin;
 
     @BeforeAll
-    static void usersAndNginx() {
+    static void users() {
         alice = mesh.userSession("alice");
         bob = mesh.userSession("bob");
         admin = mesh.adminSession();

@@ -6,9 +6,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.mediamesh.api.v1.ConfigKind;
 import io.mediamesh.api.v1.CreateVideoRoomRequest;
 import io.mediamesh.api.v1.DestroyVideoRoomRequest;
 import io.mediamesh.api.v1.ErrorCode;
+import io.mediamesh.api.v1.GetConfigRequest;
 import io.mediamesh.api.v1.GetVideoRoomRequest;
 import io.mediamesh.api.v1.GetVideoRoomResponse;
 import io.mediamesh.api.v1.JoinVideoRoomRequest;
@@ -17,15 +19,18 @@ import io.mediamesh.api.v1.KickParticipantRequest;
 import io.mediamesh.api.v1.ListVideoRoomsRequest;
 import io.mediamesh.api.v1.MediaServer;
 import io.mediamesh.api.v1.SetVideoRoomRecordingRequest;
+import io.mediamesh.api.v1.TurnCredentials;
 import io.mediamesh.api.v1.UnbanVideoRoomUserRequest;
 import io.mediamesh.api.v1.VideoRoom;
 import io.mediamesh.api.v1.VideoRoomServiceGrpc.VideoRoomServiceBlockingStub;
 import io.mediamesh.media.janus.JanusClient;
 import io.mediamesh.media.testing.Await;
+import io.mediamesh.media.testing.CoturnInstance;
 import io.mediamesh.media.testing.JanusInstance;
 import io.mediamesh.media.testing.JanusProbe;
 import io.mediamesh.media.testing.RoomMesh;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
@@ -106,6 +111,32 @@ class VideoRoomsTest {
         assertThat(probe.requestAsync(again, joinBody(room, joined, joined.getToken())).path("error_code").asInt())
                 .isEqualTo(433);
         assertFails(ErrorCode.PARTICIPANT_NOT_FOUND, () -> rooms(alice).kickParticipant(kick));
+    }
+
+    @Test
+    void aJoinGivesTurnCredentialsThatTheServersCoturnAcceptsUntilTheyExpire() {
+        VideoRoom room = create(alice, "turn");
+        long now = Instant.now().getEpochSecond();
+        TurnCredentials turn = rooms(bob).joinVideoRoom(join(room, "Bob")).getTurn();
+        MediaServer server = serverOf(room);
+        int port = server.getOverrides().getCoturnListeningPort();
+        assertThat(turn.getUrlsList()).containsExactly("turn:127.0.0.1:" + port + "?transport=udp");
+        // Twelve hours (reference.conf), for this user only.
+        long expiry = turn.getExpiresAt().getSeconds();
+        assertThat(expiry).isBetween(now + 12 * 3600 - 60, now + 12 * 3600 + 60);
+        assertThat(turn.getUsername()).isEqualTo(expiry + ":u" + mesh.userId(bob));
+
+        String secret = mesh.configs(mesh.adminSession()).getConfig(GetConfigRequest.newBuilder()
+                .setKind(ConfigKind.CONFIG_KIND_COTURN).setRole(server.getRole()).build())
+                .getRevision().getDocument().getCoturn().getStaticAuthSecret();
+        try (CoturnInstance coturn = CoturnInstance.start(mesh.dir().resolve("coturn"), port, secret)) {
+            assertThat(coturn.allocates(turn.getUsername(), turn.getPassword())).isTrue();
+            assertThat(coturn.allocates(turn.getUsername(), turn.getPassword() + "x")).isFalse();
+            // Another user's name with this password, or these credentials once expired, are refused too.
+            assertThat(coturn.allocates(expiry + ":u" + mesh.userId(alice), turn.getPassword())).isFalse();
+            String expired = (now - 1) + ":u" + mesh.userId(bob);
+            assertThat(coturn.allocates(expired, TurnRelays.password(secret, expired))).isFalse();
+        }
     }
 
     @Test
@@ -258,7 +289,9 @@ class VideoRoomsTest {
         JoinVideoRoomResponse joined = rooms(bob).joinVideoRoom(join(room, "Bob"));
         mesh.restartMediaSvc();
         assertThat(rooms(alice).getVideoRoom(get(room)).getRoom()).isEqualTo(room);
-        assertThat(rooms(bob).joinVideoRoom(join(room, "Bob"))).isEqualTo(joined);
+        // The same pass; TURN credentials are issued afresh for each join.
+        assertThat(rooms(bob).joinVideoRoom(join(room, "Bob")).toBuilder().clearTurn().build())
+                .isEqualTo(joined.toBuilder().clearTurn().build());
         rooms(alice).destroyVideoRoom(DestroyVideoRoomRequest.newBuilder().setRoomId(room.getRoomId()).build());
         assertThat(exists(room)).isFalse();
     }

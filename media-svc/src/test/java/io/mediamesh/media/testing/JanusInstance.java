@@ -42,6 +42,7 @@ public final class JanusInstance implements AutoCloseable {
     private final int rtpBase;
     private final Secrets secrets;
     private String eventsBackend = "";
+    private MediaNamespace ice;
     private Process process;
 
     /** The secrets a Janus is configured with, as config-svc's janus document holds them. */
@@ -86,6 +87,15 @@ public final class JanusInstance implements AutoCloseable {
      */
     public JanusInstance withEventsBackend(String url) {
         this.eventsBackend = url;
+        return this;
+    }
+
+    /**
+     * Makes Janus gather its ICE candidates on {@code namespace}'s veth end only, where a browser on
+     * this machine reaches them (Janus skips loopback); takes effect at the next start.
+     */
+    public JanusInstance withIce(MediaNamespace namespace) {
+        this.ice = namespace;
         return this;
     }
 
@@ -167,15 +177,18 @@ public final class JanusInstance implements AutoCloseable {
                   debug_level = 4
                   admin_secret = "%3$s"
                   server_name = "test"
-                  interface = "127.0.0.1"
+                  interface = "%7$s"
                   session_timeout = 60
                 }
+                %8$s
                 media: { rtp_port_range = "%4$d-%5$d" }
                 plugins: { disable = "libjanus_audiobridge.so,libjanus_duktape.so,libjanus_echotest.so,libjanus_lua.so,libjanus_nosip.so,libjanus_recordplay.so,libjanus_sip.so,libjanus_videocall.so,libjanus_voicemail.so" }
                 transports: { disable = "libjanus_mqtt.so,libjanus_nanomsg.so,libjanus_pfunix.so,libjanus_rabbitmq.so,libjanus_websockets.so" }
                 loggers: { disable = "libjanus_jsonlog.so" }
                 events: { broadcast = %6$s disable = "libjanus_gelfevh.so,libjanus_mqttevh.so,libjanus_nanomsgevh.so,libjanus_rabbitmqevh.so,libjanus_wsevh.so" }
-                """.formatted(dir, LIB, secrets.adminSecret(), rtpBase, rtpBase + 199, !eventsBackend.isEmpty()));
+                """.formatted(dir, LIB, secrets.adminSecret(), rtpBase, rtpBase + 199, !eventsBackend.isEmpty(),
+                             ice == null ? "127.0.0.1" : ice.hostAddress(),
+                             ice == null ? "" : "nat: { ice_enforce_list = \"" + ice.interfaceName() + "\" }"));
         write("janus.eventhandler.sampleevh.jcfg", eventsBackend.isEmpty() ? "general: { enabled = false }\n" : """
                 general: { enabled = true events = "plugins" grouping = true json = "compact" backend = "%s" }
                 """.formatted(eventsBackend));

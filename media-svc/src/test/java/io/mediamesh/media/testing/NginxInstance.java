@@ -63,14 +63,7 @@ public final class NginxInstance implements AutoCloseable {
     /** Stops nginx (SIGTERM: a fast shutdown), returning once it is gone. */
     public void stop() {
         if (process != null) {
-            process.destroy();
-            try {
-                if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                    process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            Processes.terminate(process);
             process = null;
         }
     }

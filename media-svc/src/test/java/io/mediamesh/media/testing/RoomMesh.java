@@ -6,6 +6,7 @@ import com.linecorp.armeria.server.Server;
 import com.linecorp.armeria.server.ServerBuilder;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import io.mediamesh.api.v1.ConfigDocument;
 import io.mediamesh.api.v1.ConfigKind;
 import io.mediamesh.api.v1.ConfigServiceGrpc.ConfigServiceBlockingStub;
 import io.mediamesh.api.v1.CreateServerRequest;
@@ -15,8 +16,11 @@ import io.mediamesh.api.v1.LoginRequest;
 import io.mediamesh.api.v1.MediaServer;
 import io.mediamesh.api.v1.MediaServerRole;
 import io.mediamesh.api.v1.MediaServerServiceGrpc.MediaServerServiceBlockingStub;
+import io.mediamesh.api.v1.NginxConfig;
 import io.mediamesh.api.v1.PortRange;
+import io.mediamesh.api.v1.PutConfigRequest;
 import io.mediamesh.api.v1.RegisterUserRequest;
+import io.mediamesh.api.v1.RenderConfigRequest;
 import io.mediamesh.api.v1.ServerOverrides;
 import io.mediamesh.api.v1.SessionServiceGrpc.SessionServiceBlockingStub;
 import io.mediamesh.api.v1.UserServiceGrpc.UserServiceBlockingStub;
@@ -78,6 +82,10 @@ public final class RoomMesh implements BeforeAllCallback, AfterAllCallback {
     private DatabaseSettings mediaSchema;
     private int mediaPort;
     private int edges = 1;
+    private boolean browserMedia;
+    private boolean withNginx;
+    private MediaNamespace namespace;
+    private final Map<Long, NginxInstance> nginx = new HashMap<>();
 
     public RoomMesh() {
         overrides.put("mediamesh.user-svc.admin.password", ADMIN_PASSWORD);
@@ -97,6 +105,25 @@ public final class RoomMesh implements BeforeAllCallback, AfterAllCallback {
     /** Registers {@code count} edges (named edge, edge2, ...) in the relay's group instead of one. */
     public RoomMesh withEdges(int count) {
         this.edges = count;
+        return this;
+    }
+
+    /**
+     * Gives every Janus an ICE address a browser on this machine reaches ({@link MediaNamespace}, which
+     * needs root), and runs each server's nginx as {@link #withNginx()} does, since clients are
+     * handed nginx's Janus URL.
+     */
+    public RoomMesh withBrowserMedia() {
+        this.browserMedia = true;
+        return withNginx();
+    }
+
+    /**
+     * Runs a real nginx per server from the file config-svc renders for it (the role's document made
+     * to listen on loopback only): it proxies clients to Janus and serves signed recordings.
+     */
+    public RoomMesh withNginx() {
+        this.withNginx = true;
         return this;
     }
 
@@ -131,6 +158,9 @@ public final class RoomMesh implements BeforeAllCallback, AfterAllCallback {
         configServer = start(0, configSvc::configureServices);
 
         String admin = adminSession();
+        if (browserMedia) {
+            namespace = MediaNamespace.create();
+        }
         // Fixed before the Janus instances start: they post their events to media-svc.
         mediaPort = JanusInstance.freePort();
         List<MediaServerRole> roles = new ArrayList<>(List.of(MediaServerRole.MEDIA_SERVER_ROLE_ORIGIN,
@@ -164,13 +194,43 @@ public final class RoomMesh implements BeforeAllCallback, AfterAllCallback {
                                                                     .setMax(instance.streamingPorts().max()))
                                                             .setJanusRecDir(instance.recordings().toString())))
                     .build()).getServer();
+            if (namespace != null) {
+                instance.withIce(namespace);
+            }
             janus.add(instance.withEventsBackend("http://127.0.0.1:" + mediaPort + "/janus/events/" +
                                                  registered.getId() + '/' + doc.getEvents().getToken()).start());
             servers.add(registered);
         }
 
+        if (withNginx) {
+            servers.forEach(server -> nginx.put(server.getId(), startNginx(admin, server)));
+        }
         mediaSchema = schema(base + "_m");
         startMediaSvc();
+    }
+
+    private NginxInstance startNginx(String admin, MediaServer server) {
+        ConfigServiceBlockingStub configs = configs(admin);
+        NginxConfig doc = configs.getConfig(GetConfigRequest.newBuilder().setKind(ConfigKind.CONFIG_KIND_NGINX)
+                                                            .setRole(server.getRole()).build())
+                                 .getRevision().getDocument().getNginx();
+        if (!doc.getListen(0).getAddress().equals("127.0.0.1")) {
+            configs.putConfig(PutConfigRequest.newBuilder().setKind(ConfigKind.CONFIG_KIND_NGINX)
+                    .setRole(server.getRole()).setMessage("loopback for the test")
+                    .setDocument(ConfigDocument.newBuilder().setNginx(
+                            doc.toBuilder().setListen(0, doc.getListen(0).toBuilder().setAddress("127.0.0.1"))))
+                    .build());
+        }
+        String conf = configs.renderConfig(RenderConfigRequest.newBuilder().setKind(ConfigKind.CONFIG_KIND_NGINX)
+                                                              .setServerId(server.getId()).build())
+                             .getFiles(0).getContent().toStringUtf8();
+        return new NginxInstance(dir.resolve("nginx-" + server.getName()), conf,
+                                 server.getOverrides().getNginxListenPort()).start();
+    }
+
+    /** The nginx of the registered server {@code serverId} (with {@link #withNginx()}). */
+    public NginxInstance nginxOf(long serverId) {
+        return nginx.get(serverId);
     }
 
     @Override
@@ -179,6 +239,10 @@ public final class RoomMesh implements BeforeAllCallback, AfterAllCallback {
         configServer.stop().join();
         userServer.stop().join();
         janus.forEach(JanusInstance::close);
+        nginx.values().forEach(NginxInstance::close);
+        if (namespace != null) {
+            namespace.close();
+        }
         for (AutoCloseable resource : resources) {
             resource.close();
         }

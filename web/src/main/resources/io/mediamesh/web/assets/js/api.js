@@ -74,6 +74,12 @@ export const api = {
   comments: (vid, limit, cursor) => call('GET', `/api/videos/${enc(vid)}/comments` + query({ limit, cursor })),
   postComment: (vid, content) => call('POST', `/api/videos/${enc(vid)}/comments`, { content }),
   deleteComment: (vid, cid) => call('DELETE', `/api/videos/${enc(vid)}/comments/${enc(cid)}`),
+  myVideoRooms: (limit, cursor) => call('GET', '/api/rooms/video' + query({ limit, cursor, owned: 'true' })),
+  createVideoRoom: (room) => call('POST', '/api/rooms/video', room),
+  videoRoom: (room) => call('GET', `/api/rooms/video/${enc(room)}`),
+  joinVideoRoom: (room, display) => call('POST', `/api/rooms/video/${enc(room)}/join`, { display }),
+  kickFromVideoRoom: (room, pid) => call('DELETE', `/api/rooms/video/${enc(room)}/participants/${enc(pid)}`),
+  recordVideoRoom: (room, enabled) => call('PUT', `/api/rooms/video/${enc(room)}/recording`, { enabled }),
 };
 
 /** Where the player gets a video's bytes (the gateway redirects it to the file server). */

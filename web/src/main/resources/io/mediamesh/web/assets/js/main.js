@@ -15,6 +15,9 @@ route('/v/:vid', watchPage);
 const adminPage = lazy(() => import('./admin/console.js').then((module) => module.adminPage));
 route('/admin', adminPage);
 route('/admin/:view', adminPage);
+// Loaded when first opened: only people who join rooms need them (and Janus's library they load).
+route('/rooms', lazy(() => import('./pages/rooms.js').then((module) => module.roomsPage)));
+route('/rooms/video/:room', lazy(() => import('./pages/videoRoom.js').then((module) => module.videoRoomPage)));
 
 renderAccount(document.getElementById('account'));
 start();

@@ -28,7 +28,8 @@ export function renderAccount(nav) {
       navigate('/');
     });
     const consoleLink = isAdmin() ? [h('a', { href: '/admin' }, 'Console')] : [];
-    replace(nav, h('a', { href: `/u/${encodeURIComponent(name)}`, class: 'me' }, name), ...consoleLink, signOut);
+    replace(nav, h('a', { href: `/u/${encodeURIComponent(name)}`, class: 'me' }, name), h('a', { href: '/rooms' }, 'Rooms'),
+      ...consoleLink, signOut);
   };
   onChange(draw);
   draw(currentUser());
