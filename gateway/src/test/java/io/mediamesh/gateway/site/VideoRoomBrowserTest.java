@@ -11,6 +11,7 @@ import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.options.AriaRole;
+import io.mediamesh.gateway.testing.Await;
 import io.mediamesh.gateway.testing.Browser;
 import io.mediamesh.gateway.testing.Browser.Viewport;
 import io.mediamesh.gateway.testing.Rest;
@@ -20,6 +21,7 @@ import io.mediamesh.media.testing.JanusInstance;
 import io.mediamesh.media.testing.JanusProbe;
 import io.mediamesh.media.testing.NginxInstance;
 import io.mediamesh.media.testing.RoomMesh;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -35,7 +37,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * Video rooms in Debian's Chromium with a fake camera and microphone, against real Janus servers
  * whose ICE candidates are on a veth address of a network namespace the mesh made (Janus offers none
  * on loopback): two people each see and hear the other, counted in WebRTC's own statistics; the
- * owner removes one, who is told and cannot come back with the old token; recording goes on and off;
+ * owner removes one, who is told and cannot come back with the old token; recording goes on and off,
+ * and becomes the owner's videos, which play on the watch page;
  * and a Janus that cannot be reached is said to be so, at once.
  */
 // The test that stops a Janus goes last: media-svc's sessions to it need a moment to recover afterwards.
@@ -170,6 +173,8 @@ class VideoRoomBrowserTest {
         alice.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Start recording")).click();
         assertThat(alice.locator(".recording-state")).hasText("Recording");
         assertThat(recording(roomId)).isTrue();
+        // A few seconds of both people to record: a duration, not a wait for something.
+        alice.waitForTimeout(3_000);
         alice.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Stop recording")).click();
         assertThat(alice.locator(".recording-state")).hasText("Not recording");
         assertThat(recording(roomId)).isFalse();
@@ -193,6 +198,17 @@ class VideoRoomBrowserTest {
 
         alice.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Leave room")).click();
         assertThat(alice.locator(".room-status")).hasText("You left the room.");
+
+        // The recording became the owner's videos (one per publisher), ready and playable on the watch page.
+        Await.until("the recording is converted into two ready videos", Duration.ofSeconds(90),
+                    () -> recordedVideos("vr_alice").stream().filter(video -> video.get("state").asText()
+                                                                                    .equals("ready")).count() == 2);
+        alice.navigate(origin() + "/v/" + recordedVideos("vr_alice").get(0).get("id").asLong());
+        assertThat(alice.locator(".details h1")).containsText("Recording of Design review");
+        Browser.waitUntil(alice, "() => document.querySelector('video').readyState >= 1");
+        alice.evaluate("() => { const v = document.querySelector('video'); v.muted = true; return v.play(); }");
+        Browser.waitUntil(alice, "() => document.querySelector('video').currentTime > 1");
+        assertThat((Number) alice.evaluate("() => document.querySelector('video').videoWidth")).isNotEqualTo(0);
 
         // The owner's rooms page lists the room; someone with none is told how to make one.
         alice.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Rooms")).click();
@@ -271,6 +287,16 @@ class VideoRoomBrowserTest {
 
     private static double number(Object value) {
         return ((Number) value).doubleValue();
+    }
+
+    private static List<JsonNode> recordedVideos(String owner) {
+        List<JsonNode> videos = new java.util.ArrayList<>();
+        rest.get("/api/user/" + owner + "/videos").expect(200).body().get("videos").forEach(video -> {
+            if (video.get("name").asText().startsWith("Recording of ")) {
+                videos.add(video);
+            }
+        });
+        return videos;
     }
 
     private static boolean recording(long roomId) {

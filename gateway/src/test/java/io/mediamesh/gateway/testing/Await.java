@@ -8,7 +8,11 @@ public final class Await {
     private Await() {}
 
     public static void until(String what, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        until(what, Duration.ofSeconds(10), condition);
+    }
+
+    public static void until(String what, Duration timeout, BooleanSupplier condition) {
+        long deadline = System.nanoTime() + timeout.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("Timed out waiting until " + what);

@@ -49,10 +49,11 @@ public final class RoomGateway implements BeforeAllCallback, AfterAllCallback {
         return new Rest(origin());
     }
 
-    /** What the site's pages may load from: the site, and the Janus URLs rooms hand out. */
+    /** What the site's pages may load from: the site, its file server, and the Janus URLs rooms hand out. */
     public Set<String> pageOrigins() {
         Set<String> origins = new HashSet<>(janusOrigins(mesh));
         origins.add(origin());
+        origins.add("http://127.0.0.1:" + mesh.fileServerPort());
         return origins;
     }
 
@@ -60,6 +61,7 @@ public final class RoomGateway implements BeforeAllCallback, AfterAllCallback {
     public static Server start(RoomMesh mesh) {
         GatewaySettings base = GatewaySettings.from(ConfigFactory.parseMap(Map.of(
                 "mediamesh.gateway.management.port", Mesh.freePort(),
+                "mediamesh.endpoints.media-files", "127.0.0.1:" + mesh.fileServerPort(),
                 "mediamesh.gateway.browser.janus-origins", janusOrigins(mesh)))
                                                                  .withFallback(Configs.load(Map.of())));
         GatewaySettings settings = base.withEndpoints(base.endpoints().withUserSvc(mesh.userEndpoint())
