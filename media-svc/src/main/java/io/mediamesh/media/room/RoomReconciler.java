@@ -13,6 +13,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Lock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -139,22 +140,22 @@ public final class RoomReconciler {
     }
 
     private boolean recreate(JanusServer server, JanusClient client, RoomKind kind, long id) {
-        // Read again: a room destroyed since the ids were read must not come back.
-        Optional<RoomRecord> room = rooms.repository().find(kind, id);
-        if (room.isEmpty()) {
-            return false;
-        }
+        // Not inside a destroy of the room, whose Janus step may be what made it look missing.
+        Lock lifecycle = rooms.lifecycleLock(id);
+        lifecycle.lock();
         try {
+            // Read again: a room destroyed since the ids were read must not come back.
+            Optional<RoomRecord> room = rooms.repository().find(kind, id);
+            if (room.isEmpty()) {
+                return false;
+            }
             rooms.recreate(server, client, room.get());
         } catch (RuntimeException e) {
             warnUnlessStopping("Could not re-create {} room {} on {}: {}; retried next pass", kind.dbName(), id,
                                server.server().getName(), e.getMessage());
             return false;
-        }
-        if (rooms.repository().find(kind, id).isEmpty()) {
-            // Destroyed while it was being re-created: take it away again.
-            rooms.destroyOnJanus(client, room.get());
-            return false;
+        } finally {
+            lifecycle.unlock();
         }
         logger.info("Re-created {} room {} on {}: its Janus did not have it", kind.dbName(), id,
                     server.server().getName());

@@ -22,7 +22,10 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.ToLongFunction;
+import java.util.stream.IntStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,6 +49,13 @@ public final class Rooms {
     private final MediaQuotas quotas;
     private final Runnable recordingEnded;
     private final JanusIds ids = new JanusIds();
+    /**
+     * Destroying a room (Janus, then the database) and the reconciler re-creating it (read, Janus,
+     * read again) each hold the room's stripe, so neither runs inside the other: otherwise a pass
+     * between the two steps of a destroy could bring the room back on Janus with no record of it.
+     */
+    private final Lock[] lifecycleStripes = IntStream.range(0, 64).mapToObj(i -> new ReentrantLock())
+                                                     .toArray(Lock[]::new);
 
     /**
      * @param serverLoad what media-svc keeps on a server (rooms and stream tiers), for server choice
@@ -132,12 +142,25 @@ public final class Rooms {
 
     public void destroy(RoomRecord room) {
         JanusServer server = servers.get(room.serverId());
-        destroyOnJanusOrFail(servers.client(server), room);
-        // After Janus closed the files: the recording's end is taken once they are complete.
-        if (repository.delete(room.id(), clock.instant()) && room.recording()) {
+        boolean recordingEnds;
+        Lock lifecycle = lifecycleLock(room.id());
+        lifecycle.lock();
+        try {
+            destroyOnJanusOrFail(servers.client(server), room);
+            // After Janus closed the files: the recording's end is taken once they are complete.
+            recordingEnds = repository.delete(room.id(), clock.instant()) && room.recording();
+        } finally {
+            lifecycle.unlock();
+        }
+        if (recordingEnds) {
             recordingEnded.run();
         }
         logger.info("Destroyed {} room {}", room.kind().dbName(), room.id());
+    }
+
+    /** The lock that a room's destroy and its re-creation by the reconciler share. */
+    Lock lifecycleLock(long roomId) {
+        return lifecycleStripes[(int) Math.floorMod(roomId, (long) lifecycleStripes.length)];
     }
 
     /**
@@ -347,7 +370,7 @@ public final class Rooms {
     }
 
     /** Destroys a room on Janus that is not (or no longer) stored; a failure is only logged. */
-    void destroyOnJanus(JanusClient client, RoomRecord room) {
+    private void destroyOnJanus(JanusClient client, RoomRecord room) {
         try {
             destroyOnJanusOrFail(client, room);
         } catch (RuntimeException e) {
