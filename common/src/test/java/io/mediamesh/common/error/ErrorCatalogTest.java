@@ -10,8 +10,10 @@ import io.mediamesh.common.quota.Quota;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
+@Tag("fast")
 class ErrorCatalogTest {
     @Test
     void everyCodeDeclaresItsHttpStatusAndGrpcCode() {

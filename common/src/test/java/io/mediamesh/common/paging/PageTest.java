@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.mediamesh.common.error.MediameshException;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
+@Tag("fast")
 class PageTest {
     @Test
     void cursorsRoundTripAndOnlyWhenMoreRowsExist() {

@@ -6,13 +6,12 @@ import io.mediamesh.api.v1.SessionServiceGrpc.SessionServiceBlockingStub;
 import io.mediamesh.common.auth.RemoteSessionValidator;
 import io.mediamesh.common.client.GrpcClientFactory;
 import io.mediamesh.common.config.Configs;
+import io.mediamesh.common.files.DurableFiles;
 import io.mediamesh.common.server.ServiceServer;
 import io.mediamesh.config.validate.ConfigValidators;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 
 /**
@@ -45,9 +44,8 @@ public final class AgentMain {
         Server server = ServiceServer.start("config-agent " + settings.serverName(), settings.server(),
                                             agent::configureServices);
         Path portFile = settings.root().resolve("agent.port");
-        Path temporary = settings.root().resolve(".agent.port.tmp");
-        Files.writeString(temporary, Integer.toString(server.activeLocalPort()), StandardCharsets.US_ASCII);
-        Files.move(temporary, portFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        DurableFiles.writeThenRename(settings.root().resolve(".agent.port.tmp"), portFile,
+                                     Integer.toString(server.activeLocalPort()).getBytes(StandardCharsets.US_ASCII));
         return server;
     }
 }

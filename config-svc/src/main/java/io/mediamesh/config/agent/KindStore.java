@@ -5,23 +5,21 @@ import io.mediamesh.api.v1.ConfigFile;
 import io.mediamesh.api.v1.ConfigKind;
 import io.mediamesh.api.v1.ErrorCode;
 import io.mediamesh.common.error.MediameshException;
+import io.mediamesh.common.files.DurableFiles;
 import io.mediamesh.config.ConfigKinds;
 import io.mediamesh.config.render.RenderedConfig;
 import io.mediamesh.config.validate.ConfigValidators;
 import io.mediamesh.config.validate.Secrets;
 import io.mediamesh.config.validate.ValidationResult;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -29,7 +27,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
-import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -126,14 +123,15 @@ final class KindStore {
             Path temporary = staged.resolve(".tmp-" + UUID.randomUUID());
             Files.createDirectory(temporary, PrivateFiles.FOLDER);
             for (ConfigFile file : files) {
-                writeDurably(temporary.resolve(file.getName()), file.getContent().toByteArray());
+                DurableFiles.write(temporary.resolve(file.getName()), file.getContent().toByteArray(),
+                                   PrivateFiles.FILE);
             }
-            syncFolder(temporary);
+            DurableFiles.syncFolder(temporary);
             Path target = staged.resolve(version);
             Files.deleteIfExists(validatedMarker(version));
             deleteTree(target);
-            Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE);
-            syncFolder(staged);
+            DurableFiles.rename(temporary, target);
+            DurableFiles.syncFolder(staged);
             pruneStaged();
         } catch (IOException e) {
             throw diskError("stage " + version, e);
@@ -154,7 +152,7 @@ final class KindStore {
         ValidationResult result = validators.validate(kind, stagedFolder);
         if (result.ok()) {
             try {
-                writeDurably(validatedMarker(version), new byte[0]);
+                DurableFiles.write(validatedMarker(version), new byte[0], PrivateFiles.FILE);
             } catch (IOException e) {
                 throw diskError("mark " + version + " validated", e);
             }
@@ -186,7 +184,7 @@ final class KindStore {
                 }
                 deleteTree(stagedFolder);
             } else {
-                Files.move(stagedFolder, release, StandardCopyOption.ATOMIC_MOVE);
+                DurableFiles.rename(stagedFolder, release);
             }
             Files.deleteIfExists(validatedMarker(version));
             switchTo(new State(version, clock.instant(), before.active(), true));
@@ -278,11 +276,10 @@ final class KindStore {
         if (version.isEmpty()) {
             Files.deleteIfExists(link);
         } else {
-            Path temporary = folder.resolve(".tmp-link-" + UUID.randomUUID());
-            Files.createSymbolicLink(temporary, Path.of("versions", version));
-            Files.move(temporary, link, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            DurableFiles.replaceLink(folder.resolve(".tmp-link-" + UUID.randomUUID()), link,
+                                     Path.of("versions", version));
         }
-        syncFolder(folder);
+        DurableFiles.syncFolder(folder);
     }
 
     private ReloadCommand.Result runReload(String version) {
@@ -351,13 +348,10 @@ final class KindStore {
         properties.setProperty("activated-at", next.activatedAt().toString());
         properties.setProperty("previous", next.previous());
         properties.setProperty("can-roll-back", Boolean.toString(next.canRollBack()));
-        Path temporary = Files.createFile(folder.resolve(".tmp-state-" + UUID.randomUUID()), PrivateFiles.FILE);
-        try (OutputStream out = Files.newOutputStream(temporary)) {
-            properties.store(out, "config agent state of " + name() + "; written by the agent only");
-        }
-        fsync(temporary);
-        Files.move(temporary, stateFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        syncFolder(folder);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        properties.store(out, "config agent state of " + name() + "; written by the agent only");
+        DurableFiles.writeThenRename(folder.resolve(".tmp-state-" + UUID.randomUUID()), stateFile, out.toByteArray(),
+                                     PrivateFiles.FILE);
     }
 
     private void deleteTemporaries() throws IOException {
@@ -432,28 +426,6 @@ final class KindStore {
             return RenderedConfig.digest(files);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        }
-    }
-
-    private static void writeDurably(Path file, byte[] content) throws IOException {
-        try (FileChannel channel = FileChannel.open(file, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                                                                 StandardOpenOption.TRUNCATE_EXISTING),
-                                                    PrivateFiles.FILE)) {
-            channel.write(java.nio.ByteBuffer.wrap(content));
-            channel.force(true);
-        }
-    }
-
-    private static void fsync(Path file) throws IOException {
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
-            channel.force(true);
-        }
-    }
-
-    /** Makes renames and new entries in {@code directory} durable (Linux allows fsync on a folder). */
-    private static void syncFolder(Path directory) throws IOException {
-        try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
-            channel.force(true);
         }
     }
 

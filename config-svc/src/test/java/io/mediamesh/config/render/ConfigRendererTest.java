@@ -30,6 +30,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -102,6 +103,7 @@ class ConfigRendererTest {
     }
 
     @Test
+    @Tag("fast")
     void janusGetsTheServersNamesAddressesAndPorts() {
         MediaServerRecord server = server("edge-7", MediaServerRole.MEDIA_SERVER_ROLE_EDGE, "127.0.0.2", "127.0.0.1",
                                           overrides(33000));
@@ -166,6 +168,7 @@ class ConfigRendererTest {
     }
 
     @Test
+    @Tag("fast")
     void coturnListensOnTheInternalAddressAndAdvertisesThePublicOne() {
         MediaServerRecord server = server("relay-3", MediaServerRole.MEDIA_SERVER_ROLE_RELAY, "127.0.0.2",
                                           "127.0.0.1", overrides(34000));
@@ -216,6 +219,7 @@ class ConfigRendererTest {
     }
 
     @Test
+    @Tag("fast")
     void endpointsNameNginxsJanusAndRecordingsLocationsOnThePublicAddress() {
         MediaServerRecord server = server("edge-9", MediaServerRole.MEDIA_SERVER_ROLE_EDGE, "127.0.0.2", "127.0.0.1",
                                           overrides(35000));
@@ -248,6 +252,7 @@ class ConfigRendererTest {
     }
 
     @Test
+    @Tag("fast")
     void theDigestAndVersionFollowTheFilesOnly() {
         MediaServerRecord a = server("a", MediaServerRole.MEDIA_SERVER_ROLE_EDGE, "127.0.0.1", "127.0.0.1",
                                      overrides(36000));
@@ -266,6 +271,7 @@ class ConfigRendererTest {
     }
 
     @Test
+    @Tag("fast")
     void documentsThatCannotFitAServerFailNamingTheFieldAndServer() {
         MediaServerRecord named = server("named-edge", MediaServerRole.MEDIA_SERVER_ROLE_EDGE,
                                          "edge.example.com", "edge.internal", ServerOverrides.getDefaultInstance());
@@ -325,6 +331,7 @@ class ConfigRendererTest {
     }
 
     @Test
+    @Tag("fast")
     void aDocumentOfAnotherKindIsRefused() {
         assertThatThrownBy(() -> render(ConfigKind.CONFIG_KIND_NGINX, DEFAULTS.of(ConfigKind.CONFIG_KIND_JANUS),
                                         MediaServerRecord.sample(MediaServerRole.MEDIA_SERVER_ROLE_EDGE)))
@@ -337,6 +344,7 @@ class ConfigRendererTest {
     }
 
     @Test
+    @Tag("fast")
     void nginxLinesThatEscapeAreRefusedNamingTheDirective() {
         Map<List<String>, String> refused = Map.ofEntries(
                 Map.entry(List.of("location /x/ { alias /; autoindex on; }"), "extra_lines[0] uses \"alias\""),
@@ -390,6 +398,7 @@ class ConfigRendererTest {
     }
 
     @Test
+    @Tag("fast")
     void janusLinesCannotMoveFoldersOrIncludeFiles() {
         assertRefused(ConfigKind.CONFIG_KIND_JANUS,
                       janus(j -> j.addExtraLines("general: { plugins_folder = \"/tmp/evil\" }")),
@@ -451,6 +460,7 @@ class ConfigRendererTest {
     }
 
     @Test
+    @Tag("fast")
     void coturnOptionsThatConnectOutOrReadFilesAreRefused() {
         Map<String, String> refused = Map.of(
                 "psql-userdb=\"host=db.example dbname=coturn user=x password=y\"", "uses \"psql-userdb\"",

@@ -2,9 +2,11 @@ package io.mediamesh.config.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+@Tag("fast")
 class AddressesTest {
     @ParameterizedTest
     @ValueSource(strings = {"127.0.0.1", "10.0.0.5", "::1", "2001:db8::1", "::ffff:10.0.0.1"})

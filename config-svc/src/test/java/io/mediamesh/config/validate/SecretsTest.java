@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -36,6 +37,7 @@ class SecretsTest {
     Path folder;
 
     @Test
+    @Tag("fast")
     void everySecretOfTheDefaultDocumentsIsFound() throws IOException {
         JanusConfig janus = DEFAULTS.of(ConfigKind.CONFIG_KIND_JANUS).getJanus().toBuilder()
                                     .setNat(DEFAULTS.of(ConfigKind.CONFIG_KIND_JANUS).getJanus().getNat().toBuilder()

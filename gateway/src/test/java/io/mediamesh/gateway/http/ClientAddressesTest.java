@@ -5,9 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.google.common.net.InetAddresses;
 import java.net.InetAddress;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** The client behind the trusted proxies (through the gateway: LoginThrottlingTest). */
+@Tag("fast")
 class ClientAddressesTest {
     private static final InetAddress PROXY = InetAddresses.forString("127.0.0.1");
     private final ClientAddresses addresses = new ClientAddresses(List.of("127.0.0.1", "127.10.0.0/16"));

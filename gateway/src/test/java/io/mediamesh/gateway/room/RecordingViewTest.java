@@ -6,6 +6,7 @@ import io.mediamesh.api.v1.RecordingConversion;
 import io.mediamesh.api.v1.RecordingConversionState;
 import io.mediamesh.api.v1.VideoRoomRecording;
 import io.mediamesh.common.envelope.EnvelopeJson;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -13,6 +14,7 @@ import org.junit.jupiter.api.Test;
  * while the file records, then its state in lower case, with the video and the error once known.
  * (media-svc's RecordingConversionTest makes real ones; no nginx serves the gateway tests' servers.)
  */
+@Tag("fast")
 class RecordingViewTest {
     private static final VideoRoomRecording FILE = VideoRoomRecording.newBuilder()
             .setFileName("videoroom-1-user-2-3-video-1.mjr").setParticipantId(2).setMedia("video").setSize(10).build();

@@ -3,6 +3,7 @@ package io.mediamesh.media.file;
 import com.google.common.util.concurrent.Striped;
 import io.mediamesh.api.v1.ErrorCode;
 import io.mediamesh.common.error.MediameshException;
+import io.mediamesh.common.files.DurableFiles;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -11,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Clock;
@@ -210,7 +210,7 @@ public final class VideoFileStore {
             beforeInstall.accept(describe(videoId, name, sealed.size(), clock.instant()));
             Path target = root.resolve(name);
             Optional<String> previous = currentName(videoId);
-            Files.move(sealed.temp(), target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            DurableFiles.rename(sealed.temp(), target);
             pointTo(videoId, name);
             if (previous.isPresent() && !previous.get().equals(name)) {
                 Files.deleteIfExists(root.resolve(previous.get()));
@@ -302,14 +302,7 @@ public final class VideoFileStore {
 
     /** Replaces the video's link atomically: a new link under a temporary name, renamed over it. */
     private void pointTo(long videoId, String name) throws IOException {
-        Path temp = tempPath(videoId, "link");
-        Files.createSymbolicLink(temp, Path.of(name));
-        try {
-            Files.move(temp, link(videoId), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (IOException e) {
-            Files.deleteIfExists(temp);
-            throw e;
-        }
+        DurableFiles.replaceLink(tempPath(videoId, "link"), link(videoId), Path.of(name));
     }
 
     /** The link's path: digits only, from a validated positive id. */
@@ -348,8 +341,8 @@ public final class VideoFileStore {
 
     /** Makes renames and deletions in the folder durable (Linux allows fsync on a directory). */
     private void syncFolder() {
-        try (FileChannel folder = FileChannel.open(root, StandardOpenOption.READ)) {
-            folder.force(true);
+        try {
+            DurableFiles.syncFolder(root);
         } catch (IOException e) {
             logger.debug("Cannot sync the folder {}", root, e);
         }

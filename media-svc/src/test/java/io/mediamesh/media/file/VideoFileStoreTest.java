@@ -18,10 +18,12 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The file store on a real folder: naming, atomic replacement, checks, and what is left on disk. */
+@Tag("fast")
 class VideoFileStoreTest {
     private static final long LIMIT = 1024 * 1024;
 

@@ -10,9 +10,11 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** The token pool's arithmetic: exact under concurrency, capped per client, each token back once. */
+@Tag("fast")
 class AdmissionPoolTest {
     @Test
     void aClientGetsAtMostItsShareAndOthersTheRest() {

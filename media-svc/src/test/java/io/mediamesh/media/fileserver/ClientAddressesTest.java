@@ -6,9 +6,11 @@ import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaders;
 import java.net.InetAddress;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** Who the client is behind trusted proxies: a client cannot choose its identity with X-Forwarded-For. */
+@Tag("fast")
 class ClientAddressesTest {
     private static InetAddress ip(String literal) throws Exception {
         return InetAddress.getByName(literal);

@@ -6,11 +6,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.grpc.StatusRuntimeException;
 import io.mediamesh.common.error.ErrorCatalog;
 import java.util.Optional;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** Range parsing and planning per RFC 9110, section 14: pure logic, no server. */
+@Tag("fast")
 class FileSliceTest {
     private static final long SIZE = 1000;
 

@@ -11,8 +11,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
+@Tag("fast")
 class LoginThrottleTest {
     private static final LoginThrottleSettings SETTINGS = new LoginThrottleSettings(
             3, 10, Duration.ofSeconds(1), Duration.ofSeconds(8), Duration.ofMinutes(15), 1000);

@@ -3,8 +3,10 @@ package io.mediamesh.user.user;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
+@Tag("fast")
 class HashingSettingsTest {
     private static final long MIB = 1024 * 1024;
     private static final int OWASP_KIB = 19456;

@@ -2,8 +2,10 @@ package io.mediamesh.user.user;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
+@Tag("fast")
 class PasswordHasherTest {
     private final PasswordHasher hasher = new PasswordHasher(19456, 2, 1);
 

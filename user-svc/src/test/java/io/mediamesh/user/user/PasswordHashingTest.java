@@ -15,9 +15,11 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** The bound on password hashing, with real Argon2id hashes. */
+@Tag("fast")
 class PasswordHashingTest {
     private static final PasswordHasher OWASP = new PasswordHasher(19456, 2, 1);
     private static final UserAccount ALICE = new UserAccount(1, "alice", UserRole.USER, Instant.EPOCH);
