@@ -2,6 +2,8 @@
 // classic script defining the global Janus, and it needs the WebRTC adapter's global adapter: both
 // are loaded once, in order, as script elements from the gateway's /vendor/ (same origin, so the
 // site's policy allows them), the first time a page needs them.
+import { h } from '../dom.js';
+import { errorBox, showError } from './errors.js';
 
 let loading = null;
 
@@ -21,7 +23,7 @@ function script(src) {
     element.addEventListener('load', resolve);
     element.addEventListener('error', () => reject(new MediaError(
       `The site could not load ${src}: the gateway's host needs Debian's libjs-janus-gateway and ` +
-      'libjs-webrtc-adapter packages for video rooms.')));
+      'libjs-webrtc-adapter packages for rooms.')));
     document.head.append(element);
   });
 }
@@ -86,12 +88,38 @@ export async function connect(server, { iceServers = [], onLost = () => {}, time
 
 /** Attaches a handle to the VideoRoom plugin; {@code callbacks} are janus.js's (onmessage, ...). */
 export function attachVideoRoom(session, callbacks) {
+  return attach(session, 'janus.plugin.videoroom', callbacks);
+}
+
+/** Attaches a handle to the TextRoom plugin; {@code callbacks} are janus.js's (onmessage, ondata, ...). */
+export function attachTextRoom(session, callbacks) {
+  return attach(session, 'janus.plugin.textroom', callbacks);
+}
+
+function attach(session, plugin, callbacks) {
   return new Promise((resolve, reject) => {
     session.attach({
-      plugin: 'janus.plugin.videoroom',
+      plugin,
       ...callbacks,
       success: resolve,
       error: () => reject(new MediaError('The media server refused to open the room. Try again in a moment.')),
     });
   });
+}
+
+/**
+ * Shows why joining a room failed in {@code container}: the page's own MediaError as it is, a 5xx of
+ * the join call (media-svc could not reach the room's Janus) as the media server being down, and
+ * any other API error as the API said it.
+ */
+export function showJoinFailure(container, error) {
+  if (error instanceof MediaError) {
+    container.append(h('div', { class: 'error', role: 'alert' }, error.message));
+  } else if (error.status >= 500) {
+    const box = errorBox(error);
+    box.prepend('The room\'s media server is not available right now, so nobody can join. Try again in a moment. ');
+    container.append(box);
+  } else {
+    showError(container, error);
+  }
 }
