@@ -4,7 +4,6 @@ import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertTha
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
@@ -127,16 +126,7 @@ class TextRoomBrowserTest {
         SiteBrowserTest.signIn(bob, origin(), "tr_bob");
         bob.navigate(roomUrl);
         // Bob's join answer, for his token once he is removed.
-        CompletableFuture<JsonNode> bobsTicket = new CompletableFuture<>();
-        bob.onResponse(response -> {
-            if (response.url().endsWith("/join") && response.status() == 200) {
-                try {
-                    bobsTicket.complete(new ObjectMapper().readTree(response.text()).get("response"));
-                } catch (Exception e) {
-                    bobsTicket.completeExceptionally(e);
-                }
-            }
-        });
+        CompletableFuture<JsonNode> bobsTicket = RoomPages.joinAnswer(bob);
         join(bob);
 
         // Each sees who is there: Bob gets the list on joining, Alice sees him arrive.
@@ -218,7 +208,7 @@ class TextRoomBrowserTest {
     @Test
     @Order(2)
     void aJanusThatCannotBeReachedIsSaidToBeSoWithoutWaiting() {
-        Page dave = new JanusOutages(mesh, gateway, browser, TextRoomBrowserTest::person).check("text", "tr", "Join room");
+        Page dave = new RoomPages(mesh, gateway, browser, TextRoomBrowserTest::person).checkOutages("text", "tr", "Join room");
         assertThat(dave.locator(".chat")).isHidden();
     }
 

@@ -4,7 +4,6 @@ import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertTha
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Locator;
@@ -113,16 +112,7 @@ class VideoRoomBrowserTest {
         SiteBrowserTest.signIn(bob, origin(), "vr_bob");
         bob.navigate(roomUrl);
         // Bob's join answer, for his token once he is removed.
-        CompletableFuture<JsonNode> bobsTicket = new CompletableFuture<>();
-        bob.onResponse(response -> {
-            if (response.url().endsWith("/join") && response.status() == 200) {
-                try {
-                    bobsTicket.complete(new ObjectMapper().readTree(response.text()).get("response"));
-                } catch (Exception e) {
-                    bobsTicket.completeExceptionally(e);
-                }
-            }
-        });
+        CompletableFuture<JsonNode> bobsTicket = RoomPages.joinAnswer(bob);
         joinOnCamera(bob);
 
         // Each sees the other's picture and receives the other's sound, and both keep arriving.
@@ -207,8 +197,8 @@ class VideoRoomBrowserTest {
     @Test
     @Order(2)
     void aJanusThatCannotBeReachedIsSaidToBeSoWithoutWaiting() {
-        Page dave = new JanusOutages(mesh, gateway, browser, VideoRoomBrowserTest::person)
-                .check("video", "vr", "Join with camera and microphone");
+        Page dave = new RoomPages(mesh, gateway, browser, VideoRoomBrowserTest::person)
+                .checkOutages("video", "vr", "Join with camera and microphone");
         assertThat(dave.locator(".tile")).hasCount(0);
     }
 

@@ -2,8 +2,9 @@
 // classic script defining the global Janus, and it needs the WebRTC adapter's global adapter: both
 // are loaded once, in order, as script elements from the gateway's /vendor/ (same origin, so the
 // site's policy allows them), the first time a page needs them.
-import { h } from '../dom.js';
-import { errorBox, showError } from './errors.js';
+
+// How long Janus may take to let a page into a room once the page is connected.
+const ENTER_TIMEOUT_MS = 10000;
 
 let loading = null;
 
@@ -108,18 +109,23 @@ function attach(session, plugin, callbacks) {
 }
 
 /**
- * Shows why joining a room failed in {@code container}: the page's own MediaError as it is, a 5xx of
- * the join call (media-svc could not reach the room's Janus) as the media server being down, and
- * any other API error as the API said it.
+ * Gets the page into a room on {@code session}: {@code start(joined, refused)} attaches and asks to
+ * join, then calls joined() or refused(error) as Janus answers. Rejects with a MediaError when Janus
+ * does not let the page in within 10 s rather than leaving it waiting; on any failure the session
+ * is ended.
  */
-export function showJoinFailure(container, error) {
-  if (error instanceof MediaError) {
-    container.append(h('div', { class: 'error', role: 'alert' }, error.message));
-  } else if (error.status >= 500) {
-    const box = errorBox(error);
-    box.prepend('The room\'s media server is not available right now, so nobody can join. Try again in a moment. ');
-    container.append(box);
-  } else {
-    showError(container, error);
+export async function enterRoom(session, start) {
+  let timer;
+  try {
+    await new Promise((resolve, reject) => {
+      timer = setTimeout(() => reject(new MediaError('The media server did not let you in. Try again in a moment.')),
+        ENTER_TIMEOUT_MS);
+      Promise.resolve().then(() => start(resolve, reject)).catch(reject);
+    });
+  } catch (error) {
+    session.destroy({ notifyDestroyed: false });
+    throw error;
+  } finally {
+    clearTimeout(timer);
   }
 }

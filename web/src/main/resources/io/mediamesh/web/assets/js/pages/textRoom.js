@@ -6,13 +6,11 @@ import { api } from '../api.js';
 import { h, replace } from '../dom.js';
 import { errorBox } from '../components/errors.js';
 import { field, onSubmit } from '../components/form.js';
-import { attachTextRoom, connect, MediaError, showJoinFailure } from '../components/janus.js';
+import { attachTextRoom, connect, enterRoom, MediaError } from '../components/janus.js';
 import { recordingSwitch } from '../components/recordingSwitch.js';
 import { roomShell } from '../components/roomShell.js';
 import { currentUser } from '../session.js';
 
-// How long Janus may take to open the DataChannel and let this page into the room.
-const JOIN_TIMEOUT_MS = 10000;
 // Longest message the page sends (Janus's transcript keeps up to 16,000 characters).
 const MAX_MESSAGE = 4000;
 
@@ -48,12 +46,9 @@ export function textRoomPage(main, { room: roomId }) {
   load();
 
   async function load() {
-    room = await shell.open(me, () => api.textRoom(roomId));
-    if (room) {
-      joinForm.hidden = false;
-      if (room.owner.user_name === me) {
-        ownerPanel();
-      }
+    room = await shell.open(me, () => api.textRoom(roomId), joinForm);
+    if (room?.owner.user_name === me) {
+      ownerPanel();
     }
   }
 
@@ -82,22 +77,12 @@ export function textRoomPage(main, { room: roomId }) {
 
   async function join() {
     const display = joinForm.elements.namedItem('display').value.trim();
-    problems.replaceChildren();
-    const button = joinForm.querySelector('button');
-    button.disabled = true;
-    replace(status, 'Joining…');
-    try {
+    const inRoom = await shell.join(joinForm, stage, async () => {
       const ticket = await api.joinTextRoom(roomId, display);
       chat = await enter(ticket, display);
-      joinForm.hidden = true;
-      stage.hidden = false;
-      replace(status, 'You are in the room.');
+    }, 'You are in the room.');
+    if (inRoom) {
       sendForm.elements.namedItem('text').focus();
-    } catch (error) {
-      replace(status);
-      showJoinFailure(problems, error);
-    } finally {
-      button.disabled = false;
     }
   }
 
@@ -111,53 +96,41 @@ export function textRoomPage(main, { room: roomId }) {
     });
     const current = { session, handle: null, roomId: ticket.room_id, username: ticket.username, names: new Map(),
                       pending: new Map(), next: 0 };
-    let joined;
-    const inRoom = new Promise((resolve, reject) => {
-      joined = { resolve, reject };
-    });
-    const timer = setTimeout(() => joined.reject(new MediaError('The media server did not let you in. ' +
-                                                                'Try again in a moment.')), JOIN_TIMEOUT_MS);
     /** Sends {@code message} over the DataChannel; {@code onAnswer} gets Janus's answer to it. */
     current.request = (message, onAnswer = answered) => {
       const transaction = `t${current.next += 1}`;
       current.pending.set(transaction, onAnswer);
       current.handle.data({ text: JSON.stringify({ ...message, transaction }) });
     };
-    try {
+    await enterRoom(session, async (joined, refused) => {
       current.handle = await attachTextRoom(session, {
         onmessage: (message, jsep) => {
           if (message.error) {
-            joined.reject(new MediaError(`The media server refused the chat (${message.error_code}: ${message.error}).`));
+            refused(new MediaError(`The media server refused the chat (${message.error_code}: ${message.error}).`));
           }
           if (jsep) {
             current.handle.createAnswer({
               jsep,
               tracks: [{ type: 'data' }],
               success: (answer) => current.handle.send({ message: { request: 'ack' }, jsep: answer }),
-              error: () => joined.reject(new MediaError('This browser could not open the chat\'s connection.')),
+              error: () => refused(new MediaError('This browser could not open the chat\'s connection.')),
             });
           }
         },
         ondataopen: () => current.request({ textroom: 'join', room: ticket.room_id, username: ticket.username,
                                             display, token: ticket.token }, (answer) => {
           if (answer.textroom === 'error') {
-            joined.reject(new MediaError(refusal(answer)));
+            refused(new MediaError(refusal(answer)));
             return;
           }
           showPeople(current, [{ username: ticket.username, display }, ...(answer.participants ?? [])]);
-          joined.resolve();
+          joined();
         }),
         ondata: (data) => heard(current, JSON.parse(data)),
       });
       current.handle.send({ message: { request: 'setup' } });
-      await inRoom;
-      return current;
-    } catch (error) {
-      session.destroy({ notifyDestroyed: false });
-      throw error;
-    } finally {
-      clearTimeout(timer);
-    }
+    });
+    return current;
   }
 
   /** An answer to one of this page's own requests that needs nothing but a failure shown. */

@@ -6,15 +6,13 @@ import { api } from '../api.js';
 import { h, replace } from '../dom.js';
 import { errorBox, showError } from '../components/errors.js';
 import { field } from '../components/form.js';
-import { attachVideoRoom, connect, MediaError, showJoinFailure } from '../components/janus.js';
+import { attachVideoRoom, connect, enterRoom, MediaError } from '../components/janus.js';
 import { recordingSwitch } from '../components/recordingSwitch.js';
 import { roomShell } from '../components/roomShell.js';
 import { currentUser } from '../session.js';
 
 // How often the owner's list of participants is read again while the page is open.
 const PARTICIPANTS_EVERY_MS = 3000;
-// How long Janus may take to let this page into the room.
-const JOIN_TIMEOUT_MS = 10000;
 
 export function videoRoomPage(main, { room: roomId }) {
   const me = currentUser();
@@ -43,12 +41,9 @@ export function videoRoomPage(main, { room: roomId }) {
   load();
 
   async function load() {
-    room = await shell.open(me, () => api.videoRoom(roomId));
-    if (room) {
-      joinForm.hidden = false;
-      if (room.owner.user_name === me) {
-        ownerPanel();
-      }
+    room = await shell.open(me, () => api.videoRoom(roomId), joinForm);
+    if (room?.owner.user_name === me) {
+      ownerPanel();
     }
   }
 
@@ -58,27 +53,12 @@ export function videoRoomPage(main, { room: roomId }) {
   });
   leaveButton.addEventListener('click', () => end('You left the room.'));
 
-  async function join(publish) {
+  function join(publish) {
     const display = joinForm.elements.namedItem('display').value.trim();
-    problems.replaceChildren();
-    joinForm.querySelectorAll('button').forEach((button) => {
-      button.disabled = true;
-    });
-    replace(status, 'Joining…');
-    try {
+    shell.join(joinForm, stage, async () => {
       const ticket = await api.joinVideoRoom(roomId, display);
       call = await enter(ticket, display, publish);
-      joinForm.hidden = true;
-      stage.hidden = false;
-      replace(status, publish ? 'You are in the room, on camera.' : 'You are in the room as a viewer.');
-    } catch (error) {
-      replace(status);
-      showJoinFailure(problems, error);
-    } finally {
-      joinForm.querySelectorAll('button').forEach((button) => {
-        button.disabled = false;
-      });
-    }
+    }, publish ? 'You are in the room, on camera.' : 'You are in the room as a viewer.');
   }
 
   /** Connects to Janus and joins; resolves to the call once Janus has let this page in. */
@@ -91,25 +71,18 @@ export function videoRoomPage(main, { room: roomId }) {
       iceServers,
       onLost: () => end('The connection to the media server was lost. Join again when it is back.', true),
     });
-    const feeds = new Map();
-    const current = { session, feeds, publisher: null };
-    let joined;
-    const inRoom = new Promise((resolve, reject) => {
-      joined = { resolve, reject };
-    });
-    const timer = setTimeout(() => joined.reject(new MediaError('The media server did not let you in. ' +
-                                                                'Try again in a moment.')), JOIN_TIMEOUT_MS);
-    try {
+    const current = { session, feeds: new Map(), publisher: null };
+    await enterRoom(session, async (joined, refused) => {
       current.publisher = await attachVideoRoom(session, {
         onmessage: (message, jsep) => {
           if (message.videoroom === 'joined') {
             current.privateId = message.private_id;
-            joined.resolve();
+            joined();
             if (publish) {
               startPublishing(current);
             }
           } else if (message.error_code && message.videoroom !== 'joined') {
-            joined.reject(new MediaError(refusal(message)));
+            refused(new MediaError(refusal(message)));
           }
           if (kicked(message)) {
             end('The room\'s owner removed you from this room.', true);
@@ -137,14 +110,8 @@ export function videoRoomPage(main, { room: roomId }) {
       });
       current.publisher.send({ message: { request: 'join', room: ticket.room_id, ptype: 'publisher', display,
                                           id: ticket.participant_id, token: ticket.token } });
-      await inRoom;
-      return current;
-    } catch (error) {
-      session.destroy({ notifyDestroyed: false });
-      throw error;
-    } finally {
-      clearTimeout(timer);
-    }
+    });
+    return current;
   }
 
   function startPublishing(current) {

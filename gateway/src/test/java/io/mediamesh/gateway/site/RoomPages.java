@@ -5,6 +5,7 @@ import static io.mediamesh.gateway.testing.Rest.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.options.AriaRole;
 import io.mediamesh.gateway.testing.Browser;
@@ -14,27 +15,43 @@ import io.mediamesh.gateway.testing.RoomGateway;
 import io.mediamesh.media.testing.JanusInstance;
 import io.mediamesh.media.testing.NginxInstance;
 import io.mediamesh.media.testing.RoomMesh;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
- * What a room page says when its Janus cannot be reached, the same for video and text rooms: with
- * the room server's nginx down (the browser's way to Janus) the page says the media server does not
- * answer, within 12 s; with Janus itself down media-svc cannot issue a pass, and the page says the
- * media server is not available.
+ * What the video and text room browser tests share: a page's join answer, and what a room page says
+ * when its Janus cannot be reached (with the room server's nginx down, the browser's way to Janus,
+ * that the media server does not answer, within 12 s; with Janus itself down, media-svc cannot issue
+ * a pass, that the media server is not available).
  */
-final class JanusOutages {
+final class RoomPages {
     private final RoomMesh mesh;
     private final RoomGateway gateway;
     private final Browser browser;
     private final Function<Viewport, Page> person;
 
     /** {@code person}: a new person's page at a viewport, as the test class makes them. */
-    JanusOutages(RoomMesh mesh, RoomGateway gateway, Browser browser, Function<Viewport, Page> person) {
+    RoomPages(RoomMesh mesh, RoomGateway gateway, Browser browser, Function<Viewport, Page> person) {
         this.mesh = mesh;
         this.gateway = gateway;
         this.browser = browser;
         this.person = person;
+    }
+
+    /** The answer to the page's next successful POST .../join (its server_url, token, ...). */
+    static CompletableFuture<JsonNode> joinAnswer(Page page) {
+        CompletableFuture<JsonNode> ticket = new CompletableFuture<>();
+        page.onResponse(response -> {
+            if (response.url().endsWith("/join") && response.status() == 200 && !ticket.isDone()) {
+                try {
+                    ticket.complete(new ObjectMapper().readTree(response.text()).get("response"));
+                } catch (Exception e) {
+                    ticket.completeExceptionally(e);
+                }
+            }
+        });
+        return ticket;
     }
 
     /**
@@ -42,7 +59,7 @@ final class JanusOutages {
      * and joined by {@code prefix}_dave with the button named {@code join}; returns Dave's page, left
      * after the failed join.
      */
-    Page check(String kind, String prefix, String join) {
+    Page checkOutages(String kind, String prefix, String join) {
         Rest rest = gateway.rest();
         String origin = gateway.origin();
         String owner = rest.register(prefix + "_carol");
