@@ -190,6 +190,8 @@ class TextRoomBrowserTest {
         assertThat(alice.locator(".room-status")).hasText("You left the room.");
         alice.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Rooms")).click();
         assertThat(alice.locator(".text-rooms .card-title")).hasText("Release planning");
+        assertThat(Browser.accessibilityViolations(alice)).isEmpty();
+        Browser.screenshot(alice, "rooms-with-a-text-room", Viewport.DESKTOP);
         alice.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Transcript")).click();
         assertThat(alice).hasURL(roomUrl + "/transcript");
         assertThat(alice.locator("h1")).hasText("Transcript of Release planning");

@@ -35,7 +35,8 @@ export function transcriptPage(main, { room: roomId }) {
     document.title = `Transcript of ${name} · mediamesh`;
     heading.textContent = `Transcript of ${name}`;
     replace(meta, h('a', { href: `/rooms/text/${roomId}` }, 'Back to the room'),
-      room.recording ? h('span', { class: 'badge live' }, 'Recording') : ' · not recording now');
+      room.recording ? h('span', { class: 'badge live' }, 'Recording') : ' · not recording now',
+      ' · people are named by the username the room gave them');
     const list = pagedList({
       label: 'Messages',
       className: 'transcript-lines',
