@@ -127,6 +127,12 @@ export function textRoomPage(main, { room: roomId }) {
           joined();
         }),
         ondata: (data) => heard(current, JSON.parse(data)),
+        // The DataChannel's connection went away while the page was in the room (ICE failed, Janus hung up).
+        oncleanup: () => {
+          if (chat === current) {
+            end('The chat\'s connection to the media server was closed. Join again.', true);
+          }
+        },
       });
       current.handle.send({ message: { request: 'setup' } });
     });
