@@ -1,11 +1,9 @@
 package io.mediamesh.gateway.site;
 
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
-import static io.mediamesh.gateway.testing.Rest.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Locator;
@@ -17,9 +15,7 @@ import io.mediamesh.gateway.testing.Browser.Viewport;
 import io.mediamesh.gateway.testing.Rest;
 import io.mediamesh.gateway.testing.RoomGateway;
 import io.mediamesh.media.janus.JanusClient;
-import io.mediamesh.media.testing.JanusInstance;
 import io.mediamesh.media.testing.JanusProbe;
-import io.mediamesh.media.testing.NginxInstance;
 import io.mediamesh.media.testing.RoomMesh;
 import java.time.Duration;
 import java.util.List;
@@ -119,16 +115,7 @@ class VideoRoomBrowserTest {
         SiteBrowserTest.signIn(bob, origin(), "vr_bob");
         bob.navigate(roomUrl);
         // Bob's join answer, for his token once he is removed.
-        CompletableFuture<JsonNode> bobsTicket = new CompletableFuture<>();
-        bob.onResponse(response -> {
-            if (response.url().endsWith("/join") && response.status() == 200) {
-                try {
-                    bobsTicket.complete(new ObjectMapper().readTree(response.text()).get("response"));
-                } catch (Exception e) {
-                    bobsTicket.completeExceptionally(e);
-                }
-            }
-        });
+        CompletableFuture<JsonNode> bobsTicket = RoomPages.joinAnswer(bob);
         joinOnCamera(bob);
 
         // Each sees the other's picture and receives the other's sound, and both keep arriving.
@@ -214,7 +201,7 @@ class VideoRoomBrowserTest {
         alice.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Rooms")).click();
         assertThat(alice.locator(".rooms .card-title")).hasText("Design review");
         bob.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Rooms")).click();
-        assertThat(bob.locator(".paged")).containsText("You have no rooms yet.");
+        assertThat(bob.locator(".paged").first()).containsText("You have no video rooms yet.");
         for (Page page : List.of(alice, bob)) {
             assertThat(Browser.accessibilityViolations(page)).isEmpty();
         }
@@ -226,43 +213,9 @@ class VideoRoomBrowserTest {
     @Test
     @Order(2)
     void aJanusThatCannotBeReachedIsSaidToBeSoWithoutWaiting() {
-        String owner = rest.register("vr_carol");
-        JsonNode room = rest.post("/api/rooms/video", json("description", "Offline"), "X-Session-Id", owner)
-                            .expect(201, "ok").body();
-        long serverId = room.get("server").get("id").asLong();
-        Page page = person(Viewport.PHONE);
-        SiteBrowserTest.signIn(page, origin(), "vr_carol");
-        page.navigate(origin() + "/rooms/video/" + room.get("room_id").asLong());
-
-        // The site hands out the room, but its server's nginx (the browser's way to Janus) is down.
-        NginxInstance nginx = mesh.nginxOf(serverId);
-        nginx.stop();
-        try {
-            long started = System.nanoTime();
-            joinOnCamera(page, "The media server does not answer");
-            assertThat(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started)).isLessThan(12);
-            Browser.screenshot(page, "video-room-janus-unreachable", Viewport.PHONE);
-        } finally {
-            nginx.start();
-        }
-        // The failed requests to the stopped server are the only problems the page had.
-        assertThat(browser.takeProblems()).allSatisfy(problem -> assertThat(problem).contains("net::ERR_CONNECTION_REFUSED"));
-
-        // Janus itself down: the site cannot issue a pass to someone new, and says so.
-        rest.register("vr_dave");
-        Page dave = person(Viewport.DESKTOP);
-        SiteBrowserTest.signIn(dave, origin(), "vr_dave");
-        dave.navigate(origin() + "/rooms/video/" + room.get("room_id").asLong());
-        assertThat(dave.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Join as viewer"))).isVisible();
-        JanusInstance janus = mesh.janusOf(serverId);
-        janus.stop();
-        try {
-            joinOnCamera(dave, "The room's media server is not available right now");
-        } finally {
-            janus.start();
-        }
+        Page dave = new RoomPages(mesh, gateway, browser, VideoRoomBrowserTest::person)
+                .checkOutages("video", "vr", "Join with camera and microphone");
         assertThat(dave.locator(".tile")).hasCount(0);
-        assertThat(browser.takeProblems()).allSatisfy(problem -> assertThat(problem).contains("status of 5"));
     }
 
     private static Page person(Viewport viewport) {
@@ -274,11 +227,6 @@ class VideoRoomBrowserTest {
     private static void joinOnCamera(Page page) {
         page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Join with camera and microphone")).click();
         assertThat(page.locator(".room-status")).hasText("You are in the room, on camera.");
-    }
-
-    private static void joinOnCamera(Page page, String refusal) {
-        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Join with camera and microphone")).click();
-        assertThat(page.getByRole(AriaRole.ALERT).last()).containsText(refusal);
     }
 
     private static List<?> received(Page page) {

@@ -80,6 +80,16 @@ export const api = {
   joinVideoRoom: (room, display) => call('POST', `/api/rooms/video/${enc(room)}/join`, { display }),
   kickFromVideoRoom: (room, pid) => call('DELETE', `/api/rooms/video/${enc(room)}/participants/${enc(pid)}`),
   recordVideoRoom: (room, enabled) => call('PUT', `/api/rooms/video/${enc(room)}/recording`, { enabled }),
+  myTextRooms: (limit, cursor) => call('GET', '/api/rooms/text' + query({ limit, cursor, owned: 'true' })),
+  createTextRoom: (room) => call('POST', '/api/rooms/text', room),
+  textRoom: (room) => call('GET', `/api/rooms/text/${enc(room)}`),
+  joinTextRoom: (room, display) => call('POST', `/api/rooms/text/${enc(room)}/join`, { display }),
+  kickFromTextRoom: (room, username) =>
+    call('DELETE', `/api/rooms/text/${enc(room)}/participants/${enc(username)}`),
+  recordTextRoom: (room, enabled) => call('PUT', `/api/rooms/text/${enc(room)}/recording`, { enabled }),
+  announce: (room, text) => call('POST', `/api/rooms/text/${enc(room)}/announcements`, { text }),
+  transcript: (room, limit, cursor) =>
+    call('GET', `/api/rooms/text/${enc(room)}/transcript` + query({ limit, cursor })),
 };
 
 /** Where the player gets a video's bytes (the gateway redirects it to the file server). */

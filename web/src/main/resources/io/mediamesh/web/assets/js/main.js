@@ -18,6 +18,9 @@ route('/admin/:view', adminPage);
 // Loaded when first opened: only people who join rooms need them (and Janus's library they load).
 route('/rooms', lazy(() => import('./pages/rooms.js').then((module) => module.roomsPage)));
 route('/rooms/video/:room', lazy(() => import('./pages/videoRoom.js').then((module) => module.videoRoomPage)));
+route('/rooms/text/:room', lazy(() => import('./pages/textRoom.js').then((module) => module.textRoomPage)));
+route('/rooms/text/:room/transcript',
+  lazy(() => import('./pages/transcript.js').then((module) => module.transcriptPage)));
 
 renderAccount(document.getElementById('account'));
 start();

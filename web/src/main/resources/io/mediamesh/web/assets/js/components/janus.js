@@ -3,6 +3,9 @@
 // are loaded once, in order, as script elements from the gateway's /vendor/ (same origin, so the
 // site's policy allows them), the first time a page needs them.
 
+// How long Janus may take to let a page into a room once the page is connected.
+const ENTER_TIMEOUT_MS = 10000;
+
 let loading = null;
 
 /** Thrown when the page cannot talk to Janus; the message says what a person can do. */
@@ -21,7 +24,7 @@ function script(src) {
     element.addEventListener('load', resolve);
     element.addEventListener('error', () => reject(new MediaError(
       `The site could not load ${src}: the gateway's host needs Debian's libjs-janus-gateway and ` +
-      'libjs-webrtc-adapter packages for video rooms.')));
+      'libjs-webrtc-adapter packages for rooms.')));
     document.head.append(element);
   });
 }
@@ -86,12 +89,43 @@ export async function connect(server, { iceServers = [], onLost = () => {}, time
 
 /** Attaches a handle to the VideoRoom plugin; {@code callbacks} are janus.js's (onmessage, ...). */
 export function attachVideoRoom(session, callbacks) {
+  return attach(session, 'janus.plugin.videoroom', callbacks);
+}
+
+/** Attaches a handle to the TextRoom plugin; {@code callbacks} are janus.js's (onmessage, ondata, ...). */
+export function attachTextRoom(session, callbacks) {
+  return attach(session, 'janus.plugin.textroom', callbacks);
+}
+
+function attach(session, plugin, callbacks) {
   return new Promise((resolve, reject) => {
     session.attach({
-      plugin: 'janus.plugin.videoroom',
+      plugin,
       ...callbacks,
       success: resolve,
       error: () => reject(new MediaError('The media server refused to open the room. Try again in a moment.')),
     });
   });
+}
+
+/**
+ * Gets the page into a room on {@code session}: {@code start(joined, refused)} attaches and asks to
+ * join, then calls joined() or refused(error) as Janus answers. Rejects with a MediaError when Janus
+ * does not let the page in within 10 s rather than leaving it waiting; on any failure the session
+ * is ended.
+ */
+export async function enterRoom(session, start) {
+  let timer;
+  try {
+    await new Promise((resolve, reject) => {
+      timer = setTimeout(() => reject(new MediaError('The media server did not let you in. Try again in a moment.')),
+        ENTER_TIMEOUT_MS);
+      Promise.resolve().then(() => start(resolve, reject)).catch(reject);
+    });
+  } catch (error) {
+    session.destroy({ notifyDestroyed: false });
+    throw error;
+  } finally {
+    clearTimeout(timer);
+  }
 }

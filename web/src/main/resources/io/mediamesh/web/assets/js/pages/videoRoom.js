@@ -6,21 +6,18 @@ import { api } from '../api.js';
 import { h, replace } from '../dom.js';
 import { errorBox, showError } from '../components/errors.js';
 import { field } from '../components/form.js';
-import { attachVideoRoom, connect, MediaError } from '../components/janus.js';
+import { attachVideoRoom, connect, enterRoom, MediaError } from '../components/janus.js';
+import { recordingSwitch } from '../components/recordingSwitch.js';
+import { roomShell } from '../components/roomShell.js';
 import { currentUser } from '../session.js';
-import { roomName } from './rooms.js';
 
 // How often the owner's list of participants is read again while the page is open.
 const PARTICIPANTS_EVERY_MS = 3000;
-// How long Janus may take to let this page into the room.
-const JOIN_TIMEOUT_MS = 10000;
 
 export function videoRoomPage(main, { room: roomId }) {
   const me = currentUser();
-  const heading = h('h1', {}, 'Video room');
-  const meta = h('p', { class: 'meta' });
-  const status = h('p', { class: 'room-status', role: 'status' });
-  const problems = h('div', { class: 'room-problems' });
+  const shell = roomShell('Video room');
+  const { status, problems } = shell;
   const tiles = h('ul', { class: 'tiles', 'aria-label': 'People on camera' });
   const leaveButton = h('button', { type: 'button', class: 'danger' }, 'Leave room');
   // The call's tiles and its Leave button, shown while this page is in the room.
@@ -33,7 +30,7 @@ export function videoRoomPage(main, { room: roomId }) {
       h('button', { type: 'submit', value: 'view', class: 'secondary' }, 'Join as viewer')));
   const owner = h('section', { class: 'owner card', hidden: true, 'aria-labelledby': 'owner-heading' });
   main.append(h('div', { class: 'video-room' },
-    h('div', { class: 'room-head' }, heading, meta), problems, joinForm, status,
+    shell.head, problems, joinForm, status,
     stage, owner));
 
   let room = null;
@@ -44,23 +41,8 @@ export function videoRoomPage(main, { room: roomId }) {
   load();
 
   async function load() {
-    if (!me) {
-      replace(problems, h('p', { class: 'notice' },
-        h('a', { href: `/signin?next=${encodeURIComponent(location.pathname)}` }, 'Sign in'), ' to join this room.'));
-      return;
-    }
-    try {
-      ({ room } = await api.videoRoom(roomId));
-    } catch (error) {
-      heading.textContent = 'Room unavailable';
-      showError(problems, error);
-      return;
-    }
-    document.title = `${roomName(room)} · mediamesh`;
-    heading.textContent = roomName(room);
-    replace(meta, `Owner ${room.owner.user_name} · share this page's address to invite people`);
-    joinForm.hidden = false;
-    if (room.owner.user_name === me) {
+    room = await shell.open(me, () => api.videoRoom(roomId), joinForm);
+    if (room?.owner.user_name === me) {
       ownerPanel();
     }
   }
@@ -71,36 +53,12 @@ export function videoRoomPage(main, { room: roomId }) {
   });
   leaveButton.addEventListener('click', () => end('You left the room.'));
 
-  async function join(publish) {
+  function join(publish) {
     const display = joinForm.elements.namedItem('display').value.trim();
-    problems.replaceChildren();
-    joinForm.querySelectorAll('button').forEach((button) => {
-      button.disabled = true;
-    });
-    replace(status, 'Joining…');
-    try {
+    shell.join(joinForm, stage, async () => {
       const ticket = await api.joinVideoRoom(roomId, display);
       call = await enter(ticket, display, publish);
-      joinForm.hidden = true;
-      stage.hidden = false;
-      replace(status, publish ? 'You are in the room, on camera.' : 'You are in the room as a viewer.');
-    } catch (error) {
-      replace(status);
-      if (error instanceof MediaError) {
-        problems.append(h('div', { class: 'error', role: 'alert' }, error.message));
-      } else if (error.status >= 500) {
-        const box = errorBox(error);
-        box.prepend('The room\'s media server is not available right now, so nobody can join. ' +
-                    'Try again in a moment. ');
-        problems.append(box);
-      } else {
-        showError(problems, error);
-      }
-    } finally {
-      joinForm.querySelectorAll('button').forEach((button) => {
-        button.disabled = false;
-      });
-    }
+    }, publish ? 'You are in the room, on camera.' : 'You are in the room as a viewer.');
   }
 
   /** Connects to Janus and joins; resolves to the call once Janus has let this page in. */
@@ -113,25 +71,18 @@ export function videoRoomPage(main, { room: roomId }) {
       iceServers,
       onLost: () => end('The connection to the media server was lost. Join again when it is back.', true),
     });
-    const feeds = new Map();
-    const current = { session, feeds, publisher: null };
-    let joined;
-    const inRoom = new Promise((resolve, reject) => {
-      joined = { resolve, reject };
-    });
-    const timer = setTimeout(() => joined.reject(new MediaError('The media server did not let you in. ' +
-                                                                'Try again in a moment.')), JOIN_TIMEOUT_MS);
-    try {
+    const current = { session, feeds: new Map(), publisher: null };
+    await enterRoom(session, async (joined, refused) => {
       current.publisher = await attachVideoRoom(session, {
         onmessage: (message, jsep) => {
           if (message.videoroom === 'joined') {
             current.privateId = message.private_id;
-            joined.resolve();
+            joined();
             if (publish) {
               startPublishing(current);
             }
           } else if (message.error_code && message.videoroom !== 'joined') {
-            joined.reject(new MediaError(refusal(message)));
+            refused(new MediaError(refusal(message)));
           }
           if (kicked(message)) {
             end('The room\'s owner removed you from this room.', true);
@@ -159,14 +110,8 @@ export function videoRoomPage(main, { room: roomId }) {
       });
       current.publisher.send({ message: { request: 'join', room: ticket.room_id, ptype: 'publisher', display,
                                           id: ticket.participant_id, token: ticket.token } });
-      await inRoom;
-      return current;
-    } catch (error) {
-      session.destroy({ notifyDestroyed: false });
-      throw error;
-    } finally {
-      clearTimeout(timer);
-    }
+    });
+    return current;
   }
 
   function startPublishing(current) {
@@ -245,43 +190,16 @@ export function videoRoomPage(main, { room: roomId }) {
       video.srcObject = null;
     });
     tiles.replaceChildren();
-    if (left) {
-      return;
-    }
-    stage.hidden = true;
-    joinForm.hidden = false;
-    if (problem) {
-      replace(status);
-      problems.append(h('div', { class: 'error', role: 'alert' }, why));
-    } else {
-      replace(status, why);
+    if (!left) {
+      shell.outside(stage, joinForm, why, problem);
     }
   }
 
   function ownerPanel() {
     const list = h('ul', { class: 'people', 'aria-label': 'Participants' });
-    const recordingState = h('p', { class: 'recording-state', role: 'status' });
-    const recordButton = h('button', { type: 'button', class: 'secondary' });
     owner.hidden = false;
     replace(owner, h('h2', { id: 'owner-heading' }, 'People in the room'), list,
-      h('div', { class: 'recording' }, recordingState, recordButton));
-    const showRecording = () => {
-      replace(recordingState, room.recording ? h('span', { class: 'badge live' }, 'Recording') : 'Not recording');
-      recordButton.textContent = room.recording ? 'Stop recording' : 'Start recording';
-    };
-    showRecording();
-    recordButton.addEventListener('click', async () => {
-      recordButton.disabled = true;
-      try {
-        ({ room } = await api.recordVideoRoom(roomId, !room.recording));
-        owner.querySelectorAll(':scope > .error').forEach((box) => box.remove());
-        showRecording();
-      } catch (error) {
-        showError(owner, error);
-      } finally {
-        recordButton.disabled = false;
-      }
-    });
+      recordingSwitch(room, (enabled) => api.recordVideoRoom(roomId, enabled), owner));
 
     const refresh = async () => {
       participantsTimer = null;
