@@ -30,7 +30,7 @@ import java.util.function.Function;
 public final class WebSite {
     /** The routes of the site's pages; anything else under /api, /stream, /upload stays the API's. */
     public static final List<String> PAGES = List.of("/", "/signin", "/signup", "/u/{name}", "/v/{vid}", "/admin", "/admin/{view}",
-                                                     "/rooms", "/rooms/video/{room}");
+                                                     "/rooms", "/rooms/video/{room}", "/streams", "/streams/{id}");
     public static final String ASSETS = "/assets/";
     /**
      * Janus's own browser library and the WebRTC adapter it needs, served from where Debian's

@@ -38,7 +38,8 @@ class WebSiteTest {
     private final BlockingWebClient site = BlockingWebClient.of(mesh.gatewayUri());
 
     @ParameterizedTest
-    @ValueSource(strings = { "/", "/signin", "/signup", "/u/alice", "/v/42", "/v/42?t=3", "/rooms", "/rooms/video/42" })
+    @ValueSource(strings = { "/", "/signin", "/signup", "/u/alice", "/v/42", "/v/42?t=3", "/rooms", "/rooms/video/42",
+                              "/streams", "/streams/42" })
     void everyPageRouteAnswersTheIndexWithTheStrictPolicy(String path) {
         AggregatedHttpResponse page = site.get(path);
         assertThat(page.status().code()).isEqualTo(200);

@@ -80,6 +80,11 @@ export const api = {
   joinVideoRoom: (room, display) => call('POST', `/api/rooms/video/${enc(room)}/join`, { display }),
   kickFromVideoRoom: (room, pid) => call('DELETE', `/api/rooms/video/${enc(room)}/participants/${enc(pid)}`),
   recordVideoRoom: (room, enabled) => call('PUT', `/api/rooms/video/${enc(room)}/recording`, { enabled }),
+  myStreams: (limit, cursor) => call('GET', '/api/streams' + query({ limit, cursor, owned: 'true' })),
+  createStream: (stream) => call('POST', '/api/streams', stream),
+  stream: (id) => call('GET', `/api/streams/${enc(id)}`),
+  forwardStream: (id, on) => call(on ? 'POST' : 'DELETE', `/api/streams/${enc(id)}/forward`),
+  watchStream: (id) => call('POST', `/api/streams/${enc(id)}/watch`),
 };
 
 /** Where the player gets a video's bytes (the gateway redirects it to the file server). */

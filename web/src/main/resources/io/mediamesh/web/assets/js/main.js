@@ -18,6 +18,8 @@ route('/admin/:view', adminPage);
 // Loaded when first opened: only people who join rooms need them (and Janus's library they load).
 route('/rooms', lazy(() => import('./pages/rooms.js').then((module) => module.roomsPage)));
 route('/rooms/video/:room', lazy(() => import('./pages/videoRoom.js').then((module) => module.videoRoomPage)));
+route('/streams', lazy(() => import('./pages/streams.js').then((module) => module.streamsPage)));
+route('/streams/:id', lazy(() => import('./pages/liveStream.js').then((module) => module.liveStreamPage)));
 
 renderAccount(document.getElementById('account'));
 start();

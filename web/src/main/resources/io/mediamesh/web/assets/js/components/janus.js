@@ -49,7 +49,9 @@ function loadJanus() {
  * called if the session is lost later. Only the TURN servers given are used: no public STUN server
  * is contacted.
  */
-export async function connect(server, { iceServers = [], onLost = () => {}, timeoutMs = 10000 } = {}) {
+export async function connect(server, { iceServers = [], onLost = () => {}, timeoutMs = 10000,
+                                         unanswered = 'The media server does not answer, so the room cannot be ' +
+                                                      'joined now. Try again in a moment.' } = {}) {
   const Janus = await loadJanus();
   return new Promise((resolve, reject) => {
     let settled = false;
@@ -59,8 +61,7 @@ export async function connect(server, { iceServers = [], onLost = () => {}, time
         settled = true;
         clearTimeout(timer);
         session.destroy({ notifyDestroyed: false });
-        reject(new MediaError('The media server does not answer, so the room cannot be joined now. ' +
-                              'Try again in a moment.'));
+        reject(new MediaError(unanswered));
       }
     }
     const session = new Janus({
@@ -86,12 +87,21 @@ export async function connect(server, { iceServers = [], onLost = () => {}, time
 
 /** Attaches a handle to the VideoRoom plugin; {@code callbacks} are janus.js's (onmessage, ...). */
 export function attachVideoRoom(session, callbacks) {
+  return attach(session, 'janus.plugin.videoroom', 'The media server refused to open the room.', callbacks);
+}
+
+/** Attaches a handle to the Streaming plugin (a live stream's mountpoint on an edge). */
+export function attachStreaming(session, callbacks) {
+  return attach(session, 'janus.plugin.streaming', 'The media server refused to open the stream.', callbacks);
+}
+
+function attach(session, plugin, refused, callbacks) {
   return new Promise((resolve, reject) => {
     session.attach({
-      plugin: 'janus.plugin.videoroom',
+      plugin,
       ...callbacks,
       success: resolve,
-      error: () => reject(new MediaError('The media server refused to open the room. Try again in a moment.')),
+      error: () => reject(new MediaError(`${refused} Try again in a moment.`)),
     });
   });
 }

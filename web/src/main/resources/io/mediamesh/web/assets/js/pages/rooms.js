@@ -41,7 +41,8 @@ export function roomsPage(main) {
         room.recording ? h('span', { class: 'badge' }, 'Recording') : null)),
     empty: 'You have no rooms yet. Make one above and share its link.',
   });
-  main.append(h('h1', {}, 'Video rooms'), form, h('h2', {}, 'Your rooms'), list.root);
+  main.append(h('h1', {}, 'Video rooms'),
+    h('p', {}, 'To broadcast to many viewers instead, make a ', h('a', { href: '/streams' }, 'live stream'), '.'), form, h('h2', {}, 'Your rooms'), list.root);
 }
 
 /** A room's name for people: its description, or its number. */
