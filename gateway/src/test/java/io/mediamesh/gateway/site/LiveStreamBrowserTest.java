@@ -134,6 +134,7 @@ class LiveStreamBrowserTest {
             for (Page page : List.of(first, second)) {
                 assertThat(page.locator(".room-status")).containsText("The stream stopped");
                 assertThat(page.locator(".player")).isHidden();
+                assertThat(page.locator(".room-head .meta")).containsText("Not live");
                 // Frames already on their way may still be decoded for a moment; then none come.
                 page.waitForTimeout(500);
                 double frames = number(received(page).get(0));

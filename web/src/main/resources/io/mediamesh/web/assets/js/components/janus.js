@@ -91,7 +91,7 @@ export function attachVideoRoom(session, callbacks) {
 }
 
 /** Attaches a handle to the Streaming plugin (a live stream's mountpoint on an edge). */
-export function attachStreaming(session, callbacks) {
+function attachStreaming(session, callbacks) {
   return attach(session, 'janus.plugin.streaming', 'The media server refused to open the stream.', callbacks);
 }
 
@@ -104,4 +104,75 @@ function attach(session, plugin, refused, callbacks) {
       error: () => reject(new MediaError(`${refused} Try again in a moment.`)),
     });
   });
+}
+
+/**
+ * Plays Janus Streaming mountpoint {@code id} at {@code server} (watch, Janus's offer, an answer that
+ * only receives, start). Resolves to {session, handle, media} once Janus sends, with the received
+ * tracks in {@code media}; rejects with a MediaError when Janus does not answer, refuses, or does
+ * not start within {@code timeoutMs}. {@code onStopped} is called when the mountpoint stops sending
+ * to this page (its stream was taken away), {@code onLost} when the session is lost.
+ */
+export async function watchMountpoint(server, id, { onLost = () => {}, onStopped = () => {}, timeoutMs = 10000 } = {}) {
+  const session = await connect(server, {
+    onLost,
+    unanswered: 'The stream\'s media server does not answer, so it cannot be watched now. Try again in a moment.',
+  });
+  const media = new MediaStream();
+  const current = { session, handle: null, media };
+  let started;
+  const starting = new Promise((resolve, reject) => {
+    started = { resolve, reject };
+  });
+  const timer = setTimeout(() => started.reject(new MediaError(
+    'The stream\'s media server did not start sending. Try again in a moment.')), timeoutMs);
+  try {
+    current.handle = await attachStreaming(session, {
+      onmessage: (message, jsep) => {
+        const state = message.result?.status;
+        if (message.error_code) {
+          started.reject(new MediaError(streamRefusal(message)));
+        } else if (state === 'started') {
+          started.resolve();
+        } else if (state === 'stopped') {
+          onStopped();
+        }
+        if (jsep) {
+          current.handle.createAnswer({
+            jsep,
+            // The offered audio and video are received only; nothing is captured here.
+            tracks: [{ type: 'data' }],
+            success: (answer) => current.handle.send({ message: { request: 'start' }, jsep: answer }),
+            error: () => started.reject(new MediaError('This browser cannot play the stream.')),
+          });
+        }
+      },
+      onremotetrack: (track, mid, on) => {
+        if (on) {
+          media.addTrack(track);
+        } else {
+          media.removeTrack(track);
+        }
+      },
+      hangup: onStopped,
+    });
+    current.handle.send({ message: { request: 'watch', id } });
+    await starting;
+    return current;
+  } catch (error) {
+    session.destroy({ notifyDestroyed: false });
+    throw error;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** What a Streaming plugin's refusal to play a mountpoint means for the viewer. */
+function streamRefusal(message) {
+  switch (message.error_code) {
+    case 455:
+      return 'The stream is no longer on this media server: its owner may have stopped sending it. Try again.';
+    default:
+      return `The media server refused to play the stream (${message.error_code}: ${message.error}).`;
+  }
 }

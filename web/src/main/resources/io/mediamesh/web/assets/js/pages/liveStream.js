@@ -5,14 +5,12 @@
 import { api } from '../api.js';
 import { h, replace } from '../dom.js';
 import { errorBox, showError } from '../components/errors.js';
-import { attachStreaming, connect, MediaError } from '../components/janus.js';
+import { MediaError, watchMountpoint } from '../components/janus.js';
 import { currentUser } from '../session.js';
 import { carries, liveBadge, streamName } from './streams.js';
 
 // How often a page waiting for the stream to go live asks again, and how often the owner's panel is read.
 const RECHECK_EVERY_MS = 3000;
-// How long the edge may take to start sending after this page asked to watch.
-const START_TIMEOUT_MS = 10000;
 const NOT_LIVE = 'This stream is not live right now. The picture starts here by itself when it is.';
 
 export function liveStreamPage(main, { id }) {
@@ -110,57 +108,11 @@ export function liveStreamPage(main, { id }) {
 
   /** Connects to the edge and resolves once it sends the stream. */
   async function play(ticket) {
-    const session = await connect(ticket.server_url, {
+    const current = await watchMountpoint(ticket.server_url, ticket.mountpoint_id, {
       onLost: () => stopped('The connection to the stream\'s media server was lost.'),
-      unanswered: 'The stream\'s media server does not answer, so it cannot be watched now. Try again in a moment.',
+      onStopped: () => stopped('The stream stopped: its owner stopped sending it to viewers.'),
     });
-    const media = new MediaStream();
-    const current = { session, handle: null };
-    let started;
-    const starting = new Promise((resolve, reject) => {
-      started = { resolve, reject };
-    });
-    const timer = setTimeout(() => started.reject(new MediaError(
-      'The stream\'s media server did not start sending. Try again in a moment.')), START_TIMEOUT_MS);
-    try {
-      current.handle = await attachStreaming(session, {
-        onmessage: (message, jsep) => {
-          const state = message.result?.status;
-          if (message.error_code) {
-            started.reject(new MediaError(refusal(message)));
-          } else if (state === 'started') {
-            started.resolve();
-          } else if (state === 'stopped') {
-            stopped('The stream stopped: its owner stopped sending it to viewers.');
-          }
-          if (jsep) {
-            current.handle.createAnswer({
-              jsep,
-              // The offered audio and video are received only; nothing is captured here.
-              tracks: [{ type: 'data' }],
-              success: (answer) => current.handle.send({ message: { request: 'start' }, jsep: answer }),
-              error: () => started.reject(new MediaError('This browser cannot play the stream.')),
-            });
-          }
-        },
-        onremotetrack: (track, mid, on) => {
-          if (on) {
-            media.addTrack(track);
-          } else {
-            media.removeTrack(track);
-          }
-        },
-        hangup: () => stopped('The stream stopped: its owner stopped sending it to viewers.'),
-      });
-      current.handle.send({ message: { request: 'watch', id: ticket.mountpoint_id } });
-      await starting;
-    } catch (error) {
-      session.destroy({ notifyDestroyed: false });
-      throw error;
-    } finally {
-      clearTimeout(timer);
-    }
-    video.srcObject = media;
+    video.srcObject = current.media;
     player.hidden = false;
     replace(status, `Live, from ${ticket.server.name}.`);
     // Browsers may refuse to start sound without a click: then the picture plays muted and the
@@ -182,6 +134,11 @@ export function liveStreamPage(main, { id }) {
     replace(status, why);
     watchButton.textContent = 'Watch again';
     watchButton.hidden = false;
+    // The badge follows: the stream is likely no longer live.
+    api.stream(id).then((answer) => {
+      stream = answer.stream;
+      showMeta();
+    }, () => {});
   }
 
   function leave() {
@@ -314,14 +271,4 @@ export function ffmpegCommand(stream) {
     }
   }
   return ['ffmpeg', ...inputs, ...outputs].join(' \\\n  ');
-}
-
-/** What an edge's refusal to play the stream means for the viewer. */
-function refusal(message) {
-  switch (message.error_code) {
-    case 455:
-      return 'The stream is no longer on this media server: its owner may have stopped sending it. Try again.';
-    default:
-      return `The media server refused to play the stream (${message.error_code}: ${message.error}).`;
-  }
 }
