@@ -85,6 +85,32 @@ export async function connect(server, { iceServers = [], onLost = () => {}, time
   });
 }
 
+/**
+ * Runs {@code work(ready)} for {@code session} and resolves to what it returns once it has also
+ * called {@code ready.resolve()} (Janus let the page in); rejects with {@code ready.reject}'s error,
+ * or with a MediaError saying {@code late} after {@code timeoutMs}. On failure the session is
+ * destroyed, so that nothing half-joined stays behind.
+ */
+export async function whenReady(session, timeoutMs, late, work) {
+  let ready;
+  const settled = new Promise((resolve, reject) => {
+    ready = { resolve, reject };
+  });
+  // Janus may refuse after the work already failed (and nobody awaits any more): not an error then.
+  settled.catch(() => {});
+  const timer = setTimeout(() => ready.reject(new MediaError(late)), timeoutMs);
+  try {
+    const result = await work(ready);
+    await settled;
+    return result;
+  } catch (error) {
+    session.destroy({ notifyDestroyed: false });
+    throw error;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** Attaches a handle to the VideoRoom plugin; {@code callbacks} are janus.js's (onmessage, ...). */
 export function attachVideoRoom(session, callbacks) {
   return attach(session, 'janus.plugin.videoroom', 'The media server refused to open the room.', callbacks);
@@ -118,53 +144,46 @@ export async function watchMountpoint(server, id, { onLost = () => {}, onStopped
     onLost,
     unanswered: 'The stream\'s media server does not answer, so it cannot be watched now. Try again in a moment.',
   });
-  const media = new MediaStream();
-  const current = { session, handle: null, media };
-  let started;
-  const starting = new Promise((resolve, reject) => {
-    started = { resolve, reject };
-  });
-  const timer = setTimeout(() => started.reject(new MediaError(
-    'The stream\'s media server did not start sending. Try again in a moment.')), timeoutMs);
-  try {
-    current.handle = await attachStreaming(session, {
-      onmessage: (message, jsep) => {
-        const state = message.result?.status;
-        if (message.error_code) {
-          started.reject(new MediaError(streamRefusal(message)));
-        } else if (state === 'started') {
-          started.resolve();
-        } else if (state === 'stopped') {
-          onStopped();
-        }
-        if (jsep) {
-          current.handle.createAnswer({
-            jsep,
-            // The offered audio and video are received only; nothing is captured here.
-            tracks: [{ type: 'data' }],
-            success: (answer) => current.handle.send({ message: { request: 'start' }, jsep: answer }),
-            error: () => started.reject(new MediaError('This browser cannot play the stream.')),
-          });
-        }
-      },
-      onremotetrack: (track, mid, on) => {
-        if (on) {
-          media.addTrack(track);
-        } else {
-          media.removeTrack(track);
-        }
-      },
-      hangup: onStopped,
+  const current = { session, handle: null, media: new MediaStream() };
+  return whenReady(session, timeoutMs, 'The stream\'s media server did not start sending. Try again in a moment.',
+    async (started) => {
+      current.handle = await attachStreaming(session, {
+        onmessage: (message, jsep) => {
+          const state = message.result?.status;
+          if (message.error_code) {
+            started.reject(new MediaError(streamRefusal(message)));
+          } else if (state === 'started') {
+            started.resolve();
+          } else if (state === 'stopped') {
+            onStopped();
+          }
+          if (jsep) {
+            current.handle.createAnswer({
+              jsep,
+              // The offered audio and video are received only; nothing is captured here.
+              tracks: [{ type: 'data' }],
+              success: (answer) => current.handle.send({ message: { request: 'start' }, jsep: answer }),
+              error: () => started.reject(new MediaError('This browser cannot play the stream.')),
+            });
+          }
+        },
+        onremotetrack: intoStream(current.media),
+        hangup: onStopped,
+      });
+      current.handle.send({ message: { request: 'watch', id } });
+      return current;
     });
-    current.handle.send({ message: { request: 'watch', id } });
-    await starting;
-    return current;
-  } catch (error) {
-    session.destroy({ notifyDestroyed: false });
-    throw error;
-  } finally {
-    clearTimeout(timer);
-  }
+}
+
+/** janus.js's onremotetrack callback that keeps {@code stream} holding the tracks being received. */
+export function intoStream(stream) {
+  return (track, mid, on) => {
+    if (on) {
+      stream.addTrack(track);
+    } else {
+      stream.removeTrack(track);
+    }
+  };
 }
 
 /** What a Streaming plugin's refusal to play a mountpoint means for the viewer. */

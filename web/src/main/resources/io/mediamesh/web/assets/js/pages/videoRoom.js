@@ -6,7 +6,7 @@ import { api } from '../api.js';
 import { h, replace } from '../dom.js';
 import { errorBox, showError } from '../components/errors.js';
 import { field } from '../components/form.js';
-import { attachVideoRoom, connect, MediaError } from '../components/janus.js';
+import { attachVideoRoom, connect, intoStream, MediaError, whenReady } from '../components/janus.js';
 import { currentUser } from '../session.js';
 import { roomName } from './rooms.js';
 
@@ -115,58 +115,47 @@ export function videoRoomPage(main, { room: roomId }) {
     });
     const feeds = new Map();
     const current = { session, feeds, publisher: null };
-    let joined;
-    const inRoom = new Promise((resolve, reject) => {
-      joined = { resolve, reject };
-    });
-    const timer = setTimeout(() => joined.reject(new MediaError('The media server did not let you in. ' +
-                                                                'Try again in a moment.')), JOIN_TIMEOUT_MS);
-    try {
-      current.publisher = await attachVideoRoom(session, {
-        onmessage: (message, jsep) => {
-          if (message.videoroom === 'joined') {
-            current.privateId = message.private_id;
-            joined.resolve();
-            if (publish) {
-              startPublishing(current);
+    return whenReady(session, JOIN_TIMEOUT_MS, 'The media server did not let you in. Try again in a moment.',
+      async (joined) => {
+        current.publisher = await attachVideoRoom(session, {
+          onmessage: (message, jsep) => {
+            if (message.videoroom === 'joined') {
+              current.privateId = message.private_id;
+              joined.resolve();
+              if (publish) {
+                startPublishing(current);
+              }
+            } else if (message.error_code && message.videoroom !== 'joined') {
+              joined.reject(new MediaError(refusal(message)));
             }
-          } else if (message.error_code && message.videoroom !== 'joined') {
-            joined.reject(new MediaError(refusal(message)));
-          }
-          if (kicked(message)) {
-            end('The room\'s owner removed you from this room.', true);
-            return;
-          }
-          (message.publishers ?? []).forEach((feed) => subscribe(current, ticket, feed));
-          const gone = message.unpublished ?? message.leaving ?? message.kicked;
-          if (gone !== undefined && gone !== 'ok') {
-            dropFeed(current, gone);
-          }
-          if (jsep) {
-            current.publisher.handleRemoteJsep({ jsep });
-          }
-        },
-        onlocaltrack: (track, on) => {
-          if (on && track.kind === 'video') {
-            const tile = videoTile(`${display} (you)`, true);
-            tile.video.srcObject = new MediaStream([track]);
-            current.localTile = tile;
-            tiles.prepend(tile.root);
-          } else if (!on && current.localTile) {
-            current.localTile.root.remove();
-          }
-        },
+            if (kicked(message)) {
+              end('The room\'s owner removed you from this room.', true);
+              return;
+            }
+            (message.publishers ?? []).forEach((feed) => subscribe(current, ticket, feed));
+            const gone = message.unpublished ?? message.leaving ?? message.kicked;
+            if (gone !== undefined && gone !== 'ok') {
+              dropFeed(current, gone);
+            }
+            if (jsep) {
+              current.publisher.handleRemoteJsep({ jsep });
+            }
+          },
+          onlocaltrack: (track, on) => {
+            if (on && track.kind === 'video') {
+              const tile = videoTile(`${display} (you)`, true);
+              tile.video.srcObject = new MediaStream([track]);
+              current.localTile = tile;
+              tiles.prepend(tile.root);
+            } else if (!on && current.localTile) {
+              current.localTile.root.remove();
+            }
+          },
+        });
+        current.publisher.send({ message: { request: 'join', room: ticket.room_id, ptype: 'publisher', display,
+                                            id: ticket.participant_id, token: ticket.token } });
+        return current;
       });
-      current.publisher.send({ message: { request: 'join', room: ticket.room_id, ptype: 'publisher', display,
-                                          id: ticket.participant_id, token: ticket.token } });
-      await inRoom;
-      return current;
-    } catch (error) {
-      session.destroy({ notifyDestroyed: false });
-      throw error;
-    } finally {
-      clearTimeout(timer);
-    }
   }
 
   function startPublishing(current) {
@@ -207,13 +196,7 @@ export function videoRoomPage(main, { room: roomId }) {
             });
           }
         },
-        onremotetrack: (track, mid, on) => {
-          if (on) {
-            stream.addTrack(track);
-          } else {
-            stream.removeTrack(track);
-          }
-        },
+        onremotetrack: intoStream(stream),
       });
       entry.handle.send({ message: { request: 'join', room: ticket.room_id, ptype: 'subscriber',
                                      streams: [{ feed: feed.id }], private_id: current.privateId,
