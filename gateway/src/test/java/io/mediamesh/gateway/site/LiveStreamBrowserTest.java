@@ -21,6 +21,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
@@ -101,8 +102,8 @@ class LiveStreamBrowserTest {
                                          line.get("payload_type").asInt());
         }
         Process ffmpeg = run(command);
-        Page first;
-        Page second;
+        Page first = null;
+        Page second = null;
         try {
             owner.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Send to viewers")).click();
             assertThat(owner.locator(".recording-state")).hasText("Sent to edges");
@@ -135,12 +136,7 @@ class LiveStreamBrowserTest {
                 assertThat(page.locator(".room-status")).containsText("The stream stopped");
                 assertThat(page.locator(".player")).isHidden();
                 assertThat(page.locator(".room-head .meta")).containsText("Not live");
-                // Frames already on their way may still be decoded for a moment; then none come.
-                page.waitForTimeout(500);
-                double frames = number(received(page).get(0));
-                page.waitForTimeout(1000);
-                assertThat(number(received(page).get(0))).as("frames after forwarding stopped")
-                                                        .isLessThanOrEqualTo(frames);
+                assertThat(pictureStops(page)).as("no frame decoded for a second after forwarding stopped").isTrue();
             }
             Browser.screenshot(first, "live-stream-stopped", Viewport.PHONE);
 
@@ -154,10 +150,13 @@ class LiveStreamBrowserTest {
         } finally {
             ffmpeg.destroy();
             ffmpeg.waitFor(10, TimeUnit.SECONDS);
+            // Their connections to the edges must not outlive this test (the next one stops the edges' nginx).
+            for (Page viewer : Arrays.asList(first, second)) {
+                if (viewer != null) {
+                    viewer.context().close();
+                }
+            }
         }
-        // Their connections to the edges must not outlive this test (the next one stops the edges' nginx).
-        first.context().close();
-        second.context().close();
         owner.navigate(gateway.origin() + "/streams");
         assertThat(owner.locator(".streams .card-title")).hasText("Launch");
         browser.assertClean();
@@ -206,6 +205,21 @@ class LiveStreamBrowserTest {
         assertThat(number(after.get(1))).as("audio packets received").isGreaterThan(number(before.get(1)));
         String status = page.locator(".room-status").textContent();
         return status.replaceAll(".*Live, from (edge\\d*)[.;].*", "$1");
+    }
+
+    /**
+     * Whether the page's picture stops within 5 s: frames already on their way (and a busy machine's
+     * decoder) may keep the count moving for a moment, then a whole second passes without a frame.
+     */
+    private static boolean pictureStops(Page page) {
+        for (int second = 0; second < 5; second++) {
+            double frames = number(received(page).get(0));
+            page.waitForTimeout(1000);
+            if (number(received(page).get(0)) <= frames) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The owner's row of {@code edge} with {@code viewers} viewers, receiving media. */

@@ -110,7 +110,7 @@ export function liveStreamPage(main, { id }) {
   async function play(ticket) {
     const current = await watchMountpoint(ticket.server_url, ticket.mountpoint_id, {
       onLost: () => stopped('The connection to the stream\'s media server was lost.'),
-      onStopped: () => stopped('The stream stopped: its owner stopped sending it to viewers.'),
+      onStopped: () => stopped('The stream stopped: its owner stopped sending it to viewers.', true),
     });
     video.srcObject = current.media;
     player.hidden = false;
@@ -125,8 +125,8 @@ export function liveStreamPage(main, { id }) {
     return current;
   }
 
-  /** Ends watching (if this page watches) and says {@code why}. */
-  function stopped(why) {
+  /** Ends watching (if this page watches) and says {@code why}; {@code notLive}: the stream itself ended. */
+  function stopped(why, notLive = false) {
     if (!viewing) {
       return;
     }
@@ -134,11 +134,11 @@ export function liveStreamPage(main, { id }) {
     replace(status, why);
     watchButton.textContent = 'Watch again';
     watchButton.hidden = false;
-    // The badge follows: the stream is likely no longer live.
-    api.stream(id).then((answer) => {
-      stream = answer.stream;
+    if (notLive) {
+      // The edge took the stream away: it is not live, even if the site's records lag a moment behind.
+      stream = { ...stream, watchable: false };
       showMeta();
-    }, () => {});
+    }
   }
 
   function leave() {
@@ -253,7 +253,8 @@ function ingestInstructions(stream) {
 /**
  * An ffmpeg command line (POSIX shell) sending the stream's lines to its ingest: one RTP output per
  * line, each with its own SSRC and payload type, VP8 with a keyframe every second so that viewers
- * who arrive see a picture quickly.
+ * who arrive see a picture quickly and without look-ahead (-lag-in-frames 0: libvpx otherwise holds
+ * 25 frames back).
  */
 export function ffmpegCommand(stream) {
   const inputs = [];
@@ -264,7 +265,7 @@ export function ffmpegCommand(stream) {
     const rtp = `-ssrc ${line.ssrc} -payload_type ${line.payload_type} -f rtp ${target}`;
     if (line.type === 'video') {
       inputs.push('-re -f lavfi -i testsrc2=size=640x360:rate=30');
-      outputs.push(`-map ${index}:v -c:v libvpx -deadline realtime -cpu-used 8 -b:v 1M -g 30 ${rtp}`);
+      outputs.push(`-map ${index}:v -c:v libvpx -deadline realtime -cpu-used 8 -lag-in-frames 0 -b:v 1M -g 30 ${rtp}`);
     } else {
       inputs.push('-re -f lavfi -i sine=frequency=440:sample_rate=48000');
       outputs.push(`-map ${index}:a -c:a libopus -b:a 64k ${rtp}`);
