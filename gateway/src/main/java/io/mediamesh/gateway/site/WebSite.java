@@ -31,7 +31,8 @@ public final class WebSite {
     /** The routes of the site's pages; anything else under /api, /stream, /upload stays the API's. */
     public static final List<String> PAGES = List.of("/", "/signin", "/signup", "/u/{name}", "/v/{vid}", "/admin", "/admin/{view}",
                                                      "/rooms", "/rooms/video/{room}",
-                                                     "/rooms/text/{room}", "/rooms/text/{room}/transcript");
+                                                     "/rooms/text/{room}", "/rooms/text/{room}/transcript",
+                                                     "/streams", "/streams/{id}");
     public static final String ASSETS = "/assets/";
     /**
      * Janus's own browser library and the WebRTC adapter it needs, served from where Debian's

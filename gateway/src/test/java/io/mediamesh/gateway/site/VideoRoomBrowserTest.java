@@ -55,9 +55,10 @@ class VideoRoomBrowserTest {
 
     /**
      * Keeps every RTCPeerConnection a page makes, for the test to read its statistics. Installed
-     * through DevTools before any script of the page runs; the page itself has no test hook.
+     * through DevTools before any script of the page runs; the page itself has no test hook. Also
+     * used by {@link LiveStreamBrowserTest}.
      */
-    private static final String RECORD_PEER_CONNECTIONS = """
+    static final String RECORD_PEER_CONNECTIONS = """
             window.__peers = [];
             window.RTCPeerConnection = class extends window.RTCPeerConnection {
               constructor(...args) {
@@ -229,11 +230,12 @@ class VideoRoomBrowserTest {
         assertThat(page.locator(".room-status")).hasText("You are in the room, on camera.");
     }
 
-    private static List<?> received(Page page) {
+    /** [video frames decoded, audio packets received] so far on {@code page}'s live connections. */
+    static List<?> received(Page page) {
         return (List<?>) page.evaluate(RECEIVED);
     }
 
-    private static double number(Object value) {
+    static double number(Object value) {
         return ((Number) value).doubleValue();
     }
 

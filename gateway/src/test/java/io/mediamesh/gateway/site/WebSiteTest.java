@@ -39,7 +39,8 @@ class WebSiteTest {
 
     @ParameterizedTest
     @ValueSource(strings = { "/", "/signin", "/signup", "/u/alice", "/v/42", "/v/42?t=3", "/rooms", "/rooms/video/42",
-                             "/rooms/text/42", "/rooms/text/42/transcript" })
+                             "/rooms/text/42", "/rooms/text/42/transcript",
+                             "/streams", "/streams/42" })
     void everyPageRouteAnswersTheIndexWithTheStrictPolicy(String path) {
         AggregatedHttpResponse page = site.get(path);
         assertThat(page.status().code()).isEqualTo(200);

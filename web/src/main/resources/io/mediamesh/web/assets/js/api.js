@@ -90,6 +90,11 @@ export const api = {
   announce: (room, text) => call('POST', `/api/rooms/text/${enc(room)}/announcements`, { text }),
   transcript: (room, limit, cursor) =>
     call('GET', `/api/rooms/text/${enc(room)}/transcript` + query({ limit, cursor })),
+  myStreams: (limit, cursor) => call('GET', '/api/streams' + query({ limit, cursor, owned: 'true' })),
+  createStream: (stream) => call('POST', '/api/streams', stream),
+  stream: (id) => call('GET', `/api/streams/${enc(id)}`),
+  forwardStream: (id, on) => call(on ? 'POST' : 'DELETE', `/api/streams/${enc(id)}/forward`),
+  watchStream: (id) => call('POST', `/api/streams/${enc(id)}/watch`),
 };
 
 /** Where the player gets a video's bytes (the gateway redirects it to the file server). */

@@ -21,6 +21,8 @@ route('/rooms/video/:room', lazy(() => import('./pages/videoRoom.js').then((modu
 route('/rooms/text/:room', lazy(() => import('./pages/textRoom.js').then((module) => module.textRoomPage)));
 route('/rooms/text/:room/transcript',
   lazy(() => import('./pages/transcript.js').then((module) => module.transcriptPage)));
+route('/streams', lazy(() => import('./pages/streams.js').then((module) => module.streamsPage)));
+route('/streams/:id', lazy(() => import('./pages/liveStream.js').then((module) => module.liveStreamPage)));
 
 renderAccount(document.getElementById('account'));
 start();

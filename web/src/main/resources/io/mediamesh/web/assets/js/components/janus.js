@@ -52,7 +52,9 @@ function loadJanus() {
  * called if the session is lost later. Only the TURN servers given are used: no public STUN server
  * is contacted.
  */
-export async function connect(server, { iceServers = [], onLost = () => {}, timeoutMs = 10000 } = {}) {
+export async function connect(server, { iceServers = [], onLost = () => {}, timeoutMs = 10000,
+                                         unanswered = 'The media server does not answer, so the room cannot be ' +
+                                                      'joined now. Try again in a moment.' } = {}) {
   const Janus = await loadJanus();
   return new Promise((resolve, reject) => {
     let settled = false;
@@ -62,8 +64,7 @@ export async function connect(server, { iceServers = [], onLost = () => {}, time
         settled = true;
         clearTimeout(timer);
         session.destroy({ notifyDestroyed: false });
-        reject(new MediaError('The media server does not answer, so the room cannot be joined now. ' +
-                              'Try again in a moment.'));
+        reject(new MediaError(unanswered));
       }
     }
     const session = new Janus({
@@ -87,23 +88,54 @@ export async function connect(server, { iceServers = [], onLost = () => {}, time
   });
 }
 
+/**
+ * Runs {@code work(ready)} for {@code session} and resolves to what it returns once it has also
+ * called {@code ready.resolve()} (Janus let the page in); rejects with {@code ready.reject}'s error,
+ * or with a MediaError saying {@code late} after {@code timeoutMs}. On failure the session is
+ * destroyed, so that nothing half-joined stays behind.
+ */
+export async function whenReady(session, timeoutMs, late, work) {
+  let ready;
+  const settled = new Promise((resolve, reject) => {
+    ready = { resolve, reject };
+  });
+  // Janus may refuse after the work already failed (and nobody awaits any more): not an error then.
+  settled.catch(() => {});
+  const timer = setTimeout(() => ready.reject(new MediaError(late)), timeoutMs);
+  try {
+    const result = await work(ready);
+    await settled;
+    return result;
+  } catch (error) {
+    session.destroy({ notifyDestroyed: false });
+    throw error;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** Attaches a handle to the VideoRoom plugin; {@code callbacks} are janus.js's (onmessage, ...). */
 export function attachVideoRoom(session, callbacks) {
-  return attach(session, 'janus.plugin.videoroom', callbacks);
+  return attach(session, 'janus.plugin.videoroom', 'The media server refused to open the room.', callbacks);
 }
 
 /** Attaches a handle to the TextRoom plugin; {@code callbacks} are janus.js's (onmessage, ondata, ...). */
 export function attachTextRoom(session, callbacks) {
-  return attach(session, 'janus.plugin.textroom', callbacks);
+  return attach(session, 'janus.plugin.textroom', 'The media server refused to open the room.', callbacks);
 }
 
-function attach(session, plugin, callbacks) {
+/** Attaches a handle to the Streaming plugin (a live stream's mountpoint on an edge). */
+function attachStreaming(session, callbacks) {
+  return attach(session, 'janus.plugin.streaming', 'The media server refused to open the stream.', callbacks);
+}
+
+function attach(session, plugin, refused, callbacks) {
   return new Promise((resolve, reject) => {
     session.attach({
       plugin,
       ...callbacks,
       success: resolve,
-      error: () => reject(new MediaError('The media server refused to open the room. Try again in a moment.')),
+      error: () => reject(new MediaError(`${refused} Try again in a moment.`)),
     });
   });
 }
@@ -114,18 +146,71 @@ function attach(session, plugin, callbacks) {
  * does not let the page in within 10 s rather than leaving it waiting; on any failure the session
  * is ended.
  */
-export async function enterRoom(session, start) {
-  let timer;
-  try {
-    await new Promise((resolve, reject) => {
-      timer = setTimeout(() => reject(new MediaError('The media server did not let you in. Try again in a moment.')),
-        ENTER_TIMEOUT_MS);
-      Promise.resolve().then(() => start(resolve, reject)).catch(reject);
+export function enterRoom(session, start) {
+  return whenReady(session, ENTER_TIMEOUT_MS, 'The media server did not let you in. Try again in a moment.',
+    (entered) => start(entered.resolve, entered.reject));
+}
+
+/**
+ * Plays Janus Streaming mountpoint {@code id} at {@code server} (watch, Janus's offer, an answer that
+ * only receives, start). Resolves to {session, handle, media} once Janus sends, with the received
+ * tracks in {@code media}; rejects with a MediaError when Janus does not answer, refuses, or does
+ * not start within {@code timeoutMs}. {@code onStopped} is called when the mountpoint stops sending
+ * to this page (its stream was taken away), {@code onLost} when the session is lost.
+ */
+export async function watchMountpoint(server, id, { onLost = () => {}, onStopped = () => {}, timeoutMs = 10000 } = {}) {
+  const session = await connect(server, {
+    onLost,
+    unanswered: 'The stream\'s media server does not answer, so it cannot be watched now. Try again in a moment.',
+  });
+  const current = { session, handle: null, media: new MediaStream() };
+  return whenReady(session, timeoutMs, 'The stream\'s media server did not start sending. Try again in a moment.',
+    async (started) => {
+      current.handle = await attachStreaming(session, {
+        onmessage: (message, jsep) => {
+          const state = message.result?.status;
+          if (message.error_code) {
+            started.reject(new MediaError(streamRefusal(message)));
+          } else if (state === 'started') {
+            started.resolve();
+          } else if (state === 'stopped') {
+            onStopped();
+          }
+          if (jsep) {
+            current.handle.createAnswer({
+              jsep,
+              // The offered audio and video are received only; nothing is captured here.
+              tracks: [{ type: 'data' }],
+              success: (answer) => current.handle.send({ message: { request: 'start' }, jsep: answer }),
+              error: () => started.reject(new MediaError('This browser cannot play the stream.')),
+            });
+          }
+        },
+        onremotetrack: intoStream(current.media),
+        hangup: onStopped,
+      });
+      current.handle.send({ message: { request: 'watch', id } });
+      return current;
     });
-  } catch (error) {
-    session.destroy({ notifyDestroyed: false });
-    throw error;
-  } finally {
-    clearTimeout(timer);
+}
+
+/** janus.js's onremotetrack callback that keeps {@code stream} holding the tracks being received. */
+export function intoStream(stream) {
+  return (track, mid, on) => {
+    if (on) {
+      stream.addTrack(track);
+    } else {
+      stream.removeTrack(track);
+    }
+  };
+}
+
+/** What a Streaming plugin's refusal to play a mountpoint means for the viewer. */
+function streamRefusal(message) {
+  switch (message.error_code) {
+    case 455:
+      return 'The stream is no longer on this media server: its owner may have stopped sending it. Try again.';
+    default:
+      return `The media server refused to play the stream (${message.error_code}: ${message.error}).`;
   }
 }

@@ -43,7 +43,9 @@ export function roomsPage(main) {
         room.recording ? h('span', { class: 'badge' }, 'Recording') : null)),
     empty: 'You have no video rooms yet. Make one above and share its link.',
   });
-  main.append(h('h1', {}, 'Rooms'), form, h('h2', {}, 'Your video rooms'), list.root, ...textRooms());
+  main.append(h('h1', {}, 'Rooms'),
+    h('p', {}, 'To broadcast to many viewers instead, make a ', h('a', { href: '/streams' }, 'live stream'), '.'),
+    form, h('h2', {}, 'Your video rooms'), list.root, ...textRooms());
 }
 
 /** The text room form and list. */

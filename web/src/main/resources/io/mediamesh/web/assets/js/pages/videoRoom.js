@@ -6,7 +6,7 @@ import { api } from '../api.js';
 import { h, replace } from '../dom.js';
 import { errorBox, showError } from '../components/errors.js';
 import { field } from '../components/form.js';
-import { attachVideoRoom, connect, enterRoom, MediaError } from '../components/janus.js';
+import { attachVideoRoom, connect, enterRoom, intoStream, MediaError } from '../components/janus.js';
 import { recordingSwitch } from '../components/recordingSwitch.js';
 import { roomShell } from '../components/roomShell.js';
 import { currentUser } from '../session.js';
@@ -152,13 +152,7 @@ export function videoRoomPage(main, { room: roomId }) {
             });
           }
         },
-        onremotetrack: (track, mid, on) => {
-          if (on) {
-            stream.addTrack(track);
-          } else {
-            stream.removeTrack(track);
-          }
-        },
+        onremotetrack: intoStream(stream),
       });
       entry.handle.send({ message: { request: 'join', room: ticket.room_id, ptype: 'subscriber',
                                      streams: [{ feed: feed.id }], private_id: current.privateId,

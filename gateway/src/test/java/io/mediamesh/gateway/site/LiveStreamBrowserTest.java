@@ -1,0 +1,250 @@
+package io.mediamesh.gateway.site;
+
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+import static io.mediamesh.gateway.site.VideoRoomBrowserTest.number;
+import static io.mediamesh.gateway.site.VideoRoomBrowserTest.received;
+import static io.mediamesh.gateway.testing.Rest.json;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.microsoft.playwright.BrowserContext;
+import com.microsoft.playwright.Locator;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.options.AriaRole;
+import io.mediamesh.gateway.testing.Browser;
+import io.mediamesh.gateway.testing.Browser.Viewport;
+import io.mediamesh.gateway.testing.Rest;
+import io.mediamesh.gateway.testing.RoomGateway;
+import io.mediamesh.media.testing.NginxInstance;
+import io.mediamesh.media.testing.RoomMesh;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Live streams in Debian's Chromium against real Janus servers (origin, relay, two edges) whose ICE
+ * candidates are on a veth address of a network namespace the mesh made: the owner makes a stream on
+ * the site and runs the very ffmpeg command line the page shows (test pattern and tone as RTP into the
+ * origin's ingest); viewers play it over WebRTC from the edge `watch` chose, the second on the other
+ * edge by load, counted in WebRTC's own statistics; stopping the forwarding stops the picture and the
+ * pages say so; an edge that cannot be reached, or a stream that is not live, is said to be so.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class LiveStreamBrowserTest {
+    @RegisterExtension
+    @Order(1)
+    static final RoomMesh mesh = new RoomMesh().withBrowserMedia().withEdges(2);
+
+    @RegisterExtension
+    @Order(2)
+    static final RoomGateway gateway = new RoomGateway(mesh);
+
+    @RegisterExtension
+    @Order(3)
+    static final Browser browser = new Browser(gateway::pageOrigins);
+
+    private static Rest rest;
+
+    @BeforeAll
+    static void rest() {
+        rest = gateway.rest();
+    }
+
+    @Test
+    @Order(1)
+    void aStreamFedByThePagesFfmpegCommandPlaysFromEachEdgeUntilForwardingStops() throws Exception {
+        rest.register("ls_owner");
+        Page owner = person(Viewport.DESKTOP);
+        SiteBrowserTest.signIn(owner, gateway.origin(), "ls_owner");
+        owner.navigate(gateway.origin() + "/rooms");
+        owner.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("live stream")).click();
+        assertThat(owner.locator(".paged")).containsText("You have no live streams yet.");
+        assertThat(Browser.accessibilityViolations(owner)).isEmpty();
+        Browser.screenshot(owner, "streams-empty", Viewport.DESKTOP);
+        // Nothing to carry, then no name: each refused with its reason, and no stream is made.
+        owner.getByLabel("Video (VP8)").uncheck();
+        owner.getByLabel("Sound (Opus)").uncheck();
+        owner.getByLabel("Name").fill("Nothing");
+        owner.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Create stream")).click();
+        assertThat(owner.locator("#f-name-error")).containsText("INVALID_REQUEST");
+        owner.getByLabel("Video (VP8)").check();
+        owner.getByLabel("Sound (Opus)").check();
+        owner.getByLabel("Name").fill("   ");
+        owner.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Create stream")).click();
+        assertThat(owner.locator("#f-name-error")).containsText("INVALID_REQUEST");
+        assertThat(owner).hasURL(gateway.origin() + "/streams");
+        assertThat(owner.locator(".paged")).containsText("You have no live streams yet.");
+        owner.getByLabel("Name").fill("Launch");
+        owner.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Create stream")).click();
+        assertThat(owner).hasURL(Pattern.compile(".*/streams/\\d+$"));
+        String streamUrl = owner.url();
+        assertThat(owner.locator("h1")).hasText("Launch");
+        assertThat(owner.locator(".room-head .meta")).containsText("Not live");
+        assertThat(owner.locator(".ingest-lines tbody tr")).hasCount(2);
+
+        long id = Long.parseLong(streamUrl.substring(streamUrl.lastIndexOf('/') + 1));
+        JsonNode ingest = rest.get("/api/streams/" + id, "X-Session-Id", rest.login("ls_owner", "password-ls_owner"))
+                              .expect(200, "ok").body().get("stream").get("ingest");
+        String command = owner.locator(".command").textContent();
+        for (JsonNode line : ingest.get("ports")) {
+            assertThat(command).contains("-ssrc " + line.get("ssrc").asLong() + " -payload_type " +
+                                         line.get("payload_type").asInt());
+        }
+        Process ffmpeg = run(command);
+        Page first = null;
+        Page second = null;
+        try {
+            owner.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Send to viewers")).click();
+            assertThat(owner.locator(".recording-state")).hasText("Sent to edges");
+            assertThat(owner.locator(".edges tbody tr")).hasCount(2);
+
+            // The first viewer plays it from one edge; the second goes to the other one.
+            rest.register("ls_viewer");
+            first = person(Viewport.PHONE);
+            SiteBrowserTest.signIn(first, gateway.origin(), "ls_viewer");
+            first.navigate(streamUrl);
+            String firstEdge = playing(first);
+            assertThat(edgeRow(owner, firstEdge, 1)).isVisible();
+            second = person(Viewport.DESKTOP);
+            second.navigate(streamUrl);
+            String secondEdge = playing(second);
+            assertThat(List.of(firstEdge, secondEdge)).containsExactlyInAnyOrder("edge", "edge2");
+            assertThat(edgeRow(owner, firstEdge, 1)).isVisible();
+            assertThat(edgeRow(owner, secondEdge, 1)).isVisible();
+            for (Page page : List.of(owner, first, second)) {
+                assertThat(Browser.accessibilityViolations(page)).isEmpty();
+            }
+            Browser.screenshot(owner, "live-stream-owner", Viewport.DESKTOP);
+            Browser.screenshot(first, "live-stream-watching", Viewport.PHONE);
+            Browser.screenshot(second, "live-stream-watching", Viewport.DESKTOP);
+
+            // Forwarding off: the pictures stop and the viewers' pages say so.
+            owner.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Stop sending to viewers")).click();
+            assertThat(owner.locator(".recording-state")).hasText("Not sent to edges: nobody can watch");
+            for (Page page : List.of(first, second)) {
+                assertThat(page.locator(".room-status")).containsText("The stream stopped");
+                assertThat(page.locator(".player")).isHidden();
+                assertThat(page.locator(".room-head .meta")).containsText("Not live");
+                assertThat(pictureStops(page)).as("no frame decoded for a second after forwarding stopped").isTrue();
+            }
+            Browser.screenshot(first, "live-stream-stopped", Viewport.PHONE);
+
+            // The owner's page on a phone: the long command scrolls inside its box, not the page.
+            Page ownerOnPhone = person(Viewport.PHONE);
+            SiteBrowserTest.signIn(ownerOnPhone, gateway.origin(), "ls_owner");
+            ownerOnPhone.navigate(streamUrl);
+            assertThat(ownerOnPhone.locator(".command")).isVisible();
+            assertThat(Browser.accessibilityViolations(ownerOnPhone)).isEmpty();
+            Browser.screenshot(ownerOnPhone, "live-stream-owner", Viewport.PHONE);
+        } finally {
+            ffmpeg.destroy();
+            ffmpeg.waitFor(10, TimeUnit.SECONDS);
+            // Their connections to the edges must not outlive this test (the next one stops the edges' nginx).
+            for (Page viewer : Arrays.asList(first, second)) {
+                if (viewer != null) {
+                    viewer.context().close();
+                }
+            }
+        }
+        owner.navigate(gateway.origin() + "/streams");
+        assertThat(owner.locator(".streams .card-title")).hasText("Launch");
+        browser.assertClean();
+    }
+
+    @Test
+    @Order(2)
+    void aStreamNotLiveYetIsWaitedForAndEdgesThatCannotBeReachedAreSaidToBeSo() {
+        String session = rest.register("ls_down");
+        long id = rest.post("/api/streams", json("name", "Unreachable", "video", true), "X-Session-Id", session)
+                      .expect(201, "ok").body().get("stream_id").asLong();
+        // Not live yet: the viewer's page says so, and tries again by itself once it is.
+        Page page = person(Viewport.PHONE);
+        page.navigate(gateway.origin() + "/streams/" + id);
+        assertThat(page.locator(".room-status")).hasText(Pattern.compile("This stream is not live right now.*"));
+        assertThat(page.locator(".room-head .meta")).containsText("Not live");
+        assertThat(Browser.accessibilityViolations(page)).isEmpty();
+        Browser.screenshot(page, "live-stream-not-live", Viewport.PHONE);
+
+        List<NginxInstance> stopped = new ArrayList<>();
+        mesh.servers().stream().filter(server -> server.getName().startsWith("edge"))
+            .forEach(server -> stopped.add(mesh.nginxOf(server.getId())));
+        stopped.forEach(NginxInstance::stop);
+        try {
+            rest.post("/api/streams/" + id + "/forward", "", "X-Session-Id", session).expect(200, "ok");
+            long started = System.nanoTime();
+            assertThat(page.getByRole(AriaRole.ALERT)).containsText("The stream's media server does not answer");
+            // At most one recheck (3 s) and the connection's time limit (10 s).
+            assertThat(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started)).isLessThan(15);
+            assertThat(page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Watch again"))).isVisible();
+            Browser.screenshot(page, "live-stream-unreachable", Viewport.PHONE);
+        } finally {
+            stopped.forEach(NginxInstance::start);
+        }
+        assertThat(browser.takeProblems()).allSatisfy(problem -> assertThat(problem).contains("net::ERR_CONNECTION_REFUSED"));
+    }
+
+    /** Waits until {@code page} plays picture and sound that keep coming; returns the edge it says it plays from. */
+    private static String playing(Page page) {
+        assertThat(page.locator(".room-status")).containsText("Live, from edge");
+        Browser.waitUntil(page, "() => document.querySelector('.player video').videoWidth > 0");
+        List<?> before = received(page);
+        page.waitForTimeout(1500);
+        List<?> after = received(page);
+        assertThat(number(after.get(0))).as("video frames decoded").isGreaterThan(number(before.get(0)));
+        assertThat(number(after.get(1))).as("audio packets received").isGreaterThan(number(before.get(1)));
+        String status = page.locator(".room-status").textContent();
+        return status.replaceAll(".*Live, from (edge\\d*)[.;].*", "$1");
+    }
+
+    /**
+     * Whether the page's picture stops within 5 s: frames already on their way (and a busy machine's
+     * decoder) may keep the count moving for a moment, then a whole second passes without a frame.
+     */
+    private static boolean pictureStops(Page page) {
+        for (int second = 0; second < 5; second++) {
+            double frames = number(received(page).get(0));
+            page.waitForTimeout(1000);
+            if (number(received(page).get(0)) <= frames) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The owner's row of {@code edge} with {@code viewers} viewers, receiving media. */
+    private static Locator edgeRow(Page owner, String edge, int viewers) {
+        return owner.getByRole(AriaRole.ROW, new Page.GetByRoleOptions().setName(edge + " " + viewers + " yes")
+                                                                         .setExact(true));
+    }
+
+    private static Page person(Viewport viewport) {
+        BrowserContext context = browser.person(viewport);
+        context.addInitScript(VideoRoomBrowserTest.RECORD_PEER_CONNECTIONS);
+        return context.newPage();
+    }
+
+    /** Runs a command line as the page shows it for a POSIX shell (continued lines, single quotes). */
+    private static Process run(String command) throws IOException {
+        List<String> args = new ArrayList<>();
+        var matcher = Pattern.compile("'([^']*)'|(\\S+)").matcher(command.replace("\\\n", " "));
+        while (matcher.find()) {
+            args.add(matcher.group(1) != null ? matcher.group(1) : matcher.group(2));
+        }
+        assertThat(args.get(0)).isEqualTo("ffmpeg");
+        args.add(1, "-nostdin");
+        Path log = Files.createTempFile("mediamesh-ffmpeg-", ".log");
+        log.toFile().deleteOnExit();
+        return new ProcessBuilder(args).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    }
+}

@@ -1,0 +1,275 @@
+// A live stream: anyone watches it over WebRTC from the edge the API's `watch` chose (by load), through
+// Janus's Streaming plugin (watch -> Janus's offer -> answer -> start). Its owner also gets the
+// ingest instructions (an ffmpeg command line with the SSRCs and payload types the origin expects),
+// turns forwarding to the edges on and off, and sees the viewers of each edge.
+import { api } from '../api.js';
+import { h, replace } from '../dom.js';
+import { errorBox, showError } from '../components/errors.js';
+import { MediaError, watchMountpoint } from '../components/janus.js';
+import { currentUser } from '../session.js';
+import { carries, liveBadge, streamName } from './streams.js';
+
+// How often a page waiting for the stream to go live asks again, and how often the owner's panel is read.
+const RECHECK_EVERY_MS = 3000;
+const NOT_LIVE = 'This stream is not live right now. The picture starts here by itself when it is.';
+
+export function liveStreamPage(main, { id }) {
+  const me = currentUser();
+  const heading = h('h1', {}, 'Live stream');
+  const meta = h('p', { class: 'meta' });
+  const status = h('p', { class: 'room-status', role: 'status' });
+  const problems = h('div', { class: 'room-problems' });
+  const video = h('video', { autoplay: true, playsinline: true, controls: true, 'aria-label': 'The live stream' });
+  const watchButton = h('button', { type: 'button', hidden: true });
+  const player = h('div', { class: 'player', hidden: true }, video);
+  const owner = h('section', { class: 'owner card', hidden: true, 'aria-labelledby': 'owner-heading' });
+  main.append(h('div', { class: 'video-room live-stream' },
+    h('div', { class: 'room-head' }, heading, meta), problems, status, watchButton, player, owner));
+
+  let stream = null;
+  let viewing = null;
+  let recheckTimer = null;
+  let ownerTimer = null;
+  let left = false;
+
+  watchButton.addEventListener('click', () => watch());
+  load();
+
+  async function load() {
+    try {
+      ({ stream } = await api.stream(id));
+    } catch (error) {
+      heading.textContent = 'Stream unavailable';
+      showError(problems, error);
+      return;
+    }
+    document.title = `${streamName(stream)} · mediamesh`;
+    heading.textContent = streamName(stream);
+    showMeta();
+    if (stream.ingest) {
+      // The owner's page is the stream's control panel: it plays the stream (and counts as a viewer)
+      // only when asked to.
+      ownerPanel();
+      watchButton.textContent = 'Watch it here';
+      watchButton.hidden = false;
+    } else {
+      watch();
+    }
+  }
+
+  function showMeta() {
+    replace(meta, `${carries(stream)} · by ${stream.owner.user_name} · `, liveBadge(stream));
+  }
+
+  /** Asks the API for an edge and plays the stream from it; waits (asking again) while it is not live. */
+  async function watch() {
+    clearTimeout(recheckTimer);
+    watchButton.hidden = true;
+    problems.replaceChildren();
+    if (!stream.watchable) {
+      waitForLive();
+      return;
+    }
+    replace(status, 'Connecting…');
+    try {
+      const ticket = await api.watchStream(id);
+      viewing = await play(ticket);
+    } catch (error) {
+      replace(status);
+      if (error.code === 'FAILED_STREAMING_WATCH') {
+        stream = { ...stream, watchable: false };
+        waitForLive();
+      } else {
+        if (error instanceof MediaError) {
+          problems.append(h('div', { class: 'error', role: 'alert' }, error.message));
+        } else {
+          showError(problems, error);
+        }
+        watchButton.textContent = 'Watch again';
+        watchButton.hidden = false;
+      }
+    }
+  }
+
+  function waitForLive() {
+    replace(status, NOT_LIVE);
+    showMeta();
+    recheckTimer = setTimeout(async () => {
+      try {
+        ({ stream } = await api.stream(id));
+      } catch {
+        // Asked again at the next turn; the page keeps saying the stream is not live.
+      }
+      if (!left) {
+        watch();
+      }
+    }, RECHECK_EVERY_MS);
+  }
+
+  /** Connects to the edge and resolves once it sends the stream. */
+  async function play(ticket) {
+    const current = await watchMountpoint(ticket.server_url, ticket.mountpoint_id, {
+      onLost: () => stopped('The connection to the stream\'s media server was lost.'),
+      onStopped: () => stopped('The stream stopped: its owner stopped sending it to viewers.', true),
+    });
+    video.srcObject = current.media;
+    player.hidden = false;
+    replace(status, `Live, from ${ticket.server.name}.`);
+    // Browsers may refuse to start sound without a click: then the picture plays muted and the
+    // controls unmute it.
+    video.play().catch(() => {
+      video.muted = true;
+      video.play().catch(() => {});
+      replace(status, `Live, from ${ticket.server.name}; muted by the browser: unmute it with the player's controls.`);
+    });
+    return current;
+  }
+
+  /** Ends watching (if this page watches) and says {@code why}; {@code notLive}: the stream itself ended. */
+  function stopped(why, notLive = false) {
+    if (!viewing) {
+      return;
+    }
+    leave();
+    replace(status, why);
+    watchButton.textContent = 'Watch again';
+    watchButton.hidden = false;
+    if (notLive) {
+      // The edge took the stream away: it is not live, even if the site's records lag a moment behind.
+      stream = { ...stream, watchable: false };
+      showMeta();
+    }
+  }
+
+  function leave() {
+    if (viewing) {
+      const ending = viewing;
+      viewing = null;
+      ending.handle?.send({ message: { request: 'stop' } });
+      ending.session.destroy({ notifyDestroyed: false });
+    }
+    video.srcObject?.getTracks().forEach((track) => track.stop());
+    video.srcObject = null;
+    player.hidden = true;
+  }
+
+  function ownerPanel() {
+    const edges = h('tbody');
+    const forwardState = h('p', { class: 'recording-state', role: 'status' });
+    const forwardButton = h('button', { type: 'button', class: 'secondary' });
+    owner.hidden = false;
+    replace(owner, h('h2', { id: 'owner-heading' }, 'Your stream'), ingestInstructions(stream),
+      h('h3', {}, 'Viewers'),
+      h('div', { class: 'recording' }, forwardState, forwardButton),
+      h('div', { class: 'table-scroll' }, h('table', { class: 'edges' }, h('caption', {}, 'Viewers on each edge'),
+        h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Edge'), h('th', { scope: 'col' }, 'Viewers'),
+          h('th', { scope: 'col' }, 'Receiving'))), edges)));
+    const showForwarding = () => {
+      replace(forwardState, stream.forwarding ? h('span', { class: 'badge live' }, 'Sent to edges')
+                                              : 'Not sent to edges: nobody can watch');
+      forwardButton.textContent = stream.forwarding ? 'Stop sending to viewers' : 'Send to viewers';
+    };
+    showForwarding();
+    forwardButton.addEventListener('click', async () => {
+      forwardButton.disabled = true;
+      try {
+        await api.forwardStream(id, !stream.forwarding);
+        owner.querySelectorAll(':scope > .error').forEach((box) => box.remove());
+        clearTimeout(ownerTimer);
+        await refresh();
+      } catch (error) {
+        showError(owner, error);
+      } finally {
+        forwardButton.disabled = false;
+      }
+    });
+
+    const refresh = async () => {
+      ownerTimer = null;
+      try {
+        const answer = await api.stream(id);
+        stream = answer.stream;
+        showForwarding();
+        showMeta();
+        const tiers = answer.tiers.filter((tier) => tier.role === 'edge');
+        replace(edges, tiers.length ? tiers.map(edgeRow)
+                                    : h('tr', {}, h('td', { colspan: 3, class: 'meta' }, 'No edge carries it.')));
+      } catch (error) {
+        showError(owner, error);
+      }
+      if (!left) {
+        ownerTimer = setTimeout(refresh, RECHECK_EVERY_MS);
+      }
+    };
+    refresh();
+  }
+
+  return () => {
+    left = true;
+    clearTimeout(recheckTimer);
+    clearTimeout(ownerTimer);
+    leave();
+  };
+}
+
+function edgeRow(tier) {
+  // Janus counts the age of a line since its last packet: a few seconds means media arrives.
+  const receiving = tier.media.length > 0 && tier.media.every((line) => line.age_ms < 3000);
+  return h('tr', {}, h('th', { scope: 'row' }, tier.server.name), h('td', {}, tier.viewers ?? 0),
+    h('td', {}, receiving ? 'yes' : 'no'));
+}
+
+/** The ingest's host and ports, and an ffmpeg command line that sends a test pattern and tone to them. */
+function ingestInstructions(stream) {
+  const command = ffmpegCommand(stream);
+  const code = h('code', {}, command);
+  const copy = h('button', { type: 'button', class: 'secondary small' }, 'Copy command');
+  copy.addEventListener('click', async () => {
+    try {
+      await navigator.clipboard.writeText(command);
+      copy.textContent = 'Copied';
+    } catch {
+      copy.textContent = 'Select the command to copy it';
+    }
+  });
+  return h('div', { class: 'ingest' },
+    h('h3', {}, 'Send it'),
+    h('p', {}, 'Send RTP to ', h('strong', { class: 'code' }, stream.ingest.host),
+      ' with exactly these SSRCs and payload types (the origin tells the lines apart by SSRC):'),
+    h('div', { class: 'table-scroll' }, h('table', { class: 'ingest-lines' },
+      h('caption', {}, 'Ingest'),
+      h('thead', {}, h('tr', {}, ...['Line', 'Port', 'RTCP port', 'SSRC', 'Payload type', 'Codec']
+        .map((name) => h('th', { scope: 'col' }, name)))),
+      h('tbody', {}, stream.ingest.ports.map((line) => h('tr', {},
+        h('th', { scope: 'row' }, line.type), h('td', {}, line.port), h('td', {}, line.rtcp_port ?? '—'),
+        h('td', {}, line.ssrc), h('td', {}, line.payload_type), h('td', {}, line.codec)))))),
+    h('p', {}, 'This command sends a test pattern', stream.audio ? ' and a tone' : '',
+      '. To send a file instead, replace each ', h('span', { class: 'code' }, '-f lavfi -i …'),
+      ' input with ', h('span', { class: 'code' }, '-i your-file.mp4'), '.'),
+    h('pre', { class: 'command', tabindex: 0, 'aria-label': 'ffmpeg command' }, code),
+    copy);
+}
+
+/**
+ * An ffmpeg command line (POSIX shell) sending the stream's lines to its ingest: one RTP output per
+ * line, each with its own SSRC and payload type, VP8 with a keyframe every second so that viewers
+ * who arrive see a picture quickly and without look-ahead (-lag-in-frames 0: libvpx otherwise holds
+ * 25 frames back).
+ */
+export function ffmpegCommand(stream) {
+  const inputs = [];
+  const outputs = [];
+  for (const line of stream.ingest.ports) {
+    const index = inputs.length;
+    const target = `'rtp://${stream.ingest.host}:${line.port}${line.rtcp_port ? `?rtcpport=${line.rtcp_port}` : ''}'`;
+    const rtp = `-ssrc ${line.ssrc} -payload_type ${line.payload_type} -f rtp ${target}`;
+    if (line.type === 'video') {
+      inputs.push('-re -f lavfi -i testsrc2=size=640x360:rate=30');
+      outputs.push(`-map ${index}:v -c:v libvpx -deadline realtime -cpu-used 8 -lag-in-frames 0 -b:v 1M -g 30 ${rtp}`);
+    } else {
+      inputs.push('-re -f lavfi -i sine=frequency=440:sample_rate=48000');
+      outputs.push(`-map ${index}:a -c:a libopus -b:a 64k ${rtp}`);
+    }
+  }
+  return ['ffmpeg', ...inputs, ...outputs].join(' \\\n  ');
+}
