@@ -79,10 +79,12 @@ final class RoomViews {
 
     record TextJoin(String serverUrl, long roomId, String username, String token) {}
 
-    record Message(long id, String type, String sender, List<String> recipients, String text, String sentAt) {
+    record Message(long id, String type, String sender, String senderDisplay, List<String> recipients, String text,
+                   String sentAt) {
         static Message of(TextRoomMessage m) {
             return new Message(m.getId(), m.getType().name().substring("TEXT_ROOM_EVENT_TYPE_".length()).toLowerCase(
-                    java.util.Locale.ROOT), m.getSender(), m.getRecipientsList(), m.getText(), time(m.getSentAt()));
+                    java.util.Locale.ROOT), m.getSender(), m.getSenderDisplay(), m.getRecipientsList(), m.getText(),
+                               time(m.getSentAt()));
         }
     }
 

@@ -17,6 +17,7 @@ import java.util.Optional;
 import java.util.Set;
 import org.jooq.Condition;
 import org.jooq.DSLContext;
+import org.jooq.Field;
 import org.jooq.Record;
 import org.jooq.impl.DSL;
 
@@ -226,14 +227,21 @@ public final class RoomRepository {
         db.deleteFrom(ROOM_BANS).where(ROOM_BANS.ROOM_ID.eq(roomId).and(ROOM_BANS.USER_ID.eq(userId))).execute();
     }
 
-    /** Stores a message if the room records right now (checked in the same statement). */
+    /**
+     * Stores a message if the room records right now (checked in the same statement), with the
+     * display name its sender's token was issued for (empty for announcements).
+     */
     public boolean recordIfRecording(long roomId, TextRoomEventType type, String sender, List<String> recipients,
                                      String text, Instant sentAt, Instant now) {
+        Field<String> display = DSL.coalesce(DSL.field(DSL.select(ROOM_TOKENS.DISPLAY).from(ROOM_TOKENS)
+                                                          .where(ROOM_TOKENS.ROOM_ID.eq(roomId)
+                                                                                    .and(ROOM_TOKENS.USERNAME.eq(sender)))),
+                                             DSL.val(""));
         return db.insertInto(TEXT_ROOM_MESSAGES,
                              TEXT_ROOM_MESSAGES.ROOM_ID, TEXT_ROOM_MESSAGES.TYPE, TEXT_ROOM_MESSAGES.SENDER,
-                             TEXT_ROOM_MESSAGES.RECIPIENTS, TEXT_ROOM_MESSAGES.TEXT, TEXT_ROOM_MESSAGES.SENT_AT,
-                             TEXT_ROOM_MESSAGES.RECORDED_AT)
-                 .select(DSL.select(DSL.val(roomId), DSL.val(typeName(type)), DSL.val(sender),
+                             TEXT_ROOM_MESSAGES.SENDER_DISPLAY, TEXT_ROOM_MESSAGES.RECIPIENTS, TEXT_ROOM_MESSAGES.TEXT,
+                             TEXT_ROOM_MESSAGES.SENT_AT, TEXT_ROOM_MESSAGES.RECORDED_AT)
+                 .select(DSL.select(DSL.val(roomId), DSL.val(typeName(type)), DSL.val(sender), display,
                                     DSL.val(String.join(",", recipients)), DSL.val(text),
                                     DSL.val(Times.toDb(sentAt)), DSL.val(Times.toDb(now)))
                             .from(ROOMS)
@@ -257,7 +265,7 @@ public final class RoomRepository {
                                                  "announcement".equals(r.getType())
                                                  ? TextRoomEventType.TEXT_ROOM_EVENT_TYPE_ANNOUNCEMENT
                                                  : TextRoomEventType.TEXT_ROOM_EVENT_TYPE_MESSAGE,
-                                                 r.getSender(),
+                                                 r.getSender(), r.getSenderDisplay(),
                                                  r.getRecipients().isEmpty() ? List.of()
                                                                              : Arrays.asList(r.getRecipients()
                                                                                               .split(",")),

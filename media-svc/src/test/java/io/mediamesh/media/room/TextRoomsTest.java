@@ -58,6 +58,7 @@ class TextRoomsTest {
         assertThat(first).singleElement().satisfies(m -> {
             assertThat(m.getText()).isEqualTo("first");
             assertThat(m.getType()).isEqualTo(TextRoomEventType.TEXT_ROOM_EVENT_TYPE_ANNOUNCEMENT);
+            assertThat(m.getSenderDisplay()).as("an announcement has no sender").isEmpty();
         });
 
         rooms(alice).setTextRoomRecording(SetTextRoomRecordingRequest.newBuilder().setRoomId(room.getRoomId())

@@ -1,6 +1,6 @@
 // A text room's transcript, for its owner: what was said and announced while recording was on, oldest
-// first, a page at a time. Senders are named by their room username (the transcript keeps no display
-// names); announcements are marked as such.
+// first, a page at a time. Senders are named as the room showed them (their display name, kept with
+// each message), their room username only where none was kept; announcements are marked as such.
 import { api } from '../api.js';
 import { h, localDate, replace } from '../dom.js';
 import { showError } from '../components/errors.js';
@@ -45,7 +45,8 @@ export function transcriptPage(main, { room: roomId }) {
         return { items: page.messages, next: page.next_cursor };
       },
       item: (message) => h('article', { class: message.type === 'announcement' ? 'announcement' : 'message' },
-        h('span', { class: 'from' }, message.type === 'announcement' ? 'Announcement' : message.sender),
+        h('span', { class: 'from' },
+          message.type === 'announcement' ? 'Announcement' : message.sender_display || message.sender),
         h('time', { datetime: message.sent_at }, localDate(message.sent_at)),
         message.recipients.length ? h('span', { class: 'meta' }, ` to ${message.recipients.join(', ')}`) : null,
         h('p', { class: 'text' }, message.text)),
