@@ -159,6 +159,21 @@ class LiveStreamBrowserTest {
         }
         owner.navigate(gateway.origin() + "/streams");
         assertThat(owner.locator(".streams .card-title")).hasText("Launch");
+
+        // Deleting asks first: declined, nothing happens; confirmed, the stream is gone.
+        owner.navigate(streamUrl);
+        Locator delete = owner.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Delete stream"));
+        owner.onceDialog(dialog -> dialog.dismiss());
+        delete.click();
+        assertThat(owner).hasURL(streamUrl);
+        owner.onceDialog(dialog -> {
+            assertThat(dialog.message()).contains("Delete \"Launch\"?");
+            dialog.accept();
+        });
+        delete.click();
+        assertThat(owner).hasURL(gateway.origin() + "/streams");
+        assertThat(owner.locator(".paged")).containsText("You have no live streams yet.");
+        rest.get("/api/streams/" + id, "X-Session-Id", rest.login("ls_owner", "password-ls_owner")).expect(404);
         browser.assertClean();
     }
 

@@ -95,6 +95,7 @@ export const api = {
   stream: (id) => call('GET', `/api/streams/${enc(id)}`),
   forwardStream: (id, on) => call(on ? 'POST' : 'DELETE', `/api/streams/${enc(id)}/forward`),
   watchStream: (id) => call('POST', `/api/streams/${enc(id)}/watch`),
+  destroyStream: (id) => call('DELETE', `/api/streams/${enc(id)}`),
 };
 
 /** Where the player gets a video's bytes (the gateway redirects it to the file server). */

@@ -4,8 +4,10 @@
 // turns forwarding to the edges on and off, and sees the viewers of each edge.
 import { api } from '../api.js';
 import { h, replace } from '../dom.js';
+import { deleteButton } from '../components/deleteVideo.js';
 import { errorBox, showError } from '../components/errors.js';
 import { MediaError, watchMountpoint } from '../components/janus.js';
+import { navigate } from '../router.js';
 import { currentUser } from '../session.js';
 import { carries, liveBadge, streamName } from './streams.js';
 
@@ -163,7 +165,12 @@ export function liveStreamPage(main, { id }) {
       h('div', { class: 'recording' }, forwardState, forwardButton),
       h('div', { class: 'table-scroll' }, h('table', { class: 'edges' }, h('caption', {}, 'Viewers on each edge'),
         h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Edge'), h('th', { scope: 'col' }, 'Viewers'),
-          h('th', { scope: 'col' }, 'Receiving'))), edges)));
+          h('th', { scope: 'col' }, 'Receiving'))), edges)),
+      h('div', { class: 'form-actions' }, deleteButton({
+        name: streamName(stream), remove: () => api.destroyStream(id), text: 'Delete stream',
+        consequence: 'Viewers are cut off and its ingest stops. This cannot be undone.',
+        onDeleted: () => navigate('/streams'), errorPlace: () => owner,
+      })));
     const showForwarding = () => {
       replace(forwardState, stream.forwarding ? h('span', { class: 'badge live' }, 'Sent to edges')
                                               : 'Not sent to edges: nobody can watch');
