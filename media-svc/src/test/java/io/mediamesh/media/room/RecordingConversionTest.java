@@ -31,8 +31,8 @@ import io.mediamesh.common.time.Times;
 import io.mediamesh.media.db.tables.records.RecordingConversionsRecord;
 import io.mediamesh.media.testing.Await;
 import io.mediamesh.media.testing.NginxInstance;
-import io.mediamesh.media.testing.RecordingServers;
-import io.mediamesh.media.testing.RecordingServers.RemotePublisher;
+import io.mediamesh.media.testing.RemotePublishers;
+import io.mediamesh.media.testing.RemotePublishers.RemotePublisher;
 import io.mediamesh.media.testing.RoomMesh;
 import io.mediamesh.media.testing.RtpPackets;
 import java.io.IOException;
@@ -72,23 +72,22 @@ class RecordingConversionTest {
     private static final Path SLOW = TOOLS.resolve("slow");
 
     @RegisterExtension
-    static final RoomMesh mesh = new RoomMesh()
+    static final RoomMesh mesh = new RoomMesh().withNginx()
             .with("mediamesh.media-svc.rooms.conversion.poll-interval", "200ms")
             .with("mediamesh.media-svc.rooms.conversion.first-retry", "200ms")
             .with("mediamesh.media-svc.rooms.conversion.janus-pp-rec", TOOLS.resolve("janus-pp-rec").toString());
 
     static String alice;
-    static RecordingServers servers;
+    static RemotePublishers publishers;
 
     @BeforeAll
-    static void usersAndNginx() {
+    static void usersAndPublishers() {
         alice = mesh.userSession("alice");
-        servers = new RecordingServers(mesh, mesh.adminSession());
+        publishers = new RemotePublishers(mesh, mesh.adminSession());
     }
 
     @AfterAll
-    static void stopNginx() throws IOException {
-        servers.close();
+    static void removeTools() throws IOException {
         Files.deleteIfExists(SLOW);
         Files.deleteIfExists(TOOLS.resolve("janus-pp-rec"));
         Files.deleteIfExists(TOOLS);
@@ -97,7 +96,7 @@ class RecordingConversionTest {
     @Test
     void anEndedRecordingBecomesAPlayableWebmVideoOfTheOwner() throws Exception {
         VideoRoom room = create("Weekly standup");
-        RemotePublisher publisher = servers.addRemotePublisher(room, 5151);
+        RemotePublisher publisher = publishers.addRemotePublisher(room, 5151);
         Files.writeString(SLOW, "");
         try {
             record(room, publisher);
@@ -153,7 +152,7 @@ class RecordingConversionTest {
     @Test
     void aCorruptRecordingIsReportedFailedWithTheToolsMessageAndKept() throws Exception {
         VideoRoom room = create("Broken");
-        RemotePublisher publisher = servers.addRemotePublisher(room, 6161);
+        RemotePublisher publisher = publishers.addRemotePublisher(room, 6161);
         rooms().setVideoRoomRecording(recording(room, true));
         // A garbage file where Janus writes the room's files, named as Janus names a publisher's video.
         Path folder = mesh.janusOf(room.getServer().getId()).recordings().resolve(Long.toString(room.getRoomId()));
@@ -190,7 +189,7 @@ class RecordingConversionTest {
     @Test
     void aConversionCutOffByARestartIsTakenAgainAndMakesOneVideo() throws Exception {
         VideoRoom room = create("Restarted");
-        RemotePublisher publisher = servers.addRemotePublisher(room, 7171);
+        RemotePublisher publisher = publishers.addRemotePublisher(room, 7171);
         Files.writeString(SLOW, "");
         long videoId;
         try {
@@ -219,7 +218,7 @@ class RecordingConversionTest {
     @Test
     void aConversionLeftRunningByADeadProcessIsTakenAgainOnceItsLeaseEnds() throws Exception {
         VideoRoom room = create("Crashed");
-        RemotePublisher publisher = servers.addRemotePublisher(room, 4141);
+        RemotePublisher publisher = publishers.addRemotePublisher(room, 4141);
         Files.writeString(SLOW, "");
         Instant leaseEnds = Instant.now().plusSeconds(15);
         try {
@@ -246,8 +245,8 @@ class RecordingConversionTest {
     @Test
     void aServerWhoseNginxIsDownIsTriedAgainWithBackoffUntilItIsBack() throws Exception {
         VideoRoom room = create("Retried");
-        RemotePublisher publisher = servers.addRemotePublisher(room, 9191);
-        NginxInstance nginx = servers.nginx(room.getServer().getId());
+        RemotePublisher publisher = publishers.addRemotePublisher(room, 9191);
+        NginxInstance nginx = mesh.nginxOf(room.getServer().getId());
         nginx.stop();
         try {
             record(room, publisher);
@@ -264,7 +263,7 @@ class RecordingConversionTest {
     @Test
     void destroyingARecordingRoomConvertsItsRecordingStillListedForItsOwner() throws Exception {
         VideoRoom room = create("Destroyed while recording");
-        RemotePublisher publisher = servers.addRemotePublisher(room, 8181);
+        RemotePublisher publisher = publishers.addRemotePublisher(room, 8181);
         rooms().setVideoRoomRecording(recording(room, true));
         RtpPackets.sendTestPattern("127.0.0.1", publisher.port(), publisher.rtcpPort(), 2);
         rooms().destroyVideoRoom(DestroyVideoRoomRequest.newBuilder().setRoomId(room.getRoomId()).build());

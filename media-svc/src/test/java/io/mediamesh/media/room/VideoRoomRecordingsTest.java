@@ -13,7 +13,7 @@ import io.mediamesh.api.v1.VideoRoom;
 import io.mediamesh.api.v1.VideoRoomRecording;
 import io.mediamesh.api.v1.VideoRoomServiceGrpc.VideoRoomServiceBlockingStub;
 import io.mediamesh.media.testing.NginxInstance;
-import io.mediamesh.media.testing.RecordingServers;
+import io.mediamesh.media.testing.RemotePublishers;
 import io.mediamesh.media.testing.RoomMesh;
 import io.mediamesh.media.testing.RtpPackets;
 import java.io.IOException;
@@ -27,7 +27,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -42,9 +41,9 @@ class VideoRoomRecordingsTest {
     private static final Duration LINK_TTL = Duration.ofSeconds(3);
 
     @RegisterExtension
-    static final RoomMesh mesh = new RoomMesh().with("mediamesh.media-svc.rooms.recording-link-ttl",
-                                                     LINK_TTL.toMillis() + "ms");
-    static RecordingServers servers;
+    static final RoomMesh mesh = new RoomMesh().withNginx().with("mediamesh.media-svc.rooms.recording-link-ttl",
+                                                                 LINK_TTL.toMillis() + "ms");
+    static RemotePublishers publishers;
     private static final int PACKETS = 30;
 
     static String alice;
@@ -56,12 +55,7 @@ class VideoRoomRecordingsTest {
         alice = mesh.userSession("alice");
         bob = mesh.userSession("bob");
         admin = mesh.adminSession();
-        servers = new RecordingServers(mesh, admin);
-    }
-
-    @AfterAll
-    static void stopNginx() {
-        servers.close();
+        publishers = new RemotePublishers(mesh, admin);
     }
 
     @Test
@@ -69,7 +63,7 @@ class VideoRoomRecordingsTest {
         VideoRoom room = create(alice);
         assertThat(list(alice, room, 0, "").getRecordingsList()).isEmpty();
         long publisher = 4242;
-        int port = servers.addRemotePublisher(room, publisher).port();
+        int port = publishers.addRemotePublisher(room, publisher).port();
         record(room, port);
         record(room, port);
 
@@ -119,9 +113,9 @@ class VideoRoomRecordingsTest {
     @Test
     void nginxServesOnlyUnexpiredLinksSignedForTheFile() throws Exception {
         VideoRoom room = create(alice);
-        record(room, servers.addRemotePublisher(room, 4343).port());
+        record(room, publishers.addRemotePublisher(room, 4343).port());
         VideoRoom other = create(alice);
-        record(other, servers.addRemotePublisher(other, 4344).port());
+        record(other, publishers.addRemotePublisher(other, 4344).port());
         String folder = serverOf(room).getEndpoints().getRecordingsUrl() + room.getRoomId() + '/';
 
         VideoRoomRecording file = list(alice, room, 1, "").getRecordings(0);
@@ -175,7 +169,7 @@ class VideoRoomRecordingsTest {
     @Test
     void anNginxThatIsDownMakesTheListUnavailableUntilItIsBack() {
         VideoRoom room = create(alice);
-        NginxInstance server = servers.nginx(room.getServer().getId());
+        NginxInstance server = mesh.nginxOf(room.getServer().getId());
         server.stop();
         try {
             String why = assertFails(ErrorCode.SERVICE_UNAVAILABLE, () -> list(alice, room, 0, ""));

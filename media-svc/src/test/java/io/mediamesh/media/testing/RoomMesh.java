@@ -1,5 +1,7 @@
 package io.mediamesh.media.testing;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.linecorp.armeria.client.ClientFactory;
 import com.linecorp.armeria.client.grpc.GrpcClients;
 import com.linecorp.armeria.server.Server;
@@ -224,6 +226,7 @@ public final class RoomMesh implements BeforeAllCallback, AfterAllCallback {
         String conf = configs.renderConfig(RenderConfigRequest.newBuilder().setKind(ConfigKind.CONFIG_KIND_NGINX)
                                                               .setServerId(server.getId()).build())
                              .getFiles(0).getContent().toStringUtf8();
+        assertThat(conf).contains("autoindex_format json;", "secure_link $arg_md5,$arg_expires;");
         return new NginxInstance(dir.resolve("nginx-" + server.getName()), conf,
                                  server.getOverrides().getNginxListenPort()).start();
     }

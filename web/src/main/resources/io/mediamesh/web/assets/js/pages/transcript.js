@@ -36,7 +36,7 @@ export function transcriptPage(main, { room: roomId }) {
     heading.textContent = `Transcript of ${name}`;
     replace(meta, h('a', { href: `/rooms/text/${roomId}` }, 'Back to the room'),
       room.recording ? h('span', { class: 'badge live' }, 'Recording') : ' · not recording now',
-      ' · people are named by the username the room gave them');
+      ' · people are named as the room showed them');
     const list = pagedList({
       label: 'Messages',
       className: 'transcript-lines',
