@@ -1,5 +1,6 @@
 package io.mediamesh.config;
 
+import io.mediamesh.api.v1.ConfigDocument;
 import io.mediamesh.api.v1.ConfigKind;
 import io.mediamesh.api.v1.ErrorCode;
 import io.mediamesh.common.error.MediameshException;
@@ -44,6 +45,16 @@ public final class ConfigKinds {
             throw new MediameshException(ErrorCode.INVALID_CONFIG_TARGET, "kind must be nginx, janus or coturn.");
         }
         return kind;
+    }
+
+    /** The kind a document holds; MISSING_FIELD when it holds none. */
+    public static ConfigKind of(ConfigDocument document) {
+        return switch (document.getDocumentCase()) {
+            case NGINX -> ConfigKind.CONFIG_KIND_NGINX;
+            case JANUS -> ConfigKind.CONFIG_KIND_JANUS;
+            case COTURN -> ConfigKind.CONFIG_KIND_COTURN;
+            case DOCUMENT_NOT_SET -> throw new MediameshException(ErrorCode.MISSING_FIELD, "document is required.");
+        };
     }
 
     /** Every file of a kind: the file its tool is pointed at first, then the others in name order. */

@@ -33,12 +33,7 @@ public final class ConfigRenderer {
     /** The document must hold the kind it is stored or rendered under. */
     public static void checkKind(ConfigKind kind, ConfigDocument document) {
         ConfigKinds.check(kind);
-        ConfigKind held = switch (document.getDocumentCase()) {
-            case NGINX -> ConfigKind.CONFIG_KIND_NGINX;
-            case JANUS -> ConfigKind.CONFIG_KIND_JANUS;
-            case COTURN -> ConfigKind.CONFIG_KIND_COTURN;
-            case DOCUMENT_NOT_SET -> throw new MediameshException(ErrorCode.MISSING_FIELD, "document is required.");
-        };
+        ConfigKind held = ConfigKinds.of(document);
         if (held != kind) {
             throw new MediameshException(ErrorCode.INVALID_REQUEST, "The document is a " + ConfigKinds.name(held) +
                                                                     " document, not " + ConfigKinds.name(kind) + '.');

@@ -6,6 +6,7 @@ import io.mediamesh.api.v1.PortRange;
 import io.mediamesh.config.ConfigKinds;
 import io.mediamesh.config.server.MediaServerRecord;
 import java.util.List;
+import java.util.Set;
 
 /**
  * coturn's turnserver.conf for one server: it listens and relays on the server's internal address
@@ -53,10 +54,10 @@ final class CoturnRenderer {
         lines.flag("no-dtls", coturn.getNoDtls());
         lines.flag("no-cli", coturn.getNoCli());
         if (!coturn.getCert().isEmpty()) {
-            lines.value("cert", scope.token("cert", coturn.getCert()));
+            lines.value("cert", scope.certificateFile("cert", coturn.getCert()));
         }
         if (!coturn.getPkey().isEmpty()) {
-            lines.value("pkey", scope.token("pkey", coturn.getPkey()));
+            lines.value("pkey", scope.certificateFile("pkey", coturn.getPkey()));
         }
         for (int i = 0; i < coturn.getDeniedPeerIpsCount(); i++) {
             lines.value("denied-peer-ip", scope.token("denied_peer_ips[" + i + ']', coturn.getDeniedPeerIps(i)));
@@ -64,7 +65,10 @@ final class CoturnRenderer {
         for (int i = 0; i < coturn.getAllowedPeerIpsCount(); i++) {
             lines.value("allowed-peer-ip", scope.token("allowed_peer_ips[" + i + ']', coturn.getAllowedPeerIps(i)));
         }
-        lines.value("log-file", coturn.getLogFile().isEmpty() ? "stdout" : scope.token("log_file", coturn.getLogFile()));
+        lines.value("log-file", coturn.getLogFile().isEmpty()
+                                ? "stdout"
+                                : scope.logFile("log_file", coturn.getLogFile(), "/var/log/coturn/",
+                                                Set.of("stdout", "syslog")));
         lines.flag("verbose", coturn.getVerbose());
         if (coturn.getTotalQuota() != 0) {
             lines.value("total-quota", scope.atLeast("total_quota", coturn.getTotalQuota(), 1));

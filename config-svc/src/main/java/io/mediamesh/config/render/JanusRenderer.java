@@ -74,7 +74,10 @@ final class JanusRenderer {
                                  : scope.ip("general.bind_interface", general.getBindInterface(), "it"),
                     "general.bind_interface");
         file.bool("log_to_stdout", general.getLogToFile().isEmpty());
-        file.stringIfSet("log_to_file", general.getLogToFile(), "general.log_to_file");
+        if (!general.getLogToFile().isEmpty()) {
+            file.string("log_to_file", scope.logFile("general.log_to_file", general.getLogToFile(), "/var/log/janus/",
+                                                     Set.of()), "general.log_to_file");
+        }
         // Pinned: the document may protect more folders, never fewer.
         Set<String> protectedFolders = new LinkedHashSet<>(JanusAllowlist.PROTECTED_FOLDERS);
         protectedFolders.addAll(general.getProtectedFoldersList());
@@ -174,7 +177,7 @@ final class JanusRenderer {
         file.bool("string_ids", janus.getVideoroom().getStringIds());
         String recDir = Effective.recDir(scope.server(), janus);
         if (!recDir.isEmpty()) {
-            file.string("rec_dir", recordingsFolder(scope, recDir), "videoroom.rec_dir");
+            file.string("rec_dir", scope.dataFolder("videoroom.rec_dir", recDir), "videoroom.rec_dir");
         }
         file.lines(janus.getVideoroom().getExtraLinesList(), "videoroom.extra_lines", JanusAllowlist.PLUGIN_GENERAL);
         return file.close().file(ConfigKinds.JANUS_VIDEOROOM_FILE);
@@ -222,21 +225,6 @@ final class JanusRenderer {
                                    scope.server().id() + '/' + janus.getEvents().getToken(), "events.media_svc_url");
         }
         return file.close().file(ConfigKinds.JANUS_EVENTS_FILE);
-    }
-
-    /** An absolute folder, without "..", outside the protected folders (Janus would refuse to record there). */
-    private static String recordingsFolder(RenderScope scope, String recDir) {
-        scope.path("videoroom.rec_dir", recDir);
-        if (List.of(recDir.split("/")).contains("..")) {
-            throw scope.fail("videoroom.rec_dir", "must not contain \"..\" (got \"" + recDir + "\").");
-        }
-        for (String folder : JanusAllowlist.PROTECTED_FOLDERS) {
-            if (recDir.equals(folder) || recDir.startsWith(folder + '/')) {
-                throw scope.fail("videoroom.rec_dir", "must not be inside the protected folder " + folder +
-                                                      " (got \"" + recDir + "\").");
-            }
-        }
-        return recDir;
     }
 
     private static ConfigFile textRoom(JanusConfig janus, RenderScope scope, String header) {

@@ -35,13 +35,13 @@ final class NginxRenderer {
         out.append("worker_processes ").append(nginx.getWorkerProcesses() == 0 ? "auto"
                 : String.valueOf(scope.atLeast("worker_processes", nginx.getWorkerProcesses(), 1))).append(";\n");
         out.append("pid logs/nginx.pid;\n");
-        out.append("error_log ").append(path(scope, "error_log", nginx.getErrorLog(), "logs/error.log")).append(";\n");
+        out.append("error_log ").append(log(scope, "error_log", nginx.getErrorLog(), "logs/error.log", "stderr")).append(";\n");
         out.append("\nevents {\n    worker_connections ").append(nginx.getWorkerConnections() == 0 ? 1024
                 : scope.atLeast("worker_connections", nginx.getWorkerConnections(), 1)).append(";\n}\n");
 
         out.append("\nhttp {\n");
         out.append("    default_type application/octet-stream;\n");
-        out.append("    access_log ").append(path(scope, "access_log", nginx.getAccessLog(), "logs/access.log"))
+        out.append("    access_log ").append(log(scope, "access_log", nginx.getAccessLog(), "logs/access.log", "off"))
            .append(";\n");
         // Under the prefix rather than the distribution's /var/lib/nginx, which needs root.
         for (String temp : List.of("client_body", "proxy", "fastcgi", "uwsgi", "scgi")) {
@@ -67,12 +67,12 @@ final class NginxRenderer {
                                                   : scope.token("server_name", nginx.getServerName()))
            .append(";\n");
         if (!nginx.getSslCertificate().isEmpty()) {
-            out.append("        ssl_certificate ").append(scope.token("ssl_certificate", nginx.getSslCertificate()))
+            out.append("        ssl_certificate ").append(scope.certificateFile("ssl_certificate", nginx.getSslCertificate()))
                .append(";\n");
         }
         if (!nginx.getSslCertificateKey().isEmpty()) {
             out.append("        ssl_certificate_key ")
-               .append(scope.token("ssl_certificate_key", nginx.getSslCertificateKey())).append(";\n");
+               .append(scope.certificateFile("ssl_certificate_key", nginx.getSslCertificateKey())).append(";\n");
         }
         if (!nginx.getJanusLocation().isEmpty()) {
             String upstream = nginx.getJanusUpstream();
@@ -174,7 +174,7 @@ final class NginxRenderer {
             throw scope.fail("recordings_root", "is empty, and neither the server's janus_rec_dir nor the " +
                                                 "role's videoroom.rec_dir names a folder.");
         }
-        scope.path("recordings_root", root);
+        scope.dataFolder("recordings_root", root);
         // alias maps the location onto the folder; both end in '/' or neither does.
         String alias = location.endsWith("/") && !root.endsWith("/") ? root + '/' : root;
         String secret = nginx.getRecordingsSecret();
@@ -198,7 +198,8 @@ final class NginxRenderer {
         out.append("        }\n");
     }
 
-    private static String path(RenderScope scope, String field, String value, String fallback) {
-        return value.isEmpty() ? fallback : scope.token(field, value);
+    /** A log file, or the word that sends the log elsewhere than a file. */
+    private static String log(RenderScope scope, String field, String value, String fallback, String word) {
+        return value.isEmpty() ? fallback : scope.logFile(field, value, "/var/log/nginx/", Set.of(word));
     }
 }

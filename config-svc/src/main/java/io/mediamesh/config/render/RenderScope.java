@@ -6,6 +6,7 @@ import io.mediamesh.common.error.MediameshException;
 import io.mediamesh.config.server.Addresses;
 import io.mediamesh.config.server.MediaServerRecord;
 import java.util.List;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -15,6 +16,8 @@ import java.util.regex.Pattern;
 final class RenderScope {
     /** Names, paths and locations that go into files unquoted. */
     private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9_./:-]+");
+    /** Where servers keep certificates besides their own folder. */
+    private static final List<String> CERTIFICATE_FOLDERS = List.of("/etc/ssl/", "/etc/letsencrypt/");
 
     private final String kind;
     private final MediaServerRecord server;
@@ -57,6 +60,59 @@ final class RenderScope {
             throw fail(field, "must start with '/' (got \"" + abbreviate(value) + "\").");
         }
         return token(field, value);
+    }
+
+    /**
+     * A file the tool writes (a log): relative to the folder the tool runs in, or below
+     * {@code logFolder} (the tool's folder in /var/log), never elsewhere; {@code words} are the
+     * tool's own non-file values (stderr, off, syslog...).
+     */
+    String logFile(String field, String value, String logFolder, Set<String> words) {
+        if (words.contains(value)) {
+            return value;
+        }
+        return confinedFile(field, value, List.of(logFolder));
+    }
+
+    /** A certificate or key the tool reads: relative to its folder, or below /etc/ssl/ or /etc/letsencrypt/. */
+    String certificateFile(String field, String value) {
+        return confinedFile(field, value, CERTIFICATE_FOLDERS);
+    }
+
+    /**
+     * A folder of data the tool writes or serves (recordings): absolute, without "..", neither
+     * the root nor inside a system folder.
+     */
+    String dataFolder(String field, String value) {
+        path(field, value);
+        if (hasParentStep(value)) {
+            throw fail(field, "must not contain \"..\" (got \"" + abbreviate(value) + "\").");
+        }
+        if (value.replace("/", "").isEmpty()) {
+            throw fail(field, "must not be the root folder.");
+        }
+        for (String folder : JanusAllowlist.PROTECTED_FOLDERS) {
+            if (value.equals(folder) || value.startsWith(folder + '/')) {
+                throw fail(field, "must not be inside the protected folder " + folder + " (got \"" + value + "\").");
+            }
+        }
+        return value;
+    }
+
+    private String confinedFile(String field, String value, List<String> absoluteFolders) {
+        token(field, value);
+        if (hasParentStep(value)) {
+            throw fail(field, "must not contain \"..\" (got \"" + abbreviate(value) + "\").");
+        }
+        if (value.startsWith("/") && absoluteFolders.stream().noneMatch(value::startsWith)) {
+            throw fail(field, "must be a path relative to the server's own folder or below " +
+                              String.join(" or ", absoluteFolders) + " (got \"" + abbreviate(value) + "\").");
+        }
+        return value;
+    }
+
+    private static boolean hasParentStep(String path) {
+        return List.of(path.split("/")).contains("..");
     }
 
     int port(String field, int port) {

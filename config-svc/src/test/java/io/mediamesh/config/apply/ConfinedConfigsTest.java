@@ -21,6 +21,7 @@ import io.mediamesh.api.v1.MediaServer;
 import io.mediamesh.api.v1.PutConfigRequest;
 import io.mediamesh.api.v1.RenderConfigRequest;
 import io.mediamesh.api.v1.StartApply;
+import io.mediamesh.config.ConfigKinds;
 import io.mediamesh.config.testing.AgentProcess;
 import io.mediamesh.config.testing.ApplyStream;
 import io.mediamesh.config.testing.ConfigSvcFixture;
@@ -97,23 +98,41 @@ class ConfinedConfigsTest {
                 "psql-userdb", withExtraLine(ConfigKind.CONFIG_KIND_COTURN,
                                              "psql-userdb=\"host=127.0.0.1 dbname=coturn user=turn\""));
         for (Map.Entry<String, ConfigDocument> entry : refused.entrySet()) {
-            ConfigDocument document = entry.getValue();
-            ConfigKind kind = kindOf(document);
-            Map<String, String> agentFiles = snapshot(agent.root());
-            long revisions = revisionCount(kind);
-
-            String message = assertFails(ErrorCode.CONFIG_RENDER_FAILED, () -> configs().putConfig(
-                    PutConfigRequest.newBuilder().setKind(kind).setRole(MEDIA_SERVER_ROLE_EDGE).setDocument(document)
-                                    .setMessage("escape").build()));
-            assertThat(message).as(entry.getKey()).contains("uses \"" + entry.getKey() + '"').contains(SERVER);
-            // A preview of the draft is refused the same way.
-            assertThat(assertFails(ErrorCode.CONFIG_RENDER_FAILED, () -> configs().renderConfig(
-                    RenderConfigRequest.newBuilder().setKind(kind).setServerId(serverId).setDraft(document).build())))
-                    .contains("uses \"" + entry.getKey() + '"');
-
-            assertThat(revisionCount(kind)).as("revisions of %s", kind).isEqualTo(revisions);
-            assertThat(snapshot(agent.root())).as("the agent's files").isEqualTo(agentFiles);
+            assertRefusedWithNothingWritten(entry.getValue(), "uses \"" + entry.getKey() + '"');
         }
+    }
+
+    @Test
+    void fieldsNamingFilesOutsideTheServersFoldersAreRefusedWithNoRevisionAndNothingPushed() throws Exception {
+        assertRefusedWithNothingWritten(
+                document(ConfigKind.CONFIG_KIND_NGINX, d -> d.setNginx(d.getNginx().toBuilder()
+                                                                       .setErrorLog("/etc/cron.d/mediamesh"))),
+                "error_log must be a path relative to the server's own folder or below /var/log/nginx/");
+        assertRefusedWithNothingWritten(
+                document(ConfigKind.CONFIG_KIND_NGINX, d -> d.setNginx(d.getNginx().toBuilder().setRecordingsRoot("/"))),
+                "recordings_root must not be the root folder");
+        assertRefusedWithNothingWritten(
+                document(ConfigKind.CONFIG_KIND_COTURN, d -> d.setCoturn(d.getCoturn().toBuilder()
+                                                                         .setPkey("/root/.ssh/id_ed25519"))),
+                "pkey must be a path relative to the server's own folder or below /etc/ssl/ or /etc/letsencrypt/");
+    }
+
+    /** A put and a preview of {@code document} are refused naming the problem; nothing is stored or pushed. */
+    private static void assertRefusedWithNothingWritten(ConfigDocument document, String expected) throws Exception {
+        ConfigKind kind = ConfigKinds.of(document);
+        Map<String, String> agentFiles = snapshot(agent.root());
+        long revisions = revisionCount(kind);
+
+        String message = assertFails(ErrorCode.CONFIG_RENDER_FAILED, () -> configs().putConfig(
+                PutConfigRequest.newBuilder().setKind(kind).setRole(MEDIA_SERVER_ROLE_EDGE).setDocument(document)
+                                .setMessage("escape").build()));
+        assertThat(message).contains(expected).contains(SERVER);
+        assertThat(assertFails(ErrorCode.CONFIG_RENDER_FAILED, () -> configs().renderConfig(
+                RenderConfigRequest.newBuilder().setKind(kind).setServerId(serverId).setDraft(document).build())))
+                .contains(expected);
+
+        assertThat(revisionCount(kind)).as("revisions of %s", kind).isEqualTo(revisions);
+        assertThat(snapshot(agent.root())).as("the agent's files").isEqualTo(agentFiles);
     }
 
     @Test
@@ -195,14 +214,6 @@ class ConfinedConfigsTest {
             }
             return d;
         });
-    }
-
-    private static ConfigKind kindOf(ConfigDocument document) {
-        return switch (document.getDocumentCase()) {
-            case NGINX -> ConfigKind.CONFIG_KIND_NGINX;
-            case JANUS -> ConfigKind.CONFIG_KIND_JANUS;
-            default -> ConfigKind.CONFIG_KIND_COTURN;
-        };
     }
 
     private static long revisionCount(ConfigKind kind) {

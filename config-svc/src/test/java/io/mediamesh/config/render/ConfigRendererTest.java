@@ -475,6 +475,36 @@ class ConfigRendererTest {
     }
 
     @Test
+    @Tag("fast")
+    void fieldsThatNameFilesStayInTheServersFoldersOrTheToolsSystemFolders() {
+        Map<ConfigDocument, String> refused = Map.of(
+                nginx(n -> n.setErrorLog("/etc/cron.d/x")), "error_log must be a path relative to the server's own " +
+                                                            "folder or below /var/log/nginx/",
+                nginx(n -> n.setAccessLog("logs/../../../root/.profile")), "access_log must not contain \"..\"",
+                nginx(n -> n.setSslCertificate("/etc/shadow")), "ssl_certificate must be a path relative",
+                nginx(n -> n.setSslCertificateKey("/home/x/.ssh/id_rsa")), "ssl_certificate_key must be a path",
+                nginx(n -> n.setRecordingsRoot("/")), "recordings_root must not be the root folder",
+                nginx(n -> n.setRecordingsRoot("/etc/")), "recordings_root must not be inside the protected folder /etc",
+                janus(j -> j.setGeneral(j.getGeneral().toBuilder().setLogToFile("/usr/lib/janus/plugins/x.so"))),
+                "general.log_to_file must be a path relative",
+                coturn(c -> c.setLogFile("/etc/ld.so.preload")), "log_file must be a path relative",
+                coturn(c -> c.setCert("/root/cert.pem")), "cert must be a path relative",
+                coturn(c -> c.setPkey("../../etc/shadow")), "pkey must not contain \"..\"");
+        refused.forEach((document, expected) -> assertRefused(ConfigKinds.of(document), document, expected));
+
+        // What operators write: the tools' own log folders and words, the usual certificate folders.
+        String nginx = file(render(ConfigKind.CONFIG_KIND_NGINX, nginx(n -> n.setErrorLog("stderr")
+                .setAccessLog("/var/log/nginx/edge.log").setSslCertificate("/etc/letsencrypt/live/x/fullchain.pem")
+                .setSslCertificateKey("certs/key.pem")), SAMPLE), ConfigKinds.NGINX_FILE);
+        assertThat(nginx).contains("error_log stderr;", "access_log /var/log/nginx/edge.log;",
+                                   "ssl_certificate /etc/letsencrypt/live/x/fullchain.pem;",
+                                   "ssl_certificate_key certs/key.pem;");
+        assertThat(file(render(ConfigKind.CONFIG_KIND_COTURN, coturn(c -> c.setLogFile("syslog")
+                .setCert("/etc/ssl/certs/turn.pem")), SAMPLE), ConfigKinds.COTURN_FILE))
+                .contains("log-file=syslog", "cert=/etc/ssl/certs/turn.pem");
+    }
+
+    @Test
     void coturnOptionsOnTheAllowlistRenderAndPassCoturn() {
         RenderedConfig rendered = render(ConfigKind.CONFIG_KIND_COTURN, coturn(c -> c.addExtraLines("# limits")
                 .addExtraLines("max-bps=100000").addExtraLines("stale-nonce=600").addExtraLines("no-multicast-peers")),
