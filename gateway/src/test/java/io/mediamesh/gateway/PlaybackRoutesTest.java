@@ -19,7 +19,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** GET/HEAD /stream/videos/:vid through the gateway: ranges and conditional requests per RFC 9110. */
-class StreamRoutesTest {
+class PlaybackRoutesTest {
     @RegisterExtension
     static final Mesh mesh = new Mesh();
 
