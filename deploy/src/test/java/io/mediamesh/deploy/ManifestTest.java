@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.mediamesh.deploy.ManifestChecker.Workload;
 import java.io.IOException;
@@ -13,6 +14,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -93,6 +96,30 @@ class ManifestTest {
 
         assertThat(checker.check(objects)).isEmpty();
         assertThat(names(objects, "DaemonSet")).containsExactly("config-agent");
+    }
+
+    @Test
+    void imagesAreNamedAsTheImagesProfileBuildsThem() throws IOException {
+        String pom = Files.readString(REPOSITORY.resolve("pom.xml"));
+        Matcher version = Pattern.compile("<artifactId>mediamesh-parent</artifactId>\\s*<version>([^<]+)</version>")
+                                 .matcher(pom);
+        assertThat(version.find()).isTrue();
+        assertThat(pom).contains("<image.prefix>mediamesh/</image.prefix>")
+                       .contains("<image>${image.prefix}${project.artifactId}:${project.version}</image>");
+        List<HasMetadata> objects = new ArrayList<>(reader.parseAll(Kustomize.render(K8S.resolve("base")), "base"));
+        objects.addAll(reader.parseAll(Kustomize.render(K8S.resolve("agent")), "agent"));
+        for (Workload workload : WORKLOADS) {
+            String modulePom = Files.readString(REPOSITORY.resolve(workload.module()).resolve("pom.xml"));
+            assertThat(modulePom).contains("<artifactId>" + workload.module() + "</artifactId>");
+            String image = objects.stream()
+                                  .filter(o -> (o instanceof Deployment || o instanceof DaemonSet)
+                                               && o.getMetadata().getName().equals(workload.name()))
+                                  .map(o -> o instanceof Deployment d ? d.getSpec().getTemplate()
+                                          : ((DaemonSet) o).getSpec().getTemplate())
+                                  .map(t -> t.getSpec().getContainers().get(0).getImage())
+                                  .findFirst().orElseThrow();
+            assertThat(image).isEqualTo("mediamesh/" + workload.module() + ":" + version.group(1));
+        }
     }
 
     @Test
