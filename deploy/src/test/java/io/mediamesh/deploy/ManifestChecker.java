@@ -39,6 +39,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -64,6 +65,16 @@ final class ManifestChecker {
     static final long HEADROOM_BYTES = 256L << 20;
     /** Pods outside the manifests a policy may name: the in-cluster MariaDB of the base. */
     static final Map<String, String> DATABASE_LABELS = Map.of("app.kubernetes.io/name", "mariadb");
+    /** What the code calls (see the services' wiring and network-policies.yaml). */
+    static final List<Hop> ARCHITECTURE = List.of(
+            new Hop("gateway", "user-svc", 9101), new Hop("gateway", "media-svc", 9102),
+            new Hop("gateway", "media-svc", 8081), new Hop("gateway", "config-svc", 9103),
+            new Hop("gateway", "scheduler-svc", 9104),
+            new Hop("media-svc", "user-svc", 9101), new Hop("media-svc", "config-svc", 9103),
+            new Hop("config-svc", "user-svc", 9101),
+            new Hop("scheduler-svc", "user-svc", 9101), new Hop("scheduler-svc", "media-svc", 9102),
+            new Hop("user-svc", "scheduler-svc", 9104));
+
     private static final Pattern XMX = Pattern.compile("-Xmx(\\d+)([kKmMgG]?)");
     private static final Pattern JDBC_HOSTS = Pattern.compile("jdbc:mariadb:(?:[a-z-]+:)?//([^/?]+)");
 
@@ -409,7 +420,9 @@ final class ManifestChecker {
             return;
         }
         for (Pods p : pods) {
-            boolean needs = !workloads.get(p.name()).name().equals("gateway");
+            // A service whose configuration has a database block keeps a schema.
+            boolean needs = configs.apply(workloads.get(p.name()).module()).reference()
+                                   .hasPath("mediamesh." + p.name() + ".database.schema");
             for (String hostPort : hosts.group(1).split(",")) {
                 String host = hostPort.replaceAll(":\\d+$", "");
                 boolean reaches = egressAllowed(policies, p, peer -> host.matches("[0-9.]+")
@@ -424,18 +437,8 @@ final class ManifestChecker {
         }
     }
 
-    /** What the code calls (see the services' wiring and network-policies.yaml). */
-    static final List<Hop> ARCHITECTURE = List.of(
-            new Hop("gateway", "user-svc", 9101), new Hop("gateway", "media-svc", 9102),
-            new Hop("gateway", "media-svc", 8081), new Hop("gateway", "config-svc", 9103),
-            new Hop("gateway", "scheduler-svc", 9104),
-            new Hop("media-svc", "user-svc", 9101), new Hop("media-svc", "config-svc", 9103),
-            new Hop("config-svc", "user-svc", 9101),
-            new Hop("scheduler-svc", "user-svc", 9101), new Hop("scheduler-svc", "media-svc", 9102),
-            new Hop("user-svc", "scheduler-svc", 9104));
-
     private static boolean allows(List<NetworkPolicy> policies, Pods from, Pods to, ContainerPort port) {
-        boolean ingress = isolated(policies, to, "Ingress") == null || policies.stream().anyMatch(
+        boolean ingress = !isolated(policies, to, "Ingress") || policies.stream().anyMatch(
                 policy -> selects(policy, to, "Ingress") && policy.getSpec().getIngress().stream().anyMatch(
                         rule -> portMatches(rule.getPorts(), port)
                                 && (rule.getFrom().isEmpty() || rule.getFrom().stream().anyMatch(
@@ -445,22 +448,23 @@ final class ManifestChecker {
     }
 
     private static boolean egressAllowed(List<NetworkPolicy> policies, Pods from,
-                                         java.util.function.Predicate<NetworkPolicyPeer> peerMatches, int port) {
+                                         Predicate<NetworkPolicyPeer> peerMatches, int port) {
         return egressAllowed(policies, from, peerMatches, port, null);
     }
 
     private static boolean egressAllowed(List<NetworkPolicy> policies, Pods from,
-                                         java.util.function.Predicate<NetworkPolicyPeer> peerMatches, int port,
+                                         Predicate<NetworkPolicyPeer> peerMatches, int port,
                                          String portName) {
         ContainerPort target = new ContainerPortBuilder().withContainerPort(port).withName(portName).build();
-        return isolated(policies, from, "Egress") == null || policies.stream().anyMatch(
+        return !isolated(policies, from, "Egress") || policies.stream().anyMatch(
                 policy -> selects(policy, from, "Egress") && policy.getSpec().getEgress().stream().anyMatch(
                         rule -> portMatches(rule.getPorts(), target)
                                 && (rule.getTo().isEmpty() || rule.getTo().stream().anyMatch(peerMatches))));
     }
 
-    private static NetworkPolicy isolated(List<NetworkPolicy> policies, Pods pods, String type) {
-        return policies.stream().filter(p -> selects(p, pods, type)).findFirst().orElse(null);
+    /** A pod that no policy of this type selects is not isolated: everything is allowed. */
+    private static boolean isolated(List<NetworkPolicy> policies, Pods pods, String type) {
+        return policies.stream().anyMatch(p -> selects(p, pods, type));
     }
 
     private static boolean selects(NetworkPolicy policy, Pods pods, String type) {

@@ -19,6 +19,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -241,7 +242,7 @@ class ManifestTest {
     }
 
     @Test
-    void aPatchWhoseGuardNoLongerHoldsFailsTheRendering(@org.junit.jupiter.api.io.TempDir Path dir)
+    void aPatchWhoseGuardNoLongerHoldsFailsTheRendering(@TempDir Path dir)
             throws IOException {
         Files.createDirectories(dir.resolve("base"));
         Files.writeString(dir.resolve("base/kustomization.yaml"),
@@ -269,7 +270,7 @@ class ManifestTest {
     }
 
     @Test
-    void aKustomizationFieldTheRendererDoesNotKnowFailsTheRendering(@org.junit.jupiter.api.io.TempDir Path dir)
+    void aKustomizationFieldTheRendererDoesNotKnowFailsTheRendering(@TempDir Path dir)
             throws IOException {
         Files.writeString(dir.resolve("kustomization.yaml"), """
                 apiVersion: kustomize.config.k8s.io/v1beta1
