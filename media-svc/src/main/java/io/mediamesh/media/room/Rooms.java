@@ -1,13 +1,11 @@
 package io.mediamesh.media.room;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.mediamesh.api.v1.ErrorCode;
 import io.mediamesh.api.v1.MediaServerRole;
 import io.mediamesh.api.v1.Principal;
 import io.mediamesh.common.auth.Callers;
 import io.mediamesh.common.error.MediameshException;
+import io.mediamesh.common.paging.Page;
 import io.mediamesh.common.quota.Quota;
 import io.mediamesh.common.validation.Text;
 import io.mediamesh.media.janus.JanusClient;
@@ -16,12 +14,17 @@ import io.mediamesh.media.janus.JanusPluginError;
 import io.mediamesh.media.janus.JanusServer;
 import io.mediamesh.media.janus.MediaServers;
 import io.mediamesh.media.quota.MediaQuotas;
+import io.mediamesh.media.room.RoomPlugin.ById;
+import io.mediamesh.media.room.RoomPlugin.ByUsername;
+import io.mediamesh.media.room.RoomPlugin.Occupant;
+import io.mediamesh.media.room.RoomPlugin.Participant;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.ToLongFunction;
@@ -49,6 +52,7 @@ public final class Rooms {
     private final MediaQuotas quotas;
     private final Runnable recordingEnded;
     private final JanusIds ids = new JanusIds();
+    private final RoomPlugin plugin = new RoomPlugin();
     /**
      * Destroying a room (Janus, then the database) and the reconciler re-creating it (read, Janus,
      * read again) each hold the room's stripe, so neither runs inside the other: otherwise a pass
@@ -73,8 +77,35 @@ public final class Rooms {
         this.postBaseUrl = postBaseUrl;
     }
 
-    public RoomRepository repository() {
+    RoomRepository repository() {
         return repository;
+    }
+
+    /** How many rooms of either kind {@code ownerId} holds (against their quota). */
+    public long countOwnedBy(long ownerId) {
+        return repository.countOwnedBy(ownerId);
+    }
+
+    /** A page of the rooms of a kind: the caller's own only, or all. */
+    public Page.Result<RoomRecord> page(RoomKind kind, Principal caller, boolean ownedOnly, Page page) {
+        return repository.page(kind, ownedOnly ? Optional.of(caller.getUserId()) : Optional.empty(), page);
+    }
+
+    /** Someone in a room now, with the token media-svc issued them if it did (their user). */
+    public record Present(Participant participant, Optional<RoomToken> token) {}
+
+    /** Who is in the room now, as its Janus lists them. */
+    List<Participant> participantsOnJanus(RoomRecord room) {
+        return call(room, Map.of(), client -> plugin.participants(client, room));
+    }
+
+    /** Who is in the room now, as its Janus lists them, each with the user their token names. */
+    public List<Present> participants(RoomRecord room) {
+        return participantsOnJanus(room).stream()
+                .map(p -> new Present(p, room.kind() == RoomKind.VIDEO
+                                         ? repository.tokenByParticipant(room.id(), p.id())
+                                         : repository.tokenByUsername(room.id(), p.username())))
+                .toList();
     }
 
     /**
@@ -94,7 +125,7 @@ public final class Rooms {
                                          owner.getUserName(), server.id(), server.server().getName(),
                                          server.publicUrl(), clock.instant());
         JanusClient client = servers.client(server);
-        send(client, room, createBody(server, room, List.of()));
+        createOnJanus(server, client, room, List.of());
         try {
             repository.insert(room);
         } catch (RuntimeException e) {
@@ -170,15 +201,38 @@ public final class Rooms {
      */
     public RoomRecord setVideoRecording(RoomRecord room, boolean on) {
         Instant before = clock.instant();
-        ObjectNode body = body(room, "enable_recording");
-        body.put("record", on);
-        call(room, body, Map.of());
+        call(room, Map.of(), client -> {
+            plugin.setRecording(client, room, on);
+            return null;
+        });
         if (on) {
             repository.startRecording(room.id(), before);
         } else if (repository.stopRecording(room.id(), clock.instant())) {
             recordingEnded.run();
         }
         return room.withRecording(on);
+    }
+
+    /**
+     * Turns a text room's recording on or off: Janus cannot record text rooms, so the flag only
+     * tells {@link TextRoomPostBackend} to keep the messages the room posts.
+     */
+    public RoomRecord setTextRecording(RoomRecord room, boolean on) {
+        repository.setRecording(room.id(), on);
+        return room.withRecording(on);
+    }
+
+    /** A page of a text room's recorded messages. */
+    public Page.Result<TranscriptMessage> transcript(RoomRecord room, Page page) {
+        return repository.transcript(room.id(), page);
+    }
+
+    /** Posts an announcement into a text room, from the room itself. */
+    public void announce(RoomRecord room, String text) {
+        call(room, Map.of(), client -> {
+            plugin.announce(client, room, text);
+            return null;
+        });
     }
 
     /**
@@ -202,7 +256,7 @@ public final class Rooms {
         RoomToken token = new RoomToken(room.id(), caller.getUserId(), caller.getUserName(), ids.nextId(),
                                         "u" + HexFormat.of().formatHex(ids.nextBytes(8)), display,
                                         ids.nextSecret());
-        call(room, allowed(room, "add", token.token()), Map.of());
+        allow(room, true, token.token());
         repository.insertToken(token, clock.instant());
         if (repository.isBanned(room.id(), caller.getUserId())) {
             // Kicked while this join ran: the kick cannot have revoked the token it did not see yet.
@@ -212,19 +266,30 @@ public final class Rooms {
         return token;
     }
 
+    /** {@link #kick} of a video room's participant. */
+    public void kickParticipant(RoomRecord room, long participantId) {
+        kick(room, repository.tokenByParticipant(room.id(), participantId), new ById(participantId),
+             String.valueOf(participantId));
+    }
+
+    /** {@link #kick} of a text room's participant. */
+    public void kickUser(RoomRecord room, String username) {
+        kick(room, repository.tokenByUsername(room.id(), username), new ByUsername(username), username);
+    }
+
     /**
      * Bans the user holding {@code token} (if media-svc issued it) from the room, revokes the token
      * and kicks the participant. Someone neither holding a token of ours nor in the room is
      * PARTICIPANT_NOT_FOUND.
      */
-    public void kick(RoomRecord room, Optional<RoomToken> token, ObjectNode kickBody, String who) {
+    private void kick(RoomRecord room, Optional<RoomToken> token, Occupant occupant, String who) {
         if (token.isPresent()) {
             // Banned first, so that a join running meanwhile finds the ban (see join).
             repository.ban(room.id(), token.get().userId(), token.get().userName(), clock.instant());
             revoke(room, token.get());
         }
         try {
-            call(room, kickBody, Map.of(room.kind().noSuchParticipant(), ErrorCode.PARTICIPANT_NOT_FOUND));
+            kickOnJanus(room, occupant);
         } catch (MediameshException e) {
             // Revoked but not present right now: the kick's purpose, keeping them out, is met.
             if (e.code() != ErrorCode.PARTICIPANT_NOT_FOUND || token.isEmpty()) {
@@ -246,10 +311,10 @@ public final class Rooms {
      * Kicks a participant who is not who their join token was issued for ({@link ParticipantGuard});
      * one who already left is fine.
      */
-    void kickImpostor(RoomRecord room, ObjectNode kickBody, String why) {
+    void kickImpostor(RoomRecord room, Occupant occupant, String why) {
         logger.warn("Kicking from {} room {}: {}", room.kind().dbName(), room.id(), why);
         try {
-            call(room, kickBody, Map.of(room.kind().noSuchParticipant(), ErrorCode.PARTICIPANT_NOT_FOUND));
+            kickOnJanus(room, occupant);
         } catch (MediameshException e) {
             if (e.code() != ErrorCode.PARTICIPANT_NOT_FOUND) {
                 throw e;
@@ -257,9 +322,36 @@ public final class Rooms {
         }
     }
 
+    private void kickOnJanus(RoomRecord room, Occupant occupant) {
+        call(room, Map.of(room.kind().noSuchParticipant(), ErrorCode.PARTICIPANT_NOT_FOUND), client -> {
+            plugin.kick(client, room, occupant);
+            return null;
+        });
+    }
+
     private void revoke(RoomRecord room, RoomToken token) {
-        call(room, allowed(room, "remove", token.token()), Map.of());
+        allow(room, false, token.token());
         repository.deleteToken(room.id(), token.userId());
+    }
+
+    private void allow(RoomRecord room, boolean add, String token) {
+        call(room, Map.of(), client -> {
+            plugin.allow(client, room, add, token);
+            return null;
+        });
+    }
+
+    /** Takes the room out of Janus's public `list` (see {@link RoomReconciler}). */
+    void makePrivate(RoomRecord room) {
+        call(room, Map.of(), client -> {
+            plugin.makePrivate(client, room);
+            return null;
+        });
+    }
+
+    /** The rooms of a kind {@code server}'s Janus has: whether each is private, by id. */
+    Map<Long, Boolean> listOnJanus(JanusServer server, JanusClient client, RoomKind kind) {
+        return plugin.list(client, server, kind);
     }
 
     private static MediameshException banned(RoomRecord room) {
@@ -273,15 +365,15 @@ public final class Rooms {
     }
 
     /**
-     * Sends a request about a stored room to its Janus. A room Janus does not know is re-created
-     * from its record once, then the request is sent again. Plugin errors become catalog codes:
+     * Makes a request about a stored room to its Janus. A room Janus does not know is re-created
+     * from its record once, then the request is made again. Plugin errors become catalog codes:
      * {@code specific} ones as given, the others FAILED_ROOM_REQUEST.
      */
-    public JsonNode call(RoomRecord room, ObjectNode body, Map<Integer, ErrorCode> specific) {
+    private <T> T call(RoomRecord room, Map<Integer, ErrorCode> specific, Function<JanusClient, T> request) {
         JanusServer server = servers.get(room.serverId());
         JanusClient client = servers.client(server);
         try {
-            return client.send(room.kind().plugin(), body);
+            return request.apply(client);
         } catch (JanusPluginError e) {
             if (e.code() != room.kind().noSuchRoom()) {
                 throw mapped(room, e, specific);
@@ -291,7 +383,7 @@ public final class Rooms {
                     server.server().getName());
         recreate(server, client, room);
         try {
-            return client.send(room.kind().plugin(), body);
+            return request.apply(client);
         } catch (JanusPluginError e) {
             throw mapped(room, e, specific);
         }
@@ -299,58 +391,13 @@ public final class Rooms {
 
     /** Creates a stored room again on its Janus from its record, tokens included (one Janus has is kept). */
     void recreate(JanusServer server, JanusClient client, RoomRecord room) {
-        send(client, room, createBody(server, room, repository.tokens(room.id()).stream().map(RoomToken::token)
-                                                              .toList()));
+        createOnJanus(server, client, room, repository.tokens(room.id()).stream().map(RoomToken::token).toList());
     }
 
-    /** The admin key of the room kind's plugin on {@code server}. */
-    static String adminKey(JanusServer server, RoomKind kind) {
-        return kind == RoomKind.VIDEO ? server.janus().getVideoroom().getAdminKey()
-                                      : server.janus().getTextroom().getAdminKey();
-    }
-
-    /** A request body about {@code room} carrying its secret. */
-    public ObjectNode body(RoomRecord room, String request) {
-        ObjectNode body = JanusClient.body(request);
-        body.put("room", room.id());
-        body.put("secret", room.secret());
-        return body;
-    }
-
-    private ObjectNode createBody(JanusServer server, RoomRecord room, List<String> tokens) {
-        ObjectNode body = body(room, "create");
-        body.put("description", room.description());
-        body.put("admin_key", adminKey(server, room.kind()));
-        // Left out of Janus's `list` for anyone without the admin key.
-        body.put("is_private", true);
-        if (room.kind() == RoomKind.VIDEO) {
-            body.put("publishers", room.maxPublishers());
-            body.put("record", room.recording());
-            // A folder per room: its recordings are listed as one folder of the nginx index.
-            String recDir = server.recDir();
-            if (!recDir.isEmpty()) {
-                body.put("rec_dir", (recDir.endsWith("/") ? recDir : recDir + '/') + room.id());
-            }
-        } else {
-            body.put("history", room.history());
-            body.put("post", postUrl(room));
-        }
-        // An allowed list, even empty, makes Janus demand a listed token to join.
-        ArrayNode allowed = body.putArray("allowed");
-        tokens.forEach(allowed::add);
-        return body;
-    }
-
-    private ObjectNode allowed(RoomRecord room, String action, String token) {
-        ObjectNode body = body(room, "allowed");
-        body.put("action", action);
-        body.putArray("allowed").add(token);
-        return body;
-    }
-
-    private void send(JanusClient client, RoomRecord room, ObjectNode createBody) {
+    /** Creates the room on Janus; one Janus has already is kept. */
+    private void createOnJanus(JanusServer server, JanusClient client, RoomRecord room, List<String> tokens) {
         try {
-            client.send(room.kind().plugin(), createBody);
+            plugin.create(client, server, room, tokens, postUrl(room));
         } catch (JanusPluginError e) {
             if (e.code() != room.kind().roomExists()) {
                 throw mapped(room, e, Map.of());
@@ -360,7 +407,7 @@ public final class Rooms {
 
     private void destroyOnJanusOrFail(JanusClient client, RoomRecord room) {
         try {
-            client.send(room.kind().plugin(), body(room, "destroy"));
+            plugin.destroy(client, room);
         } catch (JanusPluginError e) {
             // Already gone there (a restarted Janus): forgetting it here is all that is left.
             if (e.code() != room.kind().noSuchRoom()) {
