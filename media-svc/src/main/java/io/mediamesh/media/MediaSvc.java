@@ -123,13 +123,13 @@ public final class MediaSvc implements AutoCloseable {
                                                     dbClock);
         Rooms rooms = new Rooms(roomRepository, servers, callers, dbClock, roomSettings.postBaseUrl(), serverLoad,
                                 quotas, conversions::wake);
+        Executor blocking = CommonPools.blockingTaskExecutor();
         this.streams = new LiveStreams(streamRepository, servers, callers, dbClock, serverLoad,
-                                       settings.streams().changeLease(), quotas);
+                                       settings.streams().changeLease(), quotas, blocking);
         this.roomReconciler = new RoomReconciler(rooms, servers);
         this.postBackend = new TextRoomPostBackend(roomRepository, dbClock);
         FileSettings files = settings.files();
         TransferLimits limits = new TransferLimits(settings.fileServer(), registry);
-        Executor blocking = CommonPools.blockingTaskExecutor();
         this.resumableUploads = new ResumableUploads(store, uploads, database.dsl(), limits, blocking, files.maxSize(),
                                                      files.resumableExpireAfter(), dbClock);
         this.fileServer = new FileServer(settings.fileServer(), List.of(
@@ -142,7 +142,7 @@ public final class MediaSvc implements AutoCloseable {
                                             servers, roomSettings.turnCredentialTtl(), clock), callers),
                                     new TextRoomGrpcService(rooms, callers),
                                     new StreamGrpcService(streams, callers),
-                                    new MediaUsageGrpcService(roomRepository, streamRepository, callers));
+                                    new MediaUsageGrpcService(rooms, streams, callers));
     }
 
     /**

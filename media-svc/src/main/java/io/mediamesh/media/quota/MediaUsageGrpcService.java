@@ -6,16 +6,16 @@ import io.mediamesh.api.v1.GetMediaUsageResponse;
 import io.mediamesh.api.v1.MediaUsageServiceGrpc;
 import io.mediamesh.common.auth.Callers;
 import io.mediamesh.common.validation.Text;
-import io.mediamesh.media.room.RoomRepository;
-import io.mediamesh.media.stream.StreamRepository;
+import io.mediamesh.media.room.Rooms;
+import io.mediamesh.media.stream.LiveStreams;
 
 /** MediaUsageService over gRPC: the rooms and streams a user holds against their quotas. Runs on the blocking executor. */
 public final class MediaUsageGrpcService extends MediaUsageServiceGrpc.MediaUsageServiceImplBase {
-    private final RoomRepository rooms;
-    private final StreamRepository streams;
+    private final Rooms rooms;
+    private final LiveStreams streams;
     private final Callers callers;
 
-    public MediaUsageGrpcService(RoomRepository rooms, StreamRepository streams, Callers callers) {
+    public MediaUsageGrpcService(Rooms rooms, LiveStreams streams, Callers callers) {
         this.rooms = rooms;
         this.streams = streams;
         this.callers = callers;

@@ -1,9 +1,7 @@
 package io.mediamesh.media.room;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.mediamesh.media.janus.JanusClient;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -62,10 +60,9 @@ public final class ParticipantGuard {
     /** A `configured` event may have changed the display name; Janus's event does not say, its list does. */
     private void checkVideoDisplay(RoomRecord room, long id) {
         Optional<RoomToken> token = rooms.repository().tokenByParticipant(room.id(), id);
-        JsonNode listed = rooms.call(room, rooms.body(room, "listparticipants"), Map.of());
-        for (JsonNode participant : listed.path("participants")) {
-            if (participant.path("id").asLong() == id) {
-                String display = participant.path("display").asText(null);
+        for (RoomPlugin.Participant participant : rooms.participantsOnJanus(room)) {
+            if (participant.id() == id) {
+                String display = participant.display().orElse(null);
                 if (token.isEmpty() || !token.get().display().equals(display)) {
                     kickVideo(room, id, "participant " + id + " changed its display name to " + quoted(display));
                 }
@@ -79,17 +76,13 @@ public final class ParticipantGuard {
         String display = data.path("display").asText(null);
         Optional<RoomToken> token = rooms.repository().tokenByUsername(room.id(), username);
         if (token.isEmpty() || !token.get().display().equals(display)) {
-            ObjectNode kick = rooms.body(room, "kick");
-            kick.put("username", username);
-            rooms.kickImpostor(room, kick, "username " + quoted(username) + " (display " + quoted(display) +
+            rooms.kickImpostor(room, new RoomPlugin.ByUsername(username), "username " + quoted(username) + " (display " + quoted(display) +
                                            ") is not one issued with that display name");
         }
     }
 
     private void kickVideo(RoomRecord room, long id, String why) {
-        ObjectNode kick = rooms.body(room, "kick");
-        kick.put("id", id);
-        rooms.kickImpostor(room, kick, why);
+        rooms.kickImpostor(room, new RoomPlugin.ById(id), why);
     }
 
     private static String quoted(String text) {

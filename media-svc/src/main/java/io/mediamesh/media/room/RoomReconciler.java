@@ -1,12 +1,9 @@
 package io.mediamesh.media.room;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.mediamesh.media.janus.JanusClient;
 import io.mediamesh.media.janus.JanusServer;
 import io.mediamesh.media.janus.MediaServers;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Optional;
@@ -82,7 +79,7 @@ public final class RoomReconciler {
         for (RoomKind kind : RoomKind.values()) {
             Map<Long, Boolean> onJanus;
             try {
-                onJanus = listed(server, client, kind);
+                onJanus = rooms.listOnJanus(server, client, kind);
             } catch (RuntimeException e) {
                 warnUnlessStopping("Rooms on {} not reconciled: {}; retried next pass", server.server().getName(),
                                    e.getMessage());
@@ -108,30 +105,14 @@ public final class RoomReconciler {
         return recreated;
     }
 
-    /**
-     * The rooms of a kind Janus has, private ones included (the admin key lists them all): whether
-     * each is private, by id.
-     */
-    private static Map<Long, Boolean> listed(JanusServer server, JanusClient client, RoomKind kind) {
-        ObjectNode list = JanusClient.body("list");
-        list.put("admin_key", Rooms.adminKey(server, kind));
-        Map<Long, Boolean> rooms = new HashMap<>();
-        for (JsonNode room : client.send(kind.plugin(), list).path("list")) {
-            rooms.put(room.path("room").asLong(), room.path("is_private").asBoolean());
-        }
-        return rooms;
-    }
-
     /** Takes a stored room out of Janus's public `list`; a failure waits for the next pass. */
     private void hide(RoomKind kind, long id) {
         Optional<RoomRecord> room = rooms.repository().find(kind, id);
         if (room.isEmpty()) {
             return;
         }
-        ObjectNode edit = rooms.body(room.get(), "edit");
-        edit.put("new_is_private", true);
         try {
-            rooms.call(room.get(), edit, Map.of());
+            rooms.makePrivate(room.get());
             logger.info("Made {} room {} private on Janus", kind.dbName(), id);
         } catch (RuntimeException e) {
             warnUnlessStopping("Could not make {} room {} private: {}; retried next pass", kind.dbName(), id,

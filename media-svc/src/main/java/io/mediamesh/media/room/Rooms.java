@@ -1,24 +1,22 @@
 package io.mediamesh.media.room;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.mediamesh.api.v1.ErrorCode;
 import io.mediamesh.api.v1.MediaServerRole;
 import io.mediamesh.api.v1.Principal;
 import io.mediamesh.common.auth.Callers;
 import io.mediamesh.common.error.MediameshException;
+import io.mediamesh.common.paging.Page;
 import io.mediamesh.common.quota.Quota;
 import io.mediamesh.common.validation.Text;
 import io.mediamesh.media.janus.JanusClient;
 import io.mediamesh.media.janus.JanusIds;
-import io.mediamesh.media.janus.JanusPluginError;
 import io.mediamesh.media.janus.JanusServer;
 import io.mediamesh.media.janus.MediaServers;
 import io.mediamesh.media.quota.MediaQuotas;
+import io.mediamesh.media.room.RoomPlugin.Occupant;
+import io.mediamesh.media.room.RoomPlugin.Participant;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -32,8 +30,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Rooms of both kinds on Janus, with the stored records as the truth: a room Janus no longer has
  * (it restarted) is re-created there from its record, tokens included, before the request is
- * sent again ({@link RoomReconciler} does the same without waiting for a request). Runs on the
- * blocking executor.
+ * sent again ({@link RoomCalls}; {@link RoomReconciler} does the same without waiting for a
+ * request). Who may be in a room is {@link RoomMembers}'s. Runs on the blocking executor.
  */
 public final class Rooms {
     public static final int MAX_DESCRIPTION_LENGTH = 200;
@@ -44,11 +42,13 @@ public final class Rooms {
     private final MediaServers servers;
     private final Callers callers;
     private final Clock clock;
-    private final String postBaseUrl;
     private final ToLongFunction<Long> serverLoad;
     private final MediaQuotas quotas;
     private final Runnable recordingEnded;
     private final JanusIds ids = new JanusIds();
+    private final RoomPlugin plugin = new RoomPlugin();
+    private final RoomCalls calls;
+    private final RoomMembers members;
     /**
      * Destroying a room (Janus, then the database) and the reconciler re-creating it (read, Janus,
      * read again) each hold the room's stripe, so neither runs inside the other: otherwise a pass
@@ -70,11 +70,30 @@ public final class Rooms {
         this.servers = servers;
         this.callers = callers;
         this.clock = clock;
-        this.postBaseUrl = postBaseUrl;
+        this.calls = new RoomCalls(repository, servers, plugin, postBaseUrl);
+        this.members = new RoomMembers(repository, calls, plugin, clock);
     }
 
-    public RoomRepository repository() {
+    RoomRepository repository() {
         return repository;
+    }
+
+    /** How many rooms of either kind {@code ownerId} holds (against their quota). */
+    public long countOwnedBy(long ownerId) {
+        return repository.countOwnedBy(ownerId);
+    }
+
+    /** A page of the rooms of a kind: the caller's own only, or all. */
+    public Page.Result<RoomRecord> page(RoomKind kind, Principal caller, boolean ownedOnly, Page page) {
+        return repository.page(kind, ownedOnly ? Optional.of(caller.getUserId()) : Optional.empty(), page);
+    }
+
+    /** Someone in a room now, with the token media-svc issued them if it did (their user). */
+    public record Present(Participant participant, Optional<RoomToken> token) {}
+
+    /** Who is in the room now, as its Janus lists them, each with the user their token names. */
+    public List<Present> participants(RoomRecord room) {
+        return members.participants(room);
     }
 
     /**
@@ -94,11 +113,11 @@ public final class Rooms {
                                          owner.getUserName(), server.id(), server.server().getName(),
                                          server.publicUrl(), clock.instant());
         JanusClient client = servers.client(server);
-        send(client, room, createBody(server, room, List.of()));
+        calls.createOnJanus(server, client, room, List.of());
         try {
             repository.insert(room);
         } catch (RuntimeException e) {
-            destroyOnJanus(client, room);
+            calls.destroyOnJanus(client, room);
             throw e;
         }
         logger.info("{} created {} room {} on {}", owner.getUserName(), kind.dbName(), room.id(),
@@ -121,7 +140,6 @@ public final class Rooms {
         return room;
     }
 
-    /** Destroys the room; a video room's recording that this ends is queued for conversion. */
     /** A video room whose recordings may be listed: stored, or destroyed after recording. */
     public record RecordedRoom(long roomId, long ownerId, long serverId) {}
 
@@ -140,13 +158,14 @@ public final class Rooms {
         return room;
     }
 
+    /** Destroys the room; a video room's recording that this ends is queued for conversion. */
     public void destroy(RoomRecord room) {
         JanusServer server = servers.get(room.serverId());
         boolean recordingEnds;
         Lock lifecycle = lifecycleLock(room.id());
         lifecycle.lock();
         try {
-            destroyOnJanusOrFail(servers.client(server), room);
+            calls.destroyOnJanusOrFail(servers.client(server), room);
             // After Janus closed the files: the recording's end is taken once they are complete.
             recordingEnds = repository.delete(room.id(), clock.instant()) && room.recording();
         } finally {
@@ -170,9 +189,7 @@ public final class Rooms {
      */
     public RoomRecord setVideoRecording(RoomRecord room, boolean on) {
         Instant before = clock.instant();
-        ObjectNode body = body(room, "enable_recording");
-        body.put("record", on);
-        call(room, body, Map.of());
+        calls.send(room, Map.of(), client -> plugin.setRecording(client, room, on));
         if (on) {
             repository.startRecording(room.id(), before);
         } else if (repository.stopRecording(room.id(), clock.instant())) {
@@ -182,204 +199,74 @@ public final class Rooms {
     }
 
     /**
+     * Turns a text room's recording on or off: Janus cannot record text rooms, so the flag only
+     * tells {@link TextRoomPostBackend} to keep the messages the room posts.
+     */
+    public RoomRecord setTextRecording(RoomRecord room, boolean on) {
+        repository.setRecording(room.id(), on);
+        return room.withRecording(on);
+    }
+
+    /** A page of a text room's recorded messages. */
+    public Page.Result<TranscriptMessage> transcript(RoomRecord room, Page page) {
+        return repository.transcript(room.id(), page);
+    }
+
+    /** Posts an announcement into a text room, from the room itself. */
+    public void announce(RoomRecord room, String text) {
+        calls.send(room, Map.of(), client -> plugin.announce(client, room, text));
+    }
+
+    /**
      * The caller's token for the room, bound to their participant id (or username) and to
      * {@code display}: the one they have (now bound to this display), or a new one added to
      * Janus's allowed list. A user banned from the room gets none.
      */
     public RoomToken join(RoomRecord room, Principal caller, String display) {
-        Text.check(display, "display", 1, MAX_DISPLAY_LENGTH, false, ErrorCode.INVALID_DISPLAY_NAME);
-        if (repository.isBanned(room.id(), caller.getUserId())) {
-            throw banned(room);
-        }
-        Optional<RoomToken> existing = repository.tokenOf(room.id(), caller.getUserId());
-        if (existing.isPresent()) {
-            RoomToken token = existing.get();
-            if (!token.display().equals(display)) {
-                repository.setDisplay(room.id(), caller.getUserId(), display);
-            }
-            return token.withDisplay(display);
-        }
-        RoomToken token = new RoomToken(room.id(), caller.getUserId(), caller.getUserName(), ids.nextId(),
-                                        "u" + HexFormat.of().formatHex(ids.nextBytes(8)), display,
-                                        ids.nextSecret());
-        call(room, allowed(room, "add", token.token()), Map.of());
-        repository.insertToken(token, clock.instant());
-        if (repository.isBanned(room.id(), caller.getUserId())) {
-            // Kicked while this join ran: the kick cannot have revoked the token it did not see yet.
-            revoke(room, token);
-            throw banned(room);
-        }
-        return token;
+        return members.join(room, caller, display);
     }
 
-    /**
-     * Bans the user holding {@code token} (if media-svc issued it) from the room, revokes the token
-     * and kicks the participant. Someone neither holding a token of ours nor in the room is
-     * PARTICIPANT_NOT_FOUND.
-     */
-    public void kick(RoomRecord room, Optional<RoomToken> token, ObjectNode kickBody, String who) {
-        if (token.isPresent()) {
-            // Banned first, so that a join running meanwhile finds the ban (see join).
-            repository.ban(room.id(), token.get().userId(), token.get().userName(), clock.instant());
-            revoke(room, token.get());
-        }
-        try {
-            call(room, kickBody, Map.of(room.kind().noSuchParticipant(), ErrorCode.PARTICIPANT_NOT_FOUND));
-        } catch (MediameshException e) {
-            // Revoked but not present right now: the kick's purpose, keeping them out, is met.
-            if (e.code() != ErrorCode.PARTICIPANT_NOT_FOUND || token.isEmpty()) {
-                throw e.code() == ErrorCode.PARTICIPANT_NOT_FOUND
-                      ? new MediameshException(ErrorCode.PARTICIPANT_NOT_FOUND, "No participant " + who +
-                                                                                " in room " + room.id() + '.')
-                      : e;
-            }
-        }
+    /** Bans a video room's participant, revokes their token and kicks them (PARTICIPANT_NOT_FOUND if unknown). */
+    public void kickParticipant(RoomRecord room, long participantId) {
+        members.kickParticipant(room, participantId);
+    }
+
+    /** Bans a text room's participant, revokes their token and kicks them (PARTICIPANT_NOT_FOUND if unknown). */
+    public void kickUser(RoomRecord room, String username) {
+        members.kickUser(room, username);
     }
 
     /** Lets a banned user join the room again (with a new token). */
     public void unban(RoomRecord room, long userId) {
-        repository.unban(room.id(), Text.checkId(userId, "user_id"));
-        logger.info("Lifted the ban of user {} from {} room {}", userId, room.kind().dbName(), room.id());
+        members.unban(room, userId);
+    }
+
+    /** Takes the room out of Janus's public `list` (see {@link RoomReconciler}). */
+    void makePrivate(RoomRecord room) {
+        calls.send(room, Map.of(), client -> plugin.makePrivate(client, room));
+    }
+
+    /** Who is in the room now, as its Janus lists them (for {@link ParticipantGuard}). */
+    List<Participant> participantsOnJanus(RoomRecord room) {
+        return members.participantsOnJanus(room);
     }
 
     /**
      * Kicks a participant who is not who their join token was issued for ({@link ParticipantGuard});
      * one who already left is fine.
      */
-    void kickImpostor(RoomRecord room, ObjectNode kickBody, String why) {
-        logger.warn("Kicking from {} room {}: {}", room.kind().dbName(), room.id(), why);
-        try {
-            call(room, kickBody, Map.of(room.kind().noSuchParticipant(), ErrorCode.PARTICIPANT_NOT_FOUND));
-        } catch (MediameshException e) {
-            if (e.code() != ErrorCode.PARTICIPANT_NOT_FOUND) {
-                throw e;
-            }
-        }
+    void kickImpostor(RoomRecord room, Occupant occupant, String why) {
+        members.kickImpostor(room, occupant, why);
     }
 
-    private void revoke(RoomRecord room, RoomToken token) {
-        call(room, allowed(room, "remove", token.token()), Map.of());
-        repository.deleteToken(room.id(), token.userId());
-    }
-
-    private static MediameshException banned(RoomRecord room) {
-        return new MediameshException(ErrorCode.ROOM_BANNED, "You were removed from room " + room.id() +
-                                                             " and may not join it again.");
-    }
-
-    /** The URL Janus posts a text room's messages to. */
-    public String postUrl(RoomRecord room) {
-        return postBaseUrl + TextRoomPostBackend.PATH_PREFIX + room.id() + '/' + room.postToken();
-    }
-
-    /**
-     * Sends a request about a stored room to its Janus. A room Janus does not know is re-created
-     * from its record once, then the request is sent again. Plugin errors become catalog codes:
-     * {@code specific} ones as given, the others FAILED_ROOM_REQUEST.
-     */
-    public JsonNode call(RoomRecord room, ObjectNode body, Map<Integer, ErrorCode> specific) {
-        JanusServer server = servers.get(room.serverId());
-        JanusClient client = servers.client(server);
-        try {
-            return client.send(room.kind().plugin(), body);
-        } catch (JanusPluginError e) {
-            if (e.code() != room.kind().noSuchRoom()) {
-                throw mapped(room, e, specific);
-            }
-        }
-        logger.info("{} room {} is missing on {}; re-creating it", room.kind().dbName(), room.id(),
-                    server.server().getName());
-        recreate(server, client, room);
-        try {
-            return client.send(room.kind().plugin(), body);
-        } catch (JanusPluginError e) {
-            throw mapped(room, e, specific);
-        }
-    }
-
-    /** Creates a stored room again on its Janus from its record, tokens included (one Janus has is kept). */
+    /** Creates a stored room again on its Janus from its record, tokens included (see {@link RoomReconciler}). */
     void recreate(JanusServer server, JanusClient client, RoomRecord room) {
-        send(client, room, createBody(server, room, repository.tokens(room.id()).stream().map(RoomToken::token)
-                                                              .toList()));
+        calls.recreate(server, client, room);
     }
 
-    /** The admin key of the room kind's plugin on {@code server}. */
-    static String adminKey(JanusServer server, RoomKind kind) {
-        return kind == RoomKind.VIDEO ? server.janus().getVideoroom().getAdminKey()
-                                      : server.janus().getTextroom().getAdminKey();
+    /** The rooms of a kind {@code server}'s Janus has: whether each is private, by id. */
+    Map<Long, Boolean> listOnJanus(JanusServer server, JanusClient client, RoomKind kind) {
+        return plugin.list(client, server, kind);
     }
 
-    /** A request body about {@code room} carrying its secret. */
-    public ObjectNode body(RoomRecord room, String request) {
-        ObjectNode body = JanusClient.body(request);
-        body.put("room", room.id());
-        body.put("secret", room.secret());
-        return body;
-    }
-
-    private ObjectNode createBody(JanusServer server, RoomRecord room, List<String> tokens) {
-        ObjectNode body = body(room, "create");
-        body.put("description", room.description());
-        body.put("admin_key", adminKey(server, room.kind()));
-        // Left out of Janus's `list` for anyone without the admin key.
-        body.put("is_private", true);
-        if (room.kind() == RoomKind.VIDEO) {
-            body.put("publishers", room.maxPublishers());
-            body.put("record", room.recording());
-            // A folder per room: its recordings are listed as one folder of the nginx index.
-            String recDir = server.recDir();
-            if (!recDir.isEmpty()) {
-                body.put("rec_dir", (recDir.endsWith("/") ? recDir : recDir + '/') + room.id());
-            }
-        } else {
-            body.put("history", room.history());
-            body.put("post", postUrl(room));
-        }
-        // An allowed list, even empty, makes Janus demand a listed token to join.
-        ArrayNode allowed = body.putArray("allowed");
-        tokens.forEach(allowed::add);
-        return body;
-    }
-
-    private ObjectNode allowed(RoomRecord room, String action, String token) {
-        ObjectNode body = body(room, "allowed");
-        body.put("action", action);
-        body.putArray("allowed").add(token);
-        return body;
-    }
-
-    private void send(JanusClient client, RoomRecord room, ObjectNode createBody) {
-        try {
-            client.send(room.kind().plugin(), createBody);
-        } catch (JanusPluginError e) {
-            if (e.code() != room.kind().roomExists()) {
-                throw mapped(room, e, Map.of());
-            }
-        }
-    }
-
-    private void destroyOnJanusOrFail(JanusClient client, RoomRecord room) {
-        try {
-            client.send(room.kind().plugin(), body(room, "destroy"));
-        } catch (JanusPluginError e) {
-            // Already gone there (a restarted Janus): forgetting it here is all that is left.
-            if (e.code() != room.kind().noSuchRoom()) {
-                throw mapped(room, e, Map.of());
-            }
-        }
-    }
-
-    /** Destroys a room on Janus that is not (or no longer) stored; a failure is only logged. */
-    private void destroyOnJanus(JanusClient client, RoomRecord room) {
-        try {
-            destroyOnJanusOrFail(client, room);
-        } catch (RuntimeException e) {
-            logger.warn("Could not destroy unstored {} room {} on Janus", room.kind().dbName(), room.id(), e);
-        }
-    }
-
-    private static MediameshException mapped(RoomRecord room, JanusPluginError e, Map<Integer, ErrorCode> specific) {
-        ErrorCode code = specific.getOrDefault(e.code(), ErrorCode.FAILED_ROOM_REQUEST);
-        return new MediameshException(code, "Room " + room.id() + ": " + e.getMessage());
-    }
 }

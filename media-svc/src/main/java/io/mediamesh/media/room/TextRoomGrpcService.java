@@ -1,7 +1,5 @@
 package io.mediamesh.media.room;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.grpc.stub.StreamObserver;
 import io.mediamesh.api.v1.CreateTextRoomRequest;
 import io.mediamesh.api.v1.CreateTextRoomResponse;
@@ -31,8 +29,6 @@ import io.mediamesh.common.auth.Callers;
 import io.mediamesh.common.error.MediameshException;
 import io.mediamesh.common.paging.Page;
 import io.mediamesh.common.validation.Text;
-import java.util.Map;
-import java.util.Optional;
 
 /**
  * TextRoomService over gRPC (Janus TextRoom). Janus cannot record text rooms: each room posts its
@@ -67,9 +63,8 @@ public final class TextRoomGrpcService extends TextRoomServiceGrpc.TextRoomServi
     @Override
     public void listTextRooms(ListTextRoomsRequest request, StreamObserver<ListTextRoomsResponse> response) {
         Principal caller = callers.require();
-        Page.Result<RoomRecord> page = rooms.repository().page(
-                RoomKind.TEXT, request.getOwnedOnly() ? Optional.of(caller.getUserId()) : Optional.empty(),
-                Page.of(request.getLimit(), request.getCursor()));
+        Page.Result<RoomRecord> page = rooms.page(RoomKind.TEXT, caller, request.getOwnedOnly(),
+                                                  Page.of(request.getLimit(), request.getCursor()));
         ListTextRoomsResponse.Builder out = ListTextRoomsResponse.newBuilder().setNextCursor(page.nextCursor());
         page.rows().forEach(room -> out.addRooms(room.toTextProto(Callers.isAdmin(caller))));
         response.onNext(out.build());
@@ -79,15 +74,13 @@ public final class TextRoomGrpcService extends TextRoomServiceGrpc.TextRoomServi
     @Override
     public void getTextRoom(GetTextRoomRequest request, StreamObserver<GetTextRoomResponse> response) {
         RoomRecord room = rooms.find(RoomKind.TEXT, request.getRoomId());
-        JsonNode listed = rooms.call(room, rooms.body(room, "listparticipants"), Map.of());
         GetTextRoomResponse.Builder out = GetTextRoomResponse.newBuilder()
                 .setRoom(room.toTextProto(Callers.isAdmin(callers.require())));
-        for (JsonNode p : listed.path("participants")) {
-            String username = p.path("username").asText();
+        for (Rooms.Present present : rooms.participants(room)) {
             TextRoomParticipant.Builder participant = TextRoomParticipant.newBuilder()
-                    .setUsername(username).setDisplay(p.path("display").asText(""));
-            rooms.repository().tokenByUsername(room.id(), username).ifPresent(
-                    token -> participant.setUserId(token.userId()).setUserName(token.userName()));
+                    .setUsername(present.participant().username())
+                    .setDisplay(present.participant().display().orElse(""));
+            present.token().ifPresent(token -> participant.setUserId(token.userId()).setUserName(token.userName()));
             out.addParticipants(participant);
         }
         response.onNext(out.build());
@@ -117,9 +110,7 @@ public final class TextRoomGrpcService extends TextRoomServiceGrpc.TextRoomServi
         RoomRecord room = rooms.findAsOwner(RoomKind.TEXT, request.getRoomId());
         String username = Text.check(request.getUsername(), "username", 1, MAX_USERNAME_LENGTH, false,
                                      ErrorCode.INVALID_REQUEST);
-        ObjectNode kick = rooms.body(room, "kick");
-        kick.put("username", username);
-        rooms.kick(room, rooms.repository().tokenByUsername(room.id(), username), kick, username);
+        rooms.kickUser(room, username);
         response.onNext(KickTextRoomParticipantResponse.getDefaultInstance());
         response.onCompleted();
     }
@@ -128,17 +119,17 @@ public final class TextRoomGrpcService extends TextRoomServiceGrpc.TextRoomServi
     public void setTextRoomRecording(SetTextRoomRecordingRequest request,
                                      StreamObserver<SetTextRoomRecordingResponse> response) {
         RoomRecord room = rooms.findAsOwner(RoomKind.TEXT, request.getRoomId());
-        rooms.repository().setRecording(room.id(), request.getEnabled());
+        RoomRecord changed = rooms.setTextRecording(room, request.getEnabled());
         response.onNext(SetTextRoomRecordingResponse.newBuilder().setRoom(
-                room.withRecording(request.getEnabled()).toTextProto(Callers.isAdmin(callers.require()))).build());
+                changed.toTextProto(Callers.isAdmin(callers.require()))).build());
         response.onCompleted();
     }
 
     @Override
     public void getTranscript(GetTranscriptRequest request, StreamObserver<GetTranscriptResponse> response) {
         RoomRecord room = rooms.findAsOwner(RoomKind.TEXT, request.getRoomId());
-        Page.Result<TranscriptMessage> page = rooms.repository().transcript(
-                room.id(), Page.of(request.getLimit(), request.getCursor(), 100, 500));
+        Page.Result<TranscriptMessage> page = rooms.transcript(
+                room, Page.of(request.getLimit(), request.getCursor(), 100, 500));
         GetTranscriptResponse.Builder out = GetTranscriptResponse.newBuilder().setNextCursor(page.nextCursor());
         page.rows().forEach(message -> out.addMessages(message.toProto()));
         response.onNext(out.build());
@@ -149,9 +140,7 @@ public final class TextRoomGrpcService extends TextRoomServiceGrpc.TextRoomServi
     public void postAnnouncement(PostAnnouncementRequest request, StreamObserver<PostAnnouncementResponse> response) {
         RoomRecord room = rooms.findAsOwner(RoomKind.TEXT, request.getRoomId());
         String text = Text.check(request.getText(), "text", 1, MAX_ANNOUNCEMENT_LENGTH, true, ErrorCode.INVALID_REQUEST);
-        ObjectNode body = rooms.body(room, "announcement");
-        body.put("text", text);
-        rooms.call(room, body, Map.of());
+        rooms.announce(room, text);
         response.onNext(PostAnnouncementResponse.getDefaultInstance());
         response.onCompleted();
     }

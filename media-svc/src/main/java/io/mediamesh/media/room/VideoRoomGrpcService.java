@@ -1,7 +1,5 @@
 package io.mediamesh.media.room;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.grpc.stub.StreamObserver;
 import io.mediamesh.api.v1.CreateVideoRoomRequest;
 import io.mediamesh.api.v1.CreateVideoRoomResponse;
@@ -30,8 +28,6 @@ import io.mediamesh.common.auth.Callers;
 import io.mediamesh.common.error.MediameshException;
 import io.mediamesh.common.paging.Page;
 import io.mediamesh.common.validation.Text;
-import java.util.Map;
-import java.util.Optional;
 
 /** VideoRoomService over gRPC (Janus VideoRoom). Runs on the blocking executor. */
 public final class VideoRoomGrpcService extends VideoRoomServiceGrpc.VideoRoomServiceImplBase {
@@ -68,9 +64,8 @@ public final class VideoRoomGrpcService extends VideoRoomServiceGrpc.VideoRoomSe
     @Override
     public void listVideoRooms(ListVideoRoomsRequest request, StreamObserver<ListVideoRoomsResponse> response) {
         Principal caller = callers.require();
-        Page.Result<RoomRecord> page = rooms.repository().page(
-                RoomKind.VIDEO, request.getOwnedOnly() ? Optional.of(caller.getUserId()) : Optional.empty(),
-                Page.of(request.getLimit(), request.getCursor()));
+        Page.Result<RoomRecord> page = rooms.page(RoomKind.VIDEO, caller, request.getOwnedOnly(),
+                                                  Page.of(request.getLimit(), request.getCursor()));
         ListVideoRoomsResponse.Builder out = ListVideoRoomsResponse.newBuilder().setNextCursor(page.nextCursor());
         page.rows().forEach(room -> out.addRooms(room.toVideoProto(Callers.isAdmin(caller))));
         response.onNext(out.build());
@@ -80,16 +75,14 @@ public final class VideoRoomGrpcService extends VideoRoomServiceGrpc.VideoRoomSe
     @Override
     public void getVideoRoom(GetVideoRoomRequest request, StreamObserver<GetVideoRoomResponse> response) {
         RoomRecord room = rooms.find(RoomKind.VIDEO, request.getRoomId());
-        JsonNode listed = rooms.call(room, rooms.body(room, "listparticipants"), Map.of());
         GetVideoRoomResponse.Builder out = GetVideoRoomResponse.newBuilder()
                 .setRoom(room.toVideoProto(Callers.isAdmin(callers.require())));
-        for (JsonNode p : listed.path("participants")) {
-            long id = p.path("id").asLong();
+        for (Rooms.Present present : rooms.participants(room)) {
+            RoomPlugin.Participant p = present.participant();
             VideoRoomParticipant.Builder participant = VideoRoomParticipant.newBuilder()
-                    .setParticipantId(id).setDisplay(p.path("display").asText(""))
-                    .setPublisher(p.path("publisher").asBoolean()).setTalking(p.path("talking").asBoolean());
-            rooms.repository().tokenByParticipant(room.id(), id).ifPresent(
-                    token -> participant.setUserId(token.userId()).setUserName(token.userName()));
+                    .setParticipantId(p.id()).setDisplay(p.display().orElse(""))
+                    .setPublisher(p.publisher()).setTalking(p.talking());
+            present.token().ifPresent(token -> participant.setUserId(token.userId()).setUserName(token.userName()));
             out.addParticipants(participant);
         }
         response.onNext(out.build());
@@ -118,11 +111,7 @@ public final class VideoRoomGrpcService extends VideoRoomServiceGrpc.VideoRoomSe
     @Override
     public void kickParticipant(KickParticipantRequest request, StreamObserver<KickParticipantResponse> response) {
         RoomRecord room = rooms.findAsOwner(RoomKind.VIDEO, request.getRoomId());
-        long participantId = Text.checkId(request.getParticipantId(), "participant_id");
-        ObjectNode kick = rooms.body(room, "kick");
-        kick.put("id", participantId);
-        rooms.kick(room, rooms.repository().tokenByParticipant(room.id(), participantId), kick,
-                   String.valueOf(participantId));
+        rooms.kickParticipant(room, Text.checkId(request.getParticipantId(), "participant_id"));
         response.onNext(KickParticipantResponse.getDefaultInstance());
         response.onCompleted();
     }

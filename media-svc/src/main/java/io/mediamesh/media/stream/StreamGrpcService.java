@@ -1,6 +1,5 @@
 package io.mediamesh.media.stream;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.grpc.stub.StreamObserver;
 import io.mediamesh.api.v1.CreateStreamRequest;
 import io.mediamesh.api.v1.CreateStreamResponse;
@@ -69,7 +68,7 @@ public final class StreamGrpcService extends StreamServiceGrpc.StreamServiceImpl
         boolean insider = LiveStreams.isInsider(view.stream(), caller);
         GetStreamResponse.Builder out = GetStreamResponse.newBuilder().setStream(stream(view, insider));
         if (insider) {
-            Map<Long, JsonNode> info = streams.edgeInfo(view);
+            Map<Long, MountpointInfo> info = streams.edgeInfo(view);
             Map<Long, String> names = names(view);
             for (TierRecord tier : view.tiers()) {
                 out.addTiers(tier(tier, names, Optional.ofNullable(info.get(tier.serverId()))));
@@ -132,8 +131,7 @@ public final class StreamGrpcService extends StreamServiceGrpc.StreamServiceImpl
     public void listStreams(ListStreamsRequest request, StreamObserver<ListStreamsResponse> response) {
         Optional<Principal> caller = request.getOwnedOnly() ? Optional.of(callers.require()) : callers.optional();
         Optional<Long> owner = request.getOwnedOnly() ? caller.map(Principal::getUserId) : Optional.empty();
-        Page.Result<StreamRecord> page = streams.repository().page(owner, Page.of(request.getLimit(),
-                                                                                  request.getCursor()));
+        Page.Result<StreamRecord> page = streams.page(owner, Page.of(request.getLimit(), request.getCursor()));
         ListStreamsResponse.Builder out = ListStreamsResponse.newBuilder().setNextCursor(page.nextCursor());
         streams.views(page.rows()).forEach(
                 view -> out.addStreams(stream(view, LiveStreams.isInsider(view.stream(), caller))));
@@ -172,7 +170,7 @@ public final class StreamGrpcService extends StreamServiceGrpc.StreamServiceImpl
     }
 
     /** @param names server names by id, of the stream's tiers */
-    private static StreamTier tier(TierRecord tier, Map<Long, String> names, Optional<JsonNode> info) {
+    private static StreamTier tier(TierRecord tier, Map<Long, String> names, Optional<MountpointInfo> info) {
         StreamTier.Builder out = StreamTier.newBuilder().setServer(server(tier)).setRole(tier.role().proto())
                 .setRelayGroup(tier.relayGroup()).setUpstreamServerId(tier.upstreamServerId())
                 .addAllPorts(tier.ports().stream().map(TierPort::port).toList());
@@ -190,11 +188,10 @@ public final class StreamGrpcService extends StreamServiceGrpc.StreamServiceImpl
                                              .setPort(f.port()));
         }
         info.ifPresent(live -> {
-            out.setEnabled(live.path("enabled").asBoolean()).setViewers(live.path("viewers").asInt());
-            for (JsonNode media : live.path("media")) {
-                out.addMedia(StreamMediaStatus.newBuilder().setType(MediaLine.typeOf(media.path("type").asText()))
-                                              .setMid(media.path("mid").asText())
-                                              .setAgeMs(media.path("age_ms").asLong()));
+            out.setEnabled(live.enabled()).setViewers(live.viewers());
+            for (MountpointInfo.MediaStatus media : live.media()) {
+                out.addMedia(StreamMediaStatus.newBuilder().setType(MediaLine.typeOf(media.media()))
+                                              .setMid(media.mid()).setAgeMs(media.ageMs()));
             }
         });
         return out.build();

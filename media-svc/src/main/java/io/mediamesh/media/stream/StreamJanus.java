@@ -208,10 +208,19 @@ final class StreamJanus {
     }
 
     /** An edge mountpoint's `info`: enabled, viewers, and per line the age of the last packet. */
-    CompletableFuture<JsonNode> mountpointInfo(StreamRecord stream, TierRecord tier) {
+    CompletableFuture<MountpointInfo> mountpointInfo(StreamRecord stream, TierRecord tier) {
         JanusServer server = servers.get(tier.serverId());
         return servers.client(server).request(JanusClient.STREAMING, mountpointBody(stream, "info"))
-                      .thenApply(answer -> answer.path("info"));
+                      .thenApply(answer -> {
+                          JsonNode info = answer.path("info");
+                          List<MountpointInfo.MediaStatus> media = new ArrayList<>();
+                          for (JsonNode m : info.path("media")) {
+                              media.add(new MountpointInfo.MediaStatus(m.path("type").asText(), m.path("mid").asText(),
+                                                                       m.path("age_ms").asLong()));
+                          }
+                          return new MountpointInfo(info.path("enabled").asBoolean(), info.path("viewers").asInt(),
+                                                    media);
+                      });
     }
 
     static boolean isMissingMountpoint(Throwable e) {

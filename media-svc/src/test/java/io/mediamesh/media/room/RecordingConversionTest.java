@@ -182,6 +182,7 @@ class RecordingConversionTest {
         // The failed publisher's video stays PENDING (its owner may delete it); the failure stays told.
         assertThat(video(failed.getVideoId()).getState()).isEqualTo(VideoState.VIDEO_STATE_PENDING);
         assertThat(video(failed.getVideoId()).getName()).endsWith(" #2");
+        // On purpose: time in which a failed conversion must not be tried again.
         Thread.sleep(1000);
         assertThat(conversionOf(room, 6262)).isEqualTo(failed);
     }
@@ -233,7 +234,7 @@ class RecordingConversionTest {
         } finally {
             Files.deleteIfExists(SLOW);
         }
-        // Nobody takes it while its lease lasts.
+        // Nobody takes it while its lease lasts: time passes on purpose.
         Thread.sleep(1000);
         assertThat(job(room).getState()).isEqualTo("running");
         assertThat(job(room).getAttempts()).isEqualTo(1);

@@ -22,11 +22,13 @@ import io.mediamesh.api.v1.TextRoomMessage;
 import io.mediamesh.api.v1.TextRoomServiceGrpc.TextRoomServiceBlockingStub;
 import io.mediamesh.api.v1.UnbanTextRoomUserRequest;
 import io.mediamesh.media.janus.JanusClient;
+import io.mediamesh.media.testing.Await;
 import io.mediamesh.media.testing.JanusProbe;
 import io.mediamesh.media.testing.RoomMesh;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.Collections;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
@@ -209,16 +211,9 @@ class TextRoomsTest {
     /** Janus posts asynchronously: waits until the transcript holds {@code count} messages. */
     private static List<TextRoomMessage> awaitTranscript(TextRoom room, int count) throws InterruptedException {
         GetTranscriptRequest request = GetTranscriptRequest.newBuilder().setRoomId(room.getRoomId()).build();
-        long until = System.nanoTime() + 5_000_000_000L;
-        List<TextRoomMessage> messages = List.of();
-        while (System.nanoTime() < until) {
-            messages = rooms(alice).getTranscript(request).getMessagesList();
-            if (messages.size() >= count) {
-                break;
-            }
-            Thread.sleep(50);
-        }
-        // Whatever else was posted has had time to arrive too.
+        Await.until(count + " messages are in the transcript", Duration.ofSeconds(5),
+                    () -> rooms(alice).getTranscript(request).getMessagesCount() >= count);
+        // On purpose: time for whatever else was posted (what must not be kept) to arrive too.
         Thread.sleep(300);
         return rooms(alice).getTranscript(request).getMessagesList();
     }

@@ -144,7 +144,8 @@ class VideoRoomRecordingsTest {
         // Once expired, the owner's own link is refused too.
         Instant expires = Instant.ofEpochSecond(file.getUrlExpiresAt().getSeconds());
         assertThat(expires).isBetween(Instant.now(), Instant.now().plus(LINK_TTL).plusSeconds(1));
-        // nginx compares whole seconds: the link still works during its last second.
+        // nginx compares whole seconds: the link still works during its last second. Waits for the
+        // clock on purpose.
         while (!Instant.now().isAfter(expires.plusSeconds(1).plusMillis(100))) {
             Thread.sleep(50);
         }

@@ -44,6 +44,7 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -419,7 +420,10 @@ class LiveStreamsTest {
                     .isEqualTo("ok");
         }
         send(created, PACKETS);
-        sleep(300);
+        // The last packets may still be on their way through relay and edge (Janus buffers the
+        // recordings, so the files cannot tell): wait until every edge's lines have gone quiet.
+        Await.until("every edge received the last packets", Duration.ofSeconds(5),
+                    () -> edges.stream().allMatch(edge -> quiet(mountpointInfo(edge, id))));
         for (StreamTier edge : edges) {
             ObjectNode stop = streamingBody(id, "recording");
             stop.put("action", "stop");
@@ -541,11 +545,10 @@ class LiveStreamsTest {
         return WatchStreamRequest.newBuilder().setStreamId(id).build();
     }
 
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+    /** Whether every line of a mountpoint got packets and its last one came over 100 ms ago. */
+    private static boolean quiet(JsonNode info) {
+        JsonNode media = info.path("media");
+        return media.size() > 0 && StreamSupport.stream(media.spliterator(), false)
+                .allMatch(m -> m.has("age_ms") && m.path("age_ms").asLong() > 100);
     }
 }
