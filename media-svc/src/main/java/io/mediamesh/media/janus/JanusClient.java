@@ -4,10 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.linecorp.armeria.client.ClientFactory;
+import com.linecorp.armeria.client.UnprocessedRequestException;
 import com.linecorp.armeria.client.WebClient;
 import com.linecorp.armeria.common.AggregatedHttpResponse;
 import com.linecorp.armeria.common.HttpRequest;
 import com.linecorp.armeria.common.MediaType;
+import com.linecorp.armeria.common.util.Exceptions;
 import com.linecorp.armeria.server.ServiceRequestContext;
 import io.mediamesh.api.v1.ErrorCode;
 import io.mediamesh.common.error.MediameshException;
@@ -162,8 +164,19 @@ public final class JanusClient {
                 message.set("body", body);
                 return post("/" + sessionId + '/' + handleId, message).handle((json, failure) -> {
                     if (failure != null) {
-                        // Janus went away mid-call: start over with a fresh session next time.
-                        return new Lost(sessionFuture, plugin, handleFuture);
+                        // Janus went away: start over with a fresh session. The request is sent
+                        // again only if it never left; one Janus may have carried out (a create)
+                        // must not be repeated, or it fails as "already exists".
+                        Lost lost = new Lost(sessionFuture, plugin, handleFuture);
+                        if (Exceptions.peel(failure) instanceof UnprocessedRequestException) {
+                            return lost;
+                        }
+                        forget(lost);
+                        logger.warn("Janus at {} did not answer a {} request: {}", apiUrl, plugin,
+                                    describe(null, failure));
+                        throw new MediameshException(ErrorCode.FAILED_GET_SESSION_HANDLE,
+                                                     "The media server did not answer; the request may have been " +
+                                                     "carried out.");
                     }
                     int core = errorCode(json);
                     if (core == NO_SUCH_SESSION) {

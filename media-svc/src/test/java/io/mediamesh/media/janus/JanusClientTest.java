@@ -6,15 +6,23 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.linecorp.armeria.client.ClientFactory;
+import com.linecorp.armeria.client.WebClient;
+import com.linecorp.armeria.common.AggregatedHttpResponse;
+import com.linecorp.armeria.server.Server;
 import io.mediamesh.api.v1.ErrorCode;
 import io.mediamesh.common.error.MediameshException;
 import io.mediamesh.media.testing.JanusInstance;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -113,6 +121,42 @@ class JanusClientTest {
         long session = client.currentSession().orElseThrow();
         client.keepAlive().join();
         assertThat(client.currentSession()).hasValue(session);
+    }
+
+    @Test
+    void aRequestJanusMayHaveCarriedOutIsNotSentAgain() {
+        // Between the client and Janus, a link that delivers every request at once but holds back
+        // the answer to a room creation past the client's deadline.
+        AtomicInteger creates = new AtomicInteger();
+        WebClient toJanus = WebClient.of(URI.create(janus.apiUrl()).resolve("/").toString());
+        Server slowLink = Server.builder().http(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
+                                .serviceUnder("/", (ctx, req) -> com.linecorp.armeria.common.HttpResponse.of(req.aggregate().thenCompose(asked -> {
+                                    boolean create = asked.contentUtf8().contains("\"request\":\"create\"");
+                                    if (create) {
+                                        creates.incrementAndGet();
+                                    }
+                                    return toJanus.execute(asked.toHttpRequest()).aggregate().thenCompose(
+                                            answer -> create ? CompletableFuture.supplyAsync(
+                                                    () -> answer, CompletableFuture.delayedExecutor(2, TimeUnit.SECONDS))
+                                                             : CompletableFuture.completedFuture(answer));
+                                }).thenApply(AggregatedHttpResponse::toHttpResponse)))
+                                .build();
+        slowLink.start().join();
+        try {
+            JanusClient slow = new JanusClient("http://127.0.0.1:" + slowLink.activeLocalPort() +
+                                               URI.create(janus.apiUrl()).getPath(),
+                                               ClientFactory.ofDefault(), Duration.ofSeconds(1));
+            assertThatThrownBy(() -> slow.send(JanusClient.VIDEOROOM, create(5005)))
+                    .isInstanceOfSatisfying(MediameshException.class, e -> {
+                        assertThat(e.code()).isEqualTo(ErrorCode.FAILED_GET_SESSION_HANDLE);
+                        assertThat(e.getMessage()).contains("may have been carried out");
+                    });
+            assertThat(creates).as("room creations sent").hasValue(1);
+        } finally {
+            slowLink.stop().join();
+        }
+        // Janus did create it, once.
+        assertThat(client.send(JanusClient.VIDEOROOM, room("exists", 5005)).path("exists").asBoolean()).isTrue();
     }
 
     private static ObjectNode create(long room) {
