@@ -8,19 +8,30 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.options.AriaRole;
+import io.mediamesh.api.v1.ConfigDocument;
+import io.mediamesh.api.v1.ConfigKind;
+import io.mediamesh.api.v1.ConfigServiceGrpc.ConfigServiceBlockingStub;
+import io.mediamesh.api.v1.CoturnConfig;
+import io.mediamesh.api.v1.GetConfigRequest;
+import io.mediamesh.api.v1.MediaServerRole;
+import io.mediamesh.api.v1.PutConfigRequest;
+import io.mediamesh.gateway.testing.Await;
 import io.mediamesh.gateway.testing.Browser;
 import io.mediamesh.gateway.testing.Browser.Viewport;
 import io.mediamesh.gateway.testing.Rest;
 import io.mediamesh.gateway.testing.RoomGateway;
 import io.mediamesh.media.testing.CoturnInstance;
 import io.mediamesh.media.testing.RoomMesh;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
@@ -30,8 +41,11 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * to Janus's veth address and to nothing else). Packets go browser -> coturn listening on
  * 127.0.0.1 -> from its relay port on the veth address to Janus's candidate on that address, and
  * back (a relay port on 127.0.0.1 would not do: Janus's ICE agent never answers checks from a
- * loopback address). The selected candidate pairs say so, and coturn's log names the join's user.
+ * loopback address). The selected candidate pairs say so, and coturn's log names the join's user. Without
+ * credentials to relay with, the page refuses to join and says why.
  */
+// The second test takes the TURN credentials away from a role.
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class TurnRelayBrowserTest {
     @RegisterExtension
     @Order(1)
@@ -67,6 +81,7 @@ class TurnRelayBrowserTest {
             """;
 
     @Test
+    @Order(1)
     @SuppressWarnings("unchecked")
     void aPublisherAndAViewerSeeEachOtherThroughTheRelayAlone() throws Exception {
         Rest rest = gateway.rest();
@@ -124,6 +139,43 @@ class TurnRelayBrowserTest {
                                               "processed, success");
         }
         assertThat(coturn.log()).doesNotContain("Forbidden IP");
+        browser.assertClean();
+    }
+
+    @Test
+    @Order(2)
+    void aRoomWhoseServerIssuesNoTurnCredentialsCannotBeJoinedAndThePageSaysWhy() {
+        Rest rest = gateway.rest();
+        String session = rest.register("tr_carol");
+        JsonNode room = rest.post("/api/rooms/video", json("description", "No relay"), "X-Session-Id", session)
+                            .expect(201, "ok").body();
+        long roomId = room.get("room_id").asLong();
+        long serverId = room.get("server").get("id").asLong();
+        MediaServerRole role = mesh.servers().stream().filter(server -> server.getId() == serverId).findFirst()
+                                   .orElseThrow().getRole();
+        ConfigServiceBlockingStub configs = mesh.configs(mesh.adminSession());
+        CoturnConfig coturn = configs.getConfig(GetConfigRequest.newBuilder().setKind(ConfigKind.CONFIG_KIND_COTURN)
+                                                                .setRole(role).build())
+                                     .getRevision().getDocument().getCoturn();
+        configs.putConfig(PutConfigRequest.newBuilder().setKind(ConfigKind.CONFIG_KIND_COTURN).setRole(role)
+                                          .setMessage("no TURN credentials")
+                                          .setDocument(ConfigDocument.newBuilder()
+                                                                     .setCoturn(coturn.toBuilder().setUseAuthSecret(false)))
+                                          .build());
+        // media-svc reads the registry again within 200 ms in the mesh.
+        Await.until("joins carry no TURN credentials", Duration.ofSeconds(5),
+                    () -> !rest.post("/api/rooms/video/" + roomId + "/join", json("display", "probe"),
+                                     "X-Session-Id", session).expect(200, "ok").body().path("turn").isObject());
+
+        Page carol = person(Viewport.PHONE);
+        SiteBrowserTest.signIn(carol, gateway.origin(), "tr_carol");
+        carol.navigate(gateway.origin() + "/rooms/video/" + roomId);
+        carol.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Join as viewer")).click();
+        assertThat(carol.getByRole(AriaRole.ALERT)).containsText("This site sends media through a TURN relay only, " +
+                                                                 "and this room's media server has none.");
+        assertThat(carol.locator(".tile")).hasCount(0);
+        assertThat(Browser.accessibilityViolations(carol)).isEmpty();
+        Browser.screenshot(carol, "video-room-no-relay", Viewport.PHONE);
         browser.assertClean();
     }
 
