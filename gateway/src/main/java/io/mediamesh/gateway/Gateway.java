@@ -107,7 +107,8 @@ public final class Gateway implements AutoCloseable {
                                                            new ClientAddresses(settings.trustedProxies())),
                                             new VideoRoutes(userSvc), quotaRoutes,
                                             new CommentRoutes(userSvc), new ServerRoutes(configSvc),
-                                            new ConfigRoutes(configSvc), new RoomRoutes(rooms),
+                                            new ConfigRoutes(configSvc),
+                                            new RoomRoutes(rooms, settings.browser().iceTransportPolicy()),
                                             new LiveStreamRoutes(rooms),
                                             new ApplyRoutes(configApply), new ApplyHistoryRoutes(configSvc),
                                             new ApplyControlRoutes(configSvc) }) {

@@ -61,6 +61,8 @@ class RoomRoutesTest {
         assertThat(turn.get("username").asText()).matches("\\d+:u\\d+");
         assertThat(turn.get("password").asText()).isNotEmpty();
         assertThat(Instant.parse(turn.get("expires_at").asText())).isAfter(Instant.now().plusSeconds(3600));
+        // The gateway's default: direct paths and the relay alike.
+        assertThat(joined.get("ice_transport_policy").asText()).isEqualTo("all");
 
         String kick = path + "/participants/" + joined.get("participant_id").asLong();
         rest.delete(kick, "X-Session-Id", bob).expect(403, "PERMISSION_DENIED");

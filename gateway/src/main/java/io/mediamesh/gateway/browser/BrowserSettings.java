@@ -11,8 +11,10 @@ import java.util.regex.Pattern;
  * @param siteOrigins origins besides the gateway's own whose requests are the site's own
  * @param janusOrigins origins of the media servers' Janus HTTP APIs (rooms' server_url), which the
  *        site's pages may connect to besides the site itself
+ * @param iceTransportPolicy which ICE candidates the video room pages use (join answers carry it)
  */
-public record BrowserSettings(boolean secureCookies, List<String> siteOrigins, List<String> janusOrigins) {
+public record BrowserSettings(boolean secureCookies, List<String> siteOrigins, List<String> janusOrigins,
+                              IceTransportPolicy iceTransportPolicy) {
     /** scheme://host[:port] and nothing else: it goes into the Content-Security-Policy as it is. */
     static final Pattern ORIGIN = Pattern.compile("https?://[A-Za-z0-9.\\[\\]:-]+");
 
@@ -29,6 +31,7 @@ public record BrowserSettings(boolean secureCookies, List<String> siteOrigins, L
 
     public static BrowserSettings from(Config browser) {
         return new BrowserSettings(browser.getBoolean("secure-cookies"), browser.getStringList("site-origins"),
-                                   browser.getStringList("janus-origins"));
+                                   browser.getStringList("janus-origins"),
+                                   IceTransportPolicy.of(browser.getString("ice-transport-policy")));
     }
 }

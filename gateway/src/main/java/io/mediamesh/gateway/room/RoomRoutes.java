@@ -29,6 +29,7 @@ import io.mediamesh.api.v1.SetTextRoomRecordingRequest;
 import io.mediamesh.api.v1.SetVideoRoomRecordingRequest;
 import io.mediamesh.api.v1.UnbanTextRoomUserRequest;
 import io.mediamesh.api.v1.UnbanVideoRoomUserRequest;
+import io.mediamesh.gateway.browser.IceTransportPolicy;
 import io.mediamesh.gateway.http.Calls;
 import io.mediamesh.gateway.http.Envelope;
 import io.mediamesh.gateway.http.JsonBody;
@@ -50,9 +51,12 @@ import java.util.concurrent.CompletableFuture;
 /** Media rooms (API.md "Media rooms"): /api/rooms/video and /api/rooms/text, served by media-svc. */
 public final class RoomRoutes {
     private final RoomClients media;
+    private final IceTransportPolicy iceTransportPolicy;
 
-    public RoomRoutes(RoomClients media) {
+    /** @param iceTransportPolicy what video room joins tell the page to use (BrowserSettings) */
+    public RoomRoutes(RoomClients media, IceTransportPolicy iceTransportPolicy) {
         this.media = media;
+        this.iceTransportPolicy = iceTransportPolicy;
     }
 
     // --- Video rooms ---
@@ -102,7 +106,7 @@ public final class RoomRoutes {
                 .setDisplay(JsonBody.parse(request).requiredString("display")).build();
         return Calls.as(headers, () -> media.video().joinVideoRoom(call)).thenApply(r -> Envelope.ok(
                 new VideoJoin(r.getServerUrl(), r.getRoomId(), r.getParticipantId(), r.getToken(),
-                              r.hasTurn() ? Turn.of(r.getTurn()) : null)));
+                              r.hasTurn() ? Turn.of(r.getTurn()) : null, iceTransportPolicy.value())));
     }
 
     @Delete("/rooms/video/{room}/participants/{pid}")

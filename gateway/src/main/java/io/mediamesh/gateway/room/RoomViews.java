@@ -68,8 +68,12 @@ final class RoomViews {
 
     record OneRoom(Room room) {}
 
-    /** {@code turn} is null when the room's server issues no TURN credentials. */
-    record VideoJoin(String serverUrl, long roomId, long participantId, String token, Turn turn) {}
+    /**
+     * {@code turn} is null when the room's server issues no TURN credentials; {@code iceTransportPolicy}
+     * is the gateway's ("all" or "relay"), for the page's RTCPeerConnection.
+     */
+    record VideoJoin(String serverUrl, long roomId, long participantId, String token, Turn turn,
+                     String iceTransportPolicy) {}
 
     record Turn(List<String> urls, String username, String password, String expiresAt) {
         static Turn of(TurnCredentials turn) {

@@ -43,8 +43,16 @@ class SecurityHeadersTest {
 
     @Test
     void aJanusOriginThatIsNotJustAnOriginIsRefusedAtStart() {
-        assertThatThrownBy(() -> new BrowserSettings(false, List.of(), List.of("http://a.example; script-src *")))
+        assertThatThrownBy(() -> new BrowserSettings(false, List.of(), List.of("http://a.example; script-src *"),
+                                                   IceTransportPolicy.ALL))
                 .hasMessageContaining("janus-origins takes scheme://host[:port]");
+    }
+
+    @Test
+    void anIceTransportPolicyOtherThanAllOrRelayIsRefusedAtStart() {
+        assertThat(IceTransportPolicy.of("relay")).isEqualTo(IceTransportPolicy.RELAY);
+        assertThatThrownBy(() -> IceTransportPolicy.of("RELAY"))
+                .hasMessage("gateway.browser.ice-transport-policy takes all or relay, got RELAY");
     }
 
     @Test

@@ -22,16 +22,23 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  */
 public final class RoomGateway implements BeforeAllCallback, AfterAllCallback {
     private final RoomMesh mesh;
+    private final Map<String, Object> settings;
     private Server server;
 
     /** As an extension for one test class: registered after {@code mesh}, it starts after it. */
     public RoomGateway(RoomMesh mesh) {
+        this(mesh, Map.of());
+    }
+
+    /** The same, with {@code settings} (configuration paths and values) over the gateway's defaults. */
+    public RoomGateway(RoomMesh mesh, Map<String, Object> settings) {
         this.mesh = mesh;
+        this.settings = Map.copyOf(settings);
     }
 
     @Override
     public void beforeAll(ExtensionContext context) {
-        server = start(mesh);
+        server = start(mesh, settings);
     }
 
     @Override
@@ -59,11 +66,15 @@ public final class RoomGateway implements BeforeAllCallback, AfterAllCallback {
 
     /** Starts it; the caller stops it. */
     public static Server start(RoomMesh mesh) {
-        GatewaySettings base = GatewaySettings.from(ConfigFactory.parseMap(Map.of(
-                "mediamesh.gateway.management.port", Mesh.freePort(),
-                "mediamesh.endpoints.media-files", "127.0.0.1:" + mesh.fileServerPort(),
-                "mediamesh.gateway.browser.janus-origins", janusOrigins(mesh)))
-                                                                 .withFallback(Configs.load(Map.of())));
+        return start(mesh, Map.of());
+    }
+
+    private static Server start(RoomMesh mesh, Map<String, Object> overrides) {
+        GatewaySettings base = GatewaySettings.from(ConfigFactory.parseMap(overrides).withFallback(
+                ConfigFactory.parseMap(Map.of("mediamesh.gateway.management.port", Mesh.freePort(),
+                                              "mediamesh.endpoints.media-files", "127.0.0.1:" + mesh.fileServerPort(),
+                                              "mediamesh.gateway.browser.janus-origins", janusOrigins(mesh))))
+                .withFallback(Configs.load(Map.of())));
         GatewaySettings settings = base.withEndpoints(base.endpoints().withUserSvc(mesh.userEndpoint())
                                                           .withMediaSvc(mesh.mediaEndpoint()));
         var sb = Server.builder().http(0);

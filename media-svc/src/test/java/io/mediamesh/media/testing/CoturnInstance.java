@@ -24,27 +24,36 @@ public final class CoturnInstance implements AutoCloseable {
 
     /** Starts turnserver on 127.0.0.1:{@code port} (relays on 127.0.0.1 too), once it has read its secret. */
     public static CoturnInstance start(Path dir, int port, String secret) {
+        // Peers on loopback, for the client's test peer: a test-only setting.
+        return run(dir, port, """
+                listening-ip=127.0.0.1
+                relay-ip=127.0.0.1
+                listening-port=%d
+                realm=mediamesh
+                use-auth-secret
+                static-auth-secret=%s
+                fingerprint
+                no-tls
+                no-dtls
+                no-cli
+                allow-loopback-peers
+                log-file=stdout
+                """.formatted(port, secret));
+    }
+
+    /**
+     * Starts turnserver with {@code conf}, a turnserver.conf as config-svc renders it for a server
+     * listening on 127.0.0.1:{@code port}. Its pid file and user database go below {@code dir}, given
+     * on the command line as {@code scripts/media-plane.sh} does (a rendered file names neither).
+     */
+    public static CoturnInstance run(Path dir, int port, String conf) {
         try {
             Files.createDirectories(dir);
-            // Peers on loopback, for the client's test peer: a test-only setting.
-            Files.writeString(dir.resolve("turnserver.conf"), """
-                    listening-ip=127.0.0.1
-                    relay-ip=127.0.0.1
-                    listening-port=%d
-                    realm=mediamesh
-                    use-auth-secret
-                    static-auth-secret=%s
-                    fingerprint
-                    no-tls
-                    no-dtls
-                    no-cli
-                    allow-loopback-peers
-                    log-file=stdout
-                    pidfile=%s
-                    userdb=%s
-                    """.formatted(port, secret, dir.resolve("turnserver.pid"), dir.resolve("turndb.sqlite")));
+            Files.writeString(dir.resolve("turnserver.conf"), conf);
             Path log = dir.resolve("turnserver.log");
-            Process process = new ProcessBuilder("turnserver", "-c", dir.resolve("turnserver.conf").toString())
+            Process process = new ProcessBuilder("turnserver", "-c", dir.resolve("turnserver.conf").toString(),
+                                                 "--pidfile", dir.resolve("turnserver.pid").toString(),
+                                                 "--userdb", dir.resolve("turndb.sqlite").toString())
                     .redirectErrorStream(true).redirectOutput(log.toFile()).start();
             CoturnInstance coturn = new CoturnInstance(dir, port, process);
             Await.until("coturn has started", Duration.ofSeconds(10),
@@ -56,6 +65,16 @@ public final class CoturnInstance implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** The port it listens on (127.0.0.1). */
+    public int port() {
+        return port;
+    }
+
+    /** What turnserver has logged so far (with {@code verbose}, each request with its user name and outcome). */
+    public String log() {
+        return read(dir.resolve("turnserver.log"));
     }
 
     private static String read(Path file) {

@@ -11,6 +11,7 @@ import com.typesafe.config.ConfigFactory;
 import io.mediamesh.api.v1.ConfigDocument;
 import io.mediamesh.api.v1.ConfigKind;
 import io.mediamesh.api.v1.ConfigServiceGrpc.ConfigServiceBlockingStub;
+import io.mediamesh.api.v1.CoturnConfig;
 import io.mediamesh.api.v1.CreateServerRequest;
 import io.mediamesh.api.v1.GetConfigRequest;
 import io.mediamesh.api.v1.JanusConfig;
@@ -86,8 +87,10 @@ public final class RoomMesh implements BeforeAllCallback, AfterAllCallback {
     private int edges = 1;
     private boolean browserMedia;
     private boolean withNginx;
+    private boolean turnRelays;
     private MediaNamespace namespace;
     private final Map<Long, NginxInstance> nginx = new HashMap<>();
+    private final Map<Long, CoturnInstance> coturn = new HashMap<>();
 
     public RoomMesh() {
         overrides.put("mediamesh.user-svc.admin.password", ADMIN_PASSWORD);
@@ -118,6 +121,19 @@ public final class RoomMesh implements BeforeAllCallback, AfterAllCallback {
     public RoomMesh withBrowserMedia() {
         this.browserMedia = true;
         return withNginx();
+    }
+
+    /**
+     * As {@link #withBrowserMedia()}, and runs a real coturn per server from the file config-svc
+     * renders for it, so that the TURN credentials media-svc issues per join work. It listens on the
+     * server's 127.0.0.1 at the port of the server's overrides. The role documents are changed first
+     * so that it relays from Janus's ICE address ({@code relay_ips}, {@code external_ip}: Janus's ICE
+     * agent never answers connectivity checks from a loopback relay address) and to that address only
+     * (every other peer denied), with a verbose log naming each request's user.
+     */
+    public RoomMesh withTurnRelays() {
+        this.turnRelays = true;
+        return withBrowserMedia();
     }
 
     /**
@@ -207,6 +223,10 @@ public final class RoomMesh implements BeforeAllCallback, AfterAllCallback {
         if (withNginx) {
             servers.forEach(server -> nginx.put(server.getId(), startNginx(admin, server)));
         }
+        if (turnRelays) {
+            relayToJanusOnly(admin);
+            servers.forEach(server -> coturn.put(server.getId(), startCoturn(admin, server)));
+        }
         mediaSchema = schema(base + "_m");
         startMediaSvc();
     }
@@ -231,6 +251,46 @@ public final class RoomMesh implements BeforeAllCallback, AfterAllCallback {
                                  server.getOverrides().getNginxListenPort()).start();
     }
 
+    /** Makes each role's coturn document relay from and to Janus's veth address only, verbosely logged. */
+    private void relayToJanusOnly(String admin) {
+        ConfigServiceBlockingStub configs = configs(admin);
+        servers.stream().map(MediaServer::getRole).distinct().forEach(role -> {
+            CoturnConfig doc = configs.getConfig(GetConfigRequest.newBuilder().setKind(ConfigKind.CONFIG_KIND_COTURN)
+                                                                 .setRole(role).build())
+                                      .getRevision().getDocument().getCoturn();
+            // allowed-peer-ip wins over denied-peer-ip in coturn; loopback peers are refused anyway.
+            configs.putConfig(PutConfigRequest.newBuilder().setKind(ConfigKind.CONFIG_KIND_COTURN).setRole(role)
+                    .setMessage("relay to the test's Janus only")
+                    .setDocument(ConfigDocument.newBuilder().setCoturn(
+                            doc.toBuilder().clearDeniedPeerIps().addDeniedPeerIps("0.0.0.0-255.255.255.255")
+                               .clearAllowedPeerIps().addAllowedPeerIps(namespace.hostAddress())
+                               .clearRelayIps().addRelayIps(namespace.hostAddress())
+                               .setExternalIp(namespace.hostAddress()).setVerbose(true)))
+                    .build());
+        });
+    }
+
+    private CoturnInstance startCoturn(String admin, MediaServer server) {
+        String conf = configs(admin).renderConfig(RenderConfigRequest.newBuilder()
+                                                                     .setKind(ConfigKind.CONFIG_KIND_COTURN)
+                                                                     .setServerId(server.getId()).build())
+                                    .getFiles(0).getContent().toStringUtf8();
+        assertThat(conf).contains("listening-ip=127.0.0.1\n", "relay-ip=" + namespace.hostAddress() + '\n',
+                                  "allowed-peer-ip=" + namespace.hostAddress() + '\n');
+        return CoturnInstance.run(dir.resolve("coturn-" + server.getName()),
+                                  server.getOverrides().getCoturnListeningPort(), conf);
+    }
+
+    /** Where every Janus offers its ICE candidates (with {@link #withBrowserMedia()}). */
+    public String iceAddress() {
+        return namespace.hostAddress();
+    }
+
+    /** The coturn of the registered server {@code serverId} (with {@link #withTurnRelays()}). */
+    public CoturnInstance coturnOf(long serverId) {
+        return coturn.get(serverId);
+    }
+
     /** The nginx of the registered server {@code serverId} (with {@link #withNginx()}). */
     public NginxInstance nginxOf(long serverId) {
         return nginx.get(serverId);
@@ -243,6 +303,7 @@ public final class RoomMesh implements BeforeAllCallback, AfterAllCallback {
         userServer.stop().join();
         janus.forEach(JanusInstance::close);
         nginx.values().forEach(NginxInstance::close);
+        coturn.values().forEach(CoturnInstance::close);
         if (namespace != null) {
             namespace.close();
         }

@@ -94,6 +94,7 @@ export const api = {
   createStream: (stream) => call('POST', '/api/streams', stream),
   stream: (id) => call('GET', `/api/streams/${enc(id)}`),
   forwardStream: (id, on) => call(on ? 'POST' : 'DELETE', `/api/streams/${enc(id)}/forward`),
+  startStream: (id, on) => call('POST', `/api/streams/${enc(id)}/${on ? 'start' : 'stop'}`),
   watchStream: (id) => call('POST', `/api/streams/${enc(id)}/watch`),
   destroyStream: (id) => call('DELETE', `/api/streams/${enc(id)}`),
 };

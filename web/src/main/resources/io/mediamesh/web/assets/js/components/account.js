@@ -29,7 +29,7 @@ export function renderAccount(nav) {
     });
     const consoleLink = isAdmin() ? [h('a', { href: '/admin' }, 'Console')] : [];
     replace(nav, h('a', { href: `/u/${encodeURIComponent(name)}`, class: 'me' }, name), h('a', { href: '/rooms' }, 'Rooms'),
-      ...consoleLink, signOut);
+      h('a', { href: '/streams' }, 'Streams'), ...consoleLink, signOut);
   };
   onChange(draw);
   draw(currentUser());

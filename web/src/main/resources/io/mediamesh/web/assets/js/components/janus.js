@@ -50,9 +50,11 @@ function loadJanus() {
  * A Janus session at {@code server} (a room's server_url). Rejects with a MediaError when Janus does
  * not answer within {@code timeoutMs}, rather than leaving the page waiting. {@code onLost} is
  * called if the session is lost later. Only the TURN servers given are used: no public STUN server
- * is contacted.
+ * is contacted. {@code iceTransportPolicy} 'relay' makes every connection of the session go through
+ * them.
  */
-export async function connect(server, { iceServers = [], onLost = () => {}, timeoutMs = 10000,
+export async function connect(server, { iceServers = [], iceTransportPolicy = 'all', onLost = () => {},
+                                         timeoutMs = 10000,
                                          unanswered = 'The media server does not answer, so the room cannot be ' +
                                                       'joined now. Try again in a moment.' } = {}) {
   const Janus = await loadJanus();
@@ -70,6 +72,7 @@ export async function connect(server, { iceServers = [], onLost = () => {}, time
     const session = new Janus({
       server,
       iceServers,
+      iceTransportPolicy,
       success: () => {
         if (!settled) {
           settled = true;

@@ -1,7 +1,8 @@
 // A live stream: anyone watches it over WebRTC from the edge the API's `watch` chose (by load), through
 // Janus's Streaming plugin (watch -> Janus's offer -> answer -> start). Its owner also gets the
 // ingest instructions (an ffmpeg command line with the SSRCs and payload types the origin expects),
-// turns forwarding to the edges on and off, and sees the viewers of each edge.
+// turns forwarding to the edges on and off, pauses and resumes the edges' playing to viewers (the
+// API's stop and start), and sees the viewers of each edge.
 import { api } from '../api.js';
 import { h, replace } from '../dom.js';
 import { deleteButton } from '../components/deleteVideo.js';
@@ -14,6 +15,8 @@ import { carries, liveBadge, streamName } from './streams.js';
 // How often a page waiting for the stream to go live asks again, and how often the owner's panel is read.
 const RECHECK_EVERY_MS = 3000;
 const NOT_LIVE = 'This stream is not live right now. The picture starts here by itself when it is.';
+const PAUSED = 'The stream is paused: its owner stopped it for viewers. The picture starts here again by itself ' +
+               'when it resumes.';
 
 export function liveStreamPage(main, { id }) {
   const me = currentUser();
@@ -31,6 +34,7 @@ export function liveStreamPage(main, { id }) {
   let stream = null;
   let viewing = null;
   let recheckTimer = null;
+  let liveTimer = null;
   let ownerTimer = null;
   let left = false;
 
@@ -63,13 +67,16 @@ export function liveStreamPage(main, { id }) {
     replace(meta, `${carries(stream)} · by ${stream.owner.user_name} · `, liveBadge(stream));
   }
 
-  /** Asks the API for an edge and plays the stream from it; waits (asking again) while it is not live. */
-  async function watch() {
+  /**
+   * Asks the API for an edge and plays the stream from it; waits (asking again, saying {@code waiting})
+   * while it is not live.
+   */
+  async function watch(waiting = NOT_LIVE) {
     clearTimeout(recheckTimer);
     watchButton.hidden = true;
     problems.replaceChildren();
     if (!stream.watchable) {
-      waitForLive();
+      waitForLive(waiting);
       return;
     }
     replace(status, 'Connecting…');
@@ -80,7 +87,7 @@ export function liveStreamPage(main, { id }) {
       replace(status);
       if (error.code === 'FAILED_STREAMING_WATCH') {
         stream = { ...stream, watchable: false };
-        waitForLive();
+        waitForLive(waiting);
       } else {
         if (error instanceof MediaError) {
           problems.append(h('div', { class: 'error', role: 'alert' }, error.message));
@@ -93,8 +100,8 @@ export function liveStreamPage(main, { id }) {
     }
   }
 
-  function waitForLive() {
-    replace(status, NOT_LIVE);
+  function waitForLive(waiting) {
+    replace(status, waiting);
     showMeta();
     recheckTimer = setTimeout(async () => {
       try {
@@ -103,7 +110,32 @@ export function liveStreamPage(main, { id }) {
         // Asked again at the next turn; the page keeps saying the stream is not live.
       }
       if (!left) {
-        watch();
+        watch(stream.forwarding && !stream.enabled ? PAUSED : NOT_LIVE);
+      }
+    }, RECHECK_EVERY_MS);
+  }
+
+  /**
+   * While playing, reads the stream's public state (media-svc's records, no Janus asked) so that a pause
+   * by the owner ends the picture here and says so: a paused edge does not end its viewers'
+   * connections. Once it resumes, the page plays it again by itself.
+   */
+  function watchForPause() {
+    liveTimer = setTimeout(async () => {
+      liveTimer = null;
+      try {
+        ({ stream } = await api.stream(id));
+      } catch {
+        // Asked again at the next turn.
+      }
+      if (!viewing || left) {
+        return;
+      }
+      if (stream.forwarding && !stream.enabled) {
+        leave();
+        waitForLive(PAUSED);
+      } else {
+        watchForPause();
       }
     }, RECHECK_EVERY_MS);
   }
@@ -117,6 +149,8 @@ export function liveStreamPage(main, { id }) {
     video.srcObject = current.media;
     player.hidden = false;
     replace(status, `Live, from ${ticket.server.name}.`);
+    viewing = current;
+    watchForPause();
     // Browsers may refuse to start sound without a click: then the picture plays muted and the
     // controls unmute it.
     video.play().catch(() => {
@@ -144,6 +178,8 @@ export function liveStreamPage(main, { id }) {
   }
 
   function leave() {
+    clearTimeout(liveTimer);
+    liveTimer = null;
     if (viewing) {
       const ending = viewing;
       viewing = null;
@@ -157,12 +193,17 @@ export function liveStreamPage(main, { id }) {
 
   function ownerPanel() {
     const edges = h('tbody');
-    const forwardState = h('p', { class: 'recording-state', role: 'status' });
+    const forwardState = h('p', { class: 'recording-state forward-state', role: 'status' });
     const forwardButton = h('button', { type: 'button', class: 'secondary' });
+    const pauseState = h('p', { class: 'recording-state pause-state', role: 'status' });
+    const pauseButton = h('button', { type: 'button', class: 'secondary' });
     owner.hidden = false;
     replace(owner, h('h2', { id: 'owner-heading' }, 'Your stream'), ingestInstructions(stream),
       h('h3', {}, 'Viewers'),
+      h('p', { class: 'meta' }, 'Sending sets the stream up on the relays and edges, or takes it down from them. ',
+        'Pausing leaves it there but has the edges play it to nobody, so that resuming is immediate.'),
       h('div', { class: 'recording' }, forwardState, forwardButton),
+      h('div', { class: 'recording' }, pauseState, pauseButton),
       h('div', { class: 'table-scroll' }, h('table', { class: 'edges' }, h('caption', {}, 'Viewers on each edge'),
         h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Edge'), h('th', { scope: 'col' }, 'Viewers'),
           h('th', { scope: 'col' }, 'Receiving'))), edges)),
@@ -175,21 +216,31 @@ export function liveStreamPage(main, { id }) {
       replace(forwardState, stream.forwarding ? h('span', { class: 'badge live' }, 'Sent to edges')
                                               : 'Not sent to edges: nobody can watch');
       forwardButton.textContent = stream.forwarding ? 'Stop sending to viewers' : 'Send to viewers';
+      if (!stream.enabled) {
+        replace(pauseState, h('span', { class: 'badge' }, 'Paused'), ': the edges play it to nobody');
+      } else {
+        replace(pauseState, stream.forwarding ? 'Not paused: the edges play it to viewers'
+                                              : 'Not paused: the edges play it once it is sent to them');
+      }
+      pauseButton.textContent = stream.enabled ? 'Pause for viewers' : 'Resume for viewers';
     };
     showForwarding();
-    forwardButton.addEventListener('click', async () => {
-      forwardButton.disabled = true;
+    // Both buttons change the stream, then the panel reads it again at once.
+    const change = (button, request) => button.addEventListener('click', async () => {
+      button.disabled = true;
       try {
-        await api.forwardStream(id, !stream.forwarding);
+        await request();
         owner.querySelectorAll(':scope > .error').forEach((box) => box.remove());
         clearTimeout(ownerTimer);
         await refresh();
       } catch (error) {
         showError(owner, error);
       } finally {
-        forwardButton.disabled = false;
+        button.disabled = false;
       }
     });
+    change(forwardButton, () => api.forwardStream(id, !stream.forwarding));
+    change(pauseButton, () => api.startStream(id, !stream.enabled));
 
     const refresh = async () => {
       ownerTimer = null;
@@ -249,12 +300,32 @@ function ingestInstructions(stream) {
         .map((name) => h('th', { scope: 'col' }, name)))),
       h('tbody', {}, stream.ingest.ports.map((line) => h('tr', {},
         h('th', { scope: 'row' }, line.type), h('td', {}, line.port), h('td', {}, line.rtcp_port ?? '—'),
-        h('td', {}, line.ssrc), h('td', {}, line.payload_type), h('td', {}, line.codec)))))),
+        h('td', {}, layers(line).join(', ')), h('td', {}, line.payload_type), h('td', {}, line.codec)))))),
     h('p', {}, 'This command sends a test pattern', stream.audio ? ' and a tone' : '',
       '. To send a file instead, replace each ', h('span', { class: 'code' }, '-f lavfi -i …'),
       ' input with ', h('span', { class: 'code' }, '-i your-file.mp4'), '.'),
+    simulcastNote(stream),
     h('pre', { class: 'command', tabindex: 0, 'aria-label': 'ffmpeg command' }, code),
     copy);
+}
+
+/** A line's SSRCs: its own, then its simulcast layers' (sent to the same port). */
+function layers(line) {
+  return [line.ssrc, ...(line.simulcast_ssrcs ?? [])];
+}
+
+/** For a simulcast stream: what the command sends of it (one encoding, as the first layer), so nobody is surprised. */
+function simulcastNote(stream) {
+  const video = stream.ingest.ports.find((line) => line.simulcast_ssrcs?.length);
+  if (!video) {
+    return null;
+  }
+  const [base, ...more] = layers(video);
+  return h('p', { class: 'notice simulcast-note' },
+    `This stream takes simulcast video: three encodings of the picture, with SSRCs ${layers(video).join(', ')}. `,
+    `The command below sends one encoding only, as the first layer (SSRC ${base}), so viewers get that one. `,
+    `To send all three, encode the video three times, smaller each time, and send the others with SSRCs `,
+    `${more.join(' and ')} to the same port.`);
 }
 
 /**

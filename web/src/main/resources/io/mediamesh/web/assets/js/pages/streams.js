@@ -60,7 +60,10 @@ export function carries(stream) {
   return stream.video ? 'Video only' : 'Sound only';
 }
 
-/** A badge saying whether people can watch now (forwarded to edges and started). */
+/** A badge saying whether people can watch now (forwarded to edges and started), or that its owner paused it. */
 export function liveBadge(stream) {
-  return stream.watchable ? h('span', { class: 'badge live' }, 'Live') : h('span', { class: 'badge' }, 'Not live');
+  if (stream.watchable) {
+    return h('span', { class: 'badge live' }, 'Live');
+  }
+  return h('span', { class: 'badge' }, stream.forwarding && !stream.enabled ? 'Paused' : 'Not live');
 }

@@ -64,11 +64,17 @@ export function videoRoomPage(main, { room: roomId }) {
   /** Connects to Janus and joins; resolves to the call once Janus has let this page in. */
   async function enter(ticket, display, publish) {
     // The room server's TURN relay, with credentials issued for this join, for networks where the
-    // browser cannot reach Janus directly.
+    // browser cannot reach Janus directly; with the site's policy 'relay', the only way media goes.
     const iceServers = ticket.turn
       ? [{ urls: ticket.turn.urls, username: ticket.turn.username, credential: ticket.turn.password }] : [];
+    const iceTransportPolicy = ticket.ice_transport_policy === 'relay' ? 'relay' : 'all';
+    if (iceTransportPolicy === 'relay' && !iceServers.length) {
+      throw new MediaError('This site sends media through a TURN relay only, and this room\'s media server has ' +
+                           'none. Tell the site\'s operators.');
+    }
     const session = await connect(ticket.server_url, {
       iceServers,
+      iceTransportPolicy,
       onLost: () => end('The connection to the media server was lost. Join again when it is back.', true),
     });
     const current = { session, feeds: new Map(), publisher: null };
