@@ -28,11 +28,16 @@ final class StreamChanges {
 
     private final StreamRepository repository;
     private final Clock clock;
-    // By stream id: the edges' `info` answers, asked once for every reader within the TTL (the
-    // first reader asks, readers meanwhile wait for the same answers), so no amount of readers
-    // multiplies requests to the edges. A change of the stream forgets them.
-    private final Cache<Long, Map<Long, CompletableFuture<MountpointInfo>>> edgeAnswers =
+    // The edges' `info` answers, asked once for every reader within the TTL (the first reader
+    // asks, readers meanwhile wait for the same answers), so no amount of readers multiplies
+    // requests to the edges. Kept by the stream's state as the reader saw it, so that a reader that
+    // read the stream before a change cannot leave answers about the old state for readers after
+    // it; a change also forgets the stream's answers.
+    private final Cache<EdgeAnswersKey, Map<Long, CompletableFuture<MountpointInfo>>> edgeAnswers =
             Caffeine.newBuilder().expireAfterWrite(EDGE_ANSWERS_TTL).maximumSize(10_000).build();
+
+    /** What the edges' answers depend on: whether the stream is forwarded and enabled, and to which edges. */
+    private record EdgeAnswersKey(long streamId, Forwarding forwarding, boolean enabled, List<Long> edges) {}
 
     StreamChanges(StreamRepository repository, Clock clock) {
         this.repository = repository;
@@ -71,7 +76,7 @@ final class StreamChanges {
         public void close() {
             repository.endChange(streamId, after);
             if (forgetsAnswers) {
-                edgeAnswers.invalidate(streamId);
+                edgeAnswers.asMap().keySet().removeIf(key -> key.streamId() == streamId);
             }
         }
     }
@@ -119,12 +124,13 @@ final class StreamChanges {
     Map<Long, CompletableFuture<MountpointInfo>> edgeAnswers(
             StreamRecord stream, List<TierRecord> tiers,
             Function<TierRecord, CompletableFuture<MountpointInfo>> ask) {
-        return edgeAnswers.get(stream.id(), id -> {
+        List<TierRecord> edges = tiers.stream().filter(tier -> tier.role() == TierRole.EDGE).toList();
+        EdgeAnswersKey key = new EdgeAnswersKey(stream.id(), stream.forwarding(), stream.enabled(),
+                                                edges.stream().map(TierRecord::serverId).toList());
+        return edgeAnswers.get(key, ignored -> {
             Map<Long, CompletableFuture<MountpointInfo>> asked = new LinkedHashMap<>();
-            for (TierRecord tier : tiers) {
-                if (tier.role() == TierRole.EDGE) {
-                    asked.put(tier.serverId(), ask.apply(tier));
-                }
+            for (TierRecord edge : edges) {
+                asked.put(edge.serverId(), ask.apply(edge));
             }
             return asked;
         });

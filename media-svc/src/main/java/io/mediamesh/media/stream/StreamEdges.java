@@ -42,6 +42,11 @@ final class StreamEdges {
                 try {
                     info.put(tier.serverId(), answer.join());
                 } catch (CompletionException e) {
+                    if (repository.find(view.stream().id()).isEmpty()) {
+                        // Deleted while we asked: its mountpoints went first.
+                        throw new MediameshException(ErrorCode.STREAM_NOT_FOUND,
+                                                     "No stream " + view.stream().id() + '.');
+                    }
                     throw LiveStreams.mapped(LiveStreams.unwrap(e), ErrorCode.FAILED_GET_STREAMING_CONFIGURE,
                                              "Mountpoint on " + tier.serverName());
                 }
