@@ -36,7 +36,6 @@ HOSTPORT="${HOSTPORT%%/*}"
 DB_HOST="${HOSTPORT%%:*}"
 DB_PORT="${HOSTPORT##*:}"
 [[ "$DB_PORT" != "$HOSTPORT" ]] || DB_PORT=3306
-TOKEN="bench-$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 SCHEMA="mmbench_scheduler_$(head -c 4 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/scheduler-drain.XXXXXX")"
@@ -153,8 +152,9 @@ schedule() {
   for body in "$WORK/$1"-*.bin; do
     port="${SCHEDULER_PORTS[$((n % INSTANCES))]}"
     status="$(curl -sS -o "$WORK/response.bin" -w '%{http_code}' --max-time 30 -X POST \
-      -H 'Content-Type: application/protobuf' -H "x-mediamesh-service-token: $TOKEN" --data-binary "@$body" \
-      "http://127.0.0.1:$port/mediamesh.v1.SchedulerService/ScheduleVideoDeletions")"
+      -H 'Content-Type: application/protobuf' --data-binary "@$body" \
+      --cacert "$WORK/tls/ca.crt" --cert "$WORK/tls/user-svc.crt" --key "$WORK/tls/user-svc.key" \
+      "https://127.0.0.1:$port/mediamesh.v1.SchedulerService/ScheduleVideoDeletions")"
     [[ "$status" == 200 ]] || die "ScheduleVideoDeletions answered $status: $(head -c 300 "$WORK/response.bin")"
     n=$((n + 1))
   done
@@ -175,7 +175,8 @@ await_done() {
 
 # DeleteVideoFile calls media-svc has answered (its own Prometheus counter).
 delete_calls() {
-  curl -fsS "http://127.0.0.1:$MEDIA_PORT/metrics" |
+  curl -fsS --cacert "$WORK/tls/ca.crt" --cert "$WORK/tls/operator.crt" --key "$WORK/tls/operator.key" \
+    "https://127.0.0.1:$MEDIA_PORT/metrics" |
     awk '/^grpc_service_requests_total\{/ && /method="DeleteVideoFile"/ { sum += $NF } END { printf "%d", sum }'
 }
 
@@ -199,8 +200,11 @@ main() {
   say "writing $((WARMUP + TASKS)) video files"
   make_files "$WORK/videos" 1 "$((WARMUP + TASKS))"
 
+  # The mesh's TLS: a CA of this run; the curl calls play user-svc (which schedules) and an operator.
+  java -cp "media-svc/target/media-svc-$VERSION.jar" io.mediamesh.common.tls.MeshCaFiles "$WORK/tls" \
+    media-svc scheduler-svc user-svc operator >/dev/null
   # No user-svc or config-svc runs: their endpoints are a closed port, never a running mesh's.
-  local common_env=(MEDIAMESH_SERVICE_TOKEN="$TOKEN" MEDIAMESH_USER_SVC_ENDPOINT=127.0.0.1:1
+  local common_env=(MEDIAMESH_TLS_DIR="$WORK/tls" MEDIAMESH_USER_SVC_ENDPOINT=127.0.0.1:1
                     MEDIAMESH_CONFIG_SVC_ENDPOINT=127.0.0.1:1
                     MEDIAMESH_DB_URL="$DB_URL" MEDIAMESH_DB_USER="$DB_USER" MEDIAMESH_DB_PASSWORD="$DB_PASSWORD")
   env "${common_env[@]}" MEDIAMESH_MEDIA_SVC_PORT="$media_port" MEDIAMESH_VIDEO_ROOT="$WORK/videos" \

@@ -190,7 +190,10 @@ export MEDIAMESH_SCHEDULER_SVC_ENDPOINT="127.0.0.1:$(spare_port)"
 export MEDIAMESH_USER_SVC_DB_SCHEMA="$SCHEMA" MEDIAMESH_MEDIA_SVC_DB_SCHEMA="$MEDIA_SCHEMA"
 export MEDIAMESH_VIDEO_ROOT="$WORK/videos"
 export MEDIAMESH_VIDEO_MAX_SIZE="$(( (SIZE_MIB > UPLOAD_MIB ? SIZE_MIB : UPLOAD_MIB) + 1 ))MiB"
-export MEDIAMESH_SERVICE_TOKEN="bench-$RANDOM$RANDOM"
+# The mesh's TLS: a CA of this run and the services' certificates.
+export MEDIAMESH_TLS_DIR="$WORK/tls"
+java -cp "user-svc/target/user-svc-$VERSION.jar" io.mediamesh.common.tls.MeshCaFiles "$MEDIAMESH_TLS_DIR" \
+  user-svc media-svc gateway >/dev/null
 
 # PORT is where the service answers /health (the gateway: its management port).
 start_service() {

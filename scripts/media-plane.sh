@@ -21,7 +21,8 @@
 #
 # Environment: MEDIAMESH_HOME (~/.local/share/mediamesh), MEDIAMESH_GATEWAY_PORT (8080),
 # MEDIAMESH_ADMIN_USER (admin), MEDIAMESH_ADMIN_PASSWORD (else $MEDIAMESH_HOME/admin-password),
-# MEDIAMESH_SERVICE_TOKEN (else $MEDIAMESH_HOME/service-token), MEDIAMESH_USER_SVC_ENDPOINT,
+# MEDIAMESH_TLS_DIR (else $MEDIAMESH_HOME/tls: the mesh's CA, which issues each agent's certificate),
+# MEDIAMESH_TLS_MODE (plaintext: local debugging only), MEDIAMESH_USER_SVC_ENDPOINT,
 # MEDIAMESH_MEDIA_PLANE_PORT_OFFSET (0): added to every port and port range of the plane, to run it
 # beside something that holds one of its ports (`start` refuses to start on a taken port).
 set -euo pipefail
@@ -137,11 +138,17 @@ start_agent() {
   fi
   rm -f "$dir/agent/agent.port"
   mkdir -p "$dir/agent"
+  # Its certificate (identity agent/<name>) from the mesh's CA, which config-svc checks before it
+  # sends the agent anything; the agent obeys config-svc's certificate only.
+  if [[ "${MEDIAMESH_TLS_MODE:-mtls}" != plaintext ]]; then
+    java -cp "$JAR:$ROOT/config-svc/target/lib/*" io.mediamesh.common.tls.MeshCaFiles "$TLS_DIR" "agent/$name" \
+      >/dev/null || die "could not issue the certificate of agent/$name in $TLS_DIR"
+  fi
   MEDIAMESH_AGENT_SERVER_NAME="$name" MEDIAMESH_AGENT_ROOT="$dir/agent" MEDIAMESH_AGENT_PORT="$AGENT_PORT" \
   MEDIAMESH_AGENT_NGINX_RELOAD="sh $dir/run-nginx.sh restart" \
   MEDIAMESH_AGENT_JANUS_RELOAD="sh $dir/run-janus.sh restart" \
   MEDIAMESH_AGENT_COTURN_RELOAD="sh $dir/run-coturn.sh restart" \
-  MEDIAMESH_SERVICE_TOKEN="$SERVICE_TOKEN" \
+  MEDIAMESH_TLS_DIR="$TLS_DIR" \
     nohup java -Xmx96m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Dcom.linecorp.armeria.useOpenSsl=false -cp "$JAR:$ROOT/config-svc/target/lib/*" \
     io.mediamesh.config.agent.AgentMain </dev/null >"$dir/agent.log" 2>&1 &
   echo $! >"$dir/agent.pid"
@@ -328,7 +335,7 @@ cmd_start() {
   fi
   command -v jq >/dev/null || die "jq is needed (sudo apt-get install -y jq)"
   [[ -f "$JAR" ]] || die "config-svc is not built ($JAR); run ./mvnw -q -DskipTests package"
-  SERVICE_TOKEN="$(secret MEDIAMESH_SERVICE_TOKEN service-token)"
+  TLS_DIR="${MEDIAMESH_TLS_DIR:-$MEDIAMESH_HOME/tls}"
   local password
   password="$(secret MEDIAMESH_ADMIN_PASSWORD admin-password)"
   # The password goes through stdin (printf is a shell builtin): never on a command line.

@@ -1,6 +1,5 @@
 package io.mediamesh.config;
 
-import com.linecorp.armeria.client.ClientFactory;
 import com.linecorp.armeria.server.ServerBuilder;
 import io.mediamesh.api.v1.ConfigKind;
 import io.mediamesh.api.v1.MediaServerRole;
@@ -10,6 +9,8 @@ import io.mediamesh.common.auth.RemoteSessionValidator;
 import io.mediamesh.common.client.GrpcClientFactory;
 import io.mediamesh.common.db.Database;
 import io.mediamesh.common.server.ServiceServer;
+import io.mediamesh.common.tls.Identity;
+import io.mediamesh.common.tls.MeshTls;
 import io.mediamesh.config.apply.AgentClients;
 import io.mediamesh.config.apply.AgentHealthCheck;
 import io.mediamesh.config.apply.ApplyCoordinator;
@@ -27,6 +28,7 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,22 +53,22 @@ public final class ConfigSvc implements AutoCloseable {
     private final ApplyRepository applies;
     private final ApplyCoordinator coordinator;
     private final AgentHealthCheck healthCheck;
+    private final AgentClients agents;
 
-    public ConfigSvc(Database database, ConfigSvcSettings settings, ClientFactory clientFactory, Clock clock) {
+    public ConfigSvc(Database database, ConfigSvcSettings settings, MeshTls tls, Clock clock) {
         // The database keeps microseconds: hand out no instant it cannot store.
         this.clock = Clock.tick(clock, Duration.ofNanos(1000));
         this.servers = new MediaServerRepository(database.dsl());
         this.revisions = new RevisionRepository(database.dsl());
         this.rendering = new ConfigRendering(revisions);
         this.validators = ConfigValidators.configured(settings.validation());
-        SessionServiceBlockingStub sessions = new GrpcClientFactory(clientFactory, settings.clientDeadline())
+        SessionServiceBlockingStub sessions = new GrpcClientFactory(tls, settings.clientDeadline())
                 .newStub(settings.endpoints().userSvc(), SessionServiceBlockingStub.class);
         this.callers = new Callers(new RemoteSessionValidator(sessions, settings.sessionCacheTtl(),
                                                               SESSION_CACHE_ENTRIES),
-                                   settings.serviceToken());
-        // Agents are called with config-svc's own credential, each call within its own deadline.
-        AgentClients agents = new AgentClients(new GrpcClientFactory(clientFactory, settings.clientDeadline()),
-                                               settings.serviceToken());
+                                   tls, Set.of(Identity.GATEWAY, Identity.OPERATOR));
+        // Agents are called with config-svc's own certificate, each call within its own deadline.
+        this.agents = new AgentClients(tls, settings.clientDeadline());
         this.applies = new ApplyRepository(database.dsl());
         this.coordinator = new ApplyCoordinator(new ApplyPlanner(servers, revisions, rendering, settings.apply()),
                                                 applies, servers, agents, this.clock);
@@ -112,5 +114,6 @@ public final class ConfigSvc implements AutoCloseable {
     public void close() throws InterruptedException {
         healthCheck.close();
         coordinator.close();
+        agents.close();
     }
 }

@@ -10,7 +10,7 @@ import java.time.Duration;
 
 /** config-svc's configuration, from {@code mediamesh.config-svc} and the shared blocks (see reference.conf). */
 public record ConfigSvcSettings(ServerSettings server, DatabaseSettings database, ServiceEndpoints endpoints,
-                                Duration clientDeadline, Duration sessionCacheTtl, String serviceToken,
+                                Duration clientDeadline, Duration sessionCacheTtl,
                                 ValidationTools validation, ApplySettings apply) {
     private static final String PATH = "mediamesh.config-svc";
 
@@ -21,24 +21,22 @@ public record ConfigSvcSettings(ServerSettings server, DatabaseSettings database
                                      ServiceEndpoints.from(root),
                                      root.getDuration("mediamesh.client.deadline"),
                                      root.getDuration("mediamesh.sessions.remote-cache-ttl"),
-                                     root.getString("mediamesh.service-token"),
                                      ValidationTools.from(c.getConfig("validation")),
                                      ApplySettings.from(c));
     }
 
     public ConfigSvcSettings withDatabase(DatabaseSettings otherDatabase) {
-        return new ConfigSvcSettings(server, otherDatabase, endpoints, clientDeadline, sessionCacheTtl, serviceToken,
+        return new ConfigSvcSettings(server, otherDatabase, endpoints, clientDeadline, sessionCacheTtl,
                                      validation, apply);
     }
 
     public ConfigSvcSettings withEndpoints(ServiceEndpoints otherEndpoints) {
-        return new ConfigSvcSettings(server, database, otherEndpoints, clientDeadline, sessionCacheTtl, serviceToken,
+        return new ConfigSvcSettings(server, database, otherEndpoints, clientDeadline, sessionCacheTtl,
                                      validation, apply);
     }
 
     @Override
     public String toString() {
-        // The service token stays out of logs.
         return "ConfigSvcSettings[server=" + server + ", database=" + database + ", endpoints=" + endpoints + ']';
     }
 }

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mediamesh.common.testing.GrpcurlChecks;
 import io.mediamesh.common.testing.ReflectionClient;
+import io.mediamesh.common.testing.TestMeshCa;
+import io.mediamesh.common.tls.Identity;
 import io.mediamesh.config.testing.ConfigSvcFixture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -14,12 +16,14 @@ class ConfigSvcTest {
 
     @Test
     void servesHealthReflectionDocsAndMetrics() throws Exception {
-        GrpcurlChecks.assertServesTheBasics(fixture.port());
+        GrpcurlChecks.assertServesTheBasics(fixture.port(), Identity.OPERATOR);
     }
 
     @Test
     void listsTheRegistryAndConfigServicesForGrpcurl() throws Exception {
-        try (ReflectionClient grpcurl = new ReflectionClient("127.0.0.1", fixture.port())) {
+        try (ReflectionClient grpcurl = new ReflectionClient("127.0.0.1", fixture.port(),
+                                                             TestMeshCa.issue(Identity.OPERATOR),
+                                                             TestMeshCa.caCertificate())) {
             assertThat(grpcurl.listServices()).contains("mediamesh.v1.MediaServerService",
                                                         "mediamesh.v1.ConfigService");
         }

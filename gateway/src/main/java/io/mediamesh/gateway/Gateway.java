@@ -6,6 +6,7 @@ import com.linecorp.armeria.server.ServerBuilder;
 import io.mediamesh.api.v1.ConfigServiceGrpc.ConfigServiceStub;
 import io.mediamesh.common.client.GrpcClientFactory;
 import io.mediamesh.common.server.ServiceServer;
+import io.mediamesh.common.tls.MeshTls;
 import io.mediamesh.gateway.admin.ConfigRoutes;
 import io.mediamesh.gateway.admin.ServerRoutes;
 import io.mediamesh.gateway.apply.ApplyControlRoutes;
@@ -37,8 +38,9 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * The REST gateway: serves the routes of API.md by calling the services over gRPC. It holds no
- * state and no identity of its own, so replicas can run side by side. Its public port serves the
+ * The REST gateway: serves the routes of API.md by calling the services over gRPC, as the mesh
+ * identity {@code gateway} (its certificate), carrying each user's session. It holds no state, so
+ * replicas can run side by side (sharing the gateway's certificate). Its public port serves the
  * REST API (with its OpenAPI description), streaming, uploads and the web site that uses them;
  * /docs, /metrics, /health, gRPC reflection and health, and Swagger UI are on a management port.
  */
@@ -56,20 +58,23 @@ public final class Gateway implements AutoCloseable {
     private final QuotaRoutes quotaRoutes;
     private final ConfigServiceStub configApply;
 
-    public Gateway(GatewaySettings settings, ClientFactory clientFactory) {
+    /** @param tls the gateway's identity towards the services (its public port is plain HTTP, see Main) */
+    public Gateway(GatewaySettings settings, MeshTls tls) {
         this.settings = settings;
-        GrpcClientFactory clients = new GrpcClientFactory(clientFactory, settings.deadline());
-        this.loginConnections = ClientFactory.builder().workerGroup(clientFactory.eventLoopGroup(), false).build();
-        this.userSvc = UserSvcClients.create(clients, new GrpcClientFactory(loginConnections, settings.deadline()),
-                                             settings.endpoints().userSvc(), settings.serviceToken());
+        ClientFactory clientFactory = tls.clientFactory();
+        GrpcClientFactory clients = new GrpcClientFactory(tls, settings.deadline());
+        this.loginConnections = tls.configure(ClientFactory.builder().workerGroup(clientFactory.eventLoopGroup(), false))
+                                   .build();
+        this.userSvc = UserSvcClients.create(clients, new GrpcClientFactory(tls, loginConnections, settings.deadline()),
+                                             settings.endpoints().userSvc());
         this.fileServer = UploadProxy.client(settings.files(), clientFactory);
         this.configSvc = ConfigSvcClients.create(clients, settings.endpoints().configSvc());
-        this.rooms = RoomClients.create(clients, new GrpcClientFactory(clientFactory, settings.streamChangeTimeout()),
+        this.rooms = RoomClients.create(clients, new GrpcClientFactory(tls, settings.streamChangeTimeout()),
                                         settings.endpoints().mediaSvc());
         this.schedulerRoutes = SchedulerRoutes.create(clients, settings.endpoints().schedulerSvc());
         this.quotaRoutes = QuotaRoutes.create(clients, settings.endpoints().userSvc(), settings.endpoints().mediaSvc());
         // An apply streams for as long as it runs: its own, longer deadline.
-        this.configApply = new GrpcClientFactory(clientFactory, settings.applyTimeout())
+        this.configApply = new GrpcClientFactory(tls, settings.applyTimeout())
                 .newStub(settings.endpoints().configSvc(), ConfigServiceStub.class);
     }
 

@@ -13,12 +13,11 @@ import java.util.List;
  * @param management where /docs, /metrics and /health are served, apart from the public port
  * @param trustedProxies addresses or CIDR blocks of reverse proxies whose X-Forwarded-For names
  *        the client
- * @param serviceToken the mesh's service token, presented to user-svc with the client address of a login
  */
 public record GatewaySettings(ServerSettings server, ManagementSettings management, ServiceEndpoints endpoints,
                               Duration deadline, int maxJsonBodyBytes, Duration applyTimeout,
                               Duration streamChangeTimeout, GatewayFileSettings files, BrowserSettings browser,
-                              List<String> trustedProxies, String serviceToken) {
+                              List<String> trustedProxies) {
     public static GatewaySettings from(Config root) {
         Config c = root.getConfig("mediamesh.gateway");
         return new GatewaySettings(ServerSettings.from(c.getConfig("server")),
@@ -30,13 +29,12 @@ public record GatewaySettings(ServerSettings server, ManagementSettings manageme
                                    c.getDuration("stream-change-timeout"),
                                    GatewayFileSettings.from(root),
                                    BrowserSettings.from(c.getConfig("browser")),
-                                   c.getStringList("trusted-proxies"),
-                                   root.getString("mediamesh.service-token"));
+                                   c.getStringList("trusted-proxies"));
     }
 
     public GatewaySettings withEndpoints(ServiceEndpoints otherEndpoints) {
         return new GatewaySettings(server, management, otherEndpoints, deadline, maxJsonBodyBytes, applyTimeout,
-                                   streamChangeTimeout, files, browser, trustedProxies, serviceToken);
+                                   streamChangeTimeout, files, browser, trustedProxies);
     }
 
     /** Where the management endpoints listen: a port of their own, on loopback unless configured otherwise. */
@@ -46,9 +44,4 @@ public record GatewaySettings(ServerSettings server, ManagementSettings manageme
         }
     }
 
-    @Override
-    public String toString() {
-        // The service token stays out of logs.
-        return "GatewaySettings[server=" + server + ", management=" + management + ", endpoints=" + endpoints + ']';
-    }
 }

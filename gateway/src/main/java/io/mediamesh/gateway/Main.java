@@ -1,8 +1,10 @@
 package io.mediamesh.gateway;
 
-import com.linecorp.armeria.client.ClientFactory;
+import com.typesafe.config.Config;
 import io.mediamesh.common.config.Configs;
 import io.mediamesh.common.server.ServiceServer;
+import io.mediamesh.common.tls.Identity;
+import io.mediamesh.common.tls.MeshTls;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -13,9 +15,13 @@ public final class Main {
     private Main() {}
 
     public static void main(String[] args) {
-        GatewaySettings settings = GatewaySettings.from(Configs.load());
-        Gateway gateway = new Gateway(settings, ClientFactory.ofDefault());
-        ServiceServer.start("gateway", settings.server(), gateway::configureServices, gateway);
+        Config config = Configs.load();
+        GatewaySettings settings = GatewaySettings.from(config);
+        MeshTls tls = MeshTls.from(config, Identity.GATEWAY);
+        Gateway gateway = new Gateway(settings, tls);
+        // Browsers reach the public port through a proxy that terminates their TLS; the services,
+        // over the mesh's mutual TLS.
+        ServiceServer.startPlain("gateway", settings.server(), gateway::configureServices, gateway, tls);
         logger.info("gateway: /docs, /metrics and /health on {}:{} only", settings.management().host(),
                     settings.management().port());
     }

@@ -13,18 +13,16 @@ import io.mediamesh.common.client.GrpcClientFactory;
 /**
  * The stubs of user-svc's services, with one deadline. {@code logins} has connections of its own,
  * so that a flood of logins never queues the other calls (session checks, reads) behind it on a
- * shared connection, and presents the service token, so that user-svc believes the client
- * address a login reports.
+ * shared connection. user-svc believes the client address a login reports because the gateway's
+ * certificate presents it.
  */
 public record UserSvcClients(UserServiceFutureStub users, SessionServiceFutureStub sessions,
                              SessionServiceFutureStub logins, VideoServiceFutureStub videos,
                              CommentServiceFutureStub comments) {
-    public static UserSvcClients create(GrpcClientFactory factory, GrpcClientFactory loginFactory, String endpoint,
-                                        String serviceToken) {
+    public static UserSvcClients create(GrpcClientFactory factory, GrpcClientFactory loginFactory, String endpoint) {
         return new UserSvcClients(factory.newStub(endpoint, UserServiceGrpc.UserServiceFutureStub.class),
                                   factory.newStub(endpoint, SessionServiceGrpc.SessionServiceFutureStub.class),
-                                  loginFactory.newServiceStub(endpoint, SessionServiceGrpc.SessionServiceFutureStub.class,
-                                                              serviceToken),
+                                  loginFactory.newStub(endpoint, SessionServiceGrpc.SessionServiceFutureStub.class),
                                   factory.newStub(endpoint, VideoServiceGrpc.VideoServiceFutureStub.class),
                                   factory.newStub(endpoint, CommentServiceGrpc.CommentServiceFutureStub.class));
     }

@@ -81,7 +81,6 @@ class ApplyRoutesTest {
         gateway = ConfigGateway.start(configSvc, Server.builder().http(0).requestTimeout(Duration.ofSeconds(2)));
 
         agents.addAll(AgentProcess.startAll(List.of("gw-origin", "gw-relay", "gw-edge"), root,
-                                            ConfigSvcFixture.SERVICE_TOKEN,
                                             Map.of("config-agent.kinds", "nginx", "config-agent.reload.nginx", "sleep 1")));
         admin = configSvc.adminSession();
         List<MediaServerRole> roles = List.of(MEDIA_SERVER_ROLE_ORIGIN, MEDIA_SERVER_ROLE_RELAY, MEDIA_SERVER_ROLE_EDGE);

@@ -2,7 +2,7 @@ package io.mediamesh.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.linecorp.armeria.client.BlockingWebClient;
+import io.mediamesh.common.testing.TestMeshCa;
 import io.mediamesh.gateway.testing.Await;
 import io.mediamesh.gateway.testing.FileTransfers;
 import io.mediamesh.gateway.testing.Mesh;
@@ -139,7 +139,7 @@ class LimiterTest {
 
     /** The pool's gauge as media-svc's /metrics shows it. */
     private static int tokensInUse(String pool) {
-        String metrics = BlockingWebClient.of("http://127.0.0.1:" + mesh.mediaSvcPort()).get("/metrics").contentUtf8();
+        String metrics = TestMeshCa.web(mesh.mediaSvcPort()).get("/metrics").contentUtf8();
         Matcher matcher = Pattern.compile("^mediamesh_files_tokens_in_use\\{pool=\"" + pool +
                                           "\"[^}]*} ([0-9.]+)$", Pattern.MULTILINE).matcher(metrics);
         assertThat(matcher.find()).as("gauge in %s", metrics).isTrue();

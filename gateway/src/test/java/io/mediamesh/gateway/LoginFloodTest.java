@@ -10,6 +10,7 @@ import com.linecorp.armeria.common.AggregatedHttpResponse;
 import com.linecorp.armeria.common.HttpMethod;
 import com.linecorp.armeria.common.MediaType;
 import com.linecorp.armeria.common.RequestHeaders;
+import io.mediamesh.common.testing.TestMeshCa;
 import io.mediamesh.gateway.testing.Mesh;
 import io.mediamesh.gateway.testing.Rest;
 import io.mediamesh.user.user.PasswordHashing;
@@ -39,7 +40,6 @@ class LoginFloodTest {
     @RegisterExtension
     static final Mesh mesh = new Mesh().with("mediamesh.user-svc.passwords.argon2-memory-kib", 19456)
                                        .with("mediamesh.user-svc.passwords.argon2-iterations", 2)
-                                       .with("mediamesh.service-token", "login-flood-token")
                                        .with("mediamesh.gateway.trusted-proxies", List.of("127.0.0.1"));
 
     private static final Pattern RUNNING = gauge(PasswordHashing.RUNNING_METER);
@@ -63,7 +63,7 @@ class LoginFloodTest {
         // Someone else, on a connection of their own.
         ClientFactory readerConnections = ClientFactory.builder().build();
         BlockingWebClient reads = WebClient.builder(mesh.gatewayUri()).factory(readerConnections).build().blocking();
-        BlockingWebClient userSvc = BlockingWebClient.of(mesh.userSvcUri());
+        BlockingWebClient userSvc = TestMeshCa.web(mesh.userSvcPort());
         reads.get("/api/videos/" + video);
         // A first, smaller flood warms the JVM (which runs the whole mesh here) up: compiling
         // the code paths under load is not what is measured.

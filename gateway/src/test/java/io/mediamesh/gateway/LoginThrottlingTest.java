@@ -23,7 +23,6 @@ class LoginThrottlingTest {
     @RegisterExtension
     static final Mesh mesh = new Mesh().with("mediamesh.user-svc.passwords.argon2-memory-kib", 19456)
                                        .with("mediamesh.user-svc.passwords.argon2-iterations", 2)
-                                       .with("mediamesh.service-token", "login-throttling-token")
                                        .with("mediamesh.gateway.trusted-proxies", List.of("127.0.0.1"));
 
     private static final AtomicInteger ADDRESSES = new AtomicInteger();

@@ -9,6 +9,7 @@ import com.linecorp.armeria.common.MediaType;
 import com.linecorp.armeria.common.RequestHeaders;
 import io.mediamesh.common.config.Configs;
 import io.mediamesh.common.testing.GrpcurlChecks;
+import io.mediamesh.common.tls.Identity;
 import io.mediamesh.gateway.testing.Mesh;
 import io.mediamesh.gateway.testing.Rest;
 import io.mediamesh.gateway.testing.Rest.Response;
@@ -69,8 +70,8 @@ class ManagementPortTest {
 
     @Test
     void servicesKeepTheirOwnOnTheirPorts() throws Exception {
-        GrpcurlChecks.assertServesTheBasics(mesh.userSvcPort());
-        GrpcurlChecks.assertServesTheBasics(mesh.mediaSvcPort());
+        GrpcurlChecks.assertServesTheBasics(mesh.userSvcPort(), Identity.OPERATOR);
+        GrpcurlChecks.assertServesTheBasics(mesh.mediaSvcPort(), Identity.OPERATOR);
     }
 
     @Test

@@ -2,7 +2,7 @@ package io.mediamesh.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.linecorp.armeria.client.BlockingWebClient;
+import io.mediamesh.common.testing.TestMeshCa;
 import io.mediamesh.gateway.testing.Await;
 import io.mediamesh.gateway.testing.FileTransfers;
 import io.mediamesh.gateway.testing.Mesh;
@@ -145,7 +145,7 @@ class SlowReadersTest {
     }
 
     private static String metrics() {
-        return BlockingWebClient.of("http://127.0.0.1:" + mesh.mediaSvcPort()).get("/metrics").contentUtf8();
+        return TestMeshCa.web(mesh.mediaSvcPort()).get("/metrics").contentUtf8();
     }
 
     private static int tokensInUse() {

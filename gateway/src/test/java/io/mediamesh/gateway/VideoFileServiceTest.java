@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.ByteString;
-import com.linecorp.armeria.client.grpc.GrpcClients;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
 import io.mediamesh.api.v1.DeleteVideoFileRequest;
@@ -16,6 +15,9 @@ import io.mediamesh.api.v1.VideoFileServiceGrpc.VideoFileServiceBlockingStub;
 import io.mediamesh.api.v1.VideoFileServiceGrpc.VideoFileServiceStub;
 import io.mediamesh.common.auth.Callers;
 import io.mediamesh.common.error.ErrorCatalog;
+import io.mediamesh.common.testing.TestMeshCa;
+import io.mediamesh.common.tls.Identity;
+import io.mediamesh.common.tls.MeshTls;
 import io.mediamesh.gateway.testing.Await;
 import io.mediamesh.gateway.testing.FileTransfers;
 import io.mediamesh.gateway.testing.Mesh;
@@ -39,7 +41,7 @@ class VideoFileServiceTest {
     private final FileTransfers files = new FileTransfers(mesh);
 
     private static <T> T stub(Class<T> type, String session) {
-        return GrpcClients.builder("http://127.0.0.1:" + mesh.mediaSvcPort()).responseTimeout(Duration.ofSeconds(10))
+        return TestMeshCa.grpc(mesh.mediaSvcPort()).responseTimeout(Duration.ofSeconds(10))
                           .setHeader(Callers.SESSION_HEADER, session).build(type);
     }
 
@@ -117,7 +119,7 @@ class VideoFileServiceTest {
     }
 
     @Test
-    void anAdminSessionDeletesAFileAndAUserSessionMayNot() {
+    void onlySchedulerSvcDeletesAFileNotAUsersNorAnAdminsSession() {
         String session = rest.register("grpc_delete");
         long video = rest.createVideo(session, "grpc_delete", "delete");
         upload(session, List.of(metadata(video, null), chunk(TestVideos.mp4(10_000, 53), 0, 10_000)));
@@ -127,8 +129,16 @@ class VideoFileServiceTest {
                 .satisfies(e -> assertThat(ErrorCatalog.reasonOf(e)).contains(ErrorCode.PERMISSION_DENIED));
         assertThat(files.onDisk(video)).hasSize(2);
 
+        // Files go only through the scheduler's deletion tasks: an admin deletes the video instead.
         String admin = rest.login(Mesh.ADMIN, Mesh.ADMIN_PASSWORD);
-        assertThat(stub(VideoFileServiceBlockingStub.class, admin).deleteVideoFile(request).getExisted()).isTrue();
+        assertThatThrownBy(() -> stub(VideoFileServiceBlockingStub.class, admin).deleteVideoFile(request))
+                .satisfies(e -> assertThat(ErrorCatalog.reasonOf(e)).contains(ErrorCode.PERMISSION_DENIED));
+        assertThat(files.onDisk(video)).hasSize(2);
+
+        try (MeshTls scheduler = TestMeshCa.tls(Identity.SCHEDULER_SVC)) {
+            assertThat(TestMeshCa.grpc(scheduler, mesh.mediaSvcPort()).build(VideoFileServiceBlockingStub.class)
+                                 .deleteVideoFile(request).getExisted()).isTrue();
+        }
         assertThat(files.onDisk(video)).isEmpty();
         assertThat(files.get(Long.toString(video)).status().code()).isEqualTo(404);
     }

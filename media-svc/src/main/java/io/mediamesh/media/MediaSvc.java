@@ -1,9 +1,9 @@
 package io.mediamesh.media;
 
 import com.linecorp.armeria.client.ClientFactory;
-import com.linecorp.armeria.common.util.ThreadFactories;
 import com.linecorp.armeria.common.CommonPools;
 import com.linecorp.armeria.common.prometheus.PrometheusMeterRegistries;
+import com.linecorp.armeria.common.util.ThreadFactories;
 import com.linecorp.armeria.server.ServerBuilder;
 import com.linecorp.armeria.server.ServerListener;
 import io.mediamesh.api.v1.ConfigServiceGrpc.ConfigServiceBlockingStub;
@@ -17,6 +17,8 @@ import io.mediamesh.common.auth.SessionValidator;
 import io.mediamesh.common.client.GrpcClientFactory;
 import io.mediamesh.common.db.Database;
 import io.mediamesh.common.server.ServiceServer;
+import io.mediamesh.common.tls.Identity;
+import io.mediamesh.common.tls.MeshTls;
 import io.mediamesh.media.file.FileSettings;
 import io.mediamesh.media.file.VideoFileGrpcService;
 import io.mediamesh.media.file.VideoFileStore;
@@ -50,6 +52,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -86,20 +89,20 @@ public final class MediaSvc implements AutoCloseable {
     private final RoomReconciler roomReconciler;
     private final RecordingConversions conversions;
 
-    public MediaSvc(Database database, MediaSvcSettings settings, ClientFactory clientFactory, Clock clock) {
+    public MediaSvc(Database database, MediaSvcSettings settings, MeshTls tls, Clock clock) {
         this.settings = settings;
         // The database keeps microseconds: hand out no instant it cannot store.
         Clock dbClock = Clock.tick(clock, Duration.ofNanos(1000));
-        GrpcClientFactory clients = new GrpcClientFactory(clientFactory, settings.deadline());
+        GrpcClientFactory clients = new GrpcClientFactory(tls, settings.deadline());
+        // Janus and nginx are outside the mesh: their connections trust what the JVM trusts, not the mesh's CA.
+        ClientFactory clientFactory = ClientFactory.ofDefault();
         String userSvc = settings.endpoints().userSvc();
         SessionValidator sessions = new RemoteSessionValidator(
                 clients.newStub(userSvc, SessionServiceBlockingStub.class), settings.sessionCacheTtl(),
                 SESSION_CACHE_MAX_ENTRIES);
-        Callers callers = new Callers(sessions, settings.serviceToken());
+        Callers callers = new Callers(sessions, tls, Set.of(Identity.GATEWAY, Identity.OPERATOR));
         this.store = new VideoFileStore(settings.files().root(), clock);
-        VideoRecords videos = new VideoRecords(clients.newStub(userSvc, VideoServiceBlockingStub.class),
-                                               clients.newServiceStub(userSvc, VideoServiceBlockingStub.class,
-                                                                      settings.serviceToken()));
+        VideoRecords videos = new VideoRecords(clients.newStub(userSvc, VideoServiceBlockingStub.class));
         MediaQuotas quotas = new MediaQuotas(clients.newStub(userSvc, QuotaServiceBlockingStub.class));
         UploadAuthority uploads = new UploadAuthority(sessions, videos, quotas);
         this.housekeeping = Executors.newSingleThreadScheduledExecutor(
@@ -107,8 +110,8 @@ public final class MediaSvc implements AutoCloseable {
         RoomSettings roomSettings = settings.rooms();
         String configSvc = settings.endpoints().configSvc();
         MediaServers servers = new MediaServers(
-                clients.newServiceStub(configSvc, MediaServerServiceBlockingStub.class, settings.serviceToken()),
-                clients.newServiceStub(configSvc, ConfigServiceBlockingStub.class, settings.serviceToken()),
+                clients.newStub(configSvc, MediaServerServiceBlockingStub.class),
+                clients.newStub(configSvc, ConfigServiceBlockingStub.class),
                 clientFactory, roomSettings.janusDeadline(), roomSettings.serverCacheTtl(),
                 roomSettings.keepaliveInterval(), housekeeping);
         RoomRepository roomRepository = new RoomRepository(database.dsl());
@@ -144,6 +147,12 @@ public final class MediaSvc implements AutoCloseable {
                                     new StreamGrpcService(streams, callers),
                                     new MediaUsageGrpcService(rooms, streams, callers));
     }
+
+    /**
+     * What media-svc serves in plain HTTP besides /health: the web hooks the Janus servers post to
+     * (text room messages, events), each checked by a per-room or per-server token in its path.
+     */
+    public static final List<String> PLAIN_PATHS = List.of(TextRoomPostBackend.PATH_PREFIX, "/janus/events/");
 
     /**
      * Adds media-svc's gRPC services, the text rooms' post backend, the Janus events backend and the

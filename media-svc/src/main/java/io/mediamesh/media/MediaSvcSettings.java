@@ -12,7 +12,7 @@ import java.time.Duration;
 
 /** media-svc's configuration, from {@code mediamesh.media-svc} and the shared blocks (see reference.conf). */
 public record MediaSvcSettings(ServerSettings server, DatabaseSettings database, ServiceEndpoints endpoints,
-                               Duration deadline, Duration sessionCacheTtl, String serviceToken, FileSettings files,
+                               Duration deadline, Duration sessionCacheTtl, FileSettings files,
                                FileServerSettings fileServer, RoomSettings rooms, StreamSettings streams) {
     private static final String PATH = "mediamesh.media-svc";
 
@@ -23,7 +23,6 @@ public record MediaSvcSettings(ServerSettings server, DatabaseSettings database,
                                     ServiceEndpoints.from(root),
                                     root.getDuration("mediamesh.client.deadline"),
                                     root.getDuration("mediamesh.sessions.remote-cache-ttl"),
-                                    root.getString("mediamesh.service-token"),
                                     FileSettings.from(c.getConfig("files")),
                                     FileServerSettings.from(c.getConfig("file-server")),
                                     RoomSettings.from(c.getConfig("rooms")),
@@ -31,28 +30,27 @@ public record MediaSvcSettings(ServerSettings server, DatabaseSettings database,
     }
 
     public MediaSvcSettings withDatabase(DatabaseSettings other) {
-        return new MediaSvcSettings(server, other, endpoints, deadline, sessionCacheTtl, serviceToken, files, fileServer,
+        return new MediaSvcSettings(server, other, endpoints, deadline, sessionCacheTtl, files, fileServer,
                                     rooms, streams);
     }
 
     public MediaSvcSettings withEndpoints(ServiceEndpoints other) {
-        return new MediaSvcSettings(server, database, other, deadline, sessionCacheTtl, serviceToken, files, fileServer,
+        return new MediaSvcSettings(server, database, other, deadline, sessionCacheTtl, files, fileServer,
                                     rooms, streams);
     }
 
     public MediaSvcSettings withRooms(RoomSettings other) {
-        return new MediaSvcSettings(server, database, endpoints, deadline, sessionCacheTtl, serviceToken, files, fileServer,
+        return new MediaSvcSettings(server, database, endpoints, deadline, sessionCacheTtl, files, fileServer,
                                     other, streams);
     }
 
     public MediaSvcSettings withFileServer(FileServerSettings other) {
-        return new MediaSvcSettings(server, database, endpoints, deadline, sessionCacheTtl, serviceToken, files, other,
+        return new MediaSvcSettings(server, database, endpoints, deadline, sessionCacheTtl, files, other,
                                     rooms, streams);
     }
 
     @Override
     public String toString() {
-        // The service token stays out of logs.
         return "MediaSvcSettings[server=" + server + ", database=" + database + ", endpoints=" + endpoints +
                ", files=" + files + ", fileServer=" + fileServer + ", rooms=" + rooms +
                ", streams=" + streams + ']';

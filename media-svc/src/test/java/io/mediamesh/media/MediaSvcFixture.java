@@ -1,6 +1,5 @@
 package io.mediamesh.media;
 
-import com.linecorp.armeria.client.ClientFactory;
 import com.linecorp.armeria.server.ServerBuilder;
 import com.linecorp.armeria.testing.junit5.server.ServerExtension;
 import com.typesafe.config.ConfigFactory;
@@ -8,6 +7,9 @@ import io.mediamesh.common.config.Configs;
 import io.mediamesh.common.config.DatabaseSettings;
 import io.mediamesh.common.db.Database;
 import io.mediamesh.common.testing.TestDatabase;
+import io.mediamesh.common.testing.TestMeshCa;
+import io.mediamesh.common.tls.Identity;
+import io.mediamesh.common.tls.MeshTls;
 import io.mediamesh.media.file.VideoFileStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -20,17 +22,16 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * media-svc alone on loopback with a temporary video folder, a schema of its own and a known service
- * token. No user-svc or config-svc runs: both are a closed port, so only calls that need no session work.
+ * media-svc alone on loopback over the mesh's TLS (a test CA's certificate), with a temporary video
+ * folder and a schema of its own. No user-svc or config-svc runs: both are a closed port, so only calls that need no session work.
  */
 public final class MediaSvcFixture extends ServerExtension {
-    public static final String SERVICE_TOKEN = "media-svc-test-token";
-
     private final Path root;
     private final DatabaseSettings databaseSettings = TestDatabase.settingsFor("mediasvcfixture");
     private VideoFileStore store;
     private Database database;
     private MediaSvc mediaSvc;
+    private MeshTls tls;
 
     public MediaSvcFixture() {
         try {
@@ -44,7 +45,6 @@ public final class MediaSvcFixture extends ServerExtension {
     protected void configure(ServerBuilder sb) {
         Map<String, Object> overrides = new HashMap<>();
         overrides.put("mediamesh.media-svc.files.root", root.toString());
-        overrides.put("mediamesh.service-token", SERVICE_TOKEN);
         // Port 1 on loopback: nothing listens, so a session check fails fast instead of reaching a
         // developer's running mesh.
         overrides.put("mediamesh.endpoints.user-svc", "127.0.0.1:1");
@@ -55,15 +55,17 @@ public final class MediaSvcFixture extends ServerExtension {
                 ConfigFactory.parseMap(overrides).withFallback(Configs.load(Map.of())))
                 .withDatabase(databaseSettings);
         database = Database.open(databaseSettings, MediaSvc.MIGRATIONS);
-        mediaSvc = new MediaSvc(database, settings, ClientFactory.ofDefault(), Clock.systemUTC());
+        tls = TestMeshCa.tls(Identity.MEDIA_SVC);
+        mediaSvc = new MediaSvc(database, settings, tls, Clock.systemUTC());
         store = new VideoFileStore(settings.files().root(), Clock.systemUTC());
-        mediaSvc.configureServices(sb);
+        mediaSvc.configureServices(TestMeshCa.listen(sb, tls, 0, MediaSvc.PLAIN_PATHS));
     }
 
     @Override
     public void after(org.junit.jupiter.api.extension.ExtensionContext context) throws Exception {
         super.after(context);
         mediaSvc.close();
+        tls.close();
         database.close();
         TestDatabase.drop(databaseSettings);
         try (Stream<Path> paths = Files.walk(root)) {

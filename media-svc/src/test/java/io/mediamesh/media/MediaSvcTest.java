@@ -1,6 +1,7 @@
 package io.mediamesh.media;
 
 import io.mediamesh.common.testing.GrpcurlChecks;
+import io.mediamesh.common.tls.Identity;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -10,6 +11,6 @@ class MediaSvcTest {
 
     @Test
     void servesHealthReflectionDocsAndMetrics() throws Exception {
-        GrpcurlChecks.assertServesTheBasics(server.httpPort());
+        GrpcurlChecks.assertServesTheBasics(server.httpPort(), Identity.OPERATOR);
     }
 }

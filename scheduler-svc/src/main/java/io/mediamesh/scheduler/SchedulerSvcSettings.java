@@ -9,7 +9,7 @@ import java.time.Duration;
 
 /** scheduler-svc's configuration, from {@code mediamesh.scheduler-svc} (see reference.conf). */
 public record SchedulerSvcSettings(ServerSettings server, DatabaseSettings database, ServiceEndpoints endpoints,
-                                   Duration clientDeadline, String serviceToken, Duration sessionCacheTtl,
+                                   Duration clientDeadline, Duration sessionCacheTtl,
                                    EngineSettings engine) {
     private static final String PATH = "mediamesh.scheduler-svc";
 
@@ -19,29 +19,24 @@ public record SchedulerSvcSettings(ServerSettings server, DatabaseSettings datab
                                         DatabaseSettings.from(root, PATH + ".database"),
                                         ServiceEndpoints.from(root),
                                         root.getDuration("mediamesh.client.deadline"),
-                                        root.getString("mediamesh.service-token"),
                                         root.getDuration("mediamesh.sessions.remote-cache-ttl"),
                                         EngineSettings.from(c));
     }
 
     public SchedulerSvcSettings withDatabase(DatabaseSettings otherDatabase) {
-        return new SchedulerSvcSettings(server, otherDatabase, endpoints, clientDeadline, serviceToken,
-                                        sessionCacheTtl, engine);
+        return new SchedulerSvcSettings(server, otherDatabase, endpoints, clientDeadline, sessionCacheTtl, engine);
     }
 
     public SchedulerSvcSettings withEndpoints(ServiceEndpoints otherEndpoints) {
-        return new SchedulerSvcSettings(server, database, otherEndpoints, clientDeadline, serviceToken,
-                                        sessionCacheTtl, engine);
+        return new SchedulerSvcSettings(server, database, otherEndpoints, clientDeadline, sessionCacheTtl, engine);
     }
 
     public SchedulerSvcSettings withEngine(EngineSettings otherEngine) {
-        return new SchedulerSvcSettings(server, database, endpoints, clientDeadline, serviceToken,
-                                        sessionCacheTtl, otherEngine);
+        return new SchedulerSvcSettings(server, database, endpoints, clientDeadline, sessionCacheTtl, otherEngine);
     }
 
     @Override
     public String toString() {
-        // The service token stays out of logs.
         return "SchedulerSvcSettings[server=" + server + ", database=" + database + ", endpoints=" + endpoints +
                ", engine=" + engine + ']';
     }

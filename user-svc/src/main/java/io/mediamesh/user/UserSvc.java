@@ -1,6 +1,5 @@
 package io.mediamesh.user;
 
-import com.linecorp.armeria.client.ClientFactory;
 import com.linecorp.armeria.common.util.ThreadFactories;
 import com.linecorp.armeria.server.ServerBuilder;
 import io.mediamesh.api.v1.SchedulerServiceGrpc.SchedulerServiceBlockingStub;
@@ -8,6 +7,8 @@ import io.mediamesh.common.auth.Callers;
 import io.mediamesh.common.client.GrpcClientFactory;
 import io.mediamesh.common.db.Database;
 import io.mediamesh.common.server.ServiceServer;
+import io.mediamesh.common.tls.Identity;
+import io.mediamesh.common.tls.MeshTls;
 import io.mediamesh.user.comment.CommentGrpcService;
 import io.mediamesh.user.comment.CommentRepository;
 import io.mediamesh.user.deletion.DeletionOutbox;
@@ -30,6 +31,7 @@ import io.mediamesh.user.video.VideoRepository;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -51,7 +53,7 @@ public final class UserSvc implements AutoCloseable {
     private final List<io.grpc.BindableService> grpcServices;
     private final ScheduledExecutorService housekeeping;
 
-    public UserSvc(Database database, UserSvcSettings settings, Clock clock, ClientFactory clientFactory) {
+    public UserSvc(Database database, UserSvcSettings settings, Clock clock, MeshTls tls) {
         this.settings = settings;
         // The database keeps microseconds: hand out no instant it cannot store.
         this.clock = Clock.tick(clock, Duration.ofNanos(1000));
@@ -66,16 +68,16 @@ public final class UserSvc implements AutoCloseable {
                                                    Runtime.getRuntime().availableProcessors());
         this.passwords = new PasswordHashing(hasher, concurrentHashes, hashing.queue(), hashing.queueTimeout());
         logger.info("Password hashing: {} at once, {} KiB each", concurrentHashes, settings.argon2MemoryKib());
-        Callers callers = new Callers(sessions, settings.serviceToken());
+        // The gateway carries users' sessions, and media-svc those of the uploads it stores.
+        Callers callers = new Callers(sessions, tls, Set.of(Identity.GATEWAY, Identity.MEDIA_SVC, Identity.OPERATOR));
         QuotaRepository quotas = new QuotaRepository(database.dsl(), settings.quotas());
         VideoRepository videos = new VideoRepository(database.dsl(), quotas, settings.videoCacheTtl(),
                                                      settings.videoCacheMaxEntries());
         UserAccess access = new UserAccess(users, callers);
         this.housekeeping = Executors.newSingleThreadScheduledExecutor(
                 ThreadFactories.newThreadFactory("user-svc-housekeeping", true));
-        SchedulerServiceBlockingStub scheduler = new GrpcClientFactory(clientFactory, settings.clientDeadline())
-                .newServiceStub(settings.endpoints().schedulerSvc(), SchedulerServiceBlockingStub.class,
-                                settings.serviceToken());
+        SchedulerServiceBlockingStub scheduler = new GrpcClientFactory(tls, settings.clientDeadline())
+                .newStub(settings.endpoints().schedulerSvc(), SchedulerServiceBlockingStub.class);
         DeletionRelay deletionRelay = new DeletionRelay(new DeletionOutbox(database.dsl()), scheduler, housekeeping,
                                                         settings.deletionRelayInterval().toMillis());
         this.grpcServices = List.of(new UserGrpcService(users, videos, sessions, deletionRelay, passwords, access,

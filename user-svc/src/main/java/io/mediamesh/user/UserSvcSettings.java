@@ -16,7 +16,7 @@ public record UserSvcSettings(ServerSettings server, DatabaseSettings database, 
                               long videoCacheMaxEntries, int argon2MemoryKib, int argon2Iterations,
                               int argon2Parallelism, HashingSettings hashing, LoginThrottleSettings logins,
                               String adminUserName, String adminPassword,
-                              String serviceToken, ServiceEndpoints endpoints, Duration clientDeadline,
+                              ServiceEndpoints endpoints, Duration clientDeadline,
                               Duration deletionRelayInterval, Limits quotas) {
     private static final String PATH = "mediamesh.user-svc";
 
@@ -39,7 +39,6 @@ public record UserSvcSettings(ServerSettings server, DatabaseSettings database, 
                                    LoginThrottleSettings.from(c.getConfig("logins")),
                                    c.getString("admin.user-name"),
                                    c.getString("admin.password"),
-                                   root.getString("mediamesh.service-token"),
                                    ServiceEndpoints.from(root),
                                    root.getDuration("mediamesh.client.deadline"),
                                    c.getDuration("file-deletions.relay-interval"),
@@ -51,13 +50,13 @@ public record UserSvcSettings(ServerSettings server, DatabaseSettings database, 
                                    sessionRenewAfter, sessionCacheTtl,
                                    sessionCacheMaxEntries, sessionPurgeInterval, videoCacheTtl, videoCacheMaxEntries,
                                    argon2MemoryKib, argon2Iterations,
-                                   argon2Parallelism, hashing, logins, adminUserName, adminPassword, serviceToken, endpoints,
+                                   argon2Parallelism, hashing, logins, adminUserName, adminPassword, endpoints,
                                    clientDeadline, deletionRelayInterval, quotas);
     }
 
     @Override
     public String toString() {
-        // The admin password and the service token stay out of logs.
+        // The admin password stays out of logs.
         return "UserSvcSettings[server=" + server + ", database=" + database + ", admin=" + adminUserName + ']';
     }
 }

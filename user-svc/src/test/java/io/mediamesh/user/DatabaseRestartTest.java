@@ -2,8 +2,6 @@ package io.mediamesh.user;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.linecorp.armeria.client.ClientFactory;
-import com.linecorp.armeria.client.grpc.GrpcClients;
 import com.linecorp.armeria.server.Server;
 import com.linecorp.armeria.server.ServerBuilder;
 import com.typesafe.config.ConfigFactory;
@@ -22,6 +20,9 @@ import io.mediamesh.common.db.Database;
 import io.mediamesh.common.db.DatabaseAccounts;
 import io.mediamesh.common.error.ErrorCatalog;
 import io.mediamesh.common.testing.PrivateMariaDb;
+import io.mediamesh.common.testing.TestMeshCa;
+import io.mediamesh.common.tls.Identity;
+import io.mediamesh.common.tls.MeshTls;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -69,6 +70,7 @@ class DatabaseRestartTest {
     private static PrivateMariaDb mariadb;
     private static Database database;
     private static UserSvc userSvc;
+    private static MeshTls tls;
     private static Server server;
     private static Duration deadline;
     private static String schema;
@@ -98,18 +100,19 @@ class DatabaseRestartTest {
             DatabaseAccounts.ensure(root, settings);
         }
         database = Database.open(settings, UserSvc.MIGRATIONS);
-        userSvc = new UserSvc(database, defaults.withDatabase(settings), Clock.systemUTC(), ClientFactory.ofDefault());
-        ServerBuilder sb = Server.builder().http(0);
+        tls = TestMeshCa.tls(Identity.USER_SVC);
+        userSvc = new UserSvc(database, defaults.withDatabase(settings), Clock.systemUTC(), tls);
+        ServerBuilder sb = TestMeshCa.listen(Server.builder(), tls, 0, List.of());
         userSvc.configureServices(sb);
         server = sb.build();
         server.start().join();
-        String base = "http://127.0.0.1:" + server.activeLocalPort();
-        String session = GrpcClients.builder(base).responseTimeout(Duration.ofSeconds(10))
+        int port = server.activeLocalPort();
+        String session = TestMeshCa.grpc(port).responseTimeout(Duration.ofSeconds(10))
                                     .build(UserServiceBlockingStub.class)
                                     .registerUser(RegisterUserRequest.newBuilder().setUserName("restarter")
                                                                      .setPassword("restart-password").build())
                                     .getSession().getSessionId();
-        videos = GrpcClients.builder(base).setHeader(Callers.SESSION_HEADER, session).responseTimeout(deadline)
+        videos = TestMeshCa.grpc(port).setHeader(Callers.SESSION_HEADER, session).responseTimeout(deadline)
                             .build(VideoServiceBlockingStub.class);
     }
 
@@ -120,6 +123,7 @@ class DatabaseRestartTest {
         }
         if (userSvc != null) {
             userSvc.close();
+            tls.close();
         }
         if (database != null) {
             database.close();

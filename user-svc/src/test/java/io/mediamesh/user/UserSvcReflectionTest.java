@@ -3,7 +3,6 @@ package io.mediamesh.user;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.linecorp.armeria.client.ClientFactory;
 import com.linecorp.armeria.server.ServerBuilder;
 import com.linecorp.armeria.testing.junit5.server.ServerExtension;
 import io.grpc.StatusRuntimeException;
@@ -14,7 +13,11 @@ import io.mediamesh.common.error.ErrorCatalog;
 import io.mediamesh.common.testing.GrpcurlChecks;
 import io.mediamesh.common.testing.ReflectionClient;
 import io.mediamesh.common.testing.TestDatabase;
+import io.mediamesh.common.testing.TestMeshCa;
+import io.mediamesh.common.tls.Identity;
+import io.mediamesh.common.tls.MeshTls;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Order;
@@ -28,6 +31,7 @@ class UserSvcReflectionTest {
     static final TestDatabase db = new TestDatabase();
 
     private static Database database;
+    private static final MeshTls tls = TestMeshCa.tls(Identity.USER_SVC);
 
     @RegisterExtension
     @Order(2)
@@ -36,23 +40,27 @@ class UserSvcReflectionTest {
         protected void configure(ServerBuilder sb) {
             UserSvcSettings settings = UserSvcSettings.from(Configs.load(Map.of())).withDatabase(db.settings());
             database = Database.open(settings.database(), UserSvc.MIGRATIONS);
-            new UserSvc(database, settings, Clock.systemUTC(), ClientFactory.ofDefault()).configureServices(sb);
+            new UserSvc(database, settings, Clock.systemUTC(), tls).configureServices(
+                    TestMeshCa.listen(sb, tls, 0, List.of()));
         }
     };
 
     @AfterAll
     static void closeDatabase() {
         database.close();
+        tls.close();
     }
 
     @Test
     void servesTheBasics() throws Exception {
-        GrpcurlChecks.assertServesTheBasics(server.httpPort());
+        GrpcurlChecks.assertServesTheBasics(server.httpPort(), Identity.OPERATOR);
     }
 
     @Test
     void listsAndCallsItsServicesDynamically() throws Exception {
-        try (ReflectionClient grpcurl = new ReflectionClient("127.0.0.1", server.httpPort())) {
+        try (ReflectionClient grpcurl = new ReflectionClient("127.0.0.1", server.httpPort(),
+                                                             TestMeshCa.issue(Identity.OPERATOR),
+                                                             TestMeshCa.caCertificate())) {
             assertThat(grpcurl.listServices()).contains("mediamesh.v1.UserService", "mediamesh.v1.SessionService",
                                                         "mediamesh.v1.VideoService", "mediamesh.v1.CommentService",
                                                         "mediamesh.v1.QuotaService");

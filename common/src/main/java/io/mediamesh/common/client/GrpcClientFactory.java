@@ -1,42 +1,46 @@
 package io.mediamesh.common.client;
 
 import com.linecorp.armeria.client.ClientFactory;
+import com.linecorp.armeria.client.grpc.GrpcClientBuilder;
 import com.linecorp.armeria.client.grpc.GrpcClientOptions;
 import com.linecorp.armeria.client.grpc.GrpcClients;
-import io.mediamesh.common.auth.Callers;
+import io.mediamesh.common.tls.MeshTls;
 import java.time.Duration;
 
 /**
- * gRPC stubs for service-to-service calls. Every call has a deadline (sent as grpc-timeout), so a
- * service that is down fails fast instead of hanging its caller.
+ * gRPC stubs for service-to-service calls, over the mesh's TLS: every call presents this process's
+ * certificate, which tells the callee who calls (a user's session, if any, travels in a header on
+ * top). Every call has a deadline (sent as grpc-timeout), so a service that is down fails fast
+ * instead of hanging its caller.
  */
 public final class GrpcClientFactory {
+    private final MeshTls tls;
     private final ClientFactory clientFactory;
     private final Duration deadline;
 
-    public GrpcClientFactory(ClientFactory clientFactory, Duration deadline) {
+    /** Stubs on {@code tls}'s own connections. */
+    public GrpcClientFactory(MeshTls tls, Duration deadline) {
+        this(tls, tls.clientFactory(), deadline);
+    }
+
+    /** Stubs on {@code clientFactory}'s connections, which must present {@code tls}'s certificate. */
+    public GrpcClientFactory(MeshTls tls, ClientFactory clientFactory, Duration deadline) {
+        this.tls = tls;
         this.clientFactory = clientFactory;
         this.deadline = deadline;
     }
 
-    /**
-     * A stub that calls as this service itself, presenting the mesh's shared service token, for
-     * work no user asked for in this call (a relay, a scheduled task).
-     */
-    public <T> T newServiceStub(String endpoint, Class<T> stubType, String serviceToken) {
-        return GrpcClients.builder("http://" + endpoint)
-                          .factory(clientFactory)
-                          .responseTimeout(deadline)
-                          .setHeader(Callers.SERVICE_TOKEN_HEADER, serviceToken)
-                          .build(stubType);
-    }
-
     /** A stub of {@code stubType} for the service at {@code endpoint} (host:port). */
     public <T> T newStub(String endpoint, Class<T> stubType) {
-        return GrpcClients.builder("http://" + endpoint)
-                          .factory(clientFactory)
-                          .responseTimeout(deadline)
-                          .build(stubType);
+        return builder(endpoint).build(stubType);
+    }
+
+    private GrpcClientBuilder builder(String endpoint) {
+        GrpcClientBuilder builder = GrpcClients.builder(tls.uri(endpoint))
+                                               .factory(clientFactory)
+                                               .responseTimeout(deadline);
+        tls.claimedIdentity().ifPresent(identity -> builder.setHeader(MeshTls.DEBUG_IDENTITY_HEADER, identity));
+        return builder;
     }
 
     /**
@@ -51,13 +55,10 @@ public final class GrpcClientFactory {
      */
     public <T> T newStreamingStub(String endpoint, Class<T> stubType, int maxMessageBytes,
                                   boolean wrapResponseBuffers) {
-        return GrpcClients.builder("http://" + endpoint)
-                          .factory(clientFactory)
-                          .responseTimeout(deadline)
-                          .maxResponseLength(0)
-                          .maxResponseMessageLength(maxMessageBytes)
-                          .option(GrpcClientOptions.UNSAFE_WRAP_RESPONSE_BUFFERS, wrapResponseBuffers)
-                          .build(stubType);
+        return builder(endpoint).maxResponseLength(0)
+                                .maxResponseMessageLength(maxMessageBytes)
+                                .option(GrpcClientOptions.UNSAFE_WRAP_RESPONSE_BUFFERS, wrapResponseBuffers)
+                                .build(stubType);
     }
 
     public Duration deadline() {

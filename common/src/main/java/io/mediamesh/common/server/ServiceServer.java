@@ -18,10 +18,14 @@ import io.grpc.BindableService;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import io.mediamesh.common.config.ServerSettings;
 import io.mediamesh.common.error.GrpcErrors;
+import io.mediamesh.common.tls.Identity;
+import io.mediamesh.common.tls.MeshTls;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,7 +36,11 @@ import org.slf4j.LoggerFactory;
  * graceful shutdown.
  */
 public final class ServiceServer {
+    /** Who may call a service's port: the services, the gateway and operators' tools; never an agent. */
+    public static final Predicate<Identity> MESH_CALLERS = identity -> !identity.isAgent();
+
     private static final Logger logger = LoggerFactory.getLogger(ServiceServer.class);
+    private static final String HEALTH_PATH = "/health";
 
     private ServiceServer() {}
 
@@ -93,7 +101,7 @@ public final class ServiceServer {
           .accessLogWriter(AccessLogWriter.combined(), true);
         endpoints.serviceUnder("/docs", DocService.builder().build())
                  .service("/metrics", PrometheusExpositionService.of(registry.getPrometheusRegistry()))
-                 .service("/health", HealthCheckService.of());
+                 .service(HEALTH_PATH, HealthCheckService.of());
         return registry;
     }
 
@@ -106,15 +114,44 @@ public final class ServiceServer {
     }
 
     /**
-     * Builds and starts a server, and stops it (then closes {@code resources}, in order) when the
-     * JVM is asked to exit: Ctrl-C or SIGTERM drain in-flight calls first.
+     * Builds and starts a server of the mesh on {@code tls} (see {@link MeshTls#listen}), which
+     * admits the identities {@code admitted} accepts and serves plain HTTP for /health and the
+     * paths under {@code plainPathPrefixes} only; stops it (then closes {@code resources}, in order)
+     * when the JVM is asked to exit: Ctrl-C or SIGTERM drain in-flight calls first.
      */
-    public static Server start(String name, ServerSettings settings, Consumer<ServerBuilder> configureServices,
+    public static Server start(String name, ServerSettings settings, MeshTls tls, Predicate<Identity> admitted,
+                               List<String> plainPathPrefixes, Consumer<ServerBuilder> configureServices,
                                AutoCloseable... resources) {
+        return start(name, settings, sb -> listen(sb, new InetSocketAddress(settings.host(), settings.port()), tls,
+                                                  admitted, plainPathPrefixes),
+                     configureServices, resources);
+    }
+
+    /** Listens as a server of the mesh: {@code tls} and its admitted identities, /health in plain HTTP too. */
+    public static void listen(ServerBuilder sb, InetSocketAddress address, MeshTls tls, Predicate<Identity> admitted,
+                              List<String> plainPathPrefixes) {
+        List<String> plain = new ArrayList<>(plainPathPrefixes);
+        plain.add(HEALTH_PATH);
+        tls.listen(sb, address, admitted, plain);
+    }
+
+    /**
+     * As {@link #start(String, ServerSettings, MeshTls, Predicate, List, Consumer, AutoCloseable...)}
+     * for a server outside the mesh, in plain HTTP (the gateway's public port, behind a proxy
+     * that terminates the browsers' TLS).
+     */
+    public static Server startPlain(String name, ServerSettings settings, Consumer<ServerBuilder> configureServices,
+                                    AutoCloseable... resources) {
+        return start(name, settings, sb -> sb.http(new InetSocketAddress(settings.host(), settings.port())),
+                     configureServices, resources);
+    }
+
+    private static Server start(String name, ServerSettings settings, Consumer<ServerBuilder> listen,
+                                Consumer<ServerBuilder> configureServices, AutoCloseable... resources) {
         ServerBuilder sb = Server.builder()
-                                 .http(new java.net.InetSocketAddress(settings.host(), settings.port()))
                                  .gracefulShutdownTimeout(settings.gracefulQuietPeriod(),
                                                           settings.gracefulTimeout());
+        listen.accept(sb);
         configureServices.accept(sb);
         Server server = sb.build();
         List<AutoCloseable> toClose = new ArrayList<>(List.of(resources));

@@ -14,6 +14,7 @@ import io.grpc.ClientInterceptors;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.MethodDescriptor.MethodType;
+import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.reflection.v1.ServerReflectionGrpc;
 import io.grpc.reflection.v1.ServerReflectionRequest;
@@ -22,14 +23,17 @@ import io.grpc.reflection.v1.ServiceResponse;
 import io.grpc.stub.ClientCalls;
 import io.grpc.stub.MetadataUtils;
 import io.grpc.stub.StreamObserver;
+import io.mediamesh.common.tls.CertifiedKey;
 import java.io.IOException;
 import java.io.InputStream;
+import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLException;
 
 /**
  * What grpcurl does, in Java: learns a server's services through server reflection v1 and calls
@@ -40,11 +44,27 @@ import java.util.concurrent.TimeUnit;
 public final class ReflectionClient implements AutoCloseable {
     private final ManagedChannel channel;
 
+    /** `grpcurl -plaintext`, for a port outside the mesh (the gateway's management port). */
     public ReflectionClient(String host, int port) {
         channel = NettyChannelBuilder.forAddress(host, port).usePlaintext().build();
     }
 
-    /** `grpcurl -plaintext HOST:PORT list` */
+    /** `grpcurl -cacert CA -cert CERT -key KEY`: over the mesh's mutual TLS, presenting {@code client}. */
+    public ReflectionClient(String host, int port, CertifiedKey client, X509Certificate ca) {
+        try {
+            channel = NettyChannelBuilder.forAddress(host, port)
+                                         .sslContext(GrpcSslContexts.forClient()
+                                                                    .keyManager(client.key(), client.chain().toArray(
+                                                                            X509Certificate[]::new))
+                                                                    .trustManager(ca)
+                                                                    .build())
+                                         .build();
+        } catch (SSLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** `grpcurl [-plaintext | -cacert -cert -key] HOST:PORT list` */
     public List<String> listServices() {
         ServerReflectionResponse response = reflect(
                 ServerReflectionRequest.newBuilder().setListServices("").build());

@@ -3,7 +3,6 @@ package io.mediamesh.config.agent;
 import com.typesafe.config.Config;
 import io.mediamesh.api.v1.ConfigKind;
 import io.mediamesh.common.config.ServerSettings;
-import io.mediamesh.common.config.ServiceEndpoints;
 import io.mediamesh.config.ConfigKinds;
 import io.mediamesh.config.validate.ValidationTools;
 import java.nio.file.Path;
@@ -21,8 +20,7 @@ import java.util.Set;
  */
 public record AgentSettings(ServerSettings server, String serverName, Path root, Set<ConfigKind> kinds,
                             Map<ConfigKind, String> reloadCommands, Duration reloadTimeout,
-                            int maxStagedVersions, ValidationTools validation, String serviceToken,
-                            ServiceEndpoints endpoints, Duration clientDeadline, Duration sessionCacheTtl) {
+                            int maxStagedVersions, ValidationTools validation) {
     private static final String PATH = "mediamesh.config-agent";
 
     public AgentSettings {
@@ -60,11 +58,7 @@ public record AgentSettings(ServerSettings server, String serverName, Path root,
         }
         return new AgentSettings(ServerSettings.from(c.getConfig("server")), c.getString("server-name").trim(),
                                  Path.of(c.getString("root")), kinds, reload, c.getDuration("reload-timeout"),
-                                 c.getInt("max-staged-versions"), ValidationTools.from(c.getConfig("validation")),
-                                 rootConfig.getString("mediamesh.service-token"),
-                                 ServiceEndpoints.from(rootConfig),
-                                 rootConfig.getDuration("mediamesh.client.deadline"),
-                                 rootConfig.getDuration("mediamesh.sessions.remote-cache-ttl"));
+                                 c.getInt("max-staged-versions"), ValidationTools.from(c.getConfig("validation")));
     }
 
     private static ConfigKind kindNamed(String name) {
@@ -74,7 +68,6 @@ public record AgentSettings(ServerSettings server, String serverName, Path root,
 
     @Override
     public String toString() {
-        // The service token stays out of logs.
         return "AgentSettings[server=" + server + ", serverName=" + serverName + ", root=" + root + ", kinds=" +
                kinds + ", reload=" + reloadCommands.keySet() + ']';
     }

@@ -20,16 +20,21 @@ import io.mediamesh.api.v1.ValidateConfigResponse;
 import io.mediamesh.common.auth.Callers;
 import io.mediamesh.common.error.MediameshException;
 import io.mediamesh.common.time.Times;
+import io.mediamesh.common.tls.Identity;
 import io.mediamesh.config.ConfigKinds;
 import io.mediamesh.config.validate.ConfigValidators;
 import io.mediamesh.config.validate.ValidationResult;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Set;
 
 /** ConfigAgentService over gRPC: config-svc's handle on one media server's files. */
 public final class ConfigAgentGrpcService extends ConfigAgentServiceGrpc.ConfigAgentServiceImplBase {
     private final Map<ConfigKind, KindStore> stores;
     private final ConfigValidators validators;
+    /** Only config-svc stages, activates and reads, so every change has a revision and an audit trail. */
+    private static final Set<Identity> CONFIG_SVC_ONLY = Set.of(Identity.CONFIG_SVC);
+
     private final Callers callers;
     private final String serverName;
     private final String agentVersion;
@@ -47,7 +52,7 @@ public final class ConfigAgentGrpcService extends ConfigAgentServiceGrpc.ConfigA
 
     @Override
     public void stageConfig(StageConfigRequest request, StreamObserver<StageConfigResponse> response) {
-        callers.requireServiceOrAdmin();
+        callers.requireService(CONFIG_SVC_ONLY);
         KindStore.Staged staged = store(request.getKind()).stage(request.getVersion(), request.getFilesList());
         response.onNext(StageConfigResponse.newBuilder().setSha256(staged.sha256())
                                            .setAlreadyActive(staged.alreadyActive()).build());
@@ -56,7 +61,7 @@ public final class ConfigAgentGrpcService extends ConfigAgentServiceGrpc.ConfigA
 
     @Override
     public void validateConfig(ValidateConfigRequest request, StreamObserver<ValidateConfigResponse> response) {
-        callers.requireServiceOrAdmin();
+        callers.requireService(CONFIG_SVC_ONLY);
         KindStore store = store(request.getKind());
         if (!validators.available(request.getKind())) {
             throw new MediameshException(ErrorCode.INTERNAL_ERROR, "The tool that checks " +
@@ -70,7 +75,7 @@ public final class ConfigAgentGrpcService extends ConfigAgentServiceGrpc.ConfigA
 
     @Override
     public void activateConfig(ActivateConfigRequest request, StreamObserver<ActivateConfigResponse> response) {
-        callers.requireServiceOrAdmin();
+        callers.requireService(CONFIG_SVC_ONLY);
         KindStore.Activated activated = store(request.getKind()).activate(request.getVersion());
         response.onNext(ActivateConfigResponse.newBuilder().setPreviousVersion(activated.previousVersion())
                                               .setChanged(activated.changed()).setReloaded(activated.reloaded())
@@ -80,7 +85,7 @@ public final class ConfigAgentGrpcService extends ConfigAgentServiceGrpc.ConfigA
 
     @Override
     public void rollbackConfig(RollbackConfigRequest request, StreamObserver<RollbackConfigResponse> response) {
-        callers.requireServiceOrAdmin();
+        callers.requireService(CONFIG_SVC_ONLY);
         KindStore.RolledBack rolledBack = store(request.getKind()).rollback(request.getIfActiveVersion());
         response.onNext(RollbackConfigResponse.newBuilder().setRestoredVersion(rolledBack.restoredVersion())
                                               .setRolledBack(rolledBack.rolledBack())
@@ -90,7 +95,7 @@ public final class ConfigAgentGrpcService extends ConfigAgentServiceGrpc.ConfigA
 
     @Override
     public void getActiveConfig(GetActiveConfigRequest request, StreamObserver<GetActiveConfigResponse> response) {
-        callers.requireServiceOrAdmin();
+        callers.requireService(CONFIG_SVC_ONLY);
         KindStore store = store(request.getKind());
         KindStore.Active active = store.active().orElseThrow(() -> new MediameshException(
                 ErrorCode.NOT_FOUND, "No " + ConfigKinds.name(request.getKind()) + " files were ever activated."));
@@ -103,7 +108,7 @@ public final class ConfigAgentGrpcService extends ConfigAgentServiceGrpc.ConfigA
 
     @Override
     public void getAgentStatus(GetAgentStatusRequest request, StreamObserver<GetAgentStatusResponse> response) {
-        callers.requireServiceOrAdmin();
+        callers.requireService(CONFIG_SVC_ONLY);
         GetAgentStatusResponse.Builder out = GetAgentStatusResponse.newBuilder().setServerName(serverName)
                                                                    .setAgentVersion(agentVersion)
                                                                    .setStartedAt(Times.toProto(startedAt));

@@ -7,6 +7,7 @@ import io.mediamesh.api.v1.AgentKindStatus;
 import io.mediamesh.api.v1.GetAgentStatusRequest;
 import io.mediamesh.api.v1.GetAgentStatusResponse;
 import io.mediamesh.api.v1.ServerStatus;
+import io.mediamesh.common.tls.UntrustedPeerException;
 import io.mediamesh.config.ConfigKinds;
 import io.mediamesh.config.server.MediaServerRecord;
 import io.mediamesh.config.server.MediaServerRepository;
@@ -15,11 +16,13 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLHandshakeException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -74,10 +77,16 @@ public final class AgentHealthCheck implements AutoCloseable {
     private void check(MediaServerRecord server) {
         GetAgentStatusResponse status;
         try {
-            status = agents.agent(server.agentEndpoint())
+            status = agents.agent(server.name(), server.agentEndpoint())
                            .withDeadline(Deadline.after(deadline.toMillis(), TimeUnit.MILLISECONDS))
                            .getAgentStatus(GetAgentStatusRequest.getDefaultInstance());
         } catch (StatusRuntimeException e) {
+            Optional<String> untrusted = untrusted(e);
+            if (untrusted.isPresent()) {
+                logger.warn("The agent endpoint of {} is untrusted: {}", server.name(), untrusted.get());
+                record(server, ServerStatus.SERVER_STATUS_UNHEALTHY, untrusted.get());
+                return;
+            }
             // The description of a failed connection names internal addresses: logged, not told.
             logger.debug("The agent of {} at {} did not answer: {}", server.name(), server.agentEndpoint(),
                          e.getStatus());
@@ -102,6 +111,25 @@ public final class AgentHealthCheck implements AutoCloseable {
         }
         record(server, problems.isEmpty() ? ServerStatus.SERVER_STATUS_HEALTHY : ServerStatus.SERVER_STATUS_UNHEALTHY,
                String.join(" ", problems));
+    }
+
+    /**
+     * Why an agent is not trusted, if the call failed at the TLS handshake: its certificate names
+     * another identity, or was not issued by the mesh's CA. Nothing was sent to it.
+     */
+    private static Optional<String> untrusted(StatusRuntimeException e) {
+        Optional<UntrustedPeerException> other = UntrustedPeerException.in(e);
+        if (other.isPresent()) {
+            return Optional.of("Untrusted: the agent_endpoint presents the certificate of " + other.get().presented() +
+                               ", not of this server's agent. Nothing was sent to it.");
+        }
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof SSLHandshakeException) {
+                return Optional.of("Untrusted: the agent_endpoint's certificate is not one of the mesh " +
+                                   "(TLS handshake refused). Nothing was sent to it.");
+            }
+        }
+        return Optional.empty();
     }
 
     private void recordReportedVersion(MediaServerRecord listed, AgentKindStatus kind) {

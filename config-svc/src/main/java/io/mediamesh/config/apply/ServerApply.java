@@ -208,7 +208,7 @@ final class ServerApply {
 
     /** The server's agent, its calls bounded by a deadline that starts now. */
     private ConfigAgentServiceBlockingStub agent() {
-        return agents.agent(target.agentEndpoint())
+        return agents.agent(target.serverName(), target.agentEndpoint())
                      .withDeadline(Deadline.after(timeout.toMillis(), TimeUnit.MILLISECONDS));
     }
 

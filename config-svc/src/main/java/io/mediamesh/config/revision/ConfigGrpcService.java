@@ -9,10 +9,10 @@ import io.mediamesh.api.v1.ConfigServiceGrpc;
 import io.mediamesh.api.v1.ControlApplyRequest;
 import io.mediamesh.api.v1.ControlApplyResponse;
 import io.mediamesh.api.v1.ErrorCode;
-import io.mediamesh.api.v1.GetConfigRequest;
-import io.mediamesh.api.v1.GetConfigResponse;
 import io.mediamesh.api.v1.GetApplyRequest;
 import io.mediamesh.api.v1.GetApplyResponse;
+import io.mediamesh.api.v1.GetConfigRequest;
+import io.mediamesh.api.v1.GetConfigResponse;
 import io.mediamesh.api.v1.GetRevisionRequest;
 import io.mediamesh.api.v1.GetRevisionResponse;
 import io.mediamesh.api.v1.ListAppliesRequest;
@@ -29,6 +29,7 @@ import io.mediamesh.api.v1.RevertConfigResponse;
 import io.mediamesh.common.auth.Callers;
 import io.mediamesh.common.error.MediameshException;
 import io.mediamesh.common.paging.Page;
+import io.mediamesh.common.tls.Identity;
 import io.mediamesh.common.validation.Text;
 import io.mediamesh.config.ConfigKinds;
 import io.mediamesh.config.ServerRoles;
@@ -42,6 +43,7 @@ import io.mediamesh.config.validate.ConfigValidators;
 import io.mediamesh.config.validate.ValidationResult;
 import java.time.Clock;
 import java.util.List;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -80,7 +82,7 @@ public final class ConfigGrpcService extends ConfigServiceGrpc.ConfigServiceImpl
     public void getConfig(GetConfigRequest request, StreamObserver<GetConfigResponse> response) {
         // media-svc reads the documents of every kind for their secrets: the janus ones to talk to
         // Janus, the nginx ones to sign recording links, the coturn ones to issue TURN credentials.
-        callers.requireServiceOrAdmin();
+        callers.requireServiceOrAdmin(Set.of(Identity.MEDIA_SVC));
         ConfigKind kind = ConfigKinds.check(request.getKind());
         MediaServerRole role = ServerRoles.checkTarget(request.getRole());
         if (request.getRevision() < 0) {

@@ -19,12 +19,14 @@ import io.mediamesh.api.v1.UpdateServerResponse;
 import io.mediamesh.common.auth.Callers;
 import io.mediamesh.common.error.MediameshException;
 import io.mediamesh.common.paging.Page;
+import io.mediamesh.common.tls.Identity;
 import io.mediamesh.common.validation.Text;
 import io.mediamesh.config.ServerRoles;
 import java.time.Clock;
-import java.util.function.LongPredicate;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
+import java.util.function.LongPredicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,7 +65,7 @@ public final class MediaServerGrpcService extends MediaServerServiceGrpc.MediaSe
 
     @Override
     public void listServers(ListServersRequest request, StreamObserver<ListServersResponse> response) {
-        callers.requireServiceOrAdmin();
+        callers.requireServiceOrAdmin(Set.of(Identity.MEDIA_SVC));
         MediaServerRole role = request.getRole();
         if (role != MediaServerRole.MEDIA_SERVER_ROLE_UNSPECIFIED && !ServerRoles.ALL.contains(role)) {
             throw new MediameshException(ErrorCode.INVALID_REQUEST, "role must be origin, relay or edge.");
@@ -83,7 +85,7 @@ public final class MediaServerGrpcService extends MediaServerServiceGrpc.MediaSe
 
     @Override
     public void getServer(GetServerRequest request, StreamObserver<GetServerResponse> response) {
-        callers.requireServiceOrAdmin();
+        callers.requireServiceOrAdmin(Set.of(Identity.MEDIA_SVC));
         response.onNext(GetServerResponse.newBuilder().setServer(toProto(find(request.getServerId()))).build());
         response.onCompleted();
     }

@@ -3,7 +3,7 @@ package io.mediamesh.config.agent;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.ByteString;
-import com.linecorp.armeria.client.ClientFactory;
+import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.mediamesh.api.v1.ActivateConfigRequest;
 import io.mediamesh.api.v1.ActivateConfigResponse;
@@ -21,16 +21,20 @@ import io.mediamesh.api.v1.StageConfigRequest;
 import io.mediamesh.api.v1.StageConfigResponse;
 import io.mediamesh.api.v1.ValidateConfigRequest;
 import io.mediamesh.api.v1.ValidateConfigResponse;
-import io.mediamesh.common.client.GrpcClientFactory;
+import io.mediamesh.common.auth.Callers;
 import io.mediamesh.common.error.ErrorCatalog;
 import io.mediamesh.common.testing.GrpcurlChecks;
+import io.mediamesh.common.testing.Strangers;
+import io.mediamesh.common.testing.TestMeshCa;
+import io.mediamesh.common.tls.Identity;
+import io.mediamesh.common.tls.MeshTls;
 import io.mediamesh.config.render.RenderedConfig;
 import io.mediamesh.config.testing.AgentProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -38,10 +42,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * One real agent process with real nginx: staging, validation by nginx -t, atomic activation with
- * a reload command, the no-op re-apply, byte-for-byte rollback, and the agent's refusals.
+ * a reload command, the no-op re-apply, byte-for-byte rollback, and the agent's refusals: it
+ * obeys config-svc's certificate only.
  */
 class ConfigAgentTest {
-    private static final String TOKEN = "agent-test-token";
     /** Refuses files containing "refuse-on-reload"; logs every reload otherwise. */
     private static final String RELOAD = "if grep -q refuse-on-reload \"$MEDIAMESH_CONFIG_DIR/nginx.conf\"; then " +
                                          "echo reload refused; exit 3; fi; " +
@@ -51,18 +55,25 @@ class ConfigAgentTest {
     static Path root;
     private static AgentProcess agent;
     private static ConfigAgentServiceBlockingStub stub;
+    private static MeshTls configSvc;
 
     @BeforeAll
     static void startAgent() throws Exception {
-        agent = AgentProcess.start("edge-7", root.resolve("edge-7"), TOKEN,
+        agent = AgentProcess.start("edge-7", root.resolve("edge-7"),
                                    Map.of("config-agent.kinds", "nginx", "config-agent.reload.nginx", RELOAD));
-        stub = new GrpcClientFactory(ClientFactory.ofDefault(), Duration.ofSeconds(20))
-                .newServiceStub(agent.endpoint(), ConfigAgentServiceBlockingStub.class, TOKEN);
+        configSvc = TestMeshCa.tls(Identity.CONFIG_SVC);
+        stub = as(configSvc, Duration.ofSeconds(20));
     }
 
     @AfterAll
     static void stopAgent() throws Exception {
         agent.close();
+        configSvc.close();
+    }
+
+    private static ConfigAgentServiceBlockingStub as(MeshTls tls, Duration deadline) {
+        return TestMeshCa.grpc(tls, agent.endpoint()).responseTimeout(deadline)
+                         .build(ConfigAgentServiceBlockingStub.class);
     }
 
     @Test
@@ -141,21 +152,45 @@ class ConfigAgentTest {
     }
 
     @Test
-    void theTokenIsNotOnTheAgentsCommandLine() throws Exception {
-        assertThat(agent.commandLine()).contains("AgentMain").doesNotContain(TOKEN);
+    void itsKeyIsNotOnTheAgentsCommandLine() throws Exception {
+        assertThat(agent.commandLine()).contains("AgentMain").doesNotContain("agent.key").doesNotContain("PRIVATE");
     }
 
     @Test
-    void refusesCallersWithoutTheServiceTokenAndBadInputs() {
-        ConfigAgentServiceBlockingStub anonymous = new GrpcClientFactory(ClientFactory.ofDefault(), Duration.ofSeconds(5))
-                .newStub(agent.endpoint(), ConfigAgentServiceBlockingStub.class);
-        assertThat(code(() -> anonymous.getAgentStatus(GetAgentStatusRequest.getDefaultInstance())))
-                .isEqualTo(ErrorCode.UNAUTHENTICATED);
-        ConfigAgentServiceBlockingStub wrongToken = new GrpcClientFactory(ClientFactory.ofDefault(), Duration.ofSeconds(5))
-                .newServiceStub(agent.endpoint(), ConfigAgentServiceBlockingStub.class, "not-the-token");
-        assertThat(code(() -> wrongToken.getAgentStatus(GetAgentStatusRequest.getDefaultInstance())))
-                .isEqualTo(ErrorCode.UNAUTHENTICATED);
+    void obeysConfigSvcOnlyNotAnAdminsOrAUsersSessionNorAnotherIdentity() throws Exception {
+        StageConfigRequest stage = StageConfigRequest.newBuilder().setKind(ConfigKind.CONFIG_KIND_NGINX)
+                                                     .setVersion("v-intruder")
+                                                     .addFiles(file("nginx.conf", nginxConf(18409, ""))).build();
+        // The gateway carrying an admin's session, an operator's tool with a user's, media-svc on its
+        // own: each a certificate of the mesh, none config-svc's.
+        Map<Identity, String> callers = Map.of(Identity.GATEWAY, "an-admins-session",
+                                               Identity.OPERATOR, "a-users-session",
+                                               Identity.MEDIA_SVC, "");
+        for (Map.Entry<Identity, String> caller : callers.entrySet()) {
+            try (MeshTls tls = TestMeshCa.tls(caller.getKey())) {
+                var builder = TestMeshCa.grpc(tls, agent.endpoint()).responseTimeout(Duration.ofSeconds(5));
+                if (!caller.getValue().isEmpty()) {
+                    builder.setHeader(Callers.SESSION_HEADER, caller.getValue());
+                }
+                ConfigAgentServiceBlockingStub intruder = builder.build(ConfigAgentServiceBlockingStub.class);
+                Throwable refused = catchThrowable(() -> intruder.stageConfig(stage));
+                assertThat(refused).as(caller.getKey().name()).isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+                    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
+                    assertThat(e.getStatus().getDescription()).contains(caller.getKey().name());
+                });
+            }
+        }
+        try (Strangers strangers = new Strangers(Identity.CONFIG_SVC)) {
+            strangers.stubs(port(), ConfigAgentServiceBlockingStub.class).forEach(
+                    (who, stranger) -> assertThat(catchThrowable(() -> stranger.stageConfig(stage))).as(who)
+                                                                                                  .isInstanceOf(StatusRuntimeException.class));
+        }
+        assertThat(Files.exists(agent.root().resolve("nginx").resolve("staged").resolve("v-intruder"))).isFalse();
+        assertThat(stub.getAgentStatus(GetAgentStatusRequest.getDefaultInstance()).getServerName()).isEqualTo("edge-7");
+    }
 
+    @Test
+    void refusesBadInputs() {
         assertThat(code(() -> stub.stageConfig(StageConfigRequest.newBuilder().setKind(ConfigKind.CONFIG_KIND_NGINX)
                 .setVersion("v-x").addFiles(file("../nginx.conf", "x")).build())))
                 .isEqualTo(ErrorCode.INVALID_REQUEST);
@@ -176,7 +211,11 @@ class ConfigAgentTest {
             assertThat(kind.getKind()).isEqualTo(ConfigKind.CONFIG_KIND_NGINX);
             assertThat(kind.getToolAvailable()).isTrue();
         });
-        GrpcurlChecks.assertServesTheBasics(Integer.parseInt(agent.endpoint().substring("127.0.0.1:".length())));
+        GrpcurlChecks.assertServesTheBasics(port(), Identity.CONFIG_SVC);
+    }
+
+    private static int port() {
+        return Integer.parseInt(agent.endpoint().substring("127.0.0.1:".length()));
     }
 
     private static void activateNew(String version, String config) {

@@ -91,7 +91,7 @@ class ConfigApplyTest {
     static void startAgentsAndRegisterServers() throws Exception {
         List<String> all = new ArrayList<>(NAMES);
         all.add(DOOMED);
-        for (AgentProcess agent : AgentProcess.startAll(all, root, ConfigSvcFixture.SERVICE_TOKEN,
+        for (AgentProcess agent : AgentProcess.startAll(all, root,
                                                         Map.of("config-svc.validation.coturn-trial", "1s"))) {
             agents.put(agent.serverName(), agent);
         }

@@ -66,7 +66,7 @@ class ConfinedConfigsTest {
 
     @BeforeAll
     static void startAnAgentWithFilesOfEveryKind() throws Exception {
-        agent = AgentProcess.start(SERVER, root.resolve(SERVER), ConfigSvcFixture.SERVICE_TOKEN,
+        agent = AgentProcess.start(SERVER, root.resolve(SERVER),
                                    Map.of("config-svc.validation.coturn-trial", "1s"));
         admin = fixture.adminSession();
         MediaServer server = Servers.loopback(SERVER, MEDIA_SERVER_ROLE_EDGE).setAgentEndpoint(agent.endpoint())

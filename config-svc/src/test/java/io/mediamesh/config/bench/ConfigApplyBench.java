@@ -12,6 +12,7 @@ import io.mediamesh.api.v1.GetConfigRequest;
 import io.mediamesh.api.v1.MediaServerRole;
 import io.mediamesh.api.v1.PutConfigRequest;
 import io.mediamesh.api.v1.StartApply;
+import io.mediamesh.common.testing.TestMeshCa;
 import io.mediamesh.common.time.Times;
 import io.mediamesh.config.testing.ApplyStream;
 import io.mediamesh.config.testing.ConfigSvcFixture;
@@ -45,6 +46,7 @@ public final class ConfigApplyBench {
         List<Process> fleet = new ArrayList<>();
         try {
             mesh.start("apply_bench");
+            TestMeshCa.writeCa(parent.resolve("tls"));
             List<String> names = new ArrayList<>();
             for (int i = 0; i < agents; i++) {
                 names.add(String.format("bench-%03d", i));
@@ -55,7 +57,6 @@ public final class ConfigApplyBench {
                         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                         "-Xmx256m", "-XX:+UseSerialGC", "-Dcom.linecorp.armeria.useOpenSsl=false",
                         "-cp", System.getProperty("java.class.path"),
-                        "-Dmediamesh.service-token=" + ConfigSvcFixture.SERVICE_TOKEN,
                         AgentFleet.class.getName(), parent.toString()));
                 for (int i = host; i < agents; i += hosts) {
                     command.add(names.get(i));

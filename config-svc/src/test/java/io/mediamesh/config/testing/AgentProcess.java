@@ -1,5 +1,9 @@
 package io.mediamesh.config.testing;
 
+import io.mediamesh.common.testing.TestMeshCa;
+import io.mediamesh.common.tls.CertifiedKey;
+import io.mediamesh.common.tls.Identity;
+import io.mediamesh.common.tls.Pem;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -12,7 +16,8 @@ import java.util.Map;
 
 /**
  * A real config agent in a process of its own (the test JVM's classpath, AgentMain), with its own
- * root folder, listening on an ephemeral loopback port that it reports in {@code <root>/agent.port}.
+ * root folder, listening on an ephemeral loopback port that it reports in {@code <root>/agent.port},
+ * over the mesh's TLS with a certificate of the test CA (PEM files beside its root).
  */
 public final class AgentProcess implements AutoCloseable {
     private final String serverName;
@@ -32,17 +37,23 @@ public final class AgentProcess implements AutoCloseable {
      *
      * @param settings extra configuration, as paths under mediamesh (e.g. "config-agent.reload.nginx")
      */
-    public static AgentProcess start(String serverName, Path root, String serviceToken, Map<String, String> settings)
+    public static AgentProcess start(String serverName, Path root, Map<String, String> settings)
             throws IOException, InterruptedException {
-        return await(launch(serverName, root, serviceToken, settings));
+        return startAs(Identity.agent(serverName), serverName, root, settings);
+    }
+
+    /** As {@link #start}, with a certificate that names {@code certified} (another server's agent, say). */
+    public static AgentProcess startAs(Identity certified, String serverName, Path root, Map<String, String> settings)
+            throws IOException, InterruptedException {
+        return await(launch(certified, serverName, root, settings));
     }
 
     /** Starts several agents at once, then waits for all of them (JVM start-up overlaps). */
-    public static List<AgentProcess> startAll(List<String> serverNames, Path parent, String serviceToken,
-                                              Map<String, String> settings) throws IOException, InterruptedException {
+    public static List<AgentProcess> startAll(List<String> serverNames, Path parent, Map<String, String> settings)
+            throws IOException, InterruptedException {
         List<Launched> launched = new ArrayList<>();
         for (String name : serverNames) {
-            launched.add(launch(name, parent.resolve(name), serviceToken, settings));
+            launched.add(launch(Identity.agent(name), name, parent.resolve(name), settings));
         }
         List<AgentProcess> agents = new ArrayList<>();
         try {
@@ -61,14 +72,19 @@ public final class AgentProcess implements AutoCloseable {
 
     private record Launched(String serverName, Path root, Process process) {}
 
-    private static Launched launch(String serverName, Path root, String serviceToken, Map<String, String> settings)
+    private static Launched launch(Identity certified, String serverName, Path root, Map<String, String> settings)
             throws IOException {
         Files.createDirectories(root);
         Files.deleteIfExists(root.resolve("agent.port"));
+        Path tls = Files.createDirectories(root.resolveSibling(root.getFileName() + "-tls"));
+        CertifiedKey certificate = TestMeshCa.issue(certified);
+        Pem.writeCertificates(tls.resolve("agent.crt"), certificate.chain());
+        Pem.writeKey(tls.resolve("agent.key"), certificate.key());
+        Pem.writeCertificates(tls.resolve("ca.crt"), List.of(TestMeshCa.caCertificate()));
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                // A small, quick-starting JVM: an agent does little and a test starts a dozen. It
-                // serves no TLS, so Armeria need not load OpenSSL (a quarter of its start-up).
+                // A small, quick-starting JVM: an agent does little and a test starts a dozen. The
+                // JDK's TLS serves its few calls; loading OpenSSL would be a quarter of its start-up.
                 "-Xmx96m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss512k",
                 "-Dcom.linecorp.armeria.useOpenSsl=false",
                 "-cp", System.getProperty("java.class.path"),
@@ -78,9 +94,12 @@ public final class AgentProcess implements AutoCloseable {
         settings.forEach((path, value) -> command.add("-Dmediamesh." + path + '=' + value));
         command.add("io.mediamesh.config.agent.AgentMain");
         ProcessBuilder builder = new ProcessBuilder(command);
-        // The token in the agent's environment, which only its user can read; a -D option would show
-        // it to everyone in ps.
-        builder.environment().put("MEDIAMESH_SERVICE_TOKEN", serviceToken);
+        builder.environment().put("MEDIAMESH_TLS_CERT", tls.resolve("agent.crt").toString());
+        builder.environment().put("MEDIAMESH_TLS_KEY", tls.resolve("agent.key").toString());
+        builder.environment().put("MEDIAMESH_TLS_CA", tls.resolve("ca.crt").toString());
+        // Not inherited from a developer's shell: the agent runs the mesh's default mode.
+        builder.environment().remove("MEDIAMESH_TLS_MODE");
+        builder.environment().remove("MEDIAMESH_TLS_DIR");
         Process process = builder.redirectErrorStream(true).redirectOutput(root.resolve("agent.log").toFile()).start();
         return new Launched(serverName, root, process);
     }

@@ -2,7 +2,6 @@ package io.mediamesh.config.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.linecorp.armeria.client.grpc.GrpcClients;
 import io.grpc.stub.StreamObserver;
 import io.mediamesh.api.v1.ApplyConfigRequest;
 import io.mediamesh.api.v1.ApplyConfigResponse;
@@ -13,6 +12,7 @@ import io.mediamesh.api.v1.ConfigServiceGrpc.ConfigServiceStub;
 import io.mediamesh.api.v1.PromoteApply;
 import io.mediamesh.api.v1.StartApply;
 import io.mediamesh.common.auth.Callers;
+import io.mediamesh.common.testing.TestMeshCa;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,7 +31,7 @@ public final class ApplyStream {
     private final StreamObserver<ApplyConfigRequest> requests;
 
     private ApplyStream(int configSvcPort, String session) {
-        ConfigServiceStub stub = GrpcClients.builder("http://127.0.0.1:" + configSvcPort)
+        ConfigServiceStub stub = TestMeshCa.grpc(configSvcPort)
                                             .setHeader(Callers.SESSION_HEADER, session)
                                             .responseTimeout(Duration.ofMinutes(5))
                                             .build(ConfigServiceStub.class);

@@ -1,7 +1,5 @@
 package io.mediamesh.config.testing;
 
-import com.linecorp.armeria.client.ClientFactory;
-import com.linecorp.armeria.client.grpc.GrpcClients;
 import com.linecorp.armeria.server.Server;
 import com.linecorp.armeria.server.ServerBuilder;
 import com.typesafe.config.Config;
@@ -17,12 +15,16 @@ import io.mediamesh.common.config.Configs;
 import io.mediamesh.common.config.DatabaseSettings;
 import io.mediamesh.common.db.Database;
 import io.mediamesh.common.testing.TestDatabase;
+import io.mediamesh.common.testing.TestMeshCa;
+import io.mediamesh.common.tls.Identity;
+import io.mediamesh.common.tls.MeshTls;
 import io.mediamesh.config.ConfigSvc;
 import io.mediamesh.config.ConfigSvcSettings;
 import io.mediamesh.user.UserSvc;
 import io.mediamesh.user.UserSvcSettings;
 import java.time.Clock;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -32,12 +34,12 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * The real thing on loopback for one test class: user-svc (sessions) and config-svc, each on its
- * own schema of the real MariaDB, talking real gRPC; stubs carry a session like any client.
+ * own schema of the real MariaDB, talking real gRPC over the mesh's TLS (certificates of the test
+ * CA); stubs carry a session like any client, and call as an operator's tool unless said otherwise.
  */
 public final class ConfigSvcFixture implements BeforeAllCallback, AfterAllCallback {
     public static final String ADMIN = "admin";
     public static final String ADMIN_PASSWORD = "admin-password-1";
-    public static final String SERVICE_TOKEN = "test-service-token";
 
     private final Map<String, Object> overrides = new HashMap<>();
     private DatabaseSettings userDatabaseSettings;
@@ -48,12 +50,14 @@ public final class ConfigSvcFixture implements BeforeAllCallback, AfterAllCallba
     private ConfigSvc configSvc;
     private Server userServer;
     private Server configServer;
+    private MeshTls userTls;
+    private MeshTls configTls;
+    private MeshTls mediaTls;
 
     public ConfigSvcFixture() {
         overrides.put("mediamesh.user-svc.admin.password", ADMIN_PASSWORD);
         overrides.put("mediamesh.user-svc.passwords.argon2-memory-kib", 1024);
         overrides.put("mediamesh.user-svc.passwords.argon2-iterations", 1);
-        overrides.put("mediamesh.service-token", SERVICE_TOKEN);
         // Long enough for coturn to read its file and complain; keeps the suite quick.
         overrides.put("mediamesh.config-svc.validation.coturn-trial", "1s");
         // No periodic agent checks unless a test asks (with()): they would change statuses under it.
@@ -79,17 +83,20 @@ public final class ConfigSvcFixture implements BeforeAllCallback, AfterAllCallba
 
         UserSvcSettings userSettings = UserSvcSettings.from(config).withDatabase(userDatabaseSettings);
         userDatabase = Database.open(userSettings.database(), UserSvc.MIGRATIONS);
-        userSvc = new UserSvc(userDatabase, userSettings, Clock.systemUTC(), ClientFactory.ofDefault());
+        userTls = TestMeshCa.tls(Identity.USER_SVC);
+        userSvc = new UserSvc(userDatabase, userSettings, Clock.systemUTC(), userTls);
         userSvc.bootstrapAdmin();
-        userServer = start(userSvc::configureServices);
+        userServer = start(userTls, userSvc::configureServices);
 
         ConfigSvcSettings base0 = ConfigSvcSettings.from(config).withDatabase(configDatabaseSettings);
         ConfigSvcSettings settings = base0.withEndpoints(base0.endpoints().withUserSvc(
                 "127.0.0.1:" + userServer.activeLocalPort()));
         configDatabase = Database.open(settings.database(), ConfigSvc.MIGRATIONS);
-        configSvc = new ConfigSvc(configDatabase, settings, ClientFactory.ofDefault(), Clock.systemUTC());
+        configTls = TestMeshCa.tls(Identity.CONFIG_SVC);
+        configSvc = new ConfigSvc(configDatabase, settings, configTls, Clock.systemUTC());
         configSvc.bootstrapDefaults();
-        configServer = start(configSvc::configureServices);
+        configServer = start(configTls, configSvc::configureServices);
+        mediaTls = TestMeshCa.tls(Identity.MEDIA_SVC);
     }
 
     @Override
@@ -105,6 +112,9 @@ public final class ConfigSvcFixture implements BeforeAllCallback, AfterAllCallba
         userSvc.close();
         configDatabase.close();
         userDatabase.close();
+        configTls.close();
+        userTls.close();
+        mediaTls.close();
         TestDatabase.drop(configDatabaseSettings);
         TestDatabase.drop(userDatabaseSettings);
     }
@@ -149,13 +159,13 @@ public final class ConfigSvcFixture implements BeforeAllCallback, AfterAllCallba
         return stub(ConfigServiceBlockingStub.class, Callers.SESSION_HEADER, session);
     }
 
-    /** A stub calling as another mediamesh service (media-svc), with the shared service token. */
+    /** A stub calling as media-svc on its own behalf (its certificate, no session). */
     public <T> T asService(Class<T> type) {
-        return stub(type, Callers.SERVICE_TOKEN_HEADER, SERVICE_TOKEN);
+        return TestMeshCa.grpc(mediaTls, port()).build(type);
     }
 
     private <T> T stub(Class<T> type, String header, String value) {
-        var builder = GrpcClients.builder("http://127.0.0.1:" + port());
+        var builder = TestMeshCa.grpc(port());
         if (value != null) {
             builder.setHeader(header, value);
         }
@@ -163,11 +173,11 @@ public final class ConfigSvcFixture implements BeforeAllCallback, AfterAllCallba
     }
 
     private <T> T userStub(Class<T> type) {
-        return GrpcClients.newClient("http://127.0.0.1:" + userServer.activeLocalPort(), type);
+        return TestMeshCa.grpc(userServer.activeLocalPort()).build(type);
     }
 
-    private static Server start(Consumer<ServerBuilder> configure) {
-        ServerBuilder sb = Server.builder().http(0);
+    private static Server start(MeshTls tls, Consumer<ServerBuilder> configure) {
+        ServerBuilder sb = TestMeshCa.listen(Server.builder(), tls, 0, List.of());
         configure.accept(sb);
         Server server = sb.build();
         server.start().join();

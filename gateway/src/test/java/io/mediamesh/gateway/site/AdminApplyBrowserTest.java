@@ -70,7 +70,7 @@ class AdminApplyBrowserTest {
     @BeforeAll
     static void startGatewayAndAgents() throws Exception {
         gateway = ConfigGateway.start(configSvc, Server.builder().http(0));
-        agents.addAll(AgentProcess.startAll(NAMES, root, ConfigSvcFixture.SERVICE_TOKEN,
+        agents.addAll(AgentProcess.startAll(NAMES, root,
                                             Map.of("config-agent.kinds", "nginx", "config-agent.reload.nginx", "sleep 1")));
         admin = configSvc.adminSession();
         clashPort = Mesh.freePort();

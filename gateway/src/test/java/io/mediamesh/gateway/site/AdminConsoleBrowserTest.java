@@ -36,11 +36,8 @@ import org.junit.jupiter.api.io.TempDir;
  * target/screenshots/.
  */
 class AdminConsoleBrowserTest {
-    private static final String TOKEN = "console-test-service-token";
-
     @RegisterExtension
     static final Mesh mesh = new Mesh().withConfigSvc().withScheduler()
-                                       .with("mediamesh.service-token", TOKEN)
                                        .with("mediamesh.config-svc.health-check.interval", "1s");
 
     @RegisterExtension
@@ -55,7 +52,7 @@ class AdminConsoleBrowserTest {
     /** An agent for the fleet test to add and then lose, and a registered origin that applies go to. */
     @BeforeAll
     static void startAgents() throws Exception {
-        agents.addAll(AgentProcess.startAll(List.of("console-edge", "console-origin"), agentsRoot, TOKEN,
+        agents.addAll(AgentProcess.startAll(List.of("console-edge", "console-origin"), agentsRoot,
                                             Map.of("config-agent.kinds", "nginx", "config-agent.reload.nginx", "true")));
         rest = mesh.rest();
         admin = rest.login(Mesh.ADMIN, Mesh.ADMIN_PASSWORD);

@@ -1,10 +1,13 @@
 package io.mediamesh.gateway.testing;
 
-import com.linecorp.armeria.client.ClientFactory;
 import com.linecorp.armeria.server.Server;
 import com.linecorp.armeria.server.ServerBuilder;
+import com.linecorp.armeria.server.ServerListener;
 import io.mediamesh.common.config.Configs;
 import io.mediamesh.common.config.ServiceEndpoints;
+import io.mediamesh.common.testing.TestMeshCa;
+import io.mediamesh.common.tls.Identity;
+import io.mediamesh.common.tls.MeshTls;
 import io.mediamesh.config.testing.ConfigSvcFixture;
 import io.mediamesh.gateway.Gateway;
 import io.mediamesh.gateway.GatewaySettings;
@@ -22,9 +25,23 @@ public final class ConfigGateway {
                                                           base.endpoints().mediaSvc(),
                                                           "127.0.0.1:" + configSvc.port(),
                                                           base.endpoints().schedulerSvc());
-        new Gateway(base.withEndpoints(endpoints), ClientFactory.ofDefault()).configureServices(server);
-        Server gateway = server.build();
-        gateway.start().join();
-        return gateway;
+        return start(base.withEndpoints(endpoints), server);
+    }
+
+    /**
+     * Starts a gateway with {@code settings} on {@code server}, with a certificate of the test CA
+     * that it closes when the server stops; the caller stops it.
+     */
+    public static Server start(GatewaySettings settings, ServerBuilder server) {
+        MeshTls tls = TestMeshCa.tls(Identity.GATEWAY);
+        Gateway gateway = new Gateway(settings, tls);
+        gateway.configureServices(server);
+        server.serverListener(ServerListener.builder().whenStopped(stopped -> {
+            gateway.close();
+            tls.close();
+        }).build());
+        Server built = server.build();
+        built.start().join();
+        return built;
     }
 }

@@ -1,6 +1,5 @@
 package io.mediamesh.gateway.testing;
 
-import com.linecorp.armeria.client.ClientFactory;
 import com.linecorp.armeria.server.Server;
 import com.linecorp.armeria.server.ServerBuilder;
 import com.typesafe.config.Config;
@@ -9,8 +8,12 @@ import io.mediamesh.common.config.Configs;
 import io.mediamesh.common.config.DatabaseSettings;
 import io.mediamesh.common.config.ServiceEndpoints;
 import io.mediamesh.common.db.Database;
+import io.mediamesh.common.server.ServiceServer;
 import io.mediamesh.common.testing.FreePorts;
 import io.mediamesh.common.testing.TestDatabase;
+import io.mediamesh.common.testing.TestMeshCa;
+import io.mediamesh.common.tls.Identity;
+import io.mediamesh.common.tls.MeshTls;
 import io.mediamesh.config.ConfigSvc;
 import io.mediamesh.config.ConfigSvcSettings;
 import io.mediamesh.gateway.Gateway;
@@ -27,8 +30,10 @@ import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -43,7 +48,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * over gRPC; with {@link #withConfigSvc()}, config-svc too; with {@link #withScheduler()},
  * scheduler-svc too, its engine off so that tasks stay as scheduled; with
  * {@link #withFileDeletions()}, the whole deletion path runs: user-svc's outbox relay, the
- * scheduler's engine and media-svc, joined by a shared service token. Services reach each other on
+ * scheduler's engine and media-svc. Every gRPC hop runs over mutual TLS, each service with its
+ * certificate from the test CA ({@link TestMeshCa}). Services reach each other on
  * ports reserved up front. user-svc, media-svc and the gateway can be restarted on their ports as
  * new instances (fresh caches, fresh pool), as after a process restart.
  */
@@ -80,6 +86,8 @@ public final class Mesh implements BeforeAllCallback, AfterAllCallback {
     private Database schedulerDatabase;
     private SchedulerSvc schedulerSvc;
     private Server schedulerServer;
+    /** The TLS of every process started, each closed when the mesh stops. */
+    private final List<MeshTls> identities = new ArrayList<>();
 
     public Mesh() {
         overrides.put("mediamesh.user-svc.admin.password", ADMIN_PASSWORD);
@@ -112,7 +120,6 @@ public final class Mesh implements BeforeAllCallback, AfterAllCallback {
     public Mesh withFileDeletions() {
         withScheduler = true;
         runSchedulerEngine = true;
-        overrides.put("mediamesh.service-token", "mesh-test-service-token");
         overrides.put("mediamesh.user-svc.file-deletions.relay-interval", "500ms");
         return this;
     }
@@ -174,6 +181,7 @@ public final class Mesh implements BeforeAllCallback, AfterAllCallback {
         try (Stream<Path> paths = Files.walk(videoRoot)) {
             paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
         }
+        identities.forEach(MeshTls::close);
     }
 
     public Rest rest() {
@@ -200,11 +208,6 @@ public final class Mesh implements BeforeAllCallback, AfterAllCallback {
 
     public String managementUri() {
         return "http://127.0.0.1:" + managementPort;
-    }
-
-    /** user-svc's HTTP endpoints (/metrics, /health) and gRPC. */
-    public String userSvcUri() {
-        return "http://127.0.0.1:" + userPort;
     }
 
     public int userSvcPort() {
@@ -267,9 +270,10 @@ public final class Mesh implements BeforeAllCallback, AfterAllCallback {
         Config config = config();
         UserSvcSettings settings = UserSvcSettings.from(config).withDatabase(databaseSettings);
         database = Database.open(settings.database(), UserSvc.MIGRATIONS);
-        userSvc = new UserSvc(database, settings, Clock.systemUTC(), ClientFactory.ofDefault());
+        MeshTls tls = tls(Identity.USER_SVC);
+        userSvc = new UserSvc(database, settings, Clock.systemUTC(), tls);
         userSvc.bootstrapAdmin();
-        userServer = start(userPort, userSvc::configureServices);
+        userServer = start(userPort, tls, List.of(), userSvc::configureServices);
         userPort = userServer.activeLocalPort();
     }
 
@@ -277,8 +281,9 @@ public final class Mesh implements BeforeAllCallback, AfterAllCallback {
         schedulerDatabaseSettings = TestDatabase.settingsFor(testClass + "_s");
         SchedulerSvcSettings settings = SchedulerSvcSettings.from(config()).withDatabase(schedulerDatabaseSettings);
         schedulerDatabase = Database.open(settings.database(), SchedulerSvc.MIGRATIONS);
-        schedulerSvc = new SchedulerSvc(schedulerDatabase, settings, ClientFactory.ofDefault(), Clock.systemUTC());
-        schedulerServer = start(schedulerPort, schedulerSvc::configureServices);
+        MeshTls tls = tls(Identity.SCHEDULER_SVC);
+        schedulerSvc = new SchedulerSvc(schedulerDatabase, settings, tls, Clock.systemUTC());
+        schedulerServer = start(schedulerPort, tls, List.of(), schedulerSvc::configureServices);
         if (runSchedulerEngine) {
             schedulerSvc.startEngine();
         }
@@ -298,8 +303,9 @@ public final class Mesh implements BeforeAllCallback, AfterAllCallback {
         MediaSvcSettings settings = MediaSvcSettings.from(ConfigFactory.parseMap(media).withFallback(config()))
                                                     .withDatabase(mediaDatabaseSettings);
         mediaDatabase = Database.open(settings.database(), MediaSvc.MIGRATIONS);
-        mediaSvc = new MediaSvc(mediaDatabase, settings, ClientFactory.ofDefault(), Clock.systemUTC());
-        mediaServer = start(mediaPort, mediaSvc::configureServices);
+        MeshTls tls = tls(Identity.MEDIA_SVC);
+        mediaSvc = new MediaSvc(mediaDatabase, settings, tls, Clock.systemUTC());
+        mediaServer = start(mediaPort, tls, MediaSvc.PLAIN_PATHS, mediaSvc::configureServices);
         mediaPort = mediaServer.activeLocalPort();
     }
 
@@ -314,9 +320,10 @@ public final class Mesh implements BeforeAllCallback, AfterAllCallback {
     private void startConfigSvc() {
         ConfigSvcSettings settings = ConfigSvcSettings.from(config()).withDatabase(configDatabaseSettings);
         configDatabase = Database.open(settings.database(), ConfigSvc.MIGRATIONS);
-        configSvc = new ConfigSvc(configDatabase, settings, ClientFactory.ofDefault(), Clock.systemUTC());
+        MeshTls tls = tls(Identity.CONFIG_SVC);
+        configSvc = new ConfigSvc(configDatabase, settings, tls, Clock.systemUTC());
         configSvc.bootstrapDefaults();
-        configServer = start(0, configSvc::configureServices);
+        configServer = start(0, tls, List.of(), configSvc::configureServices);
     }
 
     private void startGateway() {
@@ -326,8 +333,11 @@ public final class Mesh implements BeforeAllCallback, AfterAllCallback {
             endpoints = new ServiceEndpoints(endpoints.userSvc(), endpoints.mediaSvc(),
                                              "127.0.0.1:" + configServer.activeLocalPort(), endpoints.schedulerSvc());
         }
-        gateway = new Gateway(base.withEndpoints(endpoints), ClientFactory.ofDefault());
-        gatewayServer = start(gatewayPort, gateway::configureServices);
+        gateway = new Gateway(base.withEndpoints(endpoints), tls(Identity.GATEWAY));
+        ServerBuilder sb = Server.builder().http(new InetSocketAddress("127.0.0.1", gatewayPort));
+        gateway.configureServices(sb);
+        gatewayServer = sb.build();
+        gatewayServer.start().join();
     }
 
     private Config config() {
@@ -339,9 +349,17 @@ public final class Mesh implements BeforeAllCallback, AfterAllCallback {
         return FreePorts.tcp();
     }
 
-    /** Starts a server on {@code port}, or on an ephemeral port the first time (port 0). */
-    private static Server start(int port, Consumer<ServerBuilder> configure) {
-        ServerBuilder sb = Server.builder().http(new InetSocketAddress("127.0.0.1", port));
+    /** A fresh certificate of {@code identity} from the test CA, closed when the mesh stops. */
+    private MeshTls tls(Identity identity) {
+        MeshTls tls = TestMeshCa.tls(identity);
+        identities.add(tls);
+        return tls;
+    }
+
+    /** Starts a service on {@code port} over {@code tls}, or on an ephemeral port the first time (port 0). */
+    private static Server start(int port, MeshTls tls, List<String> plainPaths, Consumer<ServerBuilder> configure) {
+        ServerBuilder sb = Server.builder();
+        ServiceServer.listen(sb, new InetSocketAddress("127.0.0.1", port), tls, ServiceServer.MESH_CALLERS, plainPaths);
         configure.accept(sb);
         Server server = sb.build();
         server.start().join();

@@ -1,10 +1,8 @@
 package io.mediamesh.gateway.testing;
 
-import com.linecorp.armeria.client.ClientFactory;
 import com.linecorp.armeria.server.Server;
 import com.typesafe.config.ConfigFactory;
 import io.mediamesh.common.config.Configs;
-import io.mediamesh.gateway.Gateway;
 import io.mediamesh.gateway.GatewaySettings;
 import io.mediamesh.media.testing.RoomMesh;
 import java.net.URI;
@@ -77,11 +75,7 @@ public final class RoomGateway implements BeforeAllCallback, AfterAllCallback {
                 .withFallback(Configs.load(Map.of())));
         GatewaySettings settings = base.withEndpoints(base.endpoints().withUserSvc(mesh.userEndpoint())
                                                           .withMediaSvc(mesh.mediaEndpoint()));
-        var sb = Server.builder().http(0);
-        new Gateway(settings, ClientFactory.ofDefault()).configureServices(sb);
-        Server gateway = sb.build();
-        gateway.start().join();
-        return gateway;
+        return ConfigGateway.start(settings, Server.builder().http(0));
     }
 
     /** scheme://host:port of each server's public Janus URL, which join answers hand out. */

@@ -1,6 +1,5 @@
 package io.mediamesh.gateway.testing;
 
-import com.linecorp.armeria.client.ClientFactory;
 import com.linecorp.armeria.server.Server;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
@@ -8,6 +7,9 @@ import io.mediamesh.common.config.Configs;
 import io.mediamesh.common.config.DatabaseSettings;
 import io.mediamesh.common.db.Database;
 import io.mediamesh.common.testing.TestDatabase;
+import io.mediamesh.common.testing.TestMeshCa;
+import io.mediamesh.common.tls.Identity;
+import io.mediamesh.common.tls.MeshTls;
 import io.mediamesh.gateway.Gateway;
 import io.mediamesh.gateway.GatewaySettings;
 import io.mediamesh.media.testing.RoomMesh;
@@ -39,6 +41,8 @@ public final class WholeMesh implements BeforeAllCallback, AfterAllCallback {
     private Server scheduler;
     private Gateway gateway;
     private Server gatewayServer;
+    private MeshTls gatewayTls;
+    private MeshTls schedulerTls;
 
     public WholeMesh() {
         with("mediamesh.media-svc.file-server.port", filesPort);
@@ -59,23 +63,23 @@ public final class WholeMesh implements BeforeAllCallback, AfterAllCallback {
         endpoints.put("mediamesh.endpoints.media-svc", media.mediaEndpoint());
         endpoints.put("mediamesh.endpoints.config-svc", media.configEndpoint());
         endpoints.put("mediamesh.endpoints.media-files", "127.0.0.1:" + filesPort);
-        endpoints.put("mediamesh.service-token", RoomMesh.SERVICE_TOKEN);
 
         schedulerSchema = TestDatabase.settingsFor(
                 context.getRequiredTestClass().getSimpleName().toLowerCase(Locale.ROOT) + "_s");
         SchedulerSvcSettings schedulerSettings = SchedulerSvcSettings.from(config(endpoints))
                                                                      .withDatabase(schedulerSchema);
         schedulerDatabase = Database.open(schedulerSchema, SchedulerSvc.MIGRATIONS);
-        schedulerSvc = new SchedulerSvc(schedulerDatabase, schedulerSettings, ClientFactory.ofDefault(),
-                                        Clock.systemUTC());
-        var sb = Server.builder().http(0);
+        schedulerTls = TestMeshCa.tls(Identity.SCHEDULER_SVC);
+        schedulerSvc = new SchedulerSvc(schedulerDatabase, schedulerSettings, schedulerTls, Clock.systemUTC());
+        var sb = TestMeshCa.listen(Server.builder(), schedulerTls, 0, List.of());
         schedulerSvc.configureServices(sb);
         scheduler = sb.build();
         scheduler.start().join();
 
         endpoints.put("mediamesh.endpoints.scheduler-svc", "127.0.0.1:" + scheduler.activeLocalPort());
         endpoints.put("mediamesh.gateway.management.port", Mesh.freePort());
-        gateway = new Gateway(GatewaySettings.from(config(endpoints)), ClientFactory.ofDefault());
+        gatewayTls = TestMeshCa.tls(Identity.GATEWAY);
+        gateway = new Gateway(GatewaySettings.from(config(endpoints)), gatewayTls);
         var gb = Server.builder().http(0);
         gateway.configureServices(gb);
         gatewayServer = gb.build();
@@ -86,8 +90,10 @@ public final class WholeMesh implements BeforeAllCallback, AfterAllCallback {
     public void afterAll(ExtensionContext context) throws Exception {
         gatewayServer.stop().join();
         gateway.close();
+        gatewayTls.close();
         scheduler.stop().join();
         schedulerSvc.close();
+        schedulerTls.close();
         schedulerDatabase.close();
         TestDatabase.drop(schedulerSchema);
         media.afterAll(context);

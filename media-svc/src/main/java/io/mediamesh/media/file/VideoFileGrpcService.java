@@ -16,14 +16,17 @@ import io.mediamesh.api.v1.UploadVideoFileResponse;
 import io.mediamesh.api.v1.VideoFileServiceGrpc;
 import io.mediamesh.common.auth.Callers;
 import io.mediamesh.common.error.MediameshException;
+import io.mediamesh.common.tls.Identity;
 import io.mediamesh.common.validation.Text;
 import io.mediamesh.media.playback.ByteRange;
-import io.mediamesh.media.upload.UploadAuthority;
 import io.mediamesh.media.playback.FileSlice;
+import io.mediamesh.media.upload.UploadAuthority;
 import java.util.Optional;
+import java.util.Set;
 
 /** VideoFileService over gRPC. Runs on the blocking executor, as file I/O blocks. */
 public final class VideoFileGrpcService extends VideoFileServiceGrpc.VideoFileServiceImplBase {
+    private static final Set<Identity> DELETERS = Set.of(Identity.SCHEDULER_SVC);
     private final VideoFileStore store;
     private final Callers callers;
     private final UploadAuthority authority;
@@ -78,7 +81,8 @@ public final class VideoFileGrpcService extends VideoFileServiceGrpc.VideoFileSe
 
     @Override
     public void deleteVideoFile(DeleteVideoFileRequest request, StreamObserver<DeleteVideoFileResponse> response) {
-        callers.requireServiceOrAdmin();
+        // Files go only through the scheduler's deletion tasks, after user-svc marked the video deleted.
+        callers.requireService(DELETERS);
         long videoId = Text.checkId(request.getVideoId(), "video id");
         response.onNext(DeleteVideoFileResponse.newBuilder().setExisted(store.delete(videoId)).build());
         response.onCompleted();

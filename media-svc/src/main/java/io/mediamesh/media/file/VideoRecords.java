@@ -13,16 +13,14 @@ import io.mediamesh.common.auth.Callers;
  * The video records user-svc keeps, as media-svc needs them: whether a video exists (a deleted one
  * does not, from the moment its deletion was accepted) and who owns it; and telling user-svc that a
  * checked file is stored. media-svc also makes videos of its own accord (a room's recording, for
- * the room's owner), presenting the service token. Blocking: call from a blocking executor.
+ * the room's owner), calling with no session as itself (user-svc lets media-svc's identity do that).
+ * Blocking: call from a blocking executor.
  */
 public final class VideoRecords {
     private final VideoServiceBlockingStub videos;
-    private final VideoServiceBlockingStub asService;
 
-    /** @param asService a stub presenting the mesh's service token */
-    public VideoRecords(VideoServiceBlockingStub videos, VideoServiceBlockingStub asService) {
+    public VideoRecords(VideoServiceBlockingStub videos) {
         this.videos = videos;
-        this.asService = asService;
     }
 
     /** The video; fails with VIDEO_NOT_FOUND (also once deleted), INVALID_ID or SERVICE_UNAVAILABLE. */
@@ -40,13 +38,13 @@ public final class VideoRecords {
 
     /** Creates a PENDING video of {@code ownerName} for media-svc itself; QUOTA_EXCEEDED at their limit. */
     public Video createForOwner(String ownerName, String name, String description) {
-        return asService.createVideo(CreateVideoRequest.newBuilder().setUserName(ownerName).setName(name)
+        return videos.createVideo(CreateVideoRequest.newBuilder().setUserName(ownerName).setName(name)
                                                        .setDescription(description).build()).getVideo();
     }
 
     /** Marks the video READY with a file media-svc stored itself; QUOTA_EXCEEDED when it does not fit. */
     public void markReadyAsService(StoredVideoFile file) {
-        asService.markVideoReady(MarkVideoReadyRequest.newBuilder().setVideoId(file.videoId()).setSize(file.size())
+        videos.markVideoReady(MarkVideoReadyRequest.newBuilder().setVideoId(file.videoId()).setSize(file.size())
                                                       .setSha256(file.sha256()).build());
     }
 }

@@ -29,7 +29,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.ToLongFunction;
 
 /**
- * The Janus servers media-svc may use, from config-svc's registry (read with the service token),
+ * The Janus servers media-svc may use, from config-svc's registry (read with media-svc's certificate),
  * and one {@link JanusClient} per server, whose sessions are kept alive here.
  */
 public final class MediaServers {

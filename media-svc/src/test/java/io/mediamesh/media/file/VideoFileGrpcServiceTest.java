@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.ByteString;
-import com.linecorp.armeria.client.grpc.GrpcClients;
+import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.mediamesh.api.v1.DeleteVideoFileRequest;
 import io.mediamesh.api.v1.ErrorCode;
@@ -14,9 +14,12 @@ import io.mediamesh.api.v1.ReadVideoFileResponse;
 import io.mediamesh.api.v1.StatVideoFileRequest;
 import io.mediamesh.api.v1.VideoFileServiceGrpc.VideoFileServiceBlockingStub;
 import io.mediamesh.api.v1.VideoFileStat;
-import io.mediamesh.common.auth.Callers;
 import io.mediamesh.common.error.ErrorCatalog;
+import io.mediamesh.common.testing.Strangers;
+import io.mediamesh.common.testing.TestMeshCa;
 import io.mediamesh.common.time.Times;
+import io.mediamesh.common.tls.Identity;
+import io.mediamesh.common.tls.MeshTls;
 import io.mediamesh.media.MediaSvcFixture;
 import io.mediamesh.media.testing.TestVideos;
 import java.io.ByteArrayOutputStream;
@@ -29,6 +32,7 @@ import java.util.Arrays;
 import java.util.Iterator;
 import java.util.stream.Stream;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -37,17 +41,24 @@ class VideoFileGrpcServiceTest {
     @RegisterExtension
     static final MediaSvcFixture server = new MediaSvcFixture();
 
-    private static VideoFileServiceBlockingStub stub(String header, String value) {
-        var builder = GrpcClients.builder(server.httpUri()).responseTimeout(Duration.ofSeconds(10));
-        if (header != null) {
-            builder.setHeader(header, value);
-        }
-        return builder.build(VideoFileServiceBlockingStub.class);
+    private static final MeshTls SCHEDULER = TestMeshCa.tls(Identity.SCHEDULER_SVC);
+    private static final MeshTls GATEWAY = TestMeshCa.tls(Identity.GATEWAY);
+    private static final MeshTls AGENT = TestMeshCa.tls(Identity.agent("edge-1"));
+
+    private static VideoFileServiceBlockingStub stub(MeshTls as) {
+        return TestMeshCa.grpc(as, server.httpPort()).responseTimeout(Duration.ofSeconds(10))
+                         .build(VideoFileServiceBlockingStub.class);
     }
 
-    private final VideoFileServiceBlockingStub anonymous = stub(null, null);
-    private final VideoFileServiceBlockingStub asService = stub(Callers.SERVICE_TOKEN_HEADER,
-                                                                MediaSvcFixture.SERVICE_TOKEN);
+    @AfterAll
+    static void closeClients() {
+        SCHEDULER.close();
+        GATEWAY.close();
+        AGENT.close();
+    }
+
+    private final VideoFileServiceBlockingStub anonymous = stub(TestMeshCa.operator());
+    private final VideoFileServiceBlockingStub asService = stub(SCHEDULER);
 
     static StoredVideoFile put(long videoId, byte[] bytes) {
         try (VideoFileUpload upload = server.store().startUpload(videoId, SizeLimit.of(Long.MAX_VALUE))) {
@@ -200,13 +211,31 @@ class VideoFileGrpcServiceTest {
     }
 
     @Test
-    void deleteNeedsTheServiceTokenOrAnAdmin() throws IOException {
+    void onlySchedulerSvcDeletesFiles() throws IOException {
         put(104, TestVideos.mp4(10_000, 24));
         DeleteVideoFileRequest request = DeleteVideoFileRequest.newBuilder().setVideoId(104).build();
 
-        assertFails(() -> anonymous.deleteVideoFile(request), ErrorCode.UNAUTHENTICATED);
-        assertFails(() -> stub(Callers.SERVICE_TOKEN_HEADER, "wrong-token").deleteVideoFile(request),
-                    ErrorCode.UNAUTHENTICATED);
+        // Another identity of the mesh: refused by the method, named in the refusal.
+        assertThatThrownBy(() -> stub(GATEWAY).deleteVideoFile(request))
+                .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+                    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
+                    assertThat(e.getStatus().getDescription()).contains("gateway").contains("scheduler-svc");
+                });
+        assertFails(() -> anonymous.deleteVideoFile(request), ErrorCode.PERMISSION_DENIED);
+        // An agent's certificate is the mesh's, but no service's port admits it.
+        assertThatThrownBy(() -> stub(AGENT).deleteVideoFile(request))
+                .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+                    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
+                    assertThat(e.getStatus().getDescription()).contains("agent/edge-1");
+                });
+        try (Strangers strangers = new Strangers(Identity.SCHEDULER_SVC)) {
+            strangers.stubs(server.httpPort(), VideoFileServiceBlockingStub.class).forEach(
+                    (who, stranger) -> assertThatThrownBy(() -> stranger.deleteVideoFile(request)).as(who)
+                                                                                                 .isInstanceOf(StatusRuntimeException.class));
+        }
         assertThat(onDisk(104)).isTrue();
+
+        assertThat(asService.deleteVideoFile(request).getExisted()).isTrue();
+        assertThat(onDisk(104)).isFalse();
     }
 }

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.linecorp.armeria.client.grpc.GrpcClients;
 import io.mediamesh.api.v1.CreateVideoRequest;
 import io.mediamesh.api.v1.CreateVideoRoomRequest;
 import io.mediamesh.api.v1.DeleteVideoFileRequest;
@@ -20,14 +19,17 @@ import io.mediamesh.api.v1.RecordingConversion;
 import io.mediamesh.api.v1.RecordingConversionState;
 import io.mediamesh.api.v1.SetVideoRoomRecordingRequest;
 import io.mediamesh.api.v1.Video;
+import io.mediamesh.api.v1.VideoFileServiceGrpc.VideoFileServiceBlockingStub;
 import io.mediamesh.api.v1.VideoRoom;
 import io.mediamesh.api.v1.VideoRoomRecording;
-import io.mediamesh.api.v1.VideoFileServiceGrpc.VideoFileServiceBlockingStub;
 import io.mediamesh.api.v1.VideoRoomServiceGrpc.VideoRoomServiceBlockingStub;
 import io.mediamesh.api.v1.VideoServiceGrpc.VideoServiceBlockingStub;
 import io.mediamesh.api.v1.VideoState;
 import io.mediamesh.common.auth.Callers;
+import io.mediamesh.common.testing.TestMeshCa;
 import io.mediamesh.common.time.Times;
+import io.mediamesh.common.tls.Identity;
+import io.mediamesh.common.tls.MeshTls;
 import io.mediamesh.media.db.tables.records.RecordingConversionsRecord;
 import io.mediamesh.media.testing.Await;
 import io.mediamesh.media.testing.NginxInstance;
@@ -137,15 +139,16 @@ class RecordingConversionTest {
         assertThat(range.body()).containsExactly(Arrays.copyOfRange(whole.body(), 100, 300));
 
         // Deleted like any video: the owner deletes the record, the scheduler's call removes the file.
-        GrpcClients.builder("http://" + mesh.userEndpoint()).setHeader(Callers.SESSION_HEADER, alice)
+        TestMeshCa.grpc(TestMeshCa.operator(), mesh.userEndpoint()).setHeader(Callers.SESSION_HEADER, alice)
                    .build(VideoServiceBlockingStub.class)
                    .deleteVideo(DeleteVideoRequest.newBuilder().setVideoId(ready.getId()).build());
         assertThat(play(ready.getId(), null).statusCode()).isEqualTo(404);
-        assertThat(GrpcClients.builder("http://" + mesh.mediaEndpoint())
-                              .setHeader(Callers.SERVICE_TOKEN_HEADER, RoomMesh.SERVICE_TOKEN)
-                              .build(VideoFileServiceBlockingStub.class)
-                              .deleteVideoFile(DeleteVideoFileRequest.newBuilder().setVideoId(ready.getId()).build())
-                              .getExisted()).isTrue();
+        try (MeshTls scheduler = TestMeshCa.tls(Identity.SCHEDULER_SVC)) {
+            assertThat(TestMeshCa.grpc(scheduler, mesh.mediaEndpoint())
+                                 .build(VideoFileServiceBlockingStub.class)
+                                 .deleteVideoFile(DeleteVideoFileRequest.newBuilder().setVideoId(ready.getId()).build())
+                                 .getExisted()).isTrue();
+        }
         assertThat(recordings(room)).hasSize(2);
     }
 
@@ -283,19 +286,23 @@ class RecordingConversionTest {
     }
 
     @Test
-    void onlyMediaSvcWithTheServiceTokenMakesVideosForSomeoneElse() {
-        VideoServiceBlockingStub forged = GrpcClients.builder("http://" + mesh.userEndpoint())
-                                                     .setHeader(Callers.SERVICE_TOKEN_HEADER, "not-the-token")
-                                                     .build(VideoServiceBlockingStub.class);
-        assertFails(ErrorCode.UNAUTHENTICATED, () -> forged.createVideo(
-                CreateVideoRequest.newBuilder().setUserName("alice").setName("forged").build()));
-        VideoServiceBlockingStub service = GrpcClients.builder("http://" + mesh.userEndpoint())
-                                                      .setHeader(Callers.SERVICE_TOKEN_HEADER, RoomMesh.SERVICE_TOKEN)
-                                                      .build(VideoServiceBlockingStub.class);
-        Video made = service.createVideo(CreateVideoRequest.newBuilder().setUserName("alice").setName("by media-svc")
-                                                           .build()).getVideo();
-        assertThat(made.getAuthor()).isEqualTo("alice");
-        assertThat(made.getState()).isEqualTo(VideoState.VIDEO_STATE_PENDING);
+    void onlyMediaSvcsCertificateMakesVideosForSomeoneElse() {
+        CreateVideoRequest forAlice = CreateVideoRequest.newBuilder().setUserName("alice").setName("forged").build();
+        try (MeshTls gateway = TestMeshCa.tls(Identity.GATEWAY);
+             MeshTls scheduler = TestMeshCa.tls(Identity.SCHEDULER_SVC);
+             MeshTls media = TestMeshCa.tls(Identity.MEDIA_SVC)) {
+            // The gateway carries users' sessions: without one, no one.
+            assertFails(ErrorCode.UNAUTHENTICATED, () -> TestMeshCa.grpc(gateway, mesh.userEndpoint())
+                    .build(VideoServiceBlockingStub.class).createVideo(forAlice));
+            // scheduler-svc neither makes videos nor carries sessions.
+            assertFails(ErrorCode.PERMISSION_DENIED, () -> TestMeshCa.grpc(scheduler, mesh.userEndpoint())
+                    .build(VideoServiceBlockingStub.class).createVideo(forAlice));
+            Video made = TestMeshCa.grpc(media, mesh.userEndpoint()).build(VideoServiceBlockingStub.class)
+                                   .createVideo(CreateVideoRequest.newBuilder().setUserName("alice")
+                                                                  .setName("by media-svc").build()).getVideo();
+            assertThat(made.getAuthor()).isEqualTo("alice");
+            assertThat(made.getState()).isEqualTo(VideoState.VIDEO_STATE_PENDING);
+        }
     }
 
     /** One recording: on, a few seconds of media, off. */
@@ -355,7 +362,7 @@ class RecordingConversionTest {
     }
 
     private static VideoServiceBlockingStub videos() {
-        return GrpcClients.builder("http://" + mesh.userEndpoint()).build(VideoServiceBlockingStub.class);
+        return TestMeshCa.grpc(TestMeshCa.operator(), mesh.userEndpoint()).build(VideoServiceBlockingStub.class);
     }
 
     private static Video video(long id) {

@@ -2,8 +2,6 @@ package io.mediamesh.media.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.linecorp.armeria.client.ClientFactory;
-import com.linecorp.armeria.client.grpc.GrpcClients;
 import com.linecorp.armeria.server.Server;
 import com.linecorp.armeria.server.ServerBuilder;
 import com.typesafe.config.Config;
@@ -33,6 +31,9 @@ import io.mediamesh.common.config.Configs;
 import io.mediamesh.common.config.DatabaseSettings;
 import io.mediamesh.common.db.Database;
 import io.mediamesh.common.testing.TestDatabase;
+import io.mediamesh.common.testing.TestMeshCa;
+import io.mediamesh.common.tls.Identity;
+import io.mediamesh.common.tls.MeshTls;
 import io.mediamesh.config.ConfigSvc;
 import io.mediamesh.config.ConfigSvcSettings;
 import io.mediamesh.media.MediaSvc;
@@ -69,7 +70,6 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 public final class RoomMesh implements BeforeAllCallback, AfterAllCallback {
     public static final String ADMIN = "admin";
     public static final String ADMIN_PASSWORD = "admin-password-1";
-    public static final String SERVICE_TOKEN = "room-mesh-service-token";
 
     private final Map<String, Object> overrides = new HashMap<>();
     private final List<DatabaseSettings> schemas = new ArrayList<>();
@@ -81,6 +81,8 @@ public final class RoomMesh implements BeforeAllCallback, AfterAllCallback {
     private Server configServer;
     private Server mediaServer;
     private MediaSvc mediaSvc;
+    private MeshTls mediaTls;
+    private MeshTls asMediaSvc;
     private Database mediaDatabase;
     private DatabaseSettings mediaSchema;
     private int mediaPort;
@@ -96,7 +98,6 @@ public final class RoomMesh implements BeforeAllCallback, AfterAllCallback {
         overrides.put("mediamesh.user-svc.admin.password", ADMIN_PASSWORD);
         overrides.put("mediamesh.user-svc.passwords.argon2-memory-kib", 1024);
         overrides.put("mediamesh.user-svc.passwords.argon2-iterations", 1);
-        overrides.put("mediamesh.service-token", SERVICE_TOKEN);
         overrides.put("mediamesh.media-svc.rooms.janus-deadline", "1s");
         // The registry is re-read quickly, so tests that change it see the change.
         overrides.put("mediamesh.media-svc.rooms.server-cache-ttl", "200ms");
@@ -162,18 +163,22 @@ public final class RoomMesh implements BeforeAllCallback, AfterAllCallback {
         DatabaseSettings userSchema = schema(base + "_u");
         UserSvcSettings userSettings = UserSvcSettings.from(config).withDatabase(userSchema);
         Database userDatabase = open(userSchema, UserSvc.MIGRATIONS);
-        UserSvc userSvc = new UserSvc(userDatabase, userSettings, Clock.systemUTC(), ClientFactory.ofDefault());
+        MeshTls userTls = tls(Identity.USER_SVC);
+        UserSvc userSvc = new UserSvc(userDatabase, userSettings, Clock.systemUTC(), userTls);
         resources.add(userSvc);
         userSvc.bootstrapAdmin();
-        userServer = start(0, userSvc::configureServices);
+        userServer = start(0, userTls, List.of(), userSvc::configureServices);
 
         DatabaseSettings configSchema = schema(base + "_c");
         ConfigSvcSettings configBase = ConfigSvcSettings.from(config).withDatabase(configSchema);
         ConfigSvcSettings configSettings = configBase.withEndpoints(configBase.endpoints().withUserSvc(userEndpoint()));
-        ConfigSvc configSvc = new ConfigSvc(open(configSchema, ConfigSvc.MIGRATIONS), configSettings,
-                                            ClientFactory.ofDefault(), Clock.systemUTC());
+        MeshTls configTls = tls(Identity.CONFIG_SVC);
+        ConfigSvc configSvc = new ConfigSvc(open(configSchema, ConfigSvc.MIGRATIONS), configSettings, configTls,
+                                            Clock.systemUTC());
         configSvc.bootstrapDefaults();
-        configServer = start(0, configSvc::configureServices);
+        configServer = start(0, configTls, List.of(), configSvc::configureServices);
+        // What media-svc reads on its own (the Janus secrets), read as media-svc.
+        asMediaSvc = tls(Identity.MEDIA_SVC);
 
         String admin = adminSession();
         if (browserMedia) {
@@ -187,8 +192,8 @@ public final class RoomMesh implements BeforeAllCallback, AfterAllCallback {
             roles.add(MediaServerRole.MEDIA_SERVER_ROLE_EDGE);
         }
         for (MediaServerRole role : roles) {
-            JanusConfig doc = stub(ConfigServiceBlockingStub.class, Callers.SERVICE_TOKEN_HEADER, SERVICE_TOKEN,
-                                   configServer.activeLocalPort())
+            JanusConfig doc = TestMeshCa.grpc(asMediaSvc, configServer.activeLocalPort())
+                                        .build(ConfigServiceBlockingStub.class)
                     .getConfig(GetConfigRequest.newBuilder().setKind(ConfigKind.CONFIG_KIND_JANUS).setRole(role)
                                                .build())
                     .getRevision().getDocument().getJanus();
@@ -332,8 +337,9 @@ public final class RoomMesh implements BeforeAllCallback, AfterAllCallback {
         MediaSvcSettings settings = MediaSvcSettings.from(
                 ConfigFactory.parseMap(media).withFallback(Configs.load(Map.of()))).withDatabase(mediaSchema);
         mediaDatabase = Database.open(mediaSchema, MediaSvc.MIGRATIONS);
-        mediaSvc = new MediaSvc(mediaDatabase, settings, ClientFactory.ofDefault(), Clock.systemUTC());
-        mediaServer = start(mediaPort, mediaSvc::configureServices);
+        mediaTls = TestMeshCa.tls(Identity.MEDIA_SVC);
+        mediaSvc = new MediaSvc(mediaDatabase, settings, mediaTls, Clock.systemUTC());
+        mediaServer = start(mediaPort, mediaTls, MediaSvc.PLAIN_PATHS, mediaSvc::configureServices);
         mediaSvc.startReconciling();
         mediaSvc.startConverting();
     }
@@ -360,6 +366,7 @@ public final class RoomMesh implements BeforeAllCallback, AfterAllCallback {
         if (mediaServer != null) {
             mediaServer.stop().join();
             mediaSvc.close();
+            mediaTls.close();
             whileStopped.accept(mediaDatabase.dsl());
             mediaDatabase.close();
             mediaServer = null;
@@ -378,10 +385,9 @@ public final class RoomMesh implements BeforeAllCallback, AfterAllCallback {
         return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     }
 
-    /** media-svc's /metrics, as text. */
-    public String mediaMetrics() throws IOException, InterruptedException {
-        return http().send(HttpRequest.newBuilder(URI.create("http://" + mediaEndpoint() + "/metrics")).build(),
-                           HttpResponse.BodyHandlers.ofString()).body();
+    /** media-svc's /metrics, as text (read over the mesh's TLS, as an operator). */
+    public String mediaMetrics() {
+        return TestMeshCa.web(mediaPort).get("/metrics").contentUtf8();
     }
 
     /** media-svc's file server port (playback with Range), once started. */
@@ -417,8 +423,7 @@ public final class RoomMesh implements BeforeAllCallback, AfterAllCallback {
 
     /** The admin API secret and plugin admin keys of a server's Janus (for checks through Janus itself). */
     public JanusConfig janusConfig(MediaServerRole role) {
-        return stub(ConfigServiceBlockingStub.class, Callers.SERVICE_TOKEN_HEADER, SERVICE_TOKEN,
-                    configServer.activeLocalPort())
+        return TestMeshCa.grpc(asMediaSvc, configServer.activeLocalPort()).build(ConfigServiceBlockingStub.class)
                 .getConfig(GetConfigRequest.newBuilder().setKind(ConfigKind.CONFIG_KIND_JANUS).setRole(role).build())
                 .getRevision().getDocument().getJanus();
     }
@@ -468,8 +473,9 @@ public final class RoomMesh implements BeforeAllCallback, AfterAllCallback {
         return stub(type, Callers.SESSION_HEADER, session, mediaPort);
     }
 
+    /** A stub of the mesh port {@code port} as an operator, carrying {@code value} in {@code header} if not null. */
     private static <T> T stub(Class<T> type, String header, String value, int port) {
-        var builder = GrpcClients.builder("http://127.0.0.1:" + port);
+        var builder = TestMeshCa.grpc(port);
         if (value != null) {
             builder.setHeader(header, value);
         }
@@ -488,8 +494,15 @@ public final class RoomMesh implements BeforeAllCallback, AfterAllCallback {
         return database;
     }
 
-    private static Server start(int port, Consumer<ServerBuilder> configure) {
-        ServerBuilder sb = Server.builder().http(port);
+    /** A fresh certificate of {@code identity} from the test CA, closed with the mesh. */
+    private MeshTls tls(Identity identity) {
+        MeshTls tls = TestMeshCa.tls(identity);
+        resources.add(tls);
+        return tls;
+    }
+
+    private static Server start(int port, MeshTls tls, List<String> plainPaths, Consumer<ServerBuilder> configure) {
+        ServerBuilder sb = TestMeshCa.listen(Server.builder(), tls, port, plainPaths);
         configure.accept(sb);
         Server server = sb.build();
         server.start().join();

@@ -3,7 +3,7 @@ package io.mediamesh.scheduler.engine;
 import io.mediamesh.api.v1.DeleteVideoFileRequest;
 import io.mediamesh.api.v1.VideoFileServiceGrpc.VideoFileServiceBlockingStub;
 
-/** The work of a deletion task: media-svc's DeleteVideoFile, called as this service (service token). */
+/** The work of a deletion task: media-svc's DeleteVideoFile, called as this service (its certificate). */
 public final class VideoFileDeleter {
     private final VideoFileServiceBlockingStub files;
 

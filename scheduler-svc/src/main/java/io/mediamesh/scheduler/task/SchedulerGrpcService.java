@@ -17,6 +17,7 @@ import io.mediamesh.api.v1.TaskState;
 import io.mediamesh.common.auth.Callers;
 import io.mediamesh.common.error.MediameshException;
 import io.mediamesh.common.paging.Page;
+import io.mediamesh.common.tls.Identity;
 import io.mediamesh.common.validation.Text;
 import java.time.Clock;
 import java.util.LinkedHashSet;
@@ -26,6 +27,8 @@ import java.util.Set;
 
 /** SchedulerService over gRPC. Runs on the blocking executor. */
 public final class SchedulerGrpcService extends SchedulerServiceGrpc.SchedulerServiceImplBase {
+    /** user-svc's deletion relay schedules on its own; an admin (through the gateway) may too. */
+    private static final Set<Identity> SCHEDULERS = Set.of(Identity.USER_SVC);
     /** Most videos one ScheduleVideoDeletions call may name (a user's videos are scheduled in chunks). */
     public static final int MAX_BATCH = 1000;
     /** ListTasks' page sizes (scheduler.proto): an admin looking at a backlog wants long pages. */
@@ -47,7 +50,7 @@ public final class SchedulerGrpcService extends SchedulerServiceGrpc.SchedulerSe
     @Override
     public void scheduleVideoDeletion(ScheduleVideoDeletionRequest request,
                                       StreamObserver<ScheduleVideoDeletionResponse> response) {
-        callers.requireServiceOrAdmin();
+        callers.requireServiceOrAdmin(SCHEDULERS);
         long videoId = Text.checkId(request.getVideoId(), "video_id");
         TaskRepository.Scheduled scheduled = tasks.scheduleDeletions(List.of(videoId), maxAttempts, clock.instant())
                                                   .get(videoId);
@@ -61,7 +64,7 @@ public final class SchedulerGrpcService extends SchedulerServiceGrpc.SchedulerSe
     @Override
     public void scheduleVideoDeletions(ScheduleVideoDeletionsRequest request,
                                        StreamObserver<ScheduleVideoDeletionsResponse> response) {
-        callers.requireServiceOrAdmin();
+        callers.requireServiceOrAdmin(SCHEDULERS);
         if (request.getVideoIdsCount() == 0 || request.getVideoIdsCount() > MAX_BATCH) {
             throw new MediameshException(ErrorCode.INVALID_REQUEST,
                                          "video_ids must name 1 to " + MAX_BATCH + " videos.");

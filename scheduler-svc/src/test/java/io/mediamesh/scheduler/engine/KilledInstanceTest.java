@@ -36,13 +36,13 @@ class KilledInstanceTest {
         List<Long> videos = LongStream.rangeClosed(200_001, 200_600).boxed().toList();
         mesh.storeFiles(videos);
         Instance front = mesh.startScheduler("front", false);
-        asService(front, SchedulerMesh.SERVICE_TOKEN).scheduleVideoDeletions(
+        asService(front).scheduleVideoDeletions(
                 ScheduleVideoDeletionsRequest.newBuilder().addAllVideoIds(videos).build());
 
         List<TasksRecord> stranded;
         // One worker behind a queue of 200: the process holds many claimed tasks while it works.
         try (SchedulerProcess doomed = SchedulerProcess.start(
-                DOOMED, mesh.schedulerDatabaseSettings(), mesh.endpoints(), SchedulerMesh.SERVICE_TOKEN,
+                DOOMED, mesh.schedulerDatabaseSettings(), mesh.endpoints(),
                 Map.of("mediamesh.scheduler-svc.engine.workers", "1",
                        "mediamesh.scheduler-svc.engine.batch-size", "200",
                        "mediamesh.scheduler-svc.engine.queue-capacity", "200",

@@ -41,7 +41,7 @@ class MediaSvcDownTest {
         Instance patient = mesh.startScheduler("patient", true);
         try {
             try {
-                asService(patient, SchedulerMesh.SERVICE_TOKEN).scheduleVideoDeletions(
+                asService(patient).scheduleVideoDeletions(
                         ScheduleVideoDeletionsRequest.newBuilder().addAllVideoIds(videos).build());
                 // Five failed runs each: waits of 300, 600, 1200 and 1200 ms (the cap) between them.
                 Eventually.await(Duration.ofSeconds(60),
@@ -91,7 +91,7 @@ class MediaSvcDownTest {
         Instance quitter = mesh.startScheduler("quitter", true,
                                                Map.of("mediamesh.scheduler-svc.retry.max-attempts", 3));
         try {
-            SchedulerServiceBlockingStub scheduler = asService(quitter, SchedulerMesh.SERVICE_TOKEN);
+            SchedulerServiceBlockingStub scheduler = asService(quitter);
             ScheduleVideoDeletionRequest deletion = ScheduleVideoDeletionRequest.newBuilder().setVideoId(video).build();
             long first = scheduler.scheduleVideoDeletion(deletion).getTask().getId();
             try {

@@ -40,7 +40,7 @@ class TaskEngineTest {
         try {
             // Scheduled through both instances while both engines already claim.
             for (int chunk = 0; chunk < 10; chunk++) {
-                asService(chunk % 2 == 0 ? a : b, SchedulerMesh.SERVICE_TOKEN).scheduleVideoDeletions(
+                asService(chunk % 2 == 0 ? a : b).scheduleVideoDeletions(
                         ScheduleVideoDeletionsRequest.newBuilder()
                                                      .addAllVideoIds(videos.subList(chunk * 100, chunk * 100 + 100))
                                                      .build());
@@ -88,7 +88,7 @@ class TaskEngineTest {
                                                                      "mediamesh.scheduler-svc.engine.batch-size", 500,
                                                                      "mediamesh.scheduler-svc.engine.queue-capacity",
                                                                      500));
-        asService(leaver, SchedulerMesh.SERVICE_TOKEN).scheduleVideoDeletions(
+        asService(leaver).scheduleVideoDeletions(
                 ScheduleVideoDeletionsRequest.newBuilder().addAllVideoIds(videos).build());
         Eventually.await(Duration.ofSeconds(30),
                          () -> mesh.db().fetchCount(TASKS, ofTheseVideos.and(TASKS.STATE.eq("succeeded"))) > 0,

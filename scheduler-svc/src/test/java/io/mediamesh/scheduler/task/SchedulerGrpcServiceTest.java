@@ -6,6 +6,7 @@ import static io.mediamesh.scheduler.db.Tables.TASKS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.mediamesh.api.v1.ErrorCode;
 import io.mediamesh.api.v1.GetTaskRequest;
@@ -22,6 +23,10 @@ import io.mediamesh.api.v1.TaskKind;
 import io.mediamesh.api.v1.TaskState;
 import io.mediamesh.common.error.ErrorCatalog;
 import io.mediamesh.common.testing.GrpcurlChecks;
+import io.mediamesh.common.testing.Strangers;
+import io.mediamesh.common.testing.TestMeshCa;
+import io.mediamesh.common.tls.Identity;
+import io.mediamesh.common.tls.MeshTls;
 import io.mediamesh.scheduler.testing.SchedulerMesh;
 import io.mediamesh.scheduler.testing.SchedulerMesh.Instance;
 import java.time.LocalDateTime;
@@ -55,12 +60,12 @@ class SchedulerGrpcServiceTest {
     static void startScheduler() {
         scheduler = mesh.startScheduler("rpc-test", false);
         admin = asSession(scheduler, mesh.adminSession());
-        service = asService(scheduler, SchedulerMesh.SERVICE_TOKEN);
+        service = asService(scheduler);
     }
 
     @Test
     void servesHealthReflectionDocsAndMetrics() throws Exception {
-        GrpcurlChecks.assertServesTheBasics(scheduler.port());
+        GrpcurlChecks.assertServesTheBasics(scheduler.port(), Identity.OPERATOR);
     }
 
     @Test
@@ -135,13 +140,26 @@ class SchedulerGrpcServiceTest {
     }
 
     @Test
-    void onlyServicesAndAdminsMaySchedule() {
+    void onlyUserSvcAndAdminsMaySchedule() {
         String user = mesh.userSession("sched_plain");
         expect(ErrorCode.UNAUTHENTICATED, () -> asSession(scheduler, null).scheduleVideoDeletion(deletion(1020)));
         expect(ErrorCode.UNAUTHENTICATED, () -> asSession(scheduler, "not-a-session").scheduleVideoDeletion(
                 deletion(1020)));
-        expect(ErrorCode.UNAUTHENTICATED, () -> asService(scheduler, "wrong-token").scheduleVideoDeletion(
-                deletion(1020)));
+        // Another service's certificate, on its own behalf: refused, naming it.
+        try (MeshTls media = TestMeshCa.tls(Identity.MEDIA_SVC)) {
+            SchedulerServiceBlockingStub asMedia = TestMeshCa.grpc(media, scheduler.port())
+                                                             .build(SchedulerServiceBlockingStub.class);
+            assertThatThrownBy(() -> asMedia.scheduleVideoDeletion(deletion(1020)))
+                    .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+                        assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
+                        assertThat(e.getStatus().getDescription()).contains("media-svc");
+                    });
+        }
+        try (Strangers strangers = new Strangers(Identity.USER_SVC)) {
+            strangers.stubs(scheduler.port(), SchedulerServiceBlockingStub.class).forEach(
+                    (who, stranger) -> assertThatThrownBy(() -> stranger.scheduleVideoDeletion(deletion(1020)))
+                            .as(who).isInstanceOf(StatusRuntimeException.class));
+        }
         expect(ErrorCode.PERMISSION_DENIED, () -> asSession(scheduler, user).scheduleVideoDeletion(deletion(1020)));
         expect(ErrorCode.PERMISSION_DENIED, () -> asSession(scheduler, user).scheduleVideoDeletions(
                 ScheduleVideoDeletionsRequest.newBuilder().addVideoIds(1020).build()));
@@ -154,8 +172,8 @@ class SchedulerGrpcServiceTest {
         String user = mesh.userSession("sched_reader");
         GetTaskRequest get = GetTaskRequest.newBuilder().setTaskId(id).build();
         expect(ErrorCode.UNAUTHENTICATED, () -> asSession(scheduler, null).getTask(get));
-        // The service token schedules; it does not read.
-        expect(ErrorCode.UNAUTHENTICATED, () -> service.getTask(get));
+        // user-svc's certificate schedules; it does not read (nor carry sessions here).
+        expect(ErrorCode.PERMISSION_DENIED, () -> service.getTask(get));
         expect(ErrorCode.PERMISSION_DENIED, () -> asSession(scheduler, user).getTask(get));
         expect(ErrorCode.PERMISSION_DENIED, () -> asSession(scheduler, user).listTasks(
                 ListTasksRequest.getDefaultInstance()));
@@ -203,7 +221,7 @@ class SchedulerGrpcServiceTest {
         expect(ErrorCode.TASK_NOT_RETRYABLE, () -> admin.retryTask(retry));
         failAsTheEngineWould(task.getId());
         expect(ErrorCode.UNAUTHENTICATED, () -> asSession(scheduler, null).retryTask(retry));
-        expect(ErrorCode.UNAUTHENTICATED, () -> service.retryTask(retry));
+        expect(ErrorCode.PERMISSION_DENIED, () -> service.retryTask(retry));
         expect(ErrorCode.PERMISSION_DENIED, () -> asSession(scheduler, mesh.userSession("sched_retrier"))
                 .retryTask(retry));
         assertThat(admin.getTask(GetTaskRequest.newBuilder().setTaskId(task.getId()).build()).getTask().getState())

@@ -1,10 +1,10 @@
 package io.mediamesh.scheduler.testing;
 
+import com.google.protobuf.ByteString;
 import com.linecorp.armeria.client.BlockingWebClient;
 import com.linecorp.armeria.client.ClientFactory;
 import com.linecorp.armeria.client.grpc.GrpcClients;
 import com.linecorp.armeria.server.Server;
-import com.google.protobuf.ByteString;
 import com.linecorp.armeria.server.ServerBuilder;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
@@ -19,6 +19,9 @@ import io.mediamesh.common.config.DatabaseSettings;
 import io.mediamesh.common.config.ServiceEndpoints;
 import io.mediamesh.common.db.Database;
 import io.mediamesh.common.testing.TestDatabase;
+import io.mediamesh.common.testing.TestMeshCa;
+import io.mediamesh.common.tls.Identity;
+import io.mediamesh.common.tls.MeshTls;
 import io.mediamesh.media.MediaSvc;
 import io.mediamesh.media.MediaSvcSettings;
 import io.mediamesh.media.file.SizeLimit;
@@ -60,7 +63,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 public final class SchedulerMesh implements BeforeAllCallback, AfterAllCallback {
     public static final String ADMIN = "admin";
     public static final String ADMIN_PASSWORD = "admin-password-1";
-    public static final String SERVICE_TOKEN = "test-service-token-0123456789";
+    /** user-svc's deletion relay, as the tests play it: JVM-long connections, like ClientFactory.ofDefault(). */
+    private static final MeshTls USER_SVC = TestMeshCa.tls(Identity.USER_SVC);
 
     private final Map<String, Object> overrides = new HashMap<>();
     private final List<Instance> instances = new ArrayList<>();
@@ -77,12 +81,13 @@ public final class SchedulerMesh implements BeforeAllCallback, AfterAllCallback 
     private Database mediaDatabase;
     private MediaSvc mediaSvc;
     private Server mediaServer;
+    private MeshTls mediaTls;
+    private final List<MeshTls> identities = new ArrayList<>();
 
     public SchedulerMesh() {
         overrides.put("mediamesh.user-svc.admin.password", ADMIN_PASSWORD);
         overrides.put("mediamesh.user-svc.passwords.argon2-memory-kib", 1024);
         overrides.put("mediamesh.user-svc.passwords.argon2-iterations", 1);
-        overrides.put("mediamesh.service-token", SERVICE_TOKEN);
     }
 
     /** Overrides one configuration key for every instance started afterwards (engine settings, ...). */
@@ -99,9 +104,10 @@ public final class SchedulerMesh implements BeforeAllCallback, AfterAllCallback 
         mediaDatabaseSettings = TestDatabase.settingsFor(base + "_m");
         UserSvcSettings userSettings = UserSvcSettings.from(config()).withDatabase(userDatabaseSettings);
         userDatabase = Database.open(userSettings.database(), UserSvc.MIGRATIONS);
-        userSvc = new UserSvc(userDatabase, userSettings, Clock.systemUTC(), ClientFactory.ofDefault());
+        MeshTls userTls = tls(Identity.USER_SVC);
+        userSvc = new UserSvc(userDatabase, userSettings, Clock.systemUTC(), userTls);
         userSvc.bootstrapAdmin();
-        userServer = start(userSvc::configureServices);
+        userServer = start(userTls, userSvc::configureServices);
         // Opening the schema migrates it, so that tests can read it before any instance starts.
         schedulerDatabase = Database.open(schedulerDatabaseSettings, SchedulerSvc.MIGRATIONS);
         try {
@@ -128,8 +134,9 @@ public final class SchedulerMesh implements BeforeAllCallback, AfterAllCallback 
                                      .withFallback(config());
         MediaSvcSettings settings = MediaSvcSettings.from(config).withDatabase(mediaDatabaseSettings);
         mediaDatabase = Database.open(settings.database(), MediaSvc.MIGRATIONS);
-        mediaSvc = new MediaSvc(mediaDatabase, settings, ClientFactory.ofDefault(), Clock.systemUTC());
-        ServerBuilder sb = Server.builder().http(new InetSocketAddress(InetAddress.getLoopbackAddress(), mediaPort));
+        mediaTls = TestMeshCa.tls(Identity.MEDIA_SVC);
+        mediaSvc = new MediaSvc(mediaDatabase, settings, mediaTls, Clock.systemUTC());
+        ServerBuilder sb = TestMeshCa.listen(Server.builder(), mediaTls, mediaPort, MediaSvc.PLAIN_PATHS);
         mediaSvc.configureServices(sb);
         mediaServer = sb.build();
         mediaServer.start().join();
@@ -138,6 +145,7 @@ public final class SchedulerMesh implements BeforeAllCallback, AfterAllCallback 
     public void stopMediaSvc() {
         mediaServer.stop().join();
         mediaSvc.close();
+        mediaTls.close();
         mediaDatabase.close();
     }
 
@@ -157,7 +165,7 @@ public final class SchedulerMesh implements BeforeAllCallback, AfterAllCallback 
      * itself (its Prometheus metrics): what the schedulers really did, whatever they recorded.
      */
     public long mediaDeleteCalls() {
-        String metrics = BlockingWebClient.of("http://" + endpoints().mediaSvc()).get("/metrics").contentUtf8();
+        String metrics = TestMeshCa.web(mediaPort).get("/metrics").contentUtf8();
         return metrics.lines()
                       .filter(line -> line.startsWith("grpc_service_requests_total{") &&
                                       line.contains("method=\"DeleteVideoFile\""))
@@ -184,6 +192,7 @@ public final class SchedulerMesh implements BeforeAllCallback, AfterAllCallback 
         userSvc.close();
         userDatabase.close();
         schedulerDatabase.close();
+        identities.forEach(MeshTls::close);
         TestDatabase.drop(userDatabaseSettings);
         TestDatabase.drop(schedulerDatabaseSettings);
     }
@@ -237,8 +246,9 @@ public final class SchedulerMesh implements BeforeAllCallback, AfterAllCallback 
         SchedulerSvcSettings settings = SchedulerSvcSettings.from(config).withDatabase(schedulerDatabaseSettings)
                                                             .withEndpoints(endpoints());
         Database database = Database.open(settings.database(), SchedulerSvc.MIGRATIONS);
-        SchedulerSvc svc = new SchedulerSvc(database, settings, ClientFactory.ofDefault(), Clock.systemUTC());
-        Server server = start(svc::configureServices);
+        MeshTls tls = tls(Identity.SCHEDULER_SVC);
+        SchedulerSvc svc = new SchedulerSvc(database, settings, tls, Clock.systemUTC());
+        Server server = start(tls, svc::configureServices);
         if (runEngine) {
             svc.startEngine();
         }
@@ -281,31 +291,36 @@ public final class SchedulerMesh implements BeforeAllCallback, AfterAllCallback 
     }
 
     private <T> T userStub(Class<T> type) {
-        return GrpcClients.newClient("http://127.0.0.1:" + userServer.activeLocalPort(), type);
+        return TestMeshCa.grpc(userServer.activeLocalPort()).build(type);
     }
 
     /** A SchedulerService stub calling {@code instance} with a session (or none if null). */
     public static SchedulerServiceBlockingStub asSession(Instance instance, String sessionId) {
-        var builder = GrpcClients.builder("http://127.0.0.1:" + instance.port());
+        var builder = TestMeshCa.grpc(instance.port());
         if (sessionId != null) {
             builder.setHeader(Callers.SESSION_HEADER, sessionId);
         }
         return builder.build(SchedulerServiceBlockingStub.class);
     }
 
-    /** A SchedulerService stub calling {@code instance} as another mesh service. */
-    public static SchedulerServiceBlockingStub asService(Instance instance, String serviceToken) {
-        return GrpcClients.builder("http://127.0.0.1:" + instance.port())
-                          .setHeader(Callers.SERVICE_TOKEN_HEADER, serviceToken)
-                          .build(SchedulerServiceBlockingStub.class);
+    /** A SchedulerService stub calling {@code instance} as user-svc on its own behalf (its deletion relay). */
+    public static SchedulerServiceBlockingStub asService(Instance instance) {
+        return TestMeshCa.grpc(USER_SVC, instance.port()).build(SchedulerServiceBlockingStub.class);
+    }
+
+    /** A fresh certificate of {@code identity} from the test CA, closed after the class. */
+    private MeshTls tls(Identity identity) {
+        MeshTls tls = TestMeshCa.tls(identity);
+        identities.add(tls);
+        return tls;
     }
 
     private Config config() {
         return ConfigFactory.parseMap(overrides).withFallback(Configs.load(Map.of()));
     }
 
-    private static Server start(Consumer<ServerBuilder> configure) {
-        ServerBuilder sb = Server.builder().http(0);
+    private static Server start(MeshTls tls, Consumer<ServerBuilder> configure) {
+        ServerBuilder sb = TestMeshCa.listen(Server.builder(), tls, 0, List.of());
         configure.accept(sb);
         Server server = sb.build();
         server.start().join();

@@ -2,6 +2,10 @@ package io.mediamesh.scheduler.testing;
 
 import io.mediamesh.common.config.DatabaseSettings;
 import io.mediamesh.common.config.ServiceEndpoints;
+import io.mediamesh.common.testing.TestMeshCa;
+import io.mediamesh.common.tls.CertifiedKey;
+import io.mediamesh.common.tls.Identity;
+import io.mediamesh.common.tls.Pem;
 import io.mediamesh.scheduler.Main;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -29,7 +33,7 @@ public final class SchedulerProcess implements AutoCloseable {
      * @param properties configuration paths and values passed as {@code -Dpath=value}
      */
     public static SchedulerProcess start(String instanceId, DatabaseSettings database, ServiceEndpoints endpoints,
-                                         String serviceToken, Map<String, String> properties) throws IOException {
+                                         Map<String, String> properties) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Xmx256m");
@@ -46,10 +50,17 @@ public final class SchedulerProcess implements AutoCloseable {
         env.put("MEDIAMESH_SCHEDULER_SVC_PORT", "0");
         env.put("MEDIAMESH_USER_SVC_ENDPOINT", endpoints.userSvc());
         env.put("MEDIAMESH_MEDIA_SVC_ENDPOINT", endpoints.mediaSvc());
-        env.put("MEDIAMESH_SERVICE_TOKEN", serviceToken);
         env.put("MEDIAMESH_SCHEDULER_INSTANCE_ID", instanceId);
         Path log = Path.of("target", "scheduler-process-" + instanceId + ".log");
         Files.createDirectories(log.getParent());
+        // Its certificate from the test CA, in files of its own.
+        Path tls = Files.createDirectories(Path.of("target", "scheduler-process-" + instanceId + "-tls"));
+        CertifiedKey certificate = TestMeshCa.issue(Identity.SCHEDULER_SVC);
+        Pem.writeCertificates(tls.resolve("scheduler-svc.crt"), certificate.chain());
+        Pem.writeKey(tls.resolve("scheduler-svc.key"), certificate.key());
+        Pem.writeCertificates(tls.resolve("ca.crt"), List.of(TestMeshCa.caCertificate()));
+        env.put("MEDIAMESH_TLS_DIR", tls.toString());
+        env.remove("MEDIAMESH_TLS_MODE");
         Process process = builder.redirectErrorStream(true).redirectOutput(log.toFile()).start();
         return new SchedulerProcess(process, log);
     }

@@ -14,6 +14,7 @@ import io.mediamesh.common.auth.Callers;
 import io.mediamesh.common.error.MediameshException;
 import io.mediamesh.common.server.Replies;
 import io.mediamesh.common.time.Times;
+import io.mediamesh.common.tls.Identity;
 import io.mediamesh.user.user.Credentials;
 import io.mediamesh.user.user.PasswordHashing;
 import io.mediamesh.user.user.UserRepository;
@@ -64,9 +65,9 @@ public final class SessionGrpcService extends SessionServiceGrpc.SessionServiceI
         Replies.complete(response, answer);
     }
 
-    /** The end user's address: as the gateway reports it on a service call, else the caller's own. */
+    /** The end user's address: as the gateway reports it, else the caller's own. */
     private String clientAddress(LoginRequest request, ServiceRequestContext ctx) {
-        if (!request.getClientAddress().isEmpty() && callers.isServiceCall()) {
+        if (!request.getClientAddress().isEmpty() && callers.isCalledBy(Identity.GATEWAY)) {
             return request.getClientAddress();
         }
         return ctx.clientAddress().getHostAddress();

@@ -21,6 +21,7 @@ import io.mediamesh.api.v1.VideoServiceGrpc;
 import io.mediamesh.common.auth.Callers;
 import io.mediamesh.common.error.MediameshException;
 import io.mediamesh.common.paging.Page;
+import io.mediamesh.common.tls.Identity;
 import io.mediamesh.common.validation.Text;
 import io.mediamesh.user.deletion.DeletionRelay;
 import io.mediamesh.user.user.Credentials;
@@ -61,7 +62,8 @@ public final class VideoGrpcService extends VideoServiceGrpc.VideoServiceImplBas
     @Override
     public void createVideo(CreateVideoRequest request, StreamObserver<CreateVideoResponse> response) {
         // media-svc makes the videos of room recordings for the room's owner, with no session of theirs.
-        Optional<Principal> caller = callers.isServiceCall() ? Optional.empty() : Optional.of(callers.require());
+        Optional<Principal> caller = callers.isOwnCallOf(Identity.MEDIA_SVC) ? Optional.empty()
+                                                                              : Optional.of(callers.require());
         String userName = Credentials.checkUserName(request.getUserName());
         if (caller.isPresent() && !caller.get().getUserName().equalsIgnoreCase(userName) &&
             !Callers.isAdmin(caller.get())) {
@@ -121,7 +123,7 @@ public final class VideoGrpcService extends VideoServiceGrpc.VideoServiceImplBas
     @Override
     public void markVideoReady(MarkVideoReadyRequest request, StreamObserver<MarkVideoReadyResponse> response) {
         VideoRecord video;
-        if (callers.isServiceCall()) {
+        if (callers.isOwnCallOf(Identity.MEDIA_SVC)) {
             video = find(request.getVideoId());
         } else {
             video = findForCaller(request.getVideoId());
