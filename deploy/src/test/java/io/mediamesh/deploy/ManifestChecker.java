@@ -61,6 +61,8 @@ final class ManifestChecker {
     }
 
     static final String TLS_MOUNT = "/etc/mediamesh/tls";
+    /** The settings naming a process's certificate, key and CA (common's mediamesh.tls). */
+    private static final List<String> TLS_FILES = List.of("MEDIAMESH_TLS_CERT", "MEDIAMESH_TLS_KEY", "MEDIAMESH_TLS_CA");
     /** JVM memory beyond -Xmx: metaspace, code cache, thread stacks, Netty's direct buffers. */
     static final long HEADROOM_BYTES = 256L << 20;
     /** Pods outside the manifests a policy may name: the in-cluster MariaDB of the base. */
@@ -265,6 +267,14 @@ final class ManifestChecker {
         if (tls == null || !volumes.containsKey(tls.getName()) || volumes.get(tls.getName()).getSecret() == null
             || !tlsSecret.equals(volumes.get(tls.getName()).getSecret().getSecretName())) {
             problems.add(where + ": does not mount the Secret " + tlsSecret + " at " + TLS_MOUNT);
+        } else if (Boolean.TRUE.equals(volumes.get(tls.getName()).getSecret().getOptional())) {
+            problems.add(where + ": may start without its identity (the Secret " + tlsSecret + " is optional)");
+        }
+        for (String file : TLS_FILES) {
+            String value = environment.get(file);
+            if (value == null || !value.startsWith(TLS_MOUNT + "/")) {
+                problems.add(where + ": " + file + " must name a file in " + TLS_MOUNT + " (is " + value + ")");
+            }
         }
         var podSecurity = spec.getSecurityContext();
         var security = c.getSecurityContext();

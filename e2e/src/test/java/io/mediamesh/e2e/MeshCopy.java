@@ -213,8 +213,16 @@ final class MeshCopy {
             return process.exitValue();
         }
 
+        /**
+         * After a test that did not stop it: SIGTERM first, so that up stops what it started outside
+         * its own process tree (the media plane's daemons), and only then kill what is left.
+         */
         @Override
-        public void close() {
+        public void close() throws InterruptedException {
+            if (process.isAlive()) {
+                process.destroy();
+                process.waitFor(2, TimeUnit.MINUTES);
+            }
             started.kill();
         }
     }
