@@ -105,8 +105,8 @@ public final class ConfigSvc implements AutoCloseable {
     public void configureServices(ServerBuilder sb) {
         ServiceServer.configure(sb, ServiceServer.grpcService(List.of(
                 new MediaServerGrpcService(servers, rendering, callers, clock, coordinator::isApplyingTo),
-                new ConfigGrpcService(revisions, servers, rendering, validators, callers, clock,
-                                      new ApplyGrpc(coordinator, applies, callers)))));
+                new ConfigGrpcService(revisions, servers, rendering, validators, callers, clock),
+                new ApplyGrpc(coordinator, applies, callers))));
     }
 
     /** Stops the health checks and cancels running applies, which roll back. */

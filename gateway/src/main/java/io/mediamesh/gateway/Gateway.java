@@ -3,7 +3,6 @@ package io.mediamesh.gateway;
 import com.linecorp.armeria.client.ClientFactory;
 import com.linecorp.armeria.client.WebClient;
 import com.linecorp.armeria.server.ServerBuilder;
-import io.mediamesh.api.v1.ConfigServiceGrpc.ConfigServiceStub;
 import io.mediamesh.common.client.GrpcClientFactory;
 import io.mediamesh.common.server.ServiceServer;
 import io.mediamesh.common.tls.MeshTls;
@@ -25,7 +24,6 @@ import io.mediamesh.gateway.openapi.ApiDescription;
 import io.mediamesh.gateway.playback.PlaybackRedirect;
 import io.mediamesh.gateway.quota.QuotaRoutes;
 import io.mediamesh.gateway.room.LiveStreamRoutes;
-import io.mediamesh.gateway.room.RoomClients;
 import io.mediamesh.gateway.room.RoomRoutes;
 import io.mediamesh.gateway.scheduler.SchedulerRoutes;
 import io.mediamesh.gateway.site.WebSite;
@@ -53,10 +51,8 @@ public final class Gateway implements AutoCloseable {
     private final ClientFactory loginConnections;
     private final WebClient fileServer;
     private final ConfigSvcClients configSvc;
-    private final RoomClients rooms;
-    private final SchedulerRoutes schedulerRoutes;
-    private final QuotaRoutes quotaRoutes;
-    private final ConfigServiceStub configApply;
+    private final MediaSvcClients mediaSvc;
+    private final SchedulerSvcClients schedulerSvc;
 
     /** @param tls the gateway's identity towards the services (its public port is plain HTTP, see Main) */
     public Gateway(GatewaySettings settings, MeshTls tls) {
@@ -68,14 +64,12 @@ public final class Gateway implements AutoCloseable {
         this.userSvc = UserSvcClients.create(clients, new GrpcClientFactory(tls, loginConnections, settings.deadline()),
                                              settings.endpoints().userSvc());
         this.fileServer = UploadProxy.client(settings.files(), clientFactory);
-        this.configSvc = ConfigSvcClients.create(clients, settings.endpoints().configSvc());
-        this.rooms = RoomClients.create(clients, new GrpcClientFactory(tls, settings.streamChangeTimeout()),
-                                        settings.endpoints().mediaSvc());
-        this.schedulerRoutes = SchedulerRoutes.create(clients, settings.endpoints().schedulerSvc());
-        this.quotaRoutes = QuotaRoutes.create(clients, settings.endpoints().userSvc(), settings.endpoints().mediaSvc());
         // An apply streams for as long as it runs: its own, longer deadline.
-        this.configApply = new GrpcClientFactory(tls, settings.applyTimeout())
-                .newStub(settings.endpoints().configSvc(), ConfigServiceStub.class);
+        this.configSvc = ConfigSvcClients.create(clients, new GrpcClientFactory(tls, settings.applyTimeout()),
+                                                 settings.endpoints().configSvc());
+        this.mediaSvc = MediaSvcClients.create(clients, new GrpcClientFactory(tls, settings.streamChangeTimeout()),
+                                               settings.endpoints().mediaSvc());
+        this.schedulerSvc = SchedulerSvcClients.create(clients, settings.endpoints().schedulerSvc());
     }
 
     /**
@@ -110,13 +104,15 @@ public final class Gateway implements AutoCloseable {
         SessionCookies cookies = new SessionCookies(settings.browser().secureCookies(), Clock.systemUTC());
         for (Object routes : new Object[] { new UserRoutes(userSvc, cookies,
                                                            new ClientAddresses(settings.trustedProxies())),
-                                            new VideoRoutes(userSvc), quotaRoutes,
+                                            new VideoRoutes(userSvc),
+                                            new QuotaRoutes(userSvc.quotas(), mediaSvc.usage()),
                                             new CommentRoutes(userSvc), new ServerRoutes(configSvc),
                                             new ConfigRoutes(configSvc),
-                                            new RoomRoutes(rooms, settings.browser().iceTransportPolicy()),
-                                            new LiveStreamRoutes(rooms),
-                                            new ApplyRoutes(configApply), new ApplyHistoryRoutes(configSvc),
-                                            new ApplyControlRoutes(configSvc) }) {
+                                            new RoomRoutes(mediaSvc, settings.browser().iceTransportPolicy()),
+                                            new LiveStreamRoutes(mediaSvc),
+                                            new ApplyRoutes(configSvc.applyStreams()),
+                                            new ApplyHistoryRoutes(configSvc.applies()),
+                                            new ApplyControlRoutes(configSvc.applies()) }) {
             site.annotatedService()
                 .pathPrefix("/api")
                 .maxRequestLength(settings.maxJsonBodyBytes())
@@ -126,8 +122,9 @@ public final class Gateway implements AutoCloseable {
         // About 250 KB of JSON, a tenth of it compressed.
         site.route().get(ApiDescription.DOCUMENT_PATH).decorator(Compression.decorator())
             .build(ApiDescription.document());
-        site.annotatedService().pathPrefix("/scheduler").exceptionHandlers(errors).build(schedulerRoutes);
-        site.service(ApplyWebSocket.PATH, new ApplyWebSocket(configApply, userSvc.sessions()).service());
+        site.annotatedService().pathPrefix("/scheduler").exceptionHandlers(errors)
+            .build(new SchedulerRoutes(schedulerSvc.scheduler()));
+        site.service(ApplyWebSocket.PATH, new ApplyWebSocket(configSvc.applyStreams(), userSvc.sessions()).service());
         site.annotatedService().exceptionHandlers(errors).build(new PlaybackRedirect(settings.files()));
         UploadProxy uploads = new UploadProxy(fileServer);
         // Bodies of any size and duration pass through; media-svc's file server enforces the file limit as

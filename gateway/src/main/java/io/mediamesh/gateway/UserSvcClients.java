@@ -2,6 +2,7 @@ package io.mediamesh.gateway;
 
 import io.mediamesh.api.v1.CommentServiceGrpc;
 import io.mediamesh.api.v1.CommentServiceGrpc.CommentServiceFutureStub;
+import io.mediamesh.api.v1.QuotaServiceGrpc.QuotaServiceFutureStub;
 import io.mediamesh.api.v1.SessionServiceGrpc;
 import io.mediamesh.api.v1.SessionServiceGrpc.SessionServiceFutureStub;
 import io.mediamesh.api.v1.UserServiceGrpc;
@@ -18,12 +19,13 @@ import io.mediamesh.common.client.GrpcClientFactory;
  */
 public record UserSvcClients(UserServiceFutureStub users, SessionServiceFutureStub sessions,
                              SessionServiceFutureStub logins, VideoServiceFutureStub videos,
-                             CommentServiceFutureStub comments) {
+                             CommentServiceFutureStub comments, QuotaServiceFutureStub quotas) {
     public static UserSvcClients create(GrpcClientFactory factory, GrpcClientFactory loginFactory, String endpoint) {
         return new UserSvcClients(factory.newStub(endpoint, UserServiceGrpc.UserServiceFutureStub.class),
                                   factory.newStub(endpoint, SessionServiceGrpc.SessionServiceFutureStub.class),
                                   loginFactory.newStub(endpoint, SessionServiceGrpc.SessionServiceFutureStub.class),
                                   factory.newStub(endpoint, VideoServiceGrpc.VideoServiceFutureStub.class),
-                                  factory.newStub(endpoint, CommentServiceGrpc.CommentServiceFutureStub.class));
+                                  factory.newStub(endpoint, CommentServiceGrpc.CommentServiceFutureStub.class),
+                                  factory.newStub(endpoint, QuotaServiceFutureStub.class));
     }
 }

@@ -6,6 +6,7 @@ import io.mediamesh.api.v1.ApplyConfigRequest;
 import io.mediamesh.api.v1.ApplyConfigResponse;
 import io.mediamesh.api.v1.ApplyOutcome;
 import io.mediamesh.api.v1.ApplyRecord;
+import io.mediamesh.api.v1.ApplyServiceGrpc;
 import io.mediamesh.api.v1.ConfigKind;
 import io.mediamesh.api.v1.ControlApplyRequest;
 import io.mediamesh.api.v1.ControlApplyResponse;
@@ -22,11 +23,8 @@ import io.mediamesh.common.validation.Text;
 import io.mediamesh.config.ConfigKinds;
 import java.util.Optional;
 
-/**
- * ConfigService's apply methods (ApplyConfig, ListApplies, GetApply, ControlApply), served through
- * ConfigGrpcService. Admins only.
- */
-public final class ApplyGrpc {
+/** ApplyService (apply.proto): applies run by {@link ApplyCoordinator}, and their records. Admins only. */
+public final class ApplyGrpc extends ApplyServiceGrpc.ApplyServiceImplBase {
     private final ApplyCoordinator coordinator;
     private final ApplyRepository applies;
     private final Callers callers;
@@ -37,6 +35,7 @@ public final class ApplyGrpc {
         this.callers = callers;
     }
 
+    @Override
     public StreamObserver<ApplyConfigRequest> applyConfig(StreamObserver<ApplyConfigResponse> responses) {
         String author;
         try {
@@ -48,6 +47,7 @@ public final class ApplyGrpc {
         return coordinator.open(author, (ServerCallStreamObserver<ApplyConfigResponse>) responses);
     }
 
+    @Override
     public void listApplies(ListAppliesRequest request, StreamObserver<ListAppliesResponse> response) {
         callers.requireAdmin();
         ConfigKind kind = request.getKind();
@@ -67,6 +67,7 @@ public final class ApplyGrpc {
         response.onCompleted();
     }
 
+    @Override
     public void getApply(GetApplyRequest request, StreamObserver<GetApplyResponse> response) {
         callers.requireAdmin();
         long applyId = Text.checkId(request.getApplyId(), "apply_id");
@@ -76,6 +77,7 @@ public final class ApplyGrpc {
         response.onCompleted();
     }
 
+    @Override
     public void controlApply(ControlApplyRequest request, StreamObserver<ControlApplyResponse> response) {
         String admin = callers.requireAdmin().getUserName();
         long applyId = Text.checkId(request.getApplyId(), "apply_id");

@@ -1,22 +1,14 @@
 package io.mediamesh.config.revision;
 
 import io.grpc.stub.StreamObserver;
-import io.mediamesh.api.v1.ApplyConfigRequest;
-import io.mediamesh.api.v1.ApplyConfigResponse;
 import io.mediamesh.api.v1.ConfigDocument;
 import io.mediamesh.api.v1.ConfigKind;
 import io.mediamesh.api.v1.ConfigServiceGrpc;
-import io.mediamesh.api.v1.ControlApplyRequest;
-import io.mediamesh.api.v1.ControlApplyResponse;
 import io.mediamesh.api.v1.ErrorCode;
-import io.mediamesh.api.v1.GetApplyRequest;
-import io.mediamesh.api.v1.GetApplyResponse;
 import io.mediamesh.api.v1.GetConfigRequest;
 import io.mediamesh.api.v1.GetConfigResponse;
 import io.mediamesh.api.v1.GetRevisionRequest;
 import io.mediamesh.api.v1.GetRevisionResponse;
-import io.mediamesh.api.v1.ListAppliesRequest;
-import io.mediamesh.api.v1.ListAppliesResponse;
 import io.mediamesh.api.v1.ListRevisionsRequest;
 import io.mediamesh.api.v1.ListRevisionsResponse;
 import io.mediamesh.api.v1.MediaServerRole;
@@ -33,7 +25,6 @@ import io.mediamesh.common.tls.Identity;
 import io.mediamesh.common.validation.Text;
 import io.mediamesh.config.ConfigKinds;
 import io.mediamesh.config.ServerRoles;
-import io.mediamesh.config.apply.ApplyGrpc;
 import io.mediamesh.config.render.ConfigRenderer;
 import io.mediamesh.config.render.RenderedConfig;
 import io.mediamesh.config.server.MediaServerRecord;
@@ -48,9 +39,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * ConfigService over gRPC: documents with their revisions, and previews of rendered files; the
- * apply methods are {@link ApplyGrpc}'s. Runs on the blocking executor (JDBC, and the validating
- * tools run as processes).
+ * ConfigService over gRPC: documents with their revisions, and previews of rendered files (applying
+ * them is ApplyService's). Runs on the blocking executor (JDBC, and the validating tools run as
+ * processes).
  */
 public final class ConfigGrpcService extends ConfigServiceGrpc.ConfigServiceImplBase {
     public static final int MAX_MESSAGE_LENGTH = 1000;
@@ -65,17 +56,15 @@ public final class ConfigGrpcService extends ConfigServiceGrpc.ConfigServiceImpl
     private final ConfigValidators validators;
     private final Callers callers;
     private final Clock clock;
-    private final ApplyGrpc applies;
 
     public ConfigGrpcService(RevisionRepository revisions, MediaServerRepository servers, ConfigRendering rendering,
-                             ConfigValidators validators, Callers callers, Clock clock, ApplyGrpc applies) {
+                             ConfigValidators validators, Callers callers, Clock clock) {
         this.revisions = revisions;
         this.servers = servers;
         this.rendering = rendering;
         this.validators = validators;
         this.callers = callers;
         this.clock = clock;
-        this.applies = applies;
     }
 
     @Override
@@ -200,26 +189,6 @@ public final class ConfigGrpcService extends ConfigServiceGrpc.ConfigServiceImpl
                                             .setSha256(rendered.sha256())
                                             .build());
         response.onCompleted();
-    }
-
-    @Override
-    public StreamObserver<ApplyConfigRequest> applyConfig(StreamObserver<ApplyConfigResponse> responses) {
-        return applies.applyConfig(responses);
-    }
-
-    @Override
-    public void listApplies(ListAppliesRequest request, StreamObserver<ListAppliesResponse> response) {
-        applies.listApplies(request, response);
-    }
-
-    @Override
-    public void getApply(GetApplyRequest request, StreamObserver<GetApplyResponse> response) {
-        applies.getApply(request, response);
-    }
-
-    @Override
-    public void controlApply(ControlApplyRequest request, StreamObserver<ControlApplyResponse> response) {
-        applies.controlApply(request, response);
     }
 
     private ConfigRevisionRecord findExact(ConfigKind requestedKind, MediaServerRole requestedRole, long number) {

@@ -152,13 +152,13 @@ class ConfigApplyTest {
                           .allSatisfy(event -> assertThat(event.getMessage()).contains("nginx accepted"));
 
         // The audit record holds the same events and summary.
-        GetApplyResponse audit = configs().getApply(GetApplyRequest.newBuilder()
+        GetApplyResponse audit = fixture.applies(admin).getApply(GetApplyRequest.newBuilder()
                                                                    .setApplyId(summary.getApplyId()).build());
         assertThat(audit.getEventsList()).isEqualTo(events);
         assertThat(audit.getApply().getSummary()).isEqualTo(summary);
         assertThat(audit.getApply().getAuthor()).isEqualTo(ConfigSvcFixture.ADMIN);
         assertThat(audit.getApply().getStagesList()).isEqualTo(messages.get(0).getStarted().getStagesList());
-        assertThat(configs().listApplies(ListAppliesRequest.newBuilder().setKind(ConfigKind.CONFIG_KIND_NGINX).build())
+        assertThat(fixture.applies(admin).listApplies(ListAppliesRequest.newBuilder().setKind(ConfigKind.CONFIG_KIND_NGINX).build())
                             .getApplies(0).getApplyId()).isEqualTo(summary.getApplyId());
         // The registry knows what each server runs now.
         for (ServerApplyResult result : summary.getResultsList()) {
@@ -319,7 +319,7 @@ class ConfigApplyTest {
         assertThat(summary.getRolledBack()).isEqualTo(6);
         assertThat(summary.getNotAttempted()).isEqualTo(6);
         assertThat(snapshot()).isEqualTo(before);
-        assertThat(configs().getApply(GetApplyRequest.newBuilder().setApplyId(summary.getApplyId()).build())
+        assertThat(fixture.applies(admin).getApply(GetApplyRequest.newBuilder().setApplyId(summary.getApplyId()).build())
                             .getApply().getCancelReason()).isEqualTo("Halfway is far enough.");
     }
 

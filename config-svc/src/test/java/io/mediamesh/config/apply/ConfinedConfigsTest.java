@@ -181,7 +181,7 @@ class ConfinedConfigsTest {
         ApplySummary summary = stream.summary();
         assertThat(summary.getOutcome()).isNotEqualTo(ApplyOutcome.APPLY_OUTCOME_SUCCEEDED);
         String reported = summary + stream.events().stream().map(ApplyEvent::toString).toList().toString() +
-                          configs().getApply(GetApplyRequest.newBuilder().setApplyId(summary.getApplyId()).build());
+                          fixture.applies(admin).getApply(GetApplyRequest.newBuilder().setApplyId(summary.getApplyId()).build());
         assertThat(reported).contains("Error setting cipher list")
                             .doesNotContain(turnPassword).doesNotContain(adminSecret);
     }

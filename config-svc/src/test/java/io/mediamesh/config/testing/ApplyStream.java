@@ -8,7 +8,7 @@ import io.mediamesh.api.v1.ApplyConfigResponse;
 import io.mediamesh.api.v1.ApplyEvent;
 import io.mediamesh.api.v1.ApplySummary;
 import io.mediamesh.api.v1.CancelApply;
-import io.mediamesh.api.v1.ConfigServiceGrpc.ConfigServiceStub;
+import io.mediamesh.api.v1.ApplyServiceGrpc.ApplyServiceStub;
 import io.mediamesh.api.v1.PromoteApply;
 import io.mediamesh.api.v1.StartApply;
 import io.mediamesh.common.auth.Callers;
@@ -31,10 +31,10 @@ public final class ApplyStream {
     private final StreamObserver<ApplyConfigRequest> requests;
 
     private ApplyStream(int configSvcPort, String session) {
-        ConfigServiceStub stub = TestMeshCa.grpc(configSvcPort)
+        ApplyServiceStub stub = TestMeshCa.grpc(configSvcPort)
                                             .setHeader(Callers.SESSION_HEADER, session)
                                             .responseTimeout(Duration.ofMinutes(5))
-                                            .build(ConfigServiceStub.class);
+                                            .build(ApplyServiceStub.class);
         requests = stub.applyConfig(new StreamObserver<>() {
             @Override
             public void onNext(ApplyConfigResponse message) {

@@ -4,6 +4,7 @@ import com.linecorp.armeria.server.Server;
 import com.linecorp.armeria.server.ServerBuilder;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import io.mediamesh.api.v1.ApplyServiceGrpc.ApplyServiceBlockingStub;
 import io.mediamesh.api.v1.ConfigServiceGrpc.ConfigServiceBlockingStub;
 import io.mediamesh.api.v1.LoginRequest;
 import io.mediamesh.api.v1.MediaServerServiceGrpc.MediaServerServiceBlockingStub;
@@ -157,6 +158,11 @@ public final class ConfigSvcFixture implements BeforeAllCallback, AfterAllCallba
 
     public ConfigServiceBlockingStub configs(String session) {
         return stub(ConfigServiceBlockingStub.class, Callers.SESSION_HEADER, session);
+    }
+
+    /** ApplyService's unary methods (records, control) as the holder of {@code session} calls them. */
+    public ApplyServiceBlockingStub applies(String session) {
+        return stub(ApplyServiceBlockingStub.class, Callers.SESSION_HEADER, session);
     }
 
     /** A stub calling as media-svc on its own behalf (its certificate, no session). */

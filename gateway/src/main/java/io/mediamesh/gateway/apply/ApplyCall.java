@@ -5,7 +5,7 @@ import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
 import io.mediamesh.api.v1.ApplyConfigRequest;
 import io.mediamesh.api.v1.ApplyConfigResponse;
-import io.mediamesh.api.v1.ConfigServiceGrpc.ConfigServiceStub;
+import io.mediamesh.api.v1.ApplyServiceGrpc.ApplyServiceStub;
 import io.mediamesh.gateway.http.Calls;
 
 /**
@@ -30,7 +30,7 @@ final class ApplyCall {
 
     private ApplyCall() {}
 
-    static ApplyCall open(ConfigServiceStub stub, RequestHeaders headers, Listener listener) {
+    static ApplyCall open(ApplyServiceStub stub, RequestHeaders headers, Listener listener) {
         ApplyCall call = new ApplyCall();
         // beforeStart hands the request side over (call.requests) before applyConfig returns.
         Calls.withSession(headers, () -> stub.applyConfig(

@@ -9,7 +9,7 @@ import com.linecorp.armeria.server.annotation.Post;
 import io.mediamesh.api.v1.CancelApply;
 import io.mediamesh.api.v1.ControlApplyRequest;
 import io.mediamesh.api.v1.PromoteApply;
-import io.mediamesh.gateway.ConfigSvcClients;
+import io.mediamesh.api.v1.ApplyServiceGrpc.ApplyServiceFutureStub;
 import io.mediamesh.gateway.http.Calls;
 import io.mediamesh.gateway.http.JsonBody;
 import io.mediamesh.gateway.http.PathParams;
@@ -22,17 +22,17 @@ import java.util.concurrent.CompletableFuture;
  * steers it here. Admin sessions only (config-svc checks).
  */
 public final class ApplyControlRoutes {
-    private final ConfigSvcClients configSvc;
+    private final ApplyServiceFutureStub applies;
 
-    public ApplyControlRoutes(ConfigSvcClients configSvc) {
-        this.configSvc = configSvc;
+    public ApplyControlRoutes(ApplyServiceFutureStub applies) {
+        this.applies = applies;
     }
 
     @Post("/admin/configs/applies/{id}/promote")
     public CompletableFuture<HttpResponse> promote(RequestHeaders headers, @Param("id") String id) {
         ControlApplyRequest call = ControlApplyRequest.newBuilder().setApplyId(PathParams.id(id, "id"))
                                                       .setPromote(PromoteApply.getDefaultInstance()).build();
-        return Calls.as(headers, () -> configSvc.configs().controlApply(call))
+        return Calls.as(headers, () -> applies.controlApply(call))
                     .thenApply(response -> HttpResponse.of(HttpStatus.NO_CONTENT));
     }
 
@@ -44,7 +44,7 @@ public final class ApplyControlRoutes {
                                                     : JsonBody.parse(request).optionalString("reason").orElse("");
         ControlApplyRequest call = ControlApplyRequest.newBuilder().setApplyId(applyId)
                                                       .setCancel(CancelApply.newBuilder().setReason(reason)).build();
-        return Calls.as(headers, () -> configSvc.configs().controlApply(call))
+        return Calls.as(headers, () -> applies.controlApply(call))
                     .thenApply(response -> HttpResponse.of(HttpStatus.NO_CONTENT));
     }
 }

@@ -13,7 +13,7 @@ import io.mediamesh.api.v1.ErrorCode;
 import io.mediamesh.api.v1.GetApplyRequest;
 import io.mediamesh.api.v1.ListAppliesRequest;
 import io.mediamesh.common.error.MediameshException;
-import io.mediamesh.gateway.ConfigSvcClients;
+import io.mediamesh.api.v1.ApplyServiceGrpc.ApplyServiceFutureStub;
 import io.mediamesh.gateway.admin.AdminNames;
 import io.mediamesh.gateway.http.Calls;
 import io.mediamesh.gateway.http.Envelope;
@@ -33,10 +33,10 @@ public final class ApplyHistoryRoutes {
     /** The outcome filter's values: the proto's outcomes in lower case, and "running". */
     private static final String RUNNING = "running";
 
-    private final ConfigSvcClients configSvc;
+    private final ApplyServiceFutureStub applies;
 
-    public ApplyHistoryRoutes(ConfigSvcClients configSvc) {
-        this.configSvc = configSvc;
+    public ApplyHistoryRoutes(ApplyServiceFutureStub applies) {
+        this.applies = applies;
     }
 
     @Get("/admin/configs/applies")
@@ -53,7 +53,7 @@ public final class ApplyHistoryRoutes {
         if (outcome != null && !outcome.isEmpty()) {
             call.setOutcome(outcome(outcome));
         }
-        return Calls.as(headers, () -> configSvc.configs().listApplies(call.build())).thenApply(response ->
+        return Calls.as(headers, () -> applies.listApplies(call.build())).thenApply(response ->
                 Envelope.ok(new ApplyPage(response.getAppliesList().stream().map(ApplyHistoryRoutes::record).toList(),
                                           response.getNextCursor().isEmpty() ? null : response.getNextCursor())));
     }
@@ -61,7 +61,7 @@ public final class ApplyHistoryRoutes {
     @Get("/admin/configs/applies/{id}")
     public CompletableFuture<HttpResponse> get(RequestHeaders headers, @Param("id") String id) {
         GetApplyRequest call = GetApplyRequest.newBuilder().setApplyId(PathParams.id(id, "id")).build();
-        return Calls.as(headers, () -> configSvc.configs().getApply(call)).thenApply(response -> Envelope.ok(
+        return Calls.as(headers, () -> applies.getApply(call)).thenApply(response -> Envelope.ok(
                 new OneApply(record(response.getApply()),
                              response.getEventsList().stream().map(ApplyViews::event).toList())));
     }

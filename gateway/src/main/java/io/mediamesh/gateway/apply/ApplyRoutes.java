@@ -12,7 +12,7 @@ import com.linecorp.armeria.server.ServiceRequestContext;
 import com.linecorp.armeria.server.annotation.Post;
 import io.mediamesh.api.v1.ApplyConfigRequest;
 import io.mediamesh.api.v1.ApplyConfigResponse;
-import io.mediamesh.api.v1.ConfigServiceGrpc.ConfigServiceStub;
+import io.mediamesh.api.v1.ApplyServiceGrpc.ApplyServiceStub;
 import io.mediamesh.api.v1.ErrorCode;
 import io.mediamesh.api.v1.PromotionMode;
 import io.mediamesh.api.v1.StartApply;
@@ -31,11 +31,11 @@ import java.util.concurrent.CompletableFuture;
 public final class ApplyRoutes {
     static final MediaType NDJSON = MediaType.parse("application/x-ndjson");
 
-    private final ConfigServiceStub configSvc;
+    private final ApplyServiceStub applies;
 
-    /** @param configSvc a stub whose timeout bounds a whole apply */
-    public ApplyRoutes(ConfigServiceStub configSvc) {
-        this.configSvc = configSvc;
+    /** @param applies a stub whose timeout bounds a whole apply */
+    public ApplyRoutes(ApplyServiceStub applies) {
+        this.applies = applies;
     }
 
     @Post("/admin/configs/apply")
@@ -50,7 +50,7 @@ public final class ApplyRoutes {
         ctx.clearRequestTimeout();
         CompletableFuture<HttpResponse> response = new CompletableFuture<>();
         HttpResponseWriter body = HttpResponse.streaming();
-        ApplyCall call = ApplyCall.open(configSvc, headers, new ApplyCall.Listener() {
+        ApplyCall call = ApplyCall.open(applies, headers, new ApplyCall.Listener() {
             private boolean started;
 
             @Override

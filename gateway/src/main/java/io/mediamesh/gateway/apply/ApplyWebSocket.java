@@ -14,7 +14,7 @@ import com.linecorp.armeria.server.websocket.WebSocketService;
 import com.linecorp.armeria.server.websocket.WebSocketServiceHandler;
 import io.mediamesh.api.v1.ApplyConfigRequest;
 import io.mediamesh.api.v1.ApplyConfigResponse;
-import io.mediamesh.api.v1.ConfigServiceGrpc.ConfigServiceStub;
+import io.mediamesh.api.v1.ApplyServiceGrpc.ApplyServiceStub;
 import io.mediamesh.api.v1.ErrorCode;
 import io.mediamesh.api.v1.Role;
 import io.mediamesh.api.v1.SessionServiceGrpc.SessionServiceFutureStub;
@@ -42,15 +42,15 @@ import org.reactivestreams.Subscription;
 public final class ApplyWebSocket implements WebSocketServiceHandler {
     public static final String PATH = "/api/admin/configs/apply/ws";
 
-    private final ConfigServiceStub configSvc;
+    private final ApplyServiceStub applies;
     private final SessionServiceFutureStub sessions;
 
     /**
-     * @param configSvc a stub whose timeout bounds a whole apply
+     * @param applies a stub whose timeout bounds a whole apply
      * @param sessions  user-svc's sessions, to check the admin before upgrading
      */
-    public ApplyWebSocket(ConfigServiceStub configSvc, SessionServiceFutureStub sessions) {
-        this.configSvc = configSvc;
+    public ApplyWebSocket(ApplyServiceStub applies, SessionServiceFutureStub sessions) {
+        this.applies = applies;
         this.sessions = sessions;
     }
 
@@ -131,7 +131,7 @@ public final class ApplyWebSocket implements WebSocketServiceHandler {
                         throw new MediameshException(ErrorCode.INVALID_REQUEST,
                                                      "This connection already started an apply.");
                     }
-                    call = ApplyCall.open(configSvc, headers, new Replies());
+                    call = ApplyCall.open(applies, headers, new Replies());
                 } else if (call == null) {
                     throw new MediameshException(ErrorCode.INVALID_REQUEST, "Send start first.");
                 }

@@ -13,7 +13,6 @@ import io.mediamesh.api.v1.QuotaLimits;
 import io.mediamesh.api.v1.QuotaServiceGrpc.QuotaServiceFutureStub;
 import io.mediamesh.api.v1.QuotaUsage;
 import io.mediamesh.api.v1.UpdateQuotaRequest;
-import io.mediamesh.common.client.GrpcClientFactory;
 import io.mediamesh.common.quota.Quota;
 import io.mediamesh.gateway.http.Calls;
 import io.mediamesh.gateway.http.Envelope;
@@ -31,12 +30,6 @@ public final class QuotaRoutes {
     public QuotaRoutes(QuotaServiceFutureStub quotas, MediaUsageServiceFutureStub mediaUsage) {
         this.quotas = quotas;
         this.mediaUsage = mediaUsage;
-    }
-
-    /** The routes calling user-svc and media-svc at their endpoints (host:port). */
-    public static QuotaRoutes create(GrpcClientFactory clients, String userSvc, String mediaSvc) {
-        return new QuotaRoutes(clients.newStub(userSvc, QuotaServiceFutureStub.class),
-                               clients.newStub(mediaSvc, MediaUsageServiceFutureStub.class));
     }
 
     /** The user themself or an admin. */

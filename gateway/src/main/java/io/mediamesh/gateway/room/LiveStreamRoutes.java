@@ -18,6 +18,7 @@ import io.mediamesh.api.v1.StartStreamRequest;
 import io.mediamesh.api.v1.StopForwardingRequest;
 import io.mediamesh.api.v1.StopStreamRequest;
 import io.mediamesh.api.v1.WatchStreamRequest;
+import io.mediamesh.gateway.MediaSvcClients;
 import io.mediamesh.gateway.http.Calls;
 import io.mediamesh.gateway.http.Envelope;
 import io.mediamesh.gateway.http.JsonBody;
@@ -35,9 +36,9 @@ import java.util.concurrent.CompletableFuture;
 
 /** Live streams (API.md "Media rooms", /api/streams), served by media-svc. */
 public final class LiveStreamRoutes {
-    private final RoomClients media;
+    private final MediaSvcClients media;
 
-    public LiveStreamRoutes(RoomClients media) {
+    public LiveStreamRoutes(MediaSvcClients media) {
         this.media = media;
     }
 

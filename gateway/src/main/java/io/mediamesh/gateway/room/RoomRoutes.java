@@ -29,6 +29,7 @@ import io.mediamesh.api.v1.SetTextRoomRecordingRequest;
 import io.mediamesh.api.v1.SetVideoRoomRecordingRequest;
 import io.mediamesh.api.v1.UnbanTextRoomUserRequest;
 import io.mediamesh.api.v1.UnbanVideoRoomUserRequest;
+import io.mediamesh.gateway.MediaSvcClients;
 import io.mediamesh.gateway.browser.IceTransportPolicy;
 import io.mediamesh.gateway.http.Calls;
 import io.mediamesh.gateway.http.Envelope;
@@ -50,11 +51,11 @@ import java.util.concurrent.CompletableFuture;
 
 /** Media rooms (API.md "Media rooms"): /api/rooms/video and /api/rooms/text, served by media-svc. */
 public final class RoomRoutes {
-    private final RoomClients media;
+    private final MediaSvcClients media;
     private final IceTransportPolicy iceTransportPolicy;
 
     /** @param iceTransportPolicy what video room joins tell the page to use (BrowserSettings) */
-    public RoomRoutes(RoomClients media, IceTransportPolicy iceTransportPolicy) {
+    public RoomRoutes(MediaSvcClients media, IceTransportPolicy iceTransportPolicy) {
         this.media = media;
         this.iceTransportPolicy = iceTransportPolicy;
     }

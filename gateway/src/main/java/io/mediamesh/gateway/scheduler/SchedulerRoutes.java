@@ -13,7 +13,6 @@ import io.mediamesh.api.v1.RetryTaskRequest;
 import io.mediamesh.api.v1.ScheduleVideoDeletionRequest;
 import io.mediamesh.api.v1.SchedulerServiceGrpc.SchedulerServiceFutureStub;
 import io.mediamesh.api.v1.TaskState;
-import io.mediamesh.common.client.GrpcClientFactory;
 import io.mediamesh.common.error.MediameshException;
 import io.mediamesh.gateway.http.Calls;
 import io.mediamesh.gateway.http.Envelope;
@@ -30,11 +29,6 @@ public final class SchedulerRoutes {
 
     public SchedulerRoutes(SchedulerServiceFutureStub scheduler) {
         this.scheduler = scheduler;
-    }
-
-    /** The routes calling scheduler-svc at {@code endpoint} (host:port). */
-    public static SchedulerRoutes create(GrpcClientFactory clients, String endpoint) {
-        return new SchedulerRoutes(clients.newStub(endpoint, SchedulerServiceFutureStub.class));
     }
 
     /** Schedules the deletion of a video's file; answers the (new or already unfinished) task. */

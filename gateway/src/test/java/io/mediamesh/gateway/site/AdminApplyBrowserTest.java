@@ -99,7 +99,7 @@ class AdminApplyBrowserTest {
     /** Every test leaves no apply running and no problem in any page. */
     @AfterEach
     void noApplyRunsAndThePagesWereClean() {
-        Await.until("no apply runs", () -> configSvc.configs(admin).listApplies(ListAppliesRequest.getDefaultInstance())
+        Await.until("no apply runs", () -> configSvc.applies(admin).listApplies(ListAppliesRequest.getDefaultInstance())
                                                    .getAppliesList().stream().allMatch(apply -> apply.hasSummary()));
         browser.assertClean();
     }
