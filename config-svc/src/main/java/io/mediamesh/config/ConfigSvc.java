@@ -67,7 +67,7 @@ public final class ConfigSvc implements AutoCloseable {
         // Agents are called with config-svc's own credential, each call within its own deadline.
         AgentClients agents = new AgentClients(new GrpcClientFactory(clientFactory, settings.clientDeadline()),
                                                settings.serviceToken());
-        this.applies = new ApplyRepository(database.dsl());
+        this.applies = new ApplyRepository(database.dsl(), database.conflictRetry());
         this.coordinator = new ApplyCoordinator(new ApplyPlanner(servers, revisions, rendering, settings.apply()),
                                                 applies, servers, agents, this.clock);
         this.healthCheck = new AgentHealthCheck(servers, agents, settings.apply().healthCheckDeadline(), this.clock);

@@ -43,12 +43,12 @@ public final class SchedulerSvc implements AutoCloseable {
                                                            SessionServiceBlockingStub.class),
                                            settings.sessionCacheTtl(), SESSION_CACHE_MAX_ENTRIES),
                 settings.serviceToken());
-        this.grpcServices = List.of(new SchedulerGrpcService(new TaskRepository(database.dsl()), callers, micros,
+        this.grpcServices = List.of(new SchedulerGrpcService(new TaskRepository(database.dsl(), database.conflictRetry()), callers, micros,
                                                              settings.engine().maxAttempts()));
         this.hasServiceToken = !settings.serviceToken().isEmpty();
         VideoFileDeleter deleter = new VideoFileDeleter(clients.newServiceStub(
                 settings.endpoints().mediaSvc(), VideoFileServiceBlockingStub.class, settings.serviceToken()));
-        this.engine = new TaskEngine(database.dsl(), deleter, settings.engine(), settings.clientDeadline(), micros);
+        this.engine = new TaskEngine(database.dsl(), database.conflictRetry(), deleter, settings.engine(), settings.clientDeadline(), micros);
     }
 
     /** Adds scheduler-svc's gRPC services and the shared endpoints to {@code sb}; tests reuse it. */

@@ -55,14 +55,24 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * temporary folder; it can be stopped and started again on its port), and any number of
  * scheduler-svc instances sharing one schema of their own on the real MariaDB, each with or without
  * its task engine running. Everything started is stopped after the class, the schemas dropped and
- * the folder removed.
+ * the folder removed. The scheduler's schema may live elsewhere ({@link #SchedulerMesh(SchemaSource)}:
+ * a Galera cluster of the test's own), each instance on a URL of its own.
  */
 public final class SchedulerMesh implements BeforeAllCallback, AfterAllCallback {
     public static final String ADMIN = "admin";
     public static final String ADMIN_PASSWORD = "admin-password-1";
     public static final String SERVICE_TOKEN = "test-service-token-0123456789";
 
+    /** Where the scheduler's schema lives: its settings for a base name. */
+    @FunctionalInterface
+    public interface SchemaSource {
+        DatabaseSettings settingsFor(String base) throws Exception;
+    }
+
     private final Map<String, Object> overrides = new HashMap<>();
+    private final SchemaSource schedulerSchema;
+    /** Only schemas on the shared server are dropped; a test's own server goes away with it. */
+    private final boolean dropSchedulerSchema;
     private final List<Instance> instances = new ArrayList<>();
     private DatabaseSettings userDatabaseSettings;
     private DatabaseSettings schedulerDatabaseSettings;
@@ -79,6 +89,17 @@ public final class SchedulerMesh implements BeforeAllCallback, AfterAllCallback 
     private Server mediaServer;
 
     public SchedulerMesh() {
+        this(TestDatabase::settingsFor, true);
+    }
+
+    /** The scheduler's schema from {@code schedulerSchema} (evaluated before the class), not dropped after it. */
+    public SchedulerMesh(SchemaSource schedulerSchema) {
+        this(schedulerSchema, false);
+    }
+
+    private SchedulerMesh(SchemaSource schedulerSchema, boolean dropSchedulerSchema) {
+        this.schedulerSchema = schedulerSchema;
+        this.dropSchedulerSchema = dropSchedulerSchema;
         overrides.put("mediamesh.user-svc.admin.password", ADMIN_PASSWORD);
         overrides.put("mediamesh.user-svc.passwords.argon2-memory-kib", 1024);
         overrides.put("mediamesh.user-svc.passwords.argon2-iterations", 1);
@@ -92,10 +113,10 @@ public final class SchedulerMesh implements BeforeAllCallback, AfterAllCallback 
     }
 
     @Override
-    public void beforeAll(ExtensionContext context) {
+    public void beforeAll(ExtensionContext context) throws Exception {
         String base = context.getRequiredTestClass().getSimpleName().toLowerCase(Locale.ROOT);
         userDatabaseSettings = TestDatabase.settingsFor(base + "_u");
-        schedulerDatabaseSettings = TestDatabase.settingsFor(base + "_s");
+        schedulerDatabaseSettings = schedulerSchema.settingsFor(base + "_s");
         mediaDatabaseSettings = TestDatabase.settingsFor(base + "_m");
         UserSvcSettings userSettings = UserSvcSettings.from(config()).withDatabase(userDatabaseSettings);
         userDatabase = Database.open(userSettings.database(), UserSvc.MIGRATIONS);
@@ -185,7 +206,9 @@ public final class SchedulerMesh implements BeforeAllCallback, AfterAllCallback 
         userDatabase.close();
         schedulerDatabase.close();
         TestDatabase.drop(userDatabaseSettings);
-        TestDatabase.drop(schedulerDatabaseSettings);
+        if (dropSchedulerSchema) {
+            TestDatabase.drop(schedulerDatabaseSettings);
+        }
     }
 
     /** One scheduler-svc instance: its gRPC server and, if started, its engine. */
@@ -207,6 +230,16 @@ public final class SchedulerMesh implements BeforeAllCallback, AfterAllCallback 
 
         public String instanceId() {
             return svc.instanceId();
+        }
+
+        /** This instance's own pool, on its own URL. */
+        public DSLContext db() {
+            return database.dsl();
+        }
+
+        /** Transactions this instance ran again after a conflict (on Galera, a certification failure). */
+        public long conflictRetries() {
+            return database.conflictRetry().retried();
         }
 
         /**
@@ -231,10 +264,16 @@ public final class SchedulerMesh implements BeforeAllCallback, AfterAllCallback 
 
     /** As {@link #startScheduler(String, boolean)}, with configuration for this instance only. */
     public Instance startScheduler(String instanceId, boolean runEngine, Map<String, Object> instanceOverrides) {
+        return startScheduler(instanceId, runEngine, instanceOverrides, schedulerDatabaseSettings);
+    }
+
+    /** As {@link #startScheduler(String, boolean, Map)}, on the scheduler schema through {@code databaseSettings}. */
+    public Instance startScheduler(String instanceId, boolean runEngine, Map<String, Object> instanceOverrides,
+                                   DatabaseSettings databaseSettings) {
         Map<String, Object> own = new HashMap<>(instanceOverrides);
         own.put("mediamesh.scheduler-svc.engine.instance-id", instanceId);
         Config config = ConfigFactory.parseMap(own).withFallback(config());
-        SchedulerSvcSettings settings = SchedulerSvcSettings.from(config).withDatabase(schedulerDatabaseSettings)
+        SchedulerSvcSettings settings = SchedulerSvcSettings.from(config).withDatabase(databaseSettings)
                                                             .withEndpoints(endpoints());
         Database database = Database.open(settings.database(), SchedulerSvc.MIGRATIONS);
         SchedulerSvc svc = new SchedulerSvc(database, settings, ClientFactory.ofDefault(), Clock.systemUTC());
