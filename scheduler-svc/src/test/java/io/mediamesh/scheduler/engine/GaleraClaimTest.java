@@ -78,6 +78,8 @@ class GaleraClaimTest {
             Map<String, Long> runsByOwner = runs.stream().collect(
                     Collectors.groupingBy(TaskRunsRecord::getOwner, Collectors.counting()));
             assertThat(runsByOwner).containsOnlyKeys("galera-a", "galera-b");
+            assertThat(a.conflictRetries() + b.conflictRetries()).as("claims of the same rows on two nodes conflicted")
+                                                                 .isPositive();
             // What media-svc itself saw: one deletion per video, none repeated.
             assertThat(mesh.mediaDeleteCalls() - callsBefore).isEqualTo(600);
             assertThat(videos).noneMatch(mesh::hasFile);
