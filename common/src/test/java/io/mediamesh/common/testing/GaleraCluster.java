@@ -21,6 +21,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
@@ -40,6 +42,7 @@ public final class GaleraCluster implements AutoCloseable {
     /** A joiner waits for its state transfer before it answers. */
     private static final Duration NODE_START_TIMEOUT = Duration.ofSeconds(90);
     private static final Duration SYNC_TIMEOUT = Duration.ofSeconds(90);
+    private static final Pattern RECOVERED_POSITION = Pattern.compile("WSREP: Recovered position: (\\S+:-?[0-9]+)");
     /** The services' own pool timeouts, so that tests see what a deployment sees. */
     private static final Config DEFAULTS = ConfigFactory.defaultReference().getConfig("mediamesh.database");
 
@@ -74,6 +77,9 @@ public final class GaleraCluster implements AutoCloseable {
                         "--wsrep-node-incoming-address=127.0.0.1:" + port,
                         "--wsrep-provider-options=" + provider,
                         "--wsrep-sst-method=rsync", "--wsrep-sst-receive-address=127.0.0.1:" + FreePorts.tcp(),
+                        // An rsync donor blocks its own writes while it sends: node 1 (the first of
+                        // url(1), where clients go when node 0 dies) is never the preferred donor.
+                        "--wsrep-sst-donor=node" + ((i + 2) % SIZE + 1) + ",",
                         // Galera replicates row images of InnoDB tables and needs interleaved auto-increment locks.
                         "--binlog-format=ROW", "--default-storage-engine=InnoDB", "--innodb-autoinc-lock-mode=2"),
                                                           NODE_START_TIMEOUT));
@@ -164,10 +170,19 @@ public final class GaleraCluster implements AutoCloseable {
         nodes.get(index).kill();
     }
 
-    /** Starts node {@code index} again (it rejoins the others) and waits until all three are synced. */
+    /**
+     * Starts node {@code index} again (it rejoins the others) and waits until all three are synced.
+     * After a SIGKILL the node does not know how far it got; as the packaged start scripts do, its
+     * position is recovered from its storage first ({@code --wsrep-recover}), so that it catches up
+     * by incremental transfer (IST) from the others' write-set cache instead of copying all data
+     * (SST), during which the donor would block its own writes.
+     */
     public void rejoin(int index) throws IOException, InterruptedException, SQLException {
-        letStateTransfersIn(nodes.get(index));
-        nodes.get(index).restart();
+        PrivateMariaDb node = nodes.get(index);
+        letStateTransfersIn(node);
+        String log = node.runToEnd(List.of("--wsrep-recover"), node.dir().resolve("recover.log"));
+        Matcher recovered = RECOVERED_POSITION.matcher(log);
+        node.restart(recovered.find() ? List.of("--wsrep-start-position=" + recovered.group(1)) : List.of());
         awaitSynced(nodes, SIZE);
     }
 

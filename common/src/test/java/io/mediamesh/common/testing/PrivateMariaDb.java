@@ -129,20 +129,8 @@ public final class PrivateMariaDb implements AutoCloseable {
 
     /** As {@link #restart()}, with {@code onceOptions} for this start only (Galera's bootstrap). */
     void restart(List<String> onceOptions) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of("/usr/sbin/mariadbd", "--no-defaults",
-                                                       "--datadir=" + dir.resolve("data"),
-                                                       "--port=" + port, "--bind-address=127.0.0.1",
-                                                       "--socket=" + dir.resolve("mariadb.sock"),
-                                                       "--pid-file=" + dir.resolve("mariadb.pid"),
-                                                       "--log-error=" + dir.resolve("error.log"),
-                                                       "--innodb-buffer-pool-size=32M", "--skip-log-bin"));
-        command.addAll(options);
-        command.addAll(onceOptions);
-        if (runningAsRoot()) {
-            command.add("--user=root"); // mariadbd refuses to run as root without it
-        }
-        server = new ProcessBuilder(command).redirectErrorStream(true)
-                                            .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        server = new ProcessBuilder(command(onceOptions)).redirectErrorStream(true)
+                                                         .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         Instant deadline = Instant.now().plus(startTimeout);
         while (true) {
             try (Connection probe = root()) {
@@ -156,6 +144,39 @@ public final class PrivateMariaDb implements AutoCloseable {
                 Thread.sleep(100);
             }
         }
+    }
+
+    /**
+     * Runs the server once with {@code onceOptions} to the end (not as the running server, which
+     * must be stopped), its log in {@code log}, and returns that log: a Galera node's
+     * {@code --wsrep-recover}.
+     */
+    String runToEnd(List<String> onceOptions, Path log) throws IOException, InterruptedException {
+        List<String> command = command(onceOptions);
+        command.add("--log-error=" + log);
+        Process run = new ProcessBuilder(command).redirectErrorStream(true)
+                                                 .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        if (!run.waitFor(startTimeout.toSeconds(), TimeUnit.SECONDS)) {
+            run.destroyForcibly();
+            throw new IllegalStateException("mariadbd " + onceOptions + " did not end: " + Files.readString(log));
+        }
+        return Files.readString(log);
+    }
+
+    private List<String> command(List<String> onceOptions) {
+        List<String> command = new ArrayList<>(List.of("/usr/sbin/mariadbd", "--no-defaults",
+                                                       "--datadir=" + dir.resolve("data"),
+                                                       "--port=" + port, "--bind-address=127.0.0.1",
+                                                       "--socket=" + dir.resolve("mariadb.sock"),
+                                                       "--pid-file=" + dir.resolve("mariadb.pid"),
+                                                       "--log-error=" + dir.resolve("error.log"),
+                                                       "--innodb-buffer-pool-size=32M", "--skip-log-bin"));
+        command.addAll(options);
+        command.addAll(onceOptions);
+        if (runningAsRoot()) {
+            command.add("--user=root"); // mariadbd refuses to run as root without it
+        }
+        return command;
     }
 
     @Override
