@@ -72,17 +72,19 @@ public final class Database implements AutoCloseable {
         // The liveness check of an idle connection is part of a borrow: keep it inside the same bound.
         config.setValidationTimeout(Math.max(250, connectionTimeoutMs / 2));
         NodeLoss nodeLoss = new NodeLoss();
-        config.setExceptionOverride(nodeLoss);
+        if (settings.hosts().size() > 1) {
+            config.setExceptionOverride(nodeLoss);
+        }
         HikariDataSource dataSource = new HikariDataSource(config);
         nodeLoss.pool.set(dataSource);
         return new Database(dataSource);
     }
 
     /**
-     * When one pooled connection finds its server gone, the others to it are gone too: they are all
-     * retired at once (in use ones when given back), so that only the calls in flight fail, not
-     * every later call that happens to borrow a stale connection. New connections go to the next
-     * node of a multi-host URL (the driver keeps the lost one on its deny list for a while).
+     * With several nodes: when one pooled connection finds its node gone, the others to it are gone
+     * too: they are all retired at once (in use ones when given back), so that only the calls in
+     * flight fail, not every later call that happens to borrow a stale connection. New connections
+     * go to the next node (the driver keeps the lost one on its deny list for a while).
      */
     private static final class NodeLoss implements SQLExceptionOverride {
         private final AtomicReference<HikariDataSource> pool = new AtomicReference<>();

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -138,8 +139,8 @@ public final class GaleraCluster implements AutoCloseable {
     }
 
     /**
-     * A service's own account with rights on {@code schema} only (made through the first node and
-     * replicated to the others), as ./mediamesh up makes it, with the services' pool timeouts, on
+     * A service's own account with rights on {@code schema} only (made through the node that
+     * answers first and replicated to the others), as ./mediamesh up makes it, with the services' pool timeouts, on
      * the multi-host URL starting at node {@code first}. The schema itself is created by
      * {@code Database.open}.
      */
@@ -148,7 +149,8 @@ public final class GaleraCluster implements AutoCloseable {
         DatabaseSettings settings = new DatabaseSettings(url(first), user, "pw-" + UUID.randomUUID(), schema, 8,
                                                          DEFAULTS.getDuration("connection-timeout"),
                                                          DEFAULTS.getDuration("query-timeout"));
-        try (Connection root = nodes.get(0).root()) {
+        // As DatabaseAccountSetup does: the administrator reaches the cluster through the same URL.
+        try (Connection root = DriverManager.getConnection(settings.url() + "/?connectTimeout=2000", "root", "")) {
             DatabaseAccounts.ensure(root, settings);
         }
         return settings;

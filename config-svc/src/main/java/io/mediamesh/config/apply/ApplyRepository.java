@@ -100,16 +100,20 @@ public final class ApplyRepository {
         }).toList()).execute();
     }
 
-    /** Records how the apply ended and frees its kind. */
+    /**
+     * Records how the apply ended and frees its kind. On Galera, clearing the kind can conflict with
+     * another instance's insert of the same kind on another node (both touch the unique key); the
+     * update is run again then, it sets the same values.
+     */
     public void finish(long applyId, ApplySummary summary, String cancelReason) {
-        db.update(CONFIG_APPLIES)
+        retry.run(() -> db.update(CONFIG_APPLIES)
           .set(CONFIG_APPLIES.RUNNING_KIND, (String) null)
           .set(CONFIG_APPLIES.SUMMARY, ProtoJson.write(summary))
           .set(CONFIG_APPLIES.OUTCOME, name(summary.getOutcome(), "APPLY_OUTCOME_"))
           .set(CONFIG_APPLIES.CANCEL_REASON, abbreviate(cancelReason))
           .set(CONFIG_APPLIES.FINISHED_AT, Times.toDb(Times.fromProto(summary.getFinishedAt())))
           .where(CONFIG_APPLIES.ID.eq(applyId))
-          .execute();
+          .execute());
     }
 
     /**

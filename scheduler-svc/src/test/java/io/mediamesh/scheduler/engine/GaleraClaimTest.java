@@ -2,10 +2,8 @@ package io.mediamesh.scheduler.engine;
 
 import static io.mediamesh.scheduler.db.Tables.TASKS;
 import static io.mediamesh.scheduler.db.Tables.TASK_RUNS;
-import static io.mediamesh.scheduler.testing.SchedulerMesh.asService;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.mediamesh.api.v1.ScheduleVideoDeletionsRequest;
 import io.mediamesh.common.testing.GaleraClusterExtension;
 import io.mediamesh.scheduler.db.tables.records.TaskRunsRecord;
 import io.mediamesh.scheduler.db.tables.records.TasksRecord;
@@ -52,12 +50,7 @@ class GaleraClaimTest {
             assertThat(nodePort(a)).isEqualTo(galera.cluster().node(0).port());
             assertThat(nodePort(b)).isEqualTo(galera.cluster().node(1).port());
             long began = System.nanoTime();
-            for (int chunk = 0; chunk < 6; chunk++) {
-                asService(chunk % 2 == 0 ? a : b, SchedulerMesh.SERVICE_TOKEN).scheduleVideoDeletions(
-                        ScheduleVideoDeletionsRequest.newBuilder()
-                                                     .addAllVideoIds(videos.subList(chunk * 100, chunk * 100 + 100))
-                                                     .build());
-            }
+            SchedulerMesh.scheduleDeletions(videos, 100, a, b);
             Condition ofTheseVideos = TASKS.VIDEO_ID.between(300_001L, 300_600L);
             Eventually.await(Duration.ofSeconds(120),
                              () -> mesh.db().fetchCount(TASKS, ofTheseVideos.and(TASKS.STATE.eq("succeeded"))) == 600,

@@ -10,6 +10,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.mediamesh.api.v1.LoginRequest;
 import io.mediamesh.api.v1.RegisterUserRequest;
+import io.mediamesh.api.v1.ScheduleVideoDeletionsRequest;
 import io.mediamesh.api.v1.SchedulerServiceGrpc.SchedulerServiceBlockingStub;
 import io.mediamesh.api.v1.SessionServiceGrpc.SessionServiceBlockingStub;
 import io.mediamesh.api.v1.UserServiceGrpc.UserServiceBlockingStub;
@@ -330,6 +331,20 @@ public final class SchedulerMesh implements BeforeAllCallback, AfterAllCallback 
             builder.setHeader(Callers.SESSION_HEADER, sessionId);
         }
         return builder.build(SchedulerServiceBlockingStub.class);
+    }
+
+    /**
+     * Schedules the deletion of {@code videos} in chunks of {@code chunkSize}, through the
+     * {@code instances} in turn, as other services would.
+     */
+    public static void scheduleDeletions(List<Long> videos, int chunkSize, Instance... instances) {
+        for (int from = 0, chunk = 0; from < videos.size(); from += chunkSize, chunk++) {
+            asService(instances[chunk % instances.length], SERVICE_TOKEN).scheduleVideoDeletions(
+                    ScheduleVideoDeletionsRequest.newBuilder()
+                                                 .addAllVideoIds(videos.subList(from, Math.min(videos.size(),
+                                                                                               from + chunkSize)))
+                                                 .build());
+        }
     }
 
     /** A SchedulerService stub calling {@code instance} as another mesh service. */
