@@ -69,7 +69,7 @@ public final class ConfigSvc implements AutoCloseable {
                                    tls, Set.of(Identity.GATEWAY, Identity.OPERATOR));
         // Agents are called with config-svc's own certificate, each call within its own deadline.
         this.agents = new AgentClients(tls, settings.clientDeadline());
-        this.applies = new ApplyRepository(database.dsl());
+        this.applies = new ApplyRepository(database.dsl(), database.conflictRetry());
         this.coordinator = new ApplyCoordinator(new ApplyPlanner(servers, revisions, rendering, settings.apply()),
                                                 applies, servers, agents, this.clock);
         this.healthCheck = new AgentHealthCheck(servers, agents, settings.apply().healthCheckDeadline(), this.clock);

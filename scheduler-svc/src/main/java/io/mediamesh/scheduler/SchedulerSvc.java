@@ -41,11 +41,12 @@ public final class SchedulerSvc implements AutoCloseable {
                                                            SessionServiceBlockingStub.class),
                                            settings.sessionCacheTtl(), SESSION_CACHE_MAX_ENTRIES),
                 tls, Set.of(Identity.GATEWAY, Identity.OPERATOR));
-        this.grpcServices = List.of(new SchedulerGrpcService(new TaskRepository(database.dsl()), callers, micros,
+        this.grpcServices = List.of(new SchedulerGrpcService(new TaskRepository(database.dsl(), database.conflictRetry()),
+                                                             callers, micros,
                                                              settings.engine().maxAttempts()));
         VideoFileDeleter deleter = new VideoFileDeleter(clients.newStub(settings.endpoints().mediaSvc(),
                                                                         VideoFileServiceBlockingStub.class));
-        this.engine = new TaskEngine(database.dsl(), deleter, settings.engine(), settings.clientDeadline(), micros);
+        this.engine = new TaskEngine(database.dsl(), database.conflictRetry(), deleter, settings.engine(), settings.clientDeadline(), micros);
     }
 
     /** Adds scheduler-svc's gRPC services and the shared endpoints to {@code sb}; tests reuse it. */

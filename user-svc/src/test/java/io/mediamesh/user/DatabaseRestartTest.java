@@ -2,47 +2,13 @@ package io.mediamesh.user;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.linecorp.armeria.server.Server;
-import com.linecorp.armeria.server.ServerBuilder;
-import com.typesafe.config.ConfigFactory;
 import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
-import io.mediamesh.api.v1.CreateVideoRequest;
 import io.mediamesh.api.v1.ErrorCode;
-import io.mediamesh.api.v1.GetVideoRequest;
-import io.mediamesh.api.v1.RegisterUserRequest;
-import io.mediamesh.api.v1.UserServiceGrpc.UserServiceBlockingStub;
-import io.mediamesh.api.v1.VideoServiceGrpc.VideoServiceBlockingStub;
-import io.mediamesh.common.auth.Callers;
-import io.mediamesh.common.config.Configs;
-import io.mediamesh.common.config.DatabaseSettings;
-import io.mediamesh.common.db.Database;
-import io.mediamesh.common.db.DatabaseAccounts;
-import io.mediamesh.common.error.ErrorCatalog;
 import io.mediamesh.common.testing.PrivateMariaDb;
-import io.mediamesh.common.testing.TestMeshCa;
-import io.mediamesh.common.tls.Identity;
-import io.mediamesh.common.tls.MeshTls;
+import io.mediamesh.user.VideoLoad.Outcome;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
-import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import java.util.Queue;
-import java.util.Set;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -68,16 +34,7 @@ class DatabaseRestartTest {
     static Path dir;
 
     private static PrivateMariaDb mariadb;
-    private static Database database;
-    private static UserSvc userSvc;
-    private static MeshTls tls;
-    private static Server server;
-    private static Duration deadline;
-    private static String schema;
-    private static VideoServiceBlockingStub videos;
-
-    /** What one call did, on the clock of System.nanoTime(). */
-    private record Outcome(long startedNanos, long elapsedNanos, Status.Code code, Optional<ErrorCode> reason) {}
+    private static VideoLoad load;
 
     /** Takes the database away, or gives it back. */
     private interface Step {
@@ -86,47 +43,14 @@ class DatabaseRestartTest {
 
     @BeforeAll
     static void startUserSvcOnItsOwnDatabase() throws Exception {
-        UserSvcSettings defaults = UserSvcSettings.from(ConfigFactory.parseString(
-                "mediamesh.user-svc.quotas.videos = 1000000").withFallback(Configs.load(Map.of())));
-        deadline = defaults.clientDeadline();
         mariadb = PrivateMariaDb.start(dir.resolve("mariadb"));
-        // The service's own account, as ./mediamesh up makes it, with the deployment's timeouts.
-        DatabaseSettings own = defaults.database();
-        DatabaseSettings settings = new DatabaseSettings(mariadb.url(), own.user(), "restart-test-password",
-                                                         own.schema(), own.maxPoolSize(), own.connectionTimeout(),
-                                                         own.queryTimeout());
-        schema = settings.schema();
-        try (Connection root = mariadb.root()) {
-            DatabaseAccounts.ensure(root, settings);
-        }
-        database = Database.open(settings, UserSvc.MIGRATIONS);
-        tls = TestMeshCa.tls(Identity.USER_SVC);
-        userSvc = new UserSvc(database, defaults.withDatabase(settings), Clock.systemUTC(), tls);
-        ServerBuilder sb = TestMeshCa.listen(Server.builder(), tls, 0, List.of());
-        userSvc.configureServices(sb);
-        server = sb.build();
-        server.start().join();
-        int port = server.activeLocalPort();
-        String session = TestMeshCa.grpc(port).responseTimeout(Duration.ofSeconds(10))
-                                    .build(UserServiceBlockingStub.class)
-                                    .registerUser(RegisterUserRequest.newBuilder().setUserName("restarter")
-                                                                     .setPassword("restart-password").build())
-                                    .getSession().getSessionId();
-        videos = TestMeshCa.grpc(port).setHeader(Callers.SESSION_HEADER, session).responseTimeout(deadline)
-                            .build(VideoServiceBlockingStub.class);
+        load = VideoLoad.startUserSvc(mariadb.url(), mariadb::root);
     }
 
     @AfterAll
     static void stop() throws Exception {
-        if (server != null) {
-            server.stop().join();
-        }
-        if (userSvc != null) {
-            userSvc.close();
-            tls.close();
-        }
-        if (database != null) {
-            database.close();
+        if (load != null) {
+            load.close();
         }
         if (mariadb != null) {
             mariadb.close();
@@ -144,29 +68,12 @@ class DatabaseRestartTest {
     }
 
     private static void survive(Step takeAway, Step giveBack) throws Exception {
-        Queue<Long> acknowledged = new ConcurrentLinkedQueue<>();
-        Queue<Outcome> outcomes = new ConcurrentLinkedQueue<>();
-        AtomicBoolean stop = new AtomicBoolean();
-        ExecutorService clients = Executors.newFixedThreadPool(CLIENTS);
-        List<Future<?>> running = new ArrayList<>();
-        for (int i = 0; i < CLIENTS; i++) {
-            String prefix = "c" + i + "-" + System.nanoTime() + "-";
-            running.add(clients.submit(() -> {
-                for (int n = 0; !stop.get(); n++) {
-                    String name = prefix + n;
-                    call(outcomes, () -> acknowledged.add(videos.createVideo(
-                            CreateVideoRequest.newBuilder().setUserName("restarter").setName(name).build())
-                                                                .getVideo().getId()));
-                    List<Long> known = List.copyOf(acknowledged);
-                    if (!known.isEmpty()) {
-                        long id = known.get(ThreadLocalRandom.current().nextInt(known.size()));
-                        call(outcomes, () -> videos.getVideo(GetVideoRequest.newBuilder().setVideoId(id).build()));
-                    }
-                }
-            }));
-        }
+        Duration deadline = load.deadline();
+        int acknowledgedAtStart = load.acknowledgedCount();
+        int outcomesAtStart = load.outcomes().size();
+        load.startClients(CLIENTS);
         Thread.sleep(LOAD_BEFORE.toMillis());
-        int acknowledgedBefore = acknowledged.size();
+        int acknowledgedBefore = load.acknowledgedCount();
         takeAway.run();
         long began = System.nanoTime();
         // Longer than a call's deadline: a service that waited for the database to come back would
@@ -175,14 +82,10 @@ class DatabaseRestartTest {
         giveBack.run();
         long ended = System.nanoTime();
         Thread.sleep(LOAD_AFTER.toMillis());
-        stop.set(true);
-        for (Future<?> client : running) {
-            client.get(deadline.toMillis() * 2, TimeUnit.MILLISECONDS);
-        }
-        clients.shutdown();
+        load.stopClients();
 
-        assertThat(acknowledgedBefore).as("writes acknowledged before the outage").isPositive();
-        List<Outcome> all = List.copyOf(outcomes);
+        assertThat(acknowledgedBefore).as("writes acknowledged before the outage").isGreaterThan(acknowledgedAtStart);
+        List<Outcome> all = load.outcomes().subList(outcomesAtStart, load.outcomes().size());
         assertThat(all).as("calls answered at or past their deadline (%s)", deadline)
                        .filteredOn(o -> o.code() == Status.Code.DEADLINE_EXCEEDED
                                         || o.elapsedNanos() >= deadline.toNanos())
@@ -201,47 +104,9 @@ class DatabaseRestartTest {
                        .as("calls once the database is back")
                        .hasSizeGreaterThan(10)
                        .allSatisfy(o -> assertThat(o.code()).isEqualTo(Status.Code.OK));
-        assertThat(acknowledged.size()).as("writes acknowledged after the outage").isGreaterThan(acknowledgedBefore);
-
-        Set<Long> stored = new HashSet<>();
-        try (Connection root = mariadb.root(); Statement statement = root.createStatement();
-             ResultSet rows = statement.executeQuery("SELECT id FROM `" + schema + "`.videos")) {
-            while (rows.next()) {
-                stored.add(rows.getLong(1));
-            }
-        }
-        assertThat(stored).as("every acknowledged write is in the database").containsAll(acknowledged);
-        assertThat(threadsWaitingOnTheDatabase()).as("service threads still waiting on the database").isEmpty();
-    }
-
-    private static void call(Queue<Outcome> outcomes, Runnable call) {
-        long started = System.nanoTime();
-        Status.Code code = Status.Code.OK;
-        Optional<ErrorCode> reason = Optional.empty();
-        try {
-            call.run();
-        } catch (StatusRuntimeException e) {
-            code = e.getStatus().getCode();
-            reason = ErrorCatalog.reasonOf(e);
-        }
-        outcomes.add(new Outcome(started, System.nanoTime() - started, code, reason));
-    }
-
-    /** Threads other than the pool's own (named after it) inside the driver or waiting for a connection. */
-    private static List<String> threadsWaitingOnTheDatabase() {
-        List<String> waiting = new ArrayList<>();
-        Thread.getAllStackTraces().forEach((thread, stack) -> {
-            if (thread.getName().startsWith(schema)) {
-                return;
-            }
-            for (StackTraceElement frame : stack) {
-                if (frame.getClassName().startsWith("org.mariadb.jdbc")
-                    || frame.getClassName().startsWith("com.zaxxer.hikari.pool")) {
-                    waiting.add(thread.getName() + " at " + frame);
-                    return;
-                }
-            }
-        });
-        return waiting;
+        assertThat(load.acknowledgedCount()).as("writes acknowledged after the outage").isGreaterThan(acknowledgedBefore);
+        assertThat(load.storedVideos(mariadb::root)).as("every acknowledged write is in the database")
+                                                    .containsAll(load.acknowledged());
+        assertThat(load.threadsWaitingOnTheDatabase()).as("service threads still waiting on the database").isEmpty();
     }
 }

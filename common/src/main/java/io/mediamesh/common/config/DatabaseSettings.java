@@ -6,13 +6,18 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
 import java.util.regex.Pattern;
 
 /**
  * A service's database: the server it shares with the others ({@code mediamesh.database}), the
  * schema it owns alone and the account that may use that schema only.
  *
- * @param url JDBC URL of the server, without a schema: {@code jdbc:mariadb://127.0.0.1:3306}
+ * @param url JDBC URL of the server, without a schema or options: {@code jdbc:mariadb://127.0.0.1:3306}, or
+ *     for a Galera cluster every node in the order to try them,
+ *     {@code jdbc:mariadb:sequential://db1:3306,db2:3306,db3:3306} (the driver connects to the first
+ *     node that answers and moves a broken connection to the next one)
  * @param connectionTimeout longest wait for a pooled connection (or a new one to the server)
  * @param queryTimeout longest wait for the server's answer to one statement; with
  *     {@code connectionTimeout} below the deadline of the calls the service serves, so that a thread
@@ -25,6 +30,15 @@ public record DatabaseSettings(String url, String user, String password, String 
     private static final Pattern ACCOUNT_NAME = Pattern.compile("[A-Za-z0-9_.-]{1,80}");
     /** HikariCP refuses shorter connection timeouts. */
     private static final Duration SHORTEST_TIMEOUT = Duration.ofMillis(250);
+    /**
+     * The driver's prefix, an optional high-availability mode and one or more host[:port], nothing
+     * after them: the schema and the connection options are appended here, and would be spliced
+     * into a URL that already had them.
+     */
+    private static final Pattern SERVER_URL = Pattern.compile(
+            "jdbc:mariadb:(?:(?:sequential|loadbalance|load-balance):)?//"
+            + "(?:\\[[0-9A-Fa-f:.]+]|[A-Za-z0-9.-]+)(?::[0-9]{1,5})?"
+            + "(?:,(?:\\[[0-9A-Fa-f:.]+]|[A-Za-z0-9.-]+)(?::[0-9]{1,5})?)*");
 
     public DatabaseSettings {
         if (!SCHEMA_NAME.matcher(schema).matches()) {
@@ -39,6 +53,23 @@ public record DatabaseSettings(String url, String user, String password, String 
                                                + " ms");
         }
         url = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+        if (!SERVER_URL.matcher(url).matches()) {
+            // Up to any options only: they could carry a password.
+            int options = url.indexOf('?');
+            throw new IllegalArgumentException(
+                    "Invalid database URL " + (options < 0 ? url : url.substring(0, options) + "?...")
+                    + ": expected jdbc:mariadb://host:port, or for a Galera cluster "
+                    + "jdbc:mariadb:sequential://host1:port1,host2:port2,host3:port3, without a schema or options");
+        }
+    }
+
+    /** The server's hosts as written in the URL (without ports), in order. */
+    public List<String> hosts() {
+        String list = url.substring(url.indexOf("//") + 2);
+        return Arrays.stream(list.split(","))
+                     .map(host -> host.startsWith("[") ? host.substring(0, host.indexOf(']') + 1)
+                                                       : host.split(":", 2)[0])
+                     .toList();
     }
 
     /**
@@ -80,13 +111,18 @@ public record DatabaseSettings(String url, String user, String password, String 
         return new DatabaseSettings(url, user, password, otherSchema, maxPoolSize, connectionTimeout, queryTimeout);
     }
 
+    /** The same schema, account and timeouts on another server (or the same nodes in another order). */
+    public DatabaseSettings withUrl(String otherUrl) {
+        return new DatabaseSettings(otherUrl, user, password, schema, maxPoolSize, connectionTimeout, queryTimeout);
+    }
+
     /** The same schema and timeouts, reached with another account. */
     public DatabaseSettings withAccount(String otherUser, String otherPassword) {
         return new DatabaseSettings(url, otherUser, otherPassword, schema, maxPoolSize, connectionTimeout,
                                     queryTimeout);
     }
 
-    /** Same server, this settings' schema. */
+    /** Same server (every node of a multi-host URL), this settings' schema. */
     public String schemaUrl() {
         return url + '/' + schema;
     }

@@ -2,11 +2,16 @@ package io.mediamesh.common.db;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.HikariPoolMXBean;
+import com.zaxxer.hikari.SQLExceptionOverride;
 import io.mediamesh.common.config.DatabaseSettings;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.sql.SQLNonTransientConnectionException;
+import java.sql.SQLTransientConnectionException;
 import java.sql.Statement;
+import java.util.concurrent.atomic.AtomicReference;
 import org.flywaydb.core.Flyway;
 import org.jooq.DSLContext;
 import org.jooq.SQLDialect;
@@ -25,10 +30,16 @@ import org.jooq.impl.DSL;
  * {@code queryTimeout} fails and loses its connection (the driver's socket timeout; the pool opens a
  * fresh one). Migrations run on a connection of their own without the statement bound, since an
  * ALTER TABLE may rightly take long.
+ *
+ * <p>The settings' URL may list the nodes of a Galera cluster ({@code jdbc:mariadb:sequential://...});
+ * the schema and the options go after the last node, and every connection, the pool's as well as
+ * Flyway's, may then fail over to the next node. Transactions that can collide with those of other
+ * instances run through {@link #conflictRetry()}.
  */
 public final class Database implements AutoCloseable {
     private final HikariDataSource dataSource;
     private final DSLContext dsl;
+    private final ConflictRetry conflictRetry = ConflictRetry.defaults();
 
     private Database(HikariDataSource dataSource) {
         this.dataSource = dataSource;
@@ -60,12 +71,61 @@ public final class Database implements AutoCloseable {
         config.setConnectionTimeout(connectionTimeoutMs);
         // The liveness check of an idle connection is part of a borrow: keep it inside the same bound.
         config.setValidationTimeout(Math.max(250, connectionTimeoutMs / 2));
-        return new Database(new HikariDataSource(config));
+        NodeLoss nodeLoss = new NodeLoss();
+        if (settings.hosts().size() > 1) {
+            config.setExceptionOverride(nodeLoss);
+        }
+        HikariDataSource dataSource = new HikariDataSource(config);
+        nodeLoss.pool.set(dataSource);
+        return new Database(dataSource);
     }
 
-    /** Opening a connection to the server gives up after the connection timeout. */
+    /**
+     * With several nodes: when one pooled connection finds its node gone, the others to it are gone
+     * too: they are all retired at once (in use ones when given back), so that only the calls in
+     * flight fail, not every later call that happens to borrow a stale connection. New connections
+     * go to the next node (the driver keeps the lost one on its deny list for a while).
+     */
+    private static final class NodeLoss implements SQLExceptionOverride {
+        private final AtomicReference<HikariDataSource> pool = new AtomicReference<>();
+
+        @java.lang.Override
+        public SQLExceptionOverride.Override adjudicate(SQLException e) {
+            HikariDataSource dataSource = pool.get();
+            if (dataSource != null && lostConnection(e)) {
+                HikariPoolMXBean bean = dataSource.getHikariPoolMXBean();
+                if (bean != null) {
+                    bean.softEvictConnections();
+                }
+            }
+            return SQLExceptionOverride.Override.CONTINUE_EVICT;
+        }
+
+        /**
+         * A broken link (SQLSTATE class 08) or the driver's "reconnected to another node, the
+         * statement was lost" (25S03).
+         */
+        private static boolean lostConnection(SQLException e) {
+            String state = e.getSQLState();
+            return e instanceof SQLTransientConnectionException || e instanceof SQLNonTransientConnectionException
+                   || state != null && (state.startsWith("08") || state.equals("25S03"));
+        }
+    }
+
+    /**
+     * Opening a connection to the server gives up after the connection timeout. With several nodes
+     * (a Galera URL), the driver skips a node that failed for a while ({@code deniedListTimeout});
+     * a statement that outlived the query timeout counts as such a failure, and right after a node
+     * dies the others stall writes until they have evicted it, so healthy nodes can land on that
+     * list too. Once every node is on it, the driver tries the one listed first, which is likely
+     * the dead one, up to {@code retriesAllDown} times: both are kept short, so a pool whose nodes
+     * were all skipped finds a live one again within seconds instead of the driver's defaults of
+     * a minute and 30 s of retries.
+     */
     private static String connectOption(DatabaseSettings settings) {
-        return "?connectTimeout=" + settings.connectionTimeout().toMillis();
+        long skipNodeMs = 2 * (settings.connectionTimeout().toMillis() + settings.queryTimeout().toMillis());
+        return "?connectTimeout=" + settings.connectionTimeout().toMillis() + "&retriesAllDown=3"
+               + "&deniedListTimeout=" + skipNodeMs;
     }
 
     private static void createSchemaIfMissing(DatabaseSettings settings) {
@@ -85,6 +145,11 @@ public final class Database implements AutoCloseable {
 
     public DSLContext dsl() {
         return dsl;
+    }
+
+    /** Runs transactions again after a deadlock or a Galera certification conflict; counts how often. */
+    public ConflictRetry conflictRetry() {
+        return conflictRetry;
     }
 
     @Override

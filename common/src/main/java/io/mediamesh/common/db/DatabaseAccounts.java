@@ -39,7 +39,7 @@ public final class DatabaseAccounts {
         // Names are validated by DatabaseSettings (no quotes, backquotes or '%'), so they are safe to
         // splice in; in a GRANT, '_' is a wildcard, escaped so that the grant names this schema only.
         String schemaPattern = service.schema().replace("_", "\\_");
-        for (String host : accountHosts(service.url())) {
+        for (String host : accountHosts(service.hosts())) {
             String account = "'" + service.user() + "'@'" + host + "'";
             // The password travels as a bound parameter, never in the text of a statement.
             try (PreparedStatement create = admin.prepareStatement("CREATE USER IF NOT EXISTS " + account
@@ -57,14 +57,13 @@ public final class DatabaseAccounts {
     }
 
     /**
-     * The client hosts an account is made for: loopback when the server is on this machine (TCP from
-     * 127.0.0.1 may count as 'localhost'), any host otherwise, since the services' address as the
-     * server sees it is not known here.
+     * The client hosts an account is made for: loopback when every server of the URL is on this
+     * machine (TCP from 127.0.0.1 may count as 'localhost'), any host otherwise, since the services'
+     * address as the servers see it is not known here. On a Galera cluster the account made through
+     * one node is replicated to the others.
      */
-    static List<String> accountHosts(String jdbcUrl) {
-        String rest = jdbcUrl.substring(jdbcUrl.indexOf("//") + 2);
-        String host = rest.startsWith("[") ? rest.substring(0, rest.indexOf(']') + 1)
-                                           : rest.split("[:/?,]", 2)[0];
-        return LOOPBACK_NAMES.contains(host.toLowerCase(Locale.ROOT)) ? LOOPBACK_HOSTS : List.of("%");
+    static List<String> accountHosts(List<String> serverHosts) {
+        return serverHosts.stream().allMatch(host -> LOOPBACK_NAMES.contains(host.toLowerCase(Locale.ROOT)))
+               ? LOOPBACK_HOSTS : List.of("%");
     }
 }

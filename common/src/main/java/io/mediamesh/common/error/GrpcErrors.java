@@ -11,6 +11,7 @@ import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.mediamesh.api.v1.ErrorCode;
+import io.mediamesh.common.db.ConflictRetry;
 import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLRecoverableException;
 import java.sql.SQLTransientConnectionException;
@@ -81,6 +82,14 @@ public final class GrpcErrors implements GrpcExceptionHandlerFunction {
             // No connection (the database is restarting or unreachable, or a statement outlived the
             // pool's query timeout): the call may be tried again shortly, like any unavailable service.
             logger.warn("{} The database is unavailable: {}", ctx, String.valueOf(cause.getCause()));
+            return ErrorCatalog.toStatusException(ErrorCode.SERVICE_UNAVAILABLE, UNAVAILABLE);
+        }
+        if (cause instanceof DataAccessException && ConflictRetry.isConflict(cause)) {
+            // A deadlock, or on Galera a transaction that lost certification to one on another node
+            // (a service's connections span two nodes for a while after a failover): rolled back whole,
+            // so the call may be tried again.
+            logger.warn("{} The transaction conflicted with another and was rolled back: {}", ctx,
+                        String.valueOf(cause.getCause()));
             return ErrorCatalog.toStatusException(ErrorCode.SERVICE_UNAVAILABLE, UNAVAILABLE);
         }
         if (cause instanceof DataAccessException) {

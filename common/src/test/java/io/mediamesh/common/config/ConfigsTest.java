@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -47,6 +48,31 @@ class ConfigsTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("account name");
         assertThat(new DatabaseSettings("jdbc:mariadb://h/", "u", "hunter2", "s", 1, second, second).toString())
                 .doesNotContain("hunter2");
+    }
+
+    @Test
+    void aGaleraUrlListsEveryNodeAndGetsTheSchemaAfterTheLastOne() {
+        Duration second = Duration.ofSeconds(1);
+        DatabaseSettings galera = new DatabaseSettings("jdbc:mariadb:sequential://db1:3306,db2:3306,db3/", "u", "p",
+                                                       "s", 1, second, second);
+        assertThat(galera.url()).isEqualTo("jdbc:mariadb:sequential://db1:3306,db2:3306,db3");
+        assertThat(galera.schemaUrl()).isEqualTo("jdbc:mariadb:sequential://db1:3306,db2:3306,db3/s");
+        assertThat(galera.hosts()).containsExactly("db1", "db2", "db3");
+    }
+
+    @Test
+    void aDatabaseUrlWithASchemaOptionsOrAnotherDriverIsRefusedWithoutShowingTheOptions() {
+        Duration second = Duration.ofSeconds(1);
+        for (String url : List.of("jdbc:mariadb://h:3306/otherschema", "jdbc:mysql://h:3306",
+                                  "jdbc:mariadb:replication://h1,h2", "jdbc:mariadb://h1,,h2", "mariadb://h")) {
+            assertThatThrownBy(() -> new DatabaseSettings(url, "u", "p", "s", 1, second, second))
+                    .as(url).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("Invalid database URL " + url)
+                    .hasMessageContaining("jdbc:mariadb:sequential://host1:port1,host2:port2,host3:port3");
+        }
+        assertThatThrownBy(() -> new DatabaseSettings("jdbc:mariadb://h?password=hunter2", "u", "p", "s", 1, second,
+                                                      second))
+                .hasMessageContaining("Invalid database URL jdbc:mariadb://h?...").message().doesNotContain("hunter2");
     }
 
     @Test

@@ -10,6 +10,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -55,11 +57,26 @@ class DatabaseAccountSetupTest {
 
     @Test
     void accountsAreForLoopbackWhenTheServerIsOnThisMachine() {
-        assertThat(DatabaseAccounts.accountHosts("jdbc:mariadb://127.0.0.1:3306"))
+        assertThat(DatabaseAccounts.accountHosts(hosts("jdbc:mariadb://127.0.0.1:3306")))
                 .containsExactly("127.0.0.1", "::1", "localhost");
-        assertThat(DatabaseAccounts.accountHosts("jdbc:mariadb://localhost")).contains("localhost");
-        assertThat(DatabaseAccounts.accountHosts("jdbc:mariadb://[::1]:3306")).contains("::1");
-        assertThat(DatabaseAccounts.accountHosts("jdbc:mariadb://db.example:3306")).containsExactly("%");
+        assertThat(DatabaseAccounts.accountHosts(hosts("jdbc:mariadb://localhost"))).contains("localhost");
+        assertThat(DatabaseAccounts.accountHosts(hosts("jdbc:mariadb://[::1]:3306"))).contains("::1");
+        assertThat(DatabaseAccounts.accountHosts(hosts("jdbc:mariadb://db.example:3306"))).containsExactly("%");
+    }
+
+    @Test
+    void aGaleraUrlGetsLoopbackAccountsOnlyWhenEveryNodeIsOnThisMachine() {
+        assertThat(hosts("jdbc:mariadb:sequential://127.0.0.1:4001,localhost:4002,[::1]:4003"))
+                .containsExactly("127.0.0.1", "localhost", "[::1]");
+        assertThat(DatabaseAccounts.accountHosts(hosts("jdbc:mariadb:sequential://127.0.0.1:4001,localhost:4002")))
+                .containsExactly("127.0.0.1", "::1", "localhost");
+        assertThat(DatabaseAccounts.accountHosts(hosts("jdbc:mariadb:sequential://127.0.0.1:4001,db2.example:3306")))
+                .containsExactly("%");
+    }
+
+    private static List<String> hosts(String url) {
+        Duration second = Duration.ofSeconds(1);
+        return new DatabaseSettings(url, "u", "p", "s", 1, second, second).hosts();
     }
 
     private Config config(String databaseBlock) throws IOException {

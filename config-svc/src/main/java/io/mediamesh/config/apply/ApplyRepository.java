@@ -14,6 +14,7 @@ import io.mediamesh.api.v1.ApplySummary;
 import io.mediamesh.api.v1.ConfigKind;
 import io.mediamesh.api.v1.ErrorCode;
 import io.mediamesh.api.v1.PromotionMode;
+import io.mediamesh.common.db.ConflictRetry;
 import io.mediamesh.common.error.MediameshException;
 import io.mediamesh.common.paging.Page;
 import io.mediamesh.common.time.Times;
@@ -39,19 +40,26 @@ import org.jooq.exception.IntegrityConstraintViolationException;
  */
 public final class ApplyRepository {
     private final DSLContext db;
+    private final ConflictRetry retry;
 
-    public ApplyRepository(DSLContext db) {
+    public ApplyRepository(DSLContext db, ConflictRetry retry) {
         this.db = db;
+        this.retry = retry;
     }
 
     /**
      * Records a starting apply and claims its kind; CONFIG_APPLY_IN_PROGRESS if an apply of that
      * kind is running. Returns the apply's id.
+     *
+     * <p>On a Galera cluster two config-svc instances on different nodes may insert the same kind at
+     * once: each node's unique index sees only its own row, and the insert that reaches the cluster
+     * second fails certification (a deadlock error) rather than the duplicate key. It is run again:
+     * by then the winner's row has arrived, and the duplicate key answers as on one server.
      */
     public long begin(ApplyPlan plan, Instant startedAt) {
         ApplyStarted stages = ApplyStarted.newBuilder().addAllStages(ApplyCoordinator.stages(plan)).build();
         try {
-            return db.insertInto(CONFIG_APPLIES)
+            return retry.run(() -> db.insertInto(CONFIG_APPLIES)
                      .set(CONFIG_APPLIES.KIND, ConfigKinds.name(plan.kind()))
                      .set(CONFIG_APPLIES.RUNNING_KIND, ConfigKinds.name(plan.kind()))
                      .set(CONFIG_APPLIES.ROLES, plan.roles().stream().map(ServerRoles::name)
@@ -65,7 +73,7 @@ public final class ApplyRepository {
                      .set(CONFIG_APPLIES.CANCEL_REASON, "")
                      .set(CONFIG_APPLIES.STARTED_AT, Times.toDb(startedAt))
                      .returningResult(CONFIG_APPLIES.ID)
-                     .fetchOne(CONFIG_APPLIES.ID);
+                     .fetchOne(CONFIG_APPLIES.ID));
         } catch (IntegrityConstraintViolationException e) {
             throw new MediameshException(ErrorCode.CONFIG_APPLY_IN_PROGRESS,
                                          "An apply of " + ConfigKinds.name(plan.kind()) + " is already running.");
@@ -92,16 +100,20 @@ public final class ApplyRepository {
         }).toList()).execute();
     }
 
-    /** Records how the apply ended and frees its kind. */
+    /**
+     * Records how the apply ended and frees its kind. On Galera, clearing the kind can conflict with
+     * another instance's insert of the same kind on another node (both touch the unique key); the
+     * update is run again then, it sets the same values.
+     */
     public void finish(long applyId, ApplySummary summary, String cancelReason) {
-        db.update(CONFIG_APPLIES)
+        retry.run(() -> db.update(CONFIG_APPLIES)
           .set(CONFIG_APPLIES.RUNNING_KIND, (String) null)
           .set(CONFIG_APPLIES.SUMMARY, ProtoJson.write(summary))
           .set(CONFIG_APPLIES.OUTCOME, name(summary.getOutcome(), "APPLY_OUTCOME_"))
           .set(CONFIG_APPLIES.CANCEL_REASON, abbreviate(cancelReason))
           .set(CONFIG_APPLIES.FINISHED_AT, Times.toDb(Times.fromProto(summary.getFinishedAt())))
           .where(CONFIG_APPLIES.ID.eq(applyId))
-          .execute();
+          .execute());
     }
 
     /**

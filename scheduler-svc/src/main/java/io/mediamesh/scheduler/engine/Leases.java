@@ -4,6 +4,7 @@ import static io.mediamesh.scheduler.db.Tables.TASKS;
 import static io.mediamesh.scheduler.db.Tables.TASK_RUNS;
 
 import io.mediamesh.api.v1.ErrorCode;
+import io.mediamesh.common.db.ConflictRetry;
 import io.mediamesh.common.time.Times;
 import io.mediamesh.scheduler.db.tables.records.TasksRecord;
 import io.mediamesh.scheduler.task.ReadCommitted;
@@ -29,17 +30,20 @@ import org.jooq.impl.DSL;
 final class Leases {
     private final DSLContext db;
     private final String owner;
+    private final ConflictRetry retry;
 
-    Leases(DSLContext db, String owner) {
+    Leases(DSLContext db, String owner, ConflictRetry retry) {
         this.db = db;
         this.owner = owner;
+        this.retry = retry;
     }
 
     /**
      * Claims up to {@code limit} tasks that are due (pending and past next_run_at) or whose lease
      * has expired, in one transaction. {@code FOR UPDATE SKIP LOCKED} lets instances claim side by
      * side: rows another instance is claiming are skipped rather than waited for, and once it commits
-     * they are no longer claimable.
+     * they are no longer claimable. On Galera, where locks do not reach other nodes, two instances
+     * may select the same rows; the second to commit is rolled back and claims again (ReadCommitted).
      *
      * <p>A task whose lease expired on its last attempt is marked FAILED instead of run again.
      */
@@ -47,7 +51,7 @@ final class Leases {
         LocalDateTime at = Times.toDb(now);
         Instant expires = now.plus(lease);
         LocalDateTime expiresAt = Times.toDb(expires);
-        return ReadCommitted.transaction(db, configuration -> {
+        return ReadCommitted.transaction(db, retry, configuration -> {
             DSLContext tx = configuration.dsl();
             List<Record4<Long, Long, Integer, Integer>> due =
                     tx.select(TASKS.ID, TASKS.VIDEO_ID, TASKS.ATTEMPTS, TASKS.MAX_ATTEMPTS)
@@ -105,7 +109,7 @@ final class Leases {
      */
     List<ClaimedTask> finish(List<Outcome> outcomes, Instant now) {
         LocalDateTime at = Times.toDb(now);
-        return ReadCommitted.transaction(db, configuration -> {
+        return ReadCommitted.transaction(db, retry, configuration -> {
             DSLContext tx = configuration.dsl();
             List<Long> ids = outcomes.stream().map(o -> o.task().id()).toList();
             // Locked by primary key, then checked here: the claims still this instance's.
@@ -172,7 +176,7 @@ final class Leases {
             return;
         }
         LocalDateTime at = Times.toDb(now);
-        ReadCommitted.transaction(db, configuration -> {
+        ReadCommitted.transaction(db, retry, configuration -> {
             DSLContext tx = configuration.dsl();
             for (ClaimedTask task : tasks) {
                 int released = tx.update(TASKS)

@@ -3,6 +3,7 @@ package io.mediamesh.scheduler.engine;
 import com.linecorp.armeria.common.util.ThreadFactories;
 import io.grpc.StatusRuntimeException;
 import io.mediamesh.api.v1.ErrorCode;
+import io.mediamesh.common.db.ConflictRetry;
 import io.mediamesh.common.error.ErrorCatalog;
 import java.time.Clock;
 import java.time.Duration;
@@ -73,14 +74,14 @@ public final class TaskEngine implements AutoCloseable {
      * @param callDeadline the deadline of one media-svc call: a worker does not start a task whose
      *                     lease would run out before it
      */
-    public TaskEngine(DSLContext db, VideoFileDeleter deleter, EngineSettings settings, Duration callDeadline,
-                      Clock clock) {
+    public TaskEngine(DSLContext db, ConflictRetry retry, VideoFileDeleter deleter, EngineSettings settings,
+                      Duration callDeadline, Clock clock) {
         if (settings.lease().compareTo(callDeadline) <= 0) {
             // Workers would hand back every task they take: a claim loop that never deletes anything.
             throw new IllegalArgumentException("The lease (" + settings.lease() + ") must be longer than the " +
                                                "media-svc call deadline (" + callDeadline + ')');
         }
-        this.leases = new Leases(db, settings.instanceId());
+        this.leases = new Leases(db, settings.instanceId(), retry);
         this.deleter = deleter;
         this.settings = settings;
         this.callDeadline = callDeadline;

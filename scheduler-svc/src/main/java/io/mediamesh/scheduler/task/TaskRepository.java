@@ -3,6 +3,7 @@ package io.mediamesh.scheduler.task;
 import static io.mediamesh.scheduler.db.Tables.TASKS;
 import static io.mediamesh.scheduler.db.Tables.TASK_RUNS;
 
+import io.mediamesh.common.db.ConflictRetry;
 import io.mediamesh.common.paging.Page;
 import io.mediamesh.common.time.Times;
 import java.time.Instant;
@@ -22,9 +23,11 @@ import org.jooq.impl.SQLDataType;
 /** Scheduling and reading tasks. Running them is the engine's (see io.mediamesh.scheduler.engine). */
 public final class TaskRepository {
     private final DSLContext db;
+    private final ConflictRetry retry;
 
-    public TaskRepository(DSLContext db) {
+    public TaskRepository(DSLContext db, ConflictRetry retry) {
         this.db = db;
+        this.retry = retry;
     }
 
     /** A task and whether this call created it (false: an unfinished one existed). */
@@ -50,7 +53,7 @@ public final class TaskRepository {
                           .as("ids");
         Field<Long> videoId = ids.field("video_id", Long.class);
         Field<LocalDateTime> at = DSL.val(Times.toDb(now));
-        return ReadCommitted.transaction(db, configuration -> {
+        return ReadCommitted.transaction(db, retry, configuration -> {
             DSLContext tx = configuration.dsl();
             Map<Long, Scheduled> result = new HashMap<>();
             // Inserted rows come back whole; only videos that already had a task need reading.
@@ -106,7 +109,7 @@ public final class TaskRepository {
      */
     public Retry retry(long taskId, int moreAttempts, Instant now) {
         LocalDateTime at = Times.toDb(now);
-        return ReadCommitted.transaction(db, configuration -> {
+        return ReadCommitted.transaction(db, retry, configuration -> {
             DSLContext tx = configuration.dsl();
             var row = tx.selectFrom(TASKS).where(TASKS.ID.eq(taskId)).forUpdate().fetchOne();
             if (row == null) {

@@ -39,12 +39,7 @@ class TaskEngineTest {
         Instance b = mesh.startScheduler("engine-b", true);
         try {
             // Scheduled through both instances while both engines already claim.
-            for (int chunk = 0; chunk < 10; chunk++) {
-                asService(chunk % 2 == 0 ? a : b).scheduleVideoDeletions(
-                        ScheduleVideoDeletionsRequest.newBuilder()
-                                                     .addAllVideoIds(videos.subList(chunk * 100, chunk * 100 + 100))
-                                                     .build());
-            }
+            SchedulerMesh.scheduleDeletions(videos, 100, a, b);
             Condition ofTheseVideos = TASKS.VIDEO_ID.between(100_001L, 101_000L);
             Eventually.await(Duration.ofSeconds(120),
                              () -> mesh.db().fetchCount(TASKS, ofTheseVideos.and(TASKS.STATE.eq("succeeded"))) == 1000,

@@ -10,6 +10,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.mediamesh.api.v1.LoginRequest;
 import io.mediamesh.api.v1.RegisterUserRequest;
+import io.mediamesh.api.v1.ScheduleVideoDeletionsRequest;
 import io.mediamesh.api.v1.SchedulerServiceGrpc.SchedulerServiceBlockingStub;
 import io.mediamesh.api.v1.SessionServiceGrpc.SessionServiceBlockingStub;
 import io.mediamesh.api.v1.UserServiceGrpc.UserServiceBlockingStub;
@@ -58,7 +59,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * temporary folder; it can be stopped and started again on its port), and any number of
  * scheduler-svc instances sharing one schema of their own on the real MariaDB, each with or without
  * its task engine running. Everything started is stopped after the class, the schemas dropped and
- * the folder removed.
+ * the folder removed. The scheduler's schema may live elsewhere ({@link #SchedulerMesh(SchemaSource)}:
+ * a Galera cluster of the test's own), each instance on a URL of its own.
  */
 public final class SchedulerMesh implements BeforeAllCallback, AfterAllCallback {
     public static final String ADMIN = "admin";
@@ -66,7 +68,16 @@ public final class SchedulerMesh implements BeforeAllCallback, AfterAllCallback 
     /** user-svc's deletion relay, as the tests play it: JVM-long connections, like ClientFactory.ofDefault(). */
     private static final MeshTls USER_SVC = TestMeshCa.tls(Identity.USER_SVC);
 
+    /** Where the scheduler's schema lives: its settings for a base name. */
+    @FunctionalInterface
+    public interface SchemaSource {
+        DatabaseSettings settingsFor(String base) throws Exception;
+    }
+
     private final Map<String, Object> overrides = new HashMap<>();
+    private final SchemaSource schedulerSchema;
+    /** Only schemas on the shared server are dropped; a test's own server goes away with it. */
+    private final boolean dropSchedulerSchema;
     private final List<Instance> instances = new ArrayList<>();
     private DatabaseSettings userDatabaseSettings;
     private DatabaseSettings schedulerDatabaseSettings;
@@ -85,6 +96,17 @@ public final class SchedulerMesh implements BeforeAllCallback, AfterAllCallback 
     private final List<MeshTls> identities = new ArrayList<>();
 
     public SchedulerMesh() {
+        this(TestDatabase::settingsFor, true);
+    }
+
+    /** The scheduler's schema from {@code schedulerSchema} (evaluated before the class), not dropped after it. */
+    public SchedulerMesh(SchemaSource schedulerSchema) {
+        this(schedulerSchema, false);
+    }
+
+    private SchedulerMesh(SchemaSource schedulerSchema, boolean dropSchedulerSchema) {
+        this.schedulerSchema = schedulerSchema;
+        this.dropSchedulerSchema = dropSchedulerSchema;
         overrides.put("mediamesh.user-svc.admin.password", ADMIN_PASSWORD);
         overrides.put("mediamesh.user-svc.passwords.argon2-memory-kib", 1024);
         overrides.put("mediamesh.user-svc.passwords.argon2-iterations", 1);
@@ -97,10 +119,10 @@ public final class SchedulerMesh implements BeforeAllCallback, AfterAllCallback 
     }
 
     @Override
-    public void beforeAll(ExtensionContext context) {
+    public void beforeAll(ExtensionContext context) throws Exception {
         String base = context.getRequiredTestClass().getSimpleName().toLowerCase(Locale.ROOT);
         userDatabaseSettings = TestDatabase.settingsFor(base + "_u");
-        schedulerDatabaseSettings = TestDatabase.settingsFor(base + "_s");
+        schedulerDatabaseSettings = schedulerSchema.settingsFor(base + "_s");
         mediaDatabaseSettings = TestDatabase.settingsFor(base + "_m");
         UserSvcSettings userSettings = UserSvcSettings.from(config()).withDatabase(userDatabaseSettings);
         userDatabase = Database.open(userSettings.database(), UserSvc.MIGRATIONS);
@@ -194,7 +216,9 @@ public final class SchedulerMesh implements BeforeAllCallback, AfterAllCallback 
         schedulerDatabase.close();
         identities.forEach(MeshTls::close);
         TestDatabase.drop(userDatabaseSettings);
-        TestDatabase.drop(schedulerDatabaseSettings);
+        if (dropSchedulerSchema) {
+            TestDatabase.drop(schedulerDatabaseSettings);
+        }
     }
 
     /** One scheduler-svc instance: its gRPC server and, if started, its engine. */
@@ -216,6 +240,16 @@ public final class SchedulerMesh implements BeforeAllCallback, AfterAllCallback 
 
         public String instanceId() {
             return svc.instanceId();
+        }
+
+        /** This instance's own pool, on its own URL. */
+        public DSLContext db() {
+            return database.dsl();
+        }
+
+        /** Transactions this instance ran again after a conflict (on Galera, a certification failure). */
+        public long conflictRetries() {
+            return database.conflictRetry().retried();
         }
 
         /**
@@ -240,10 +274,16 @@ public final class SchedulerMesh implements BeforeAllCallback, AfterAllCallback 
 
     /** As {@link #startScheduler(String, boolean)}, with configuration for this instance only. */
     public Instance startScheduler(String instanceId, boolean runEngine, Map<String, Object> instanceOverrides) {
+        return startScheduler(instanceId, runEngine, instanceOverrides, schedulerDatabaseSettings);
+    }
+
+    /** As {@link #startScheduler(String, boolean, Map)}, on the scheduler schema through {@code databaseSettings}. */
+    public Instance startScheduler(String instanceId, boolean runEngine, Map<String, Object> instanceOverrides,
+                                   DatabaseSettings databaseSettings) {
         Map<String, Object> own = new HashMap<>(instanceOverrides);
         own.put("mediamesh.scheduler-svc.engine.instance-id", instanceId);
         Config config = ConfigFactory.parseMap(own).withFallback(config());
-        SchedulerSvcSettings settings = SchedulerSvcSettings.from(config).withDatabase(schedulerDatabaseSettings)
+        SchedulerSvcSettings settings = SchedulerSvcSettings.from(config).withDatabase(databaseSettings)
                                                             .withEndpoints(endpoints());
         Database database = Database.open(settings.database(), SchedulerSvc.MIGRATIONS);
         MeshTls tls = tls(Identity.SCHEDULER_SVC);
@@ -301,6 +341,20 @@ public final class SchedulerMesh implements BeforeAllCallback, AfterAllCallback 
             builder.setHeader(Callers.SESSION_HEADER, sessionId);
         }
         return builder.build(SchedulerServiceBlockingStub.class);
+    }
+
+    /**
+     * Schedules the deletion of {@code videos} in chunks of {@code chunkSize}, through the
+     * {@code instances} in turn, as other services would.
+     */
+    public static void scheduleDeletions(List<Long> videos, int chunkSize, Instance... instances) {
+        for (int from = 0, chunk = 0; from < videos.size(); from += chunkSize, chunk++) {
+            asService(instances[chunk % instances.length]).scheduleVideoDeletions(
+                    ScheduleVideoDeletionsRequest.newBuilder()
+                                                 .addAllVideoIds(videos.subList(from, Math.min(videos.size(),
+                                                                                               from + chunkSize)))
+                                                 .build());
+        }
     }
 
     /** A SchedulerService stub calling {@code instance} as user-svc on its own behalf (its deletion relay). */

@@ -1,0 +1,217 @@
+package io.mediamesh.user;
+
+import com.linecorp.armeria.server.Server;
+import com.linecorp.armeria.server.ServerBuilder;
+import com.typesafe.config.ConfigFactory;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.mediamesh.api.v1.CreateVideoRequest;
+import io.mediamesh.api.v1.ErrorCode;
+import io.mediamesh.api.v1.GetVideoRequest;
+import io.mediamesh.api.v1.RegisterUserRequest;
+import io.mediamesh.api.v1.UserServiceGrpc.UserServiceBlockingStub;
+import io.mediamesh.api.v1.VideoServiceGrpc.VideoServiceBlockingStub;
+import io.mediamesh.common.auth.Callers;
+import io.mediamesh.common.config.Configs;
+import io.mediamesh.common.config.DatabaseSettings;
+import io.mediamesh.common.db.Database;
+import io.mediamesh.common.db.DatabaseAccounts;
+import io.mediamesh.common.error.ErrorCatalog;
+import io.mediamesh.common.testing.TestMeshCa;
+import io.mediamesh.common.tls.Identity;
+import io.mediamesh.common.tls.MeshTls;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * user-svc on a database server of a test's own (a private mariadbd, or a Galera cluster), with
+ * its own account and the deployment's pool timeouts, and clients that create videos and read
+ * back ones they were told were created, recording what every call did. Shared by the tests that
+ * take the database away under that load.
+ */
+final class VideoLoad implements AutoCloseable {
+    /** What one call did, on the clock of System.nanoTime(). */
+    record Outcome(long startedNanos, long elapsedNanos, Status.Code code, Optional<ErrorCode> reason) {}
+
+    /** Opens an administrator's connection to the server (for the service's account). */
+    @FunctionalInterface
+    interface Admin {
+        Connection connect() throws SQLException;
+    }
+
+    private final Database database;
+    private final UserSvc userSvc;
+    private final MeshTls tls;
+    private final Server server;
+    private final Duration deadline;
+    private final String schema;
+    private final VideoServiceBlockingStub videos;
+    private final Queue<Long> acknowledged = new ConcurrentLinkedQueue<>();
+    private final Queue<Outcome> outcomes = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean stop = new AtomicBoolean();
+    private ExecutorService clients;
+    private final List<Future<?>> running = new ArrayList<>();
+
+    private VideoLoad(Database database, UserSvc userSvc, MeshTls tls, Server server, Duration deadline,
+                      String schema, VideoServiceBlockingStub videos) {
+        this.database = database;
+        this.userSvc = userSvc;
+        this.tls = tls;
+        this.server = server;
+        this.deadline = deadline;
+        this.schema = schema;
+        this.videos = videos;
+    }
+
+    /** Makes user-svc's account through {@code admin}, then starts user-svc on {@code url}. */
+    static VideoLoad startUserSvc(String url, Admin admin) throws SQLException {
+        UserSvcSettings defaults = UserSvcSettings.from(ConfigFactory.parseString(
+                "mediamesh.user-svc.quotas.videos = 1000000").withFallback(Configs.load(Map.of())));
+        // The service's own account, as ./mediamesh up makes it, with the deployment's timeouts.
+        DatabaseSettings settings = defaults.database().withUrl(url).withAccount(defaults.database().user(),
+                                                                                  "load-test-password");
+        try (Connection root = admin.connect()) {
+            DatabaseAccounts.ensure(root, settings);
+        }
+        Database database = Database.open(settings, UserSvc.MIGRATIONS);
+        MeshTls tls = TestMeshCa.tls(Identity.USER_SVC);
+        UserSvc userSvc = new UserSvc(database, defaults.withDatabase(settings), Clock.systemUTC(), tls);
+        ServerBuilder sb = TestMeshCa.listen(Server.builder(), tls, 0, List.of());
+        userSvc.configureServices(sb);
+        Server server = sb.build();
+        server.start().join();
+        int port = server.activeLocalPort();
+        String session = TestMeshCa.grpc(port).responseTimeout(Duration.ofSeconds(10))
+                                    .build(UserServiceBlockingStub.class)
+                                    .registerUser(RegisterUserRequest.newBuilder().setUserName("loader")
+                                                                     .setPassword("load-password").build())
+                                    .getSession().getSessionId();
+        VideoServiceBlockingStub videos = TestMeshCa.grpc(port).setHeader(Callers.SESSION_HEADER, session)
+                                                     .responseTimeout(defaults.clientDeadline())
+                                                     .build(VideoServiceBlockingStub.class);
+        return new VideoLoad(database, userSvc, tls, server, defaults.clientDeadline(), settings.schema(), videos);
+    }
+
+    /** The deadline of every call. */
+    Duration deadline() {
+        return deadline;
+    }
+
+    /** Starts {@code count} clients that create a video, then read a random acknowledged one, until stopped. */
+    void startClients(int count) {
+        stop.set(false);
+        clients = Executors.newFixedThreadPool(count);
+        for (int i = 0; i < count; i++) {
+            String prefix = "c" + i + "-" + System.nanoTime() + "-";
+            running.add(clients.submit(() -> {
+                for (int n = 0; !stop.get(); n++) {
+                    String name = prefix + n;
+                    call(() -> acknowledged.add(videos.createVideo(
+                            CreateVideoRequest.newBuilder().setUserName("loader").setName(name).build())
+                                                      .getVideo().getId()));
+                    List<Long> known = List.copyOf(acknowledged);
+                    if (!known.isEmpty()) {
+                        long id = known.get(ThreadLocalRandom.current().nextInt(known.size()));
+                        call(() -> videos.getVideo(GetVideoRequest.newBuilder().setVideoId(id).build()));
+                    }
+                }
+            }));
+        }
+    }
+
+    /** Stops the clients and waits for their last calls. */
+    void stopClients() throws Exception {
+        stop.set(true);
+        for (Future<?> client : running) {
+            client.get(deadline.toMillis() * 2, TimeUnit.MILLISECONDS);
+        }
+        running.clear();
+        clients.shutdown();
+    }
+
+    /** The ids of the videos whose creation was acknowledged so far. */
+    int acknowledgedCount() {
+        return acknowledged.size();
+    }
+
+    List<Long> acknowledged() {
+        return List.copyOf(acknowledged);
+    }
+
+    List<Outcome> outcomes() {
+        return List.copyOf(outcomes);
+    }
+
+    /** The ids of the videos stored in the service's schema, as {@code admin} sees them. */
+    Set<Long> storedVideos(Admin admin) throws SQLException {
+        Set<Long> stored = new HashSet<>();
+        try (Connection root = admin.connect(); Statement statement = root.createStatement();
+             ResultSet rows = statement.executeQuery("SELECT id FROM `" + schema + "`.videos")) {
+            while (rows.next()) {
+                stored.add(rows.getLong(1));
+            }
+        }
+        return stored;
+    }
+
+    /** Threads other than the pool's own (named after it) inside the driver or waiting for a connection. */
+    List<String> threadsWaitingOnTheDatabase() {
+        List<String> waiting = new ArrayList<>();
+        Thread.getAllStackTraces().forEach((thread, stack) -> {
+            if (thread.getName().startsWith(schema)) {
+                return;
+            }
+            for (StackTraceElement frame : stack) {
+                if (frame.getClassName().startsWith("org.mariadb.jdbc")
+                    || frame.getClassName().startsWith("com.zaxxer.hikari.pool")) {
+                    waiting.add(thread.getName() + " at " + frame);
+                    return;
+                }
+            }
+        });
+        return waiting;
+    }
+
+    private void call(Runnable call) {
+        long started = System.nanoTime();
+        Status.Code code = Status.Code.OK;
+        Optional<ErrorCode> reason = Optional.empty();
+        try {
+            call.run();
+        } catch (StatusRuntimeException e) {
+            code = e.getStatus().getCode();
+            reason = ErrorCatalog.reasonOf(e);
+        }
+        outcomes.add(new Outcome(started, System.nanoTime() - started, code, reason));
+    }
+
+    @Override
+    public void close() {
+        stop.set(true);
+        if (clients != null) {
+            clients.shutdownNow();
+        }
+        server.stop().join();
+        userSvc.close();
+        tls.close();
+        database.close();
+    }
+}
