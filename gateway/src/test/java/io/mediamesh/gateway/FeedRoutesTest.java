@@ -3,7 +3,7 @@ package io.mediamesh.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.mediamesh.gateway.testing.Await;
+import io.mediamesh.common.testing.Await;
 import io.mediamesh.gateway.testing.FileTransfers;
 import io.mediamesh.gateway.testing.Mesh;
 import io.mediamesh.gateway.testing.Rest;

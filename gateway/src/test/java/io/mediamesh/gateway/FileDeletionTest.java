@@ -2,14 +2,14 @@ package io.mediamesh.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.mediamesh.common.testing.Await;
 import io.mediamesh.gateway.testing.FileTransfers;
 import io.mediamesh.gateway.testing.Mesh;
 import io.mediamesh.gateway.testing.Rest;
 import io.mediamesh.media.testing.TestVideos;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
-import java.util.function.Supplier;
+import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -57,17 +57,11 @@ class FileDeletionTest {
         return video;
     }
 
-    private void awaitTrue(Supplier<Boolean> condition) throws InterruptedException {
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
-        while (!condition.get()) {
-            if (Instant.now().isAfter(deadline)) {
-                String admin = rest.login(Mesh.ADMIN, Mesh.ADMIN_PASSWORD);
-                throw new AssertionError("The file is still there after 30 s; outbox: " +
-                                         mesh.database().dsl().fetch("SELECT * FROM file_deletion_outbox") +
-                                         "; scheduler tasks: " +
-                                         rest.get("/scheduler/tasks", "X-Session-Id", admin).body());
-            }
-            Thread.sleep(100);
-        }
+    private void awaitTrue(BooleanSupplier condition) {
+        Await.until("the file is gone", Duration.ofSeconds(30), condition, () -> {
+            String admin = rest.login(Mesh.ADMIN, Mesh.ADMIN_PASSWORD);
+            return "outbox: " + mesh.database().dsl().fetch("SELECT * FROM file_deletion_outbox") +
+                   "; scheduler tasks: " + rest.get("/scheduler/tasks", "X-Session-Id", admin).body();
+        });
     }
 }

@@ -2,8 +2,8 @@ package io.mediamesh.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.mediamesh.common.testing.Await;
 import io.mediamesh.common.testing.TestMeshCa;
-import io.mediamesh.gateway.testing.Await;
 import io.mediamesh.gateway.testing.FileTransfers;
 import io.mediamesh.gateway.testing.Mesh;
 import io.mediamesh.gateway.testing.RawHttp;

@@ -8,7 +8,7 @@ import com.linecorp.armeria.client.WebClient;
 import com.linecorp.armeria.common.AggregatedHttpResponse;
 import com.linecorp.armeria.common.HttpMethod;
 import com.linecorp.armeria.common.RequestHeaders;
-import io.mediamesh.gateway.testing.Await;
+import io.mediamesh.common.testing.Await;
 import io.mediamesh.gateway.testing.FileTransfers;
 import io.mediamesh.gateway.testing.FileTransfers.Answer;
 import io.mediamesh.gateway.testing.Mesh;

@@ -8,7 +8,7 @@ import com.linecorp.armeria.common.HttpData;
 import com.linecorp.armeria.common.HttpMethod;
 import com.linecorp.armeria.common.RequestHeaders;
 import com.linecorp.armeria.common.RequestHeadersBuilder;
-import io.mediamesh.gateway.testing.Await;
+import io.mediamesh.common.testing.Await;
 import io.mediamesh.gateway.testing.FileTransfers;
 import io.mediamesh.gateway.testing.Mesh;
 import io.mediamesh.gateway.testing.Rest;

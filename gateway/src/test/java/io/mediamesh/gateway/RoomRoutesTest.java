@@ -6,12 +6,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.linecorp.armeria.common.HttpMethod;
 import com.linecorp.armeria.server.Server;
+import io.mediamesh.common.testing.Await;
 import io.mediamesh.gateway.testing.Rest;
 import io.mediamesh.gateway.testing.RoomGateway;
 import io.mediamesh.media.testing.JanusInstance;
 import io.mediamesh.media.testing.RoomMesh;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -104,15 +106,13 @@ class RoomRoutesTest {
         String path = "/api/rooms/text/" + id;
         rest.post(path + "/join", json("display", "Bob"), "X-Session-Id", bob).expect(200, "ok");
         rest.post(path + "/announcements", json("text", "hello"), "X-Session-Id", alice).expect(204);
-        JsonNode messages = null;
-        for (int i = 0; i < 100; i++) {
-            messages = rest.get(path + "/transcript", "X-Session-Id", alice).expect(200, "ok").body().get("messages");
-            if (messages.size() > 0) {
-                break;
-            }
-            Thread.sleep(50);
-        }
-        assertThat(messages).singleElement().satisfies(m -> {
+        AtomicReference<JsonNode> messages = new AtomicReference<>();
+        Await.until("the announcement is in the transcript", Duration.ofSeconds(5), () -> {
+            messages.set(rest.get(path + "/transcript", "X-Session-Id", alice).expect(200, "ok").body()
+                             .get("messages"));
+            return messages.get().size() > 0;
+        });
+        assertThat(messages.get()).singleElement().satisfies(m -> {
             assertThat(m.get("text").asText()).isEqualTo("hello");
             assertThat(m.get("type").asText()).isEqualTo("announcement");
         });

@@ -3,7 +3,7 @@ package io.mediamesh.gateway;
 import static io.mediamesh.gateway.testing.Rest.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.mediamesh.gateway.testing.Await;
+import io.mediamesh.common.testing.Await;
 import io.mediamesh.gateway.testing.Mesh;
 import io.mediamesh.gateway.testing.Rest;
 import io.mediamesh.gateway.testing.Rest.Response;

@@ -2,7 +2,7 @@ package io.mediamesh.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.mediamesh.gateway.testing.Await;
+import io.mediamesh.common.testing.Await;
 import io.mediamesh.gateway.testing.FileTransfers;
 import io.mediamesh.gateway.testing.FileTransfers.Answer;
 import io.mediamesh.gateway.testing.Mesh;

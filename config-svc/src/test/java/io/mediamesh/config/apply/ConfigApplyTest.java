@@ -35,6 +35,7 @@ import io.mediamesh.api.v1.ServerApplyStatus;
 import io.mediamesh.api.v1.ServerStatus;
 import io.mediamesh.api.v1.StartApply;
 import io.mediamesh.api.v1.UpdateServerRequest;
+import io.mediamesh.common.testing.Await;
 import io.mediamesh.config.testing.AgentProcess;
 import io.mediamesh.config.testing.ApplyStream;
 import io.mediamesh.config.testing.ConfigSvcFixture;
@@ -42,7 +43,6 @@ import io.mediamesh.config.testing.Servers;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -413,12 +413,9 @@ class ConfigApplyTest {
         return fixture.servers(admin).getServer(GetServerRequest.newBuilder().setServerId(id).build()).getServer();
     }
 
-    private static void awaitStatus(long id, ServerStatus status) throws InterruptedException {
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(20));
-        while (server(id).getStatus() != status) {
-            assertThat(Instant.now()).as("server %s becomes %s", id, status).isBefore(deadline);
-            Thread.sleep(100);
-        }
+    private static void awaitStatus(long id, ServerStatus status) {
+        Await.until("server " + id + " becomes " + status, Duration.ofSeconds(20),
+                    () -> server(id).getStatus() == status);
     }
 
     private static ConfigServiceBlockingStub configs() {

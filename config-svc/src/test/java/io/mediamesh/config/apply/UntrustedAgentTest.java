@@ -13,6 +13,7 @@ import io.mediamesh.api.v1.GetServerRequest;
 import io.mediamesh.api.v1.MediaServer;
 import io.mediamesh.api.v1.ServerStatus;
 import io.mediamesh.api.v1.StartApply;
+import io.mediamesh.common.testing.Await;
 import io.mediamesh.common.testing.TestMeshCa;
 import io.mediamesh.common.tls.Identity;
 import io.mediamesh.common.tls.MeshTls;
@@ -23,8 +24,8 @@ import io.mediamesh.config.testing.Servers;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -92,14 +93,12 @@ class UntrustedAgentTest {
         return fixture.servers(admin).getServer(GetServerRequest.newBuilder().setServerId(id).build()).getServer();
     }
 
-    private static MediaServer await(String admin, long id, Predicate<MediaServer> wanted) throws InterruptedException {
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(20));
-        MediaServer server = server(admin, id);
-        while (!wanted.test(server)) {
-            assertThat(Instant.now()).as("server %s: %s", id, server).isBefore(deadline);
-            Thread.sleep(100);
-            server = server(admin, id);
-        }
-        return server;
+    private static MediaServer await(String admin, long id, Predicate<MediaServer> wanted) {
+        AtomicReference<MediaServer> server = new AtomicReference<>();
+        Await.until("server " + id + " is as wanted", Duration.ofSeconds(20), () -> {
+            server.set(server(admin, id));
+            return wanted.test(server.get());
+        }, () -> String.valueOf(server.get()));
+        return server.get();
     }
 }

@@ -2,7 +2,7 @@ package io.mediamesh.gateway.site;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.mediamesh.gateway.testing.Await;
+import io.mediamesh.common.testing.Await;
 import io.mediamesh.gateway.testing.Browser.Viewport;
 import io.mediamesh.gateway.testing.FirefoxBidi;
 import io.mediamesh.gateway.testing.Mesh;

@@ -15,7 +15,7 @@ import io.mediamesh.api.v1.CoturnConfig;
 import io.mediamesh.api.v1.GetConfigRequest;
 import io.mediamesh.api.v1.MediaServerRole;
 import io.mediamesh.api.v1.PutConfigRequest;
-import io.mediamesh.gateway.testing.Await;
+import io.mediamesh.common.testing.Await;
 import io.mediamesh.gateway.testing.Browser;
 import io.mediamesh.gateway.testing.Browser.Viewport;
 import io.mediamesh.gateway.testing.Rest;

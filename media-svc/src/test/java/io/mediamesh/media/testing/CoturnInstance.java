@@ -1,5 +1,6 @@
 package io.mediamesh.media.testing;
 
+import io.mediamesh.common.testing.Await;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

@@ -4,10 +4,10 @@ import static io.mediamesh.scheduler.db.Tables.TASKS;
 import static io.mediamesh.scheduler.db.Tables.TASK_RUNS;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.mediamesh.common.testing.Await;
 import io.mediamesh.common.testing.GaleraClusterExtension;
 import io.mediamesh.scheduler.db.tables.records.TaskRunsRecord;
 import io.mediamesh.scheduler.db.tables.records.TasksRecord;
-import io.mediamesh.scheduler.testing.Eventually;
 import io.mediamesh.scheduler.testing.SchedulerMesh;
 import io.mediamesh.scheduler.testing.SchedulerMesh.Instance;
 import java.time.Duration;
@@ -52,7 +52,7 @@ class GaleraClaimTest {
             long began = System.nanoTime();
             SchedulerMesh.scheduleDeletions(videos, 100, a, b);
             Condition ofTheseVideos = TASKS.VIDEO_ID.between(300_001L, 300_600L);
-            Eventually.await(Duration.ofSeconds(120),
+            Await.until("all 600 tasks succeed", Duration.ofSeconds(120),
                              () -> mesh.db().fetchCount(TASKS, ofTheseVideos.and(TASKS.STATE.eq("succeeded"))) == 600,
                              () -> "states " + mesh.db().fetch("select state, count(*) from tasks group by state"));
             System.out.println("GaleraClaimTest: 600 tasks on two nodes in " + (System.nanoTime() - began) / 1_000_000

@@ -6,9 +6,9 @@ import static io.mediamesh.scheduler.testing.SchedulerMesh.asService;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mediamesh.api.v1.ScheduleVideoDeletionsRequest;
+import io.mediamesh.common.testing.Await;
 import io.mediamesh.scheduler.db.tables.records.TaskRunsRecord;
 import io.mediamesh.scheduler.db.tables.records.TasksRecord;
-import io.mediamesh.scheduler.testing.Eventually;
 import io.mediamesh.scheduler.testing.SchedulerMesh;
 import io.mediamesh.scheduler.testing.SchedulerMesh.Instance;
 import io.mediamesh.scheduler.testing.SchedulerProcess;
@@ -52,7 +52,7 @@ class KilledInstanceTest {
                        "mediamesh.database.connection-timeout", "300ms",
                        "mediamesh.database.query-timeout", "600ms"))) {
             Condition heldByDoomed = TASKS.STATE.eq("running").and(TASKS.LEASE_OWNER.eq(DOOMED));
-            Eventually.await(Duration.ofSeconds(90),
+            Await.until("the process gets going", Duration.ofSeconds(90),
                              () -> !doomed.isAlive() ||
                                    mesh.db().fetchCount(TASKS, TASKS.STATE.eq("succeeded")) > 0 &&
                                    mesh.db().fetchCount(TASKS, heldByDoomed) > 0,
@@ -65,7 +65,7 @@ class KilledInstanceTest {
 
         Instance rescuer = mesh.startScheduler("rescuer", true);
         try {
-            Eventually.await(Duration.ofSeconds(60),
+            Await.until("all 600 tasks succeed", Duration.ofSeconds(60),
                              () -> mesh.db().fetchCount(TASKS, TASKS.STATE.eq("succeeded")) == 600,
                              () -> "states " + mesh.db().fetch("select state, count(*) from tasks group by state"));
         } finally {

@@ -10,9 +10,9 @@ import io.mediamesh.api.v1.ScheduleVideoDeletionResponse;
 import io.mediamesh.api.v1.ScheduleVideoDeletionsRequest;
 import io.mediamesh.api.v1.SchedulerServiceGrpc.SchedulerServiceBlockingStub;
 import io.mediamesh.api.v1.TaskState;
+import io.mediamesh.common.testing.Await;
 import io.mediamesh.scheduler.db.tables.records.TaskRunsRecord;
 import io.mediamesh.scheduler.db.tables.records.TasksRecord;
-import io.mediamesh.scheduler.testing.Eventually;
 import io.mediamesh.scheduler.testing.SchedulerMesh;
 import io.mediamesh.scheduler.testing.SchedulerMesh.Instance;
 import java.time.Duration;
@@ -44,7 +44,7 @@ class MediaSvcDownTest {
                 asService(patient).scheduleVideoDeletions(
                         ScheduleVideoDeletionsRequest.newBuilder().addAllVideoIds(videos).build());
                 // Five failed runs each: waits of 300, 600, 1200 and 1200 ms (the cap) between them.
-                Eventually.await(Duration.ofSeconds(60),
+                Await.until("the 3 tasks reach 5 attempts", Duration.ofSeconds(60),
                                  () -> mesh.db().fetchCount(TASKS, ofTheseVideos.and(TASKS.ATTEMPTS.ge(5))) == 3,
                                  () -> "attempts " + mesh.db().select(TASKS.VIDEO_ID, TASKS.ATTEMPTS).from(TASKS)
                                                          .where(ofTheseVideos).fetch());
@@ -67,7 +67,7 @@ class MediaSvcDownTest {
             } finally {
                 mesh.startMediaSvc();
             }
-            Eventually.await(Duration.ofSeconds(30),
+            Await.until("the 3 tasks succeed", Duration.ofSeconds(30),
                              () -> mesh.db().fetchCount(TASKS, ofTheseVideos.and(TASKS.STATE.eq("succeeded"))) == 3,
                              () -> "states " + mesh.db().select(TASKS.VIDEO_ID, TASKS.STATE).from(TASKS)
                                                    .where(ofTheseVideos).fetch());
@@ -95,7 +95,7 @@ class MediaSvcDownTest {
             ScheduleVideoDeletionRequest deletion = ScheduleVideoDeletionRequest.newBuilder().setVideoId(video).build();
             long first = scheduler.scheduleVideoDeletion(deletion).getTask().getId();
             try {
-                Eventually.await(Duration.ofSeconds(30), () -> "failed".equals(task(first).getState()),
+                Await.until("the first task fails", Duration.ofSeconds(30), () -> "failed".equals(task(first).getState()),
                                  () -> "task " + task(first));
             } finally {
                 mesh.startMediaSvc();
@@ -115,7 +115,7 @@ class MediaSvcDownTest {
             assertThat(again.getCreated()).isTrue();
             long second = again.getTask().getId();
             assertThat(second).isNotEqualTo(first);
-            Eventually.await(Duration.ofSeconds(30), () -> "succeeded".equals(task(second).getState()),
+            Await.until("the second task succeeds", Duration.ofSeconds(30), () -> "succeeded".equals(task(second).getState()),
                              () -> "task " + task(second));
             assertThat(again.getTask().getState()).isEqualTo(TaskState.TASK_STATE_PENDING);
             assertThat(task(first).getState()).isEqualTo("failed");

@@ -6,9 +6,9 @@ import static io.mediamesh.scheduler.testing.SchedulerMesh.asService;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mediamesh.api.v1.ScheduleVideoDeletionsRequest;
+import io.mediamesh.common.testing.Await;
 import io.mediamesh.scheduler.db.tables.records.TaskRunsRecord;
 import io.mediamesh.scheduler.db.tables.records.TasksRecord;
-import io.mediamesh.scheduler.testing.Eventually;
 import io.mediamesh.scheduler.testing.SchedulerMesh;
 import io.mediamesh.scheduler.testing.SchedulerMesh.Instance;
 import java.lang.management.ManagementFactory;
@@ -41,7 +41,7 @@ class TaskEngineTest {
             // Scheduled through both instances while both engines already claim.
             SchedulerMesh.scheduleDeletions(videos, 100, a, b);
             Condition ofTheseVideos = TASKS.VIDEO_ID.between(100_001L, 101_000L);
-            Eventually.await(Duration.ofSeconds(120),
+            Await.until("all 1000 tasks succeed", Duration.ofSeconds(120),
                              () -> mesh.db().fetchCount(TASKS, ofTheseVideos.and(TASKS.STATE.eq("succeeded"))) == 1000,
                              () -> "states " + mesh.db().fetch("select state, count(*) from tasks group by state"));
 
@@ -85,7 +85,7 @@ class TaskEngineTest {
                                                                      500));
         asService(leaver).scheduleVideoDeletions(
                 ScheduleVideoDeletionsRequest.newBuilder().addAllVideoIds(videos).build());
-        Eventually.await(Duration.ofSeconds(30),
+        Await.until("a task succeeds", Duration.ofSeconds(30),
                          () -> mesh.db().fetchCount(TASKS, ofTheseVideos.and(TASKS.STATE.eq("succeeded"))) > 0,
                          () -> "nothing succeeded");
         leaver.stop();
@@ -106,7 +106,7 @@ class TaskEngineTest {
 
         Instance finisher = mesh.startScheduler("finisher", true);
         try {
-            Eventually.await(Duration.ofSeconds(60),
+            Await.until("all 600 tasks succeed", Duration.ofSeconds(60),
                              () -> mesh.db().fetchCount(TASKS, ofTheseVideos.and(TASKS.STATE.eq("succeeded"))) == 600,
                              () -> "states " + mesh.db().fetch("select state, count(*) from tasks group by state"));
         } finally {
