@@ -8,8 +8,11 @@ import io.mediamesh.media.janus.JanusServer;
 import io.mediamesh.media.janus.MediaServers;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.stream.IntStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,6 +28,14 @@ final class RoomCalls {
     private final MediaServers servers;
     private final RoomPlugin plugin;
     private final String postBaseUrl;
+    /**
+     * Destroying a room (Janus, then the database) and re-creating it on a Janus that lost it (by a
+     * request about it, or by the reconciler) each hold the room's stripe and re-read its record
+     * first, so neither runs inside the other: otherwise a re-creation between the two steps of a
+     * destroy would bring the room back on Janus with no record of it.
+     */
+    private final Lock[] lifecycleStripes = IntStream.range(0, 64).mapToObj(i -> new ReentrantLock())
+                                                     .toArray(Lock[]::new);
 
     RoomCalls(RoomRepository repository, MediaServers servers, RoomPlugin plugin, String postBaseUrl) {
         this.repository = repository;
@@ -61,14 +72,29 @@ final class RoomCalls {
                 throw mapped(room, e, specific);
             }
         }
-        logger.info("{} room {} is missing on {}; re-creating it", room.kind().dbName(), room.id(),
-                    server.server().getName());
-        recreate(server, client, room);
+        Lock lifecycle = lifecycleLock(room.id());
+        lifecycle.lock();
+        try {
+            if (repository.find(room.kind(), room.id()).isEmpty()) {
+                throw new MediameshException(ErrorCode.ROOM_NOT_FOUND,
+                                             "No " + room.kind().dbName() + " room " + room.id() + '.');
+            }
+            logger.info("{} room {} is missing on {}; re-creating it", room.kind().dbName(), room.id(),
+                        server.server().getName());
+            recreate(server, client, room);
+        } finally {
+            lifecycle.unlock();
+        }
         try {
             return request.apply(client);
         } catch (JanusPluginError e) {
             throw mapped(room, e, specific);
         }
+    }
+
+    /** The lock that a room's destroy and every re-creation of it hold. */
+    Lock lifecycleLock(long roomId) {
+        return lifecycleStripes[(int) Math.floorMod(roomId, (long) lifecycleStripes.length)];
     }
 
     /** Creates a stored room again on its Janus from its record, tokens included (one Janus has is kept). */

@@ -21,9 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.locks.Lock;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.ToLongFunction;
-import java.util.stream.IntStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,13 +47,6 @@ public final class Rooms {
     private final RoomPlugin plugin = new RoomPlugin();
     private final RoomCalls calls;
     private final RoomMembers members;
-    /**
-     * Destroying a room (Janus, then the database) and the reconciler re-creating it (read, Janus,
-     * read again) each hold the room's stripe, so neither runs inside the other: otherwise a pass
-     * between the two steps of a destroy could bring the room back on Janus with no record of it.
-     */
-    private final Lock[] lifecycleStripes = IntStream.range(0, 64).mapToObj(i -> new ReentrantLock())
-                                                     .toArray(Lock[]::new);
 
     /**
      * @param serverLoad what media-svc keeps on a server (rooms and stream tiers), for server choice
@@ -177,9 +168,9 @@ public final class Rooms {
         logger.info("Destroyed {} room {}", room.kind().dbName(), room.id());
     }
 
-    /** The lock that a room's destroy and its re-creation by the reconciler share. */
+    /** The lock that a room's destroy and every re-creation of it share ({@link RoomCalls#lifecycleLock}). */
     Lock lifecycleLock(long roomId) {
-        return lifecycleStripes[(int) Math.floorMod(roomId, (long) lifecycleStripes.length)];
+        return calls.lifecycleLock(roomId);
     }
 
     /**
