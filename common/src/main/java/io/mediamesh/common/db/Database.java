@@ -123,9 +123,12 @@ public final class Database implements AutoCloseable {
      * a minute and 30 s of retries.
      */
     private static String connectOption(DatabaseSettings settings) {
+        String connect = "?connectTimeout=" + settings.connectionTimeout().toMillis();
+        if (settings.hosts().size() == 1) {
+            return connect;
+        }
         long skipNodeMs = 2 * (settings.connectionTimeout().toMillis() + settings.queryTimeout().toMillis());
-        return "?connectTimeout=" + settings.connectionTimeout().toMillis() + "&retriesAllDown=3"
-               + "&deniedListTimeout=" + skipNodeMs;
+        return connect + "&retriesAllDown=3&deniedListTimeout=" + skipNodeMs;
     }
 
     private static void createSchemaIfMissing(DatabaseSettings settings) {
