@@ -26,9 +26,13 @@ import org.junit.jupiter.api.io.TempDir;
 class DatabaseRestartTest {
     private static final int CLIENTS = 4;
     private static final Duration LOAD_BEFORE = Duration.ofSeconds(2);
-    private static final Duration LOAD_AFTER = Duration.ofSeconds(5);
-    /** Calls started this long after the database is back must all succeed. */
-    private static final Duration RECOVERY = Duration.ofSeconds(2);
+    private static final Duration LOAD_AFTER = Duration.ofSeconds(9);
+    /**
+     * Calls started this long after the database is back must all succeed: the pool retries opening
+     * connections with a backoff that doubles up to 5 s (HikariCP's), so after an outage of seconds
+     * its next try may come up to 5 s after the database is back.
+     */
+    private static final Duration RECOVERY = Duration.ofSeconds(6);
 
     @TempDir
     static Path dir;

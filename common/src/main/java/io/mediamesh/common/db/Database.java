@@ -1,9 +1,8 @@
 package io.mediamesh.common.db;
 
 import com.zaxxer.hikari.HikariConfig;
-import com.zaxxer.hikari.HikariDataSource;
-import com.zaxxer.hikari.HikariPoolMXBean;
 import com.zaxxer.hikari.SQLExceptionOverride;
+import com.zaxxer.hikari.pool.HikariPool;
 import io.mediamesh.common.config.DatabaseSettings;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -18,6 +17,8 @@ import org.jooq.SQLDialect;
 import org.jooq.conf.RenderQuotedNames;
 import org.jooq.conf.Settings;
 import org.jooq.impl.DSL;
+import org.jooq.impl.DefaultConfiguration;
+import org.jooq.impl.DefaultExecuteListenerProvider;
 
 /**
  * A service's own schema: created if missing, migrated by Flyway from the service's migrations,
@@ -28,8 +29,10 @@ import org.jooq.impl.DSL;
  * {@code connectionTimeout} (which also bounds opening a new one, so a database that is down or
  * restarting answers quickly with an error), and a statement whose answer does not come within
  * {@code queryTimeout} fails and loses its connection (the driver's socket timeout; the pool opens a
- * fresh one). Migrations run on a connection of their own without the statement bound, since an
- * ALTER TABLE may rightly take long.
+ * fresh one). Within a served call, both waits are also cut to the time the call has left
+ * ({@link DeadlineBoundConnections}), so that a call of several statements cannot add them up past
+ * its caller's deadline. Migrations run on a connection of their own without the statement bound,
+ * since an ALTER TABLE may rightly take long.
  *
  * <p>The settings' URL may list the nodes of a Galera cluster ({@code jdbc:mariadb:sequential://...});
  * the schema and the options go after the last node, and every connection, the pool's as well as
@@ -37,15 +40,18 @@ import org.jooq.impl.DSL;
  * instances run through {@link #conflictRetry()}.
  */
 public final class Database implements AutoCloseable {
-    private final HikariDataSource dataSource;
+    private final HikariPool pool;
     private final DSLContext dsl;
     private final ConflictRetry conflictRetry = ConflictRetry.defaults();
 
-    private Database(HikariDataSource dataSource) {
-        this.dataSource = dataSource;
-        this.dsl = DSL.using(dataSource, SQLDialect.MARIADB,
-                             new Settings().withRenderSchema(false)
-                                           .withRenderQuotedNames(RenderQuotedNames.EXPLICIT_DEFAULT_QUOTED));
+    private Database(HikariPool pool, DeadlineBoundConnections connections) {
+        this.pool = pool;
+        this.dsl = DSL.using(new DefaultConfiguration()
+                                     .set(connections)
+                                     .set(new DefaultExecuteListenerProvider(connections))
+                                     .set(SQLDialect.MARIADB)
+                                     .set(new Settings().withRenderSchema(false)
+                                                        .withRenderQuotedNames(RenderQuotedNames.EXPLICIT_DEFAULT_QUOTED)));
     }
 
     /**
@@ -69,15 +75,23 @@ public final class Database implements AutoCloseable {
         config.setMaximumPoolSize(settings.maxPoolSize());
         config.setPoolName(settings.schema());
         config.setConnectionTimeout(connectionTimeoutMs);
-        // The liveness check of an idle connection is part of a borrow: keep it inside the same bound.
-        config.setValidationTimeout(Math.max(250, connectionTimeoutMs / 2));
+        // The liveness check of an idle connection is part of a borrow, and a healthy server answers
+        // it at once: the shortest check HikariCP allows keeps most of a call's time for its work.
+        long validationTimeoutMs = 250;
+        config.setValidationTimeout(validationTimeoutMs);
+        // A query rather than the driver's isValid(seconds), which waits a whole second at least
+        // (HikariCP rounds up to seconds); a query waits only for the validation timeout.
+        config.setConnectionTestQuery("SELECT 1");
         NodeLoss nodeLoss = new NodeLoss();
         if (settings.hosts().size() > 1) {
             config.setExceptionOverride(nodeLoss);
         }
-        HikariDataSource dataSource = new HikariDataSource(config);
-        nodeLoss.pool.set(dataSource);
-        return new Database(dataSource);
+        config.validate();
+        // The pool itself rather than a HikariDataSource: only the pool borrows with a timeout per call.
+        HikariPool pool = new HikariPool(config);
+        nodeLoss.pool.set(pool);
+        return new Database(pool, new DeadlineBoundConnections(pool, settings.connectionTimeout(),
+                                                               settings.queryTimeout(), validationTimeoutMs));
     }
 
     /**
@@ -87,16 +101,13 @@ public final class Database implements AutoCloseable {
      * go to the next node (the driver keeps the lost one on its deny list for a while).
      */
     private static final class NodeLoss implements SQLExceptionOverride {
-        private final AtomicReference<HikariDataSource> pool = new AtomicReference<>();
+        private final AtomicReference<HikariPool> pool = new AtomicReference<>();
 
         @java.lang.Override
         public SQLExceptionOverride.Override adjudicate(SQLException e) {
-            HikariDataSource dataSource = pool.get();
-            if (dataSource != null && lostConnection(e)) {
-                HikariPoolMXBean bean = dataSource.getHikariPoolMXBean();
-                if (bean != null) {
-                    bean.softEvictConnections();
-                }
+            HikariPool connections = pool.get();
+            if (connections != null && lostConnection(e)) {
+                connections.softEvictConnections();
             }
             return SQLExceptionOverride.Override.CONTINUE_EVICT;
         }
@@ -157,6 +168,10 @@ public final class Database implements AutoCloseable {
 
     @Override
     public void close() {
-        dataSource.close();
+        try {
+            pool.shutdown();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }
