@@ -76,16 +76,12 @@ public final class ApplyCoordinator implements AutoCloseable {
     /**
      * Ends the applies left running by a replica that is gone: at start also those recorded under
      * this replica's own instance id (a previous process of it), later only those whose lease
-     * expired.
-     *
-     * @return the applies ended
+     * expired. Each is logged with its reason.
      */
-    public List<ApplyRepository.Abandoned> abandonInterrupted(boolean starting) {
-        List<ApplyRepository.Abandoned> abandoned = audit.abandon(
-                clock.instant(), starting ? Optional.of(settings.instanceId()) : Optional.empty());
-        abandoned.forEach(apply -> logger.warn("Apply {} of {} marked failed: {}", apply.applyId(), apply.kind(),
-                                               apply.reason()));
-        return abandoned;
+    public void abandonInterrupted(boolean starting) {
+        audit.abandon(clock.instant(), starting ? Optional.of(settings.instanceId()) : Optional.empty())
+             .forEach(apply -> logger.warn("Apply {} of {} marked failed: {}", apply.applyId(), apply.kind(),
+                                           apply.reason()));
     }
 
     /** Starts renewing leases, carrying out recorded control requests and ending abandoned applies. */

@@ -13,6 +13,7 @@ import io.mediamesh.api.v1.ApplyRecord;
 import io.mediamesh.api.v1.ApplyServiceGrpc.ApplyServiceBlockingStub;
 import io.mediamesh.api.v1.ApplyStep;
 import io.mediamesh.api.v1.ApplySummary;
+import io.mediamesh.api.v1.CancelApply;
 import io.mediamesh.api.v1.ConfigDocument;
 import io.mediamesh.api.v1.ConfigKind;
 import io.mediamesh.api.v1.ControlApplyRequest;
@@ -185,7 +186,7 @@ class ConfigSvcReplicasTest {
     }
 
     @Test
-    void twoSimultaneousAppliesOnTwoReplicasStartExactlyOneEachRound() throws Exception {
+    void twoSimultaneousAppliesOnTwoReplicasStartExactlyOneEachRoundAndTheOtherCanCancelIt() throws Exception {
         try (ConfigSvcFixture.Replica b = fixture.startReplica(Map.of("mediamesh.config-svc.apply.instance-id", "b"))) {
             List<Integer> ports = List.of(fixture.port(), b.port());
             ExecutorService starters = Executors.newFixedThreadPool(2);
@@ -223,9 +224,14 @@ class ConfigSvcReplicasTest {
                 int winner = 1 - refused.get(0);
                 wins[winner]++;
                 ApplyStream running = streams.get(winner);
+                long applyId = running.received().get(0).getStarted().getApplyId();
                 running.await(ApplyConfigResponse::hasAwaitingPromotion);
-                running.cancel("round " + round + " is over");
+                // Cancelled through the replica that lost: it reaches the winner through the record.
+                String reason = "round " + round + " is over";
+                replicaApplies(ports.get(1 - winner)).controlApply(ControlApplyRequest.newBuilder()
+                        .setApplyId(applyId).setCancel(CancelApply.newBuilder().setReason(reason)).build());
                 assertThat(running.summary().getOutcome()).isEqualTo(ApplyOutcome.APPLY_OUTCOME_CANCELLED);
+                assertThat(applyOn(ports.get(1 - winner), applyId).getApply().getCancelReason()).isEqualTo(reason);
             }
             starters.shutdown();
             System.out.println("ConfigSvcReplicasTest: wins a/b " + wins[0] + "/" + wins[1]);
