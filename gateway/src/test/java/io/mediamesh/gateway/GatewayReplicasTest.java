@@ -65,7 +65,8 @@ class GatewayReplicasTest {
         String session = cookie.substring("session=".length(), cookie.indexOf(';'));
 
         // The cookie set by the first gateway is a session on the second.
-        AggregatedHttpResponse me = send(two, request(HttpMethod.GET, "/api/user/replica_alice").add("cookie", cookie(session)), null);
+        AggregatedHttpResponse me = send(two, request(HttpMethod.GET, "/api/user/replica_alice")
+                .add("cookie", cookie(session)), null);
         assertThat(me.status().code()).as(me.contentUtf8()).isEqualTo(200);
         // The browser rules are the same on both: a cookie request that changes state from another
         // site is refused by either gateway, one from the site's own origin is let through.
@@ -80,7 +81,8 @@ class GatewayReplicasTest {
         assertThat(logout.status().code()).as(logout.contentUtf8()).isEqualTo(204);
 
         // Ended on the second gateway, so ended on the first: user-svc holds sessions, no gateway does.
-        AggregatedHttpResponse after = send(one, request(HttpMethod.GET, "/api/user/replica_alice").add("cookie", cookie(session)), null);
+        AggregatedHttpResponse after = send(one, request(HttpMethod.GET, "/api/user/replica_alice")
+                .add("cookie", cookie(session)), null);
         assertThat(after.status().code()).isEqualTo(401);
         assertThat(code(after)).isEqualTo("UNAUTHENTICATED");
     }
@@ -132,10 +134,12 @@ class GatewayReplicasTest {
         return request(method, path).add("tus-resumable", "1.0.0").add("cookie", cookie(session));
     }
 
-    private static AggregatedHttpResponse patch(WebClient gateway, String session, String url, long offset, byte[] body) {
-        return gateway.execute(tus(HttpMethod.PATCH, url, session).contentType(MediaType.parse("application/offset+octet-stream"))
-                                                              .add("upload-offset", Long.toString(offset)).build(),
-                               HttpData.wrap(body)).aggregate().join();
+    private static AggregatedHttpResponse patch(WebClient gateway, String session, String url, long offset,
+                                                byte[] body) {
+        RequestHeaders headers = tus(HttpMethod.PATCH, url, session)
+                .contentType(MediaType.parse("application/offset+octet-stream"))
+                .add("upload-offset", Long.toString(offset)).build();
+        return gateway.execute(headers, HttpData.wrap(body)).aggregate().join();
     }
 
     private static AggregatedHttpResponse send(WebClient gateway, RequestHeadersBuilder headers, String body) {

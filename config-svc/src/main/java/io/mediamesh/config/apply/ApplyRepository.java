@@ -185,13 +185,13 @@ public final class ApplyRepository {
                 .fetch(row -> new ControlRequest(row.value1(), row.value2(), row.value3()));
         List<ControlRequest> taken = new ArrayList<>(requests.size());
         for (ControlRequest request : requests) {
+            Condition asRead = CONFIG_APPLIES.ID.eq(request.applyId())
+                    .and(CONFIG_APPLIES.PROMOTE_REQUESTED.eq(request.promote()))
+                    .and(CONFIG_APPLIES.CANCEL_REQUESTED.isNotDistinctFrom(request.cancelReason()));
             int cleared = retry.run(() -> db.update(CONFIG_APPLIES)
-                    .set(CONFIG_APPLIES.PROMOTE_REQUESTED, false)
-                    .setNull(CONFIG_APPLIES.CANCEL_REQUESTED)
-                    .where(CONFIG_APPLIES.ID.eq(request.applyId())
-                                            .and(CONFIG_APPLIES.PROMOTE_REQUESTED.eq(request.promote()))
-                                            .and(CONFIG_APPLIES.CANCEL_REQUESTED.isNotDistinctFrom(request.cancelReason())))
-                    .execute());
+                                            .set(CONFIG_APPLIES.PROMOTE_REQUESTED, false)
+                                            .setNull(CONFIG_APPLIES.CANCEL_REQUESTED)
+                                            .where(asRead).execute());
             if (cleared == 1) {
                 taken.add(request);
             }

@@ -63,10 +63,11 @@ import org.junit.jupiter.api.io.TempDir;
  * Several config-svc replicas on one schema, applying to two real agents (an origin and an edge):
  * replica "a" is the fixture's, "b" another in this JVM, and "crashing" a process of its own that
  * is killed mid-apply. Applies are MANUAL so that one stays running, awaiting promotion after its
- * origin stage, for as long as a test needs. Leases are short (2 s, renewed every 300 ms).
+ * origin stage, for as long as a test needs. Leases are short (4 s, renewed every 300 ms), yet
+ * long enough for a busy machine.
  */
 class ConfigSvcReplicasTest {
-    private static final String LEASE = "2s";
+    private static final String LEASE = "4s";
     private static final String RENEW = "300ms";
     private static final AtomicInteger CHANGES = new AtomicInteger();
 
