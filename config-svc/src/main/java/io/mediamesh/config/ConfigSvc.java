@@ -71,20 +71,19 @@ public final class ConfigSvc implements AutoCloseable {
         this.agents = new AgentClients(tls, settings.clientDeadline());
         this.applies = new ApplyRepository(database.dsl(), database.conflictRetry());
         this.coordinator = new ApplyCoordinator(new ApplyPlanner(servers, revisions, rendering, settings.apply()),
-                                                applies, servers, agents, this.clock);
+                                                applies, servers, agents, this.clock, settings.apply());
+        coordinator.startLeases();
         this.healthCheck = new AgentHealthCheck(servers, agents, settings.apply().healthCheckDeadline(), this.clock);
         healthCheck.start(settings.apply().healthCheckInterval());
     }
 
     /**
-     * Ends the applies a previous config-svc left running when it stopped, so their kinds can be
-     * applied again (one config-svc runs applies at a time).
+     * At start: ends the applies left running by replicas that are gone (their lease expired) and
+     * by a previous process under this replica's instance id, so their kinds can be applied again.
+     * Applies other replicas are running are left alone.
      */
     public void abandonInterruptedApplies() {
-        int abandoned = applies.abandonRunning(clock.instant());
-        if (abandoned > 0) {
-            logger.warn("Marked {} apply(s) left running by a stopped config-svc as failed", abandoned);
-        }
+        coordinator.abandonInterrupted(true);
     }
 
     /** Writes the default document of every (kind, role) that has no revision yet. */

@@ -72,7 +72,7 @@ class ManifestTest {
         assertThat(gateway.getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
                 .isEqualTo("registry.example.com/mediamesh/gateway:0.1.0");
         assertThat(gateway.getSpec().getTemplate().getSpec().getAffinity().getPodAntiAffinity()).isNotNull();
-        assertThat(deployment(objects, "config-svc").getSpec().getReplicas()).isEqualTo(1);
+        assertThat(deployment(objects, "config-svc").getSpec().getReplicas()).isEqualTo(2);
         assertThat(names(objects, "Ingress")).containsExactly("mediamesh");
     }
 

@@ -22,9 +22,12 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,6 +38,11 @@ import org.slf4j.LoggerFactory;
  * its own while the call's later messages steer it. Messages go out in order; a client that
  * cancels the call cancels the apply. Events are recorded for audit as they are sent (written in
  * the background, all of them before the apply's end is).
+ *
+ * <p>Replicas: each apply is recorded as this replica's ({@link ApplySettings#instanceId}) under a
+ * lease that a timer thread of its own renews while the apply runs. The same timer carries out the
+ * promotes and cancels that ControlApply recorded on another replica for an apply run here, and
+ * ends applies whose replica's lease expired (it died), so that their kinds can be applied again.
  */
 public final class ApplyCoordinator implements AutoCloseable {
     private static final Logger logger = LoggerFactory.getLogger(ApplyCoordinator.class);
@@ -44,6 +52,9 @@ public final class ApplyCoordinator implements AutoCloseable {
     private final MediaServerRepository servers;
     private final AgentClients agents;
     private final Clock clock;
+    private final ApplySettings settings;
+    private final ScheduledExecutorService leases = Executors.newSingleThreadScheduledExecutor(
+            ThreadFactories.newThreadFactory("config-apply-lease", true));
     private final ExecutorService runs = Executors.newCachedThreadPool(
             ThreadFactories.newThreadFactory("config-apply", true));
     private final ExecutorService workers = Executors.newCachedThreadPool(
@@ -52,13 +63,63 @@ public final class ApplyCoordinator implements AutoCloseable {
     private final EventLog events;
 
     public ApplyCoordinator(ApplyPlanner planner, ApplyRepository audit, MediaServerRepository servers,
-                            AgentClients agents, Clock clock) {
+                            AgentClients agents, Clock clock, ApplySettings settings) {
         this.planner = planner;
         this.audit = audit;
         this.servers = servers;
         this.agents = agents;
         this.clock = clock;
+        this.settings = settings;
         this.events = new EventLog(audit);
+    }
+
+    /**
+     * Ends the applies left running by a replica that is gone: at start also those recorded under
+     * this replica's own instance id (a previous process of it), later only those whose lease
+     * expired. Each is logged with its reason.
+     */
+    public void abandonInterrupted(boolean starting) {
+        audit.abandon(clock.instant(), starting ? Optional.of(settings.instanceId()) : Optional.empty())
+             .forEach(apply -> logger.warn("Apply {} of {} marked failed: {}", apply.applyId(), apply.kind(),
+                                           apply.reason()));
+    }
+
+    /** Starts renewing leases, carrying out recorded control requests and ending abandoned applies. */
+    public void startLeases() {
+        long every = settings.leaseRenewInterval().toMillis();
+        leases.scheduleWithFixedDelay(this::tendLeases, every, every, TimeUnit.MILLISECONDS);
+    }
+
+    /** One round of the lease timer; a failure (the database away) is logged and tried next round. */
+    private void tendLeases() {
+        Set<Long> mine = Set.copyOf(running.keySet());
+        try {
+            for (long lost : audit.renew(settings.instanceId(), mine, clock.instant().plus(settings.lease()))) {
+                ApplyRun run = running.get(lost);
+                if (run != null) {
+                    // Another replica ended it (and may run the kind again): touch no more servers.
+                    logger.error("Apply {} lost its lease (renewals failed for {}); cancelling it", lost,
+                                 settings.lease());
+                    run.cancel("This config-svc replica could not renew the apply's lease in time, and "
+                               + "another replica ended it.");
+                }
+            }
+            for (ApplyRepository.ControlRequest request : audit.takeControlRequests(settings.instanceId(), mine)) {
+                ApplyRun run = running.get(request.applyId());
+                if (run == null) {
+                    continue;
+                }
+                if (request.cancelReason() != null) {
+                    run.cancel(request.cancelReason());
+                } else if (request.promote() && !run.promote()) {
+                    logger.info("Dropping a promote of apply {} recorded by another replica: no stage awaits "
+                                + "promotion", request.applyId());
+                }
+            }
+            abandonInterrupted(false);
+        } catch (RuntimeException e) {
+            logger.warn("Cannot tend the applies' leases: {}", e.toString());
+        }
     }
 
     /** Serves one ApplyConfig call for an admin already identified as {@code author}. */
@@ -69,15 +130,20 @@ public final class ApplyCoordinator implements AutoCloseable {
     }
 
     /**
-     * Promotes ({@code promote}) or cancels a running apply from outside its call.
+     * Promotes ({@code promote}) or cancels a running apply from outside its call. An apply another
+     * replica runs gets the request through the database: that replica carries it out at its next
+     * lease renewal (a promote that then finds no stage awaiting promotion is dropped).
      *
-     * @throws MediameshException NOT_FOUND if this instance runs no such apply, INVALID_REQUEST for a
-     *                            promote while no stage awaits promotion
+     * @throws MediameshException NOT_FOUND if no such apply is running, INVALID_REQUEST for a
+     *                            promote while no stage of an apply run here awaits promotion
      */
     public void control(long applyId, boolean promote, String cancelReason) {
         ApplyRun run = running.get(applyId);
         if (run == null) {
-            throw new MediameshException(ErrorCode.NOT_FOUND, "No apply " + applyId + " is running.");
+            if (!audit.requestControl(applyId, promote, cancelReason)) {
+                throw new MediameshException(ErrorCode.NOT_FOUND, "No apply " + applyId + " is running.");
+            }
+            return;
         }
         if (!promote) {
             run.cancel(cancelReason);
@@ -114,7 +180,10 @@ public final class ApplyCoordinator implements AutoCloseable {
         }
     }
 
-    /** Cancels running applies (so that they roll back) and waits a while for them to end. */
+    /**
+     * Cancels running applies (so that they roll back) and waits a while for them to end, renewing
+     * their leases meanwhile.
+     */
     @Override
     public void close() throws InterruptedException {
         running.values().forEach(run -> run.cancel("config-svc is stopping."));
@@ -122,6 +191,7 @@ public final class ApplyCoordinator implements AutoCloseable {
         if (!runs.awaitTermination(30, TimeUnit.SECONDS)) {
             logger.warn("Applies still running at shutdown: {}", running.keySet());
         }
+        leases.shutdownNow();
         workers.shutdownNow();
         events.close();
     }
@@ -195,7 +265,7 @@ public final class ApplyCoordinator implements AutoCloseable {
             Instant startedAt = clock.instant();
             try {
                 plan = planner.plan(start, author);
-                applyId = audit.begin(plan, startedAt);
+                applyId = audit.begin(plan, startedAt, settings.instanceId(), startedAt.plus(settings.lease()));
             } catch (MediameshException e) {
                 fail(e);
                 return;

@@ -48,8 +48,6 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
@@ -331,7 +329,7 @@ class ConfigApplyTest {
         first.await(ApplyConfigResponse::hasAwaitingPromotion);
 
         ApplyStream second = ApplyStream.start(fixture.port(), admin, nginx(ApplyPolicy.APPLY_POLICY_BEST_EFFORT));
-        assertFails(ErrorCode.CONFIG_APPLY_IN_PROGRESS, () -> awaitEnd(second));
+        assertFails(ErrorCode.CONFIG_APPLY_IN_PROGRESS, second::awaitEnd);
         assertThat(second.received()).isEmpty();
         // Nor may a server the apply works on be deleted meanwhile.
         assertFails(ErrorCode.CONFIG_APPLY_IN_PROGRESS, () -> fixture.servers(admin).deleteServer(
@@ -367,22 +365,14 @@ class ConfigApplyTest {
 
         ApplyStream promoteFirst = ApplyStream.open(fixture.port(), admin);
         promoteFirst.promote();
-        assertFails(ErrorCode.INVALID_REQUEST, () -> awaitEnd(promoteFirst));
+        assertFails(ErrorCode.INVALID_REQUEST, promoteFirst::awaitEnd);
         assertThat(snapshot()).isEqualTo(before);
     }
 
     private static void assertRefused(ErrorCode code, String session, StartApply start) {
         ApplyStream stream = ApplyStream.start(fixture.port(), session, start);
-        assertFails(code, () -> awaitEnd(stream));
+        assertFails(code, stream::awaitEnd);
         assertThat(stream.received()).as("messages of a refused apply").isEmpty();
-    }
-
-    private static void awaitEnd(ApplyStream stream) throws Throwable {
-        try {
-            stream.end().get(30, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            throw e.getCause();
-        }
     }
 
     /** A new nginx revision for every role (so every server gets a new version); with the clash for the edges. */

@@ -71,7 +71,8 @@ class GaleraApplyLockTest {
                     begun.add(threads.submit(() -> {
                         together.await(10, TimeUnit.SECONDS);
                         try {
-                            return Optional.of(instance.begin(plan(), Instant.now()));
+                            return Optional.of(instance.begin(plan(), Instant.now(), "galera-test",
+                                                              Instant.now().plusSeconds(30)));
                         } catch (MediameshException refused) {
                             assertThat(refused.code()).isEqualTo(ErrorCode.CONFIG_APPLY_IN_PROGRESS);
                             return Optional.empty();

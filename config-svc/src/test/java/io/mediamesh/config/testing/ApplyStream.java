@@ -16,7 +16,9 @@ import io.mediamesh.common.testing.TestMeshCa;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
@@ -56,8 +58,13 @@ public final class ApplyStream {
     /** Opens the call and sends {@code start}. */
     public static ApplyStream start(int configSvcPort, String session, StartApply start) {
         ApplyStream stream = open(configSvcPort, session);
-        stream.requests.onNext(ApplyConfigRequest.newBuilder().setStart(start).build());
+        stream.send(start);
         return stream;
+    }
+
+    /** Sends {@code start} on a call opened without it. */
+    public void send(StartApply start) {
+        requests.onNext(ApplyConfigRequest.newBuilder().setStart(start).build());
     }
 
     /** Opens the call without sending anything. */
@@ -87,6 +94,31 @@ public final class ApplyStream {
             if (wanted.test(message)) {
                 return message;
             }
+        }
+    }
+
+    /** Waits for the first message, or for the call to end without one (empty then). */
+    public Optional<ApplyConfigResponse> firstOrEnd() throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (System.nanoTime() < deadline) {
+            ApplyConfigResponse message = incoming.poll(50, TimeUnit.MILLISECONDS);
+            if (message != null) {
+                received.add(message);
+                return Optional.of(message);
+            }
+            if (end.isDone() && incoming.isEmpty()) {
+                return Optional.empty();
+            }
+        }
+        throw new AssertionError("Neither a message nor the call's end within " + WAIT);
+    }
+
+    /** Waits for the call's end; a call that failed throws its failure (a StatusRuntimeException). */
+    public void awaitEnd() throws Throwable {
+        try {
+            end.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            throw e.getCause();
         }
     }
 

@@ -54,6 +54,8 @@ public final class ConfigSvcFixture implements BeforeAllCallback, AfterAllCallba
     private MeshTls userTls;
     private MeshTls configTls;
     private MeshTls mediaTls;
+    private Config config;
+    private ConfigSvcSettings configSettings;
 
     public ConfigSvcFixture() {
         overrides.put("mediamesh.user-svc.admin.password", ADMIN_PASSWORD);
@@ -80,7 +82,7 @@ public final class ConfigSvcFixture implements BeforeAllCallback, AfterAllCallba
     public void start(String base) {
         userDatabaseSettings = TestDatabase.settingsFor(base + "_u");
         configDatabaseSettings = TestDatabase.settingsFor(base + "_c");
-        Config config = ConfigFactory.parseMap(overrides).withFallback(Configs.load(Map.of()));
+        config = ConfigFactory.parseMap(overrides).withFallback(Configs.load(Map.of()));
 
         UserSvcSettings userSettings = UserSvcSettings.from(config).withDatabase(userDatabaseSettings);
         userDatabase = Database.open(userSettings.database(), UserSvc.MIGRATIONS);
@@ -92,6 +94,7 @@ public final class ConfigSvcFixture implements BeforeAllCallback, AfterAllCallba
         ConfigSvcSettings base0 = ConfigSvcSettings.from(config).withDatabase(configDatabaseSettings);
         ConfigSvcSettings settings = base0.withEndpoints(base0.endpoints().withUserSvc(
                 "127.0.0.1:" + userServer.activeLocalPort()));
+        configSettings = settings;
         configDatabase = Database.open(settings.database(), ConfigSvc.MIGRATIONS);
         configTls = TestMeshCa.tls(Identity.CONFIG_SVC);
         configSvc = new ConfigSvc(configDatabase, settings, configTls, Clock.systemUTC());
@@ -122,6 +125,43 @@ public final class ConfigSvcFixture implements BeforeAllCallback, AfterAllCallba
 
     public int port() {
         return configServer.activeLocalPort();
+    }
+
+    /**
+     * Starts another config-svc replica in this JVM on the same schema and user-svc, as Main
+     * starts one (the interrupted applies it finds are ended first); {@code overrides} win over
+     * this fixture's settings. The caller closes it.
+     */
+    public Replica startReplica(Map<String, Object> overrides) {
+        ConfigSvcSettings settings = ConfigSvcSettings.from(ConfigFactory.parseMap(overrides).withFallback(config))
+                                                      .withDatabase(configDatabaseSettings)
+                                                      .withEndpoints(configSettings.endpoints());
+        Database database = Database.open(settings.database(), ConfigSvc.MIGRATIONS);
+        MeshTls tls = TestMeshCa.tls(Identity.CONFIG_SVC);
+        ConfigSvc replica = new ConfigSvc(database, settings, tls, Clock.systemUTC());
+        replica.abandonInterruptedApplies();
+        return new Replica(replica, start(tls, replica::configureServices), database, tls);
+    }
+
+    /** A config-svc replica of {@link #startReplica}. */
+    public record Replica(ConfigSvc configSvc, Server server, Database database, MeshTls tls) implements AutoCloseable {
+        public int port() {
+            return server.activeLocalPort();
+        }
+
+        /** Stops it as Main's shutdown does: serving first, then its applies (which roll back). */
+        @Override
+        public void close() throws InterruptedException {
+            server.stop().join();
+            configSvc.close();
+            database.close();
+            tls.close();
+        }
+    }
+
+    /** config-svc's schema and account, for a replica in a process of its own. */
+    public DatabaseSettings configDatabaseSettings() {
+        return configDatabaseSettings;
     }
 
     public int userSvcPort() {

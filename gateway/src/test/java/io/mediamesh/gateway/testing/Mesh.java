@@ -327,17 +327,46 @@ public final class Mesh implements BeforeAllCallback, AfterAllCallback {
     }
 
     private void startGateway() {
-        GatewaySettings base = GatewaySettings.from(config());
+        GatewayReplica started = startGateway(gatewayPort, Map.of());
+        gateway = started.gateway();
+        gatewayServer = started.server();
+    }
+
+    /**
+     * Starts another gateway on the same services, as a second replica behind a load balancer
+     * would run: a process of its own (here a Gateway and server of its own) on a port of its own,
+     * with its own management port. The caller closes it.
+     */
+    public GatewayReplica startGatewayReplica() {
+        return startGateway(freePort(), Map.of("mediamesh.gateway.management.port", freePort()));
+    }
+
+    /** A gateway of {@link #startGatewayReplica}. */
+    public record GatewayReplica(Gateway gateway, Server server) implements AutoCloseable {
+        public int port() {
+            return server.activeLocalPort();
+        }
+
+        @Override
+        public void close() {
+            server.stop().join();
+            gateway.close();
+        }
+    }
+
+    private GatewayReplica startGateway(int port, Map<String, Object> settings) {
+        GatewaySettings base = GatewaySettings.from(ConfigFactory.parseMap(settings).withFallback(config()));
         ServiceEndpoints endpoints = base.endpoints();
         if (configServer != null) {
             endpoints = new ServiceEndpoints(endpoints.userSvc(), endpoints.mediaSvc(),
                                              "127.0.0.1:" + configServer.activeLocalPort(), endpoints.schedulerSvc());
         }
-        gateway = new Gateway(base.withEndpoints(endpoints), tls(Identity.GATEWAY));
-        ServerBuilder sb = Server.builder().http(new InetSocketAddress("127.0.0.1", gatewayPort));
-        gateway.configureServices(sb);
-        gatewayServer = sb.build();
-        gatewayServer.start().join();
+        Gateway started = new Gateway(base.withEndpoints(endpoints), tls(Identity.GATEWAY));
+        ServerBuilder sb = Server.builder().http(new InetSocketAddress("127.0.0.1", port));
+        started.configureServices(sb);
+        Server server = sb.build();
+        server.start().join();
+        return new GatewayReplica(started, server);
     }
 
     private Config config() {
