@@ -134,6 +134,10 @@ final class EjectingEndpointGroup extends DynamicEndpointGroup {
     }
 
     private synchronized void refresh() {
+        if (isClosing()) {
+            // A re-admission scheduled before the group was closed.
+            return;
+        }
         // Replicas gone from the name (or the list) are forgotten.
         outcomes.keySet().retainAll(all.endpoints());
         List<Endpoint> candidates = healthy.endpoints().isEmpty() ? all.endpoints() : healthy.endpoints();

@@ -28,7 +28,7 @@ public record ServiceEndpoints(String userSvc, String mediaSvc, String configSvc
     }
 
     /** The setting of {@code service}'s endpoint, with the variable that overrides it. */
-    public static String key(String service) {
+    private static String key(String service) {
         return "mediamesh.endpoints." + service + " (MEDIAMESH_" + service.replace('-', '_').toUpperCase(Locale.ROOT)
                + "_ENDPOINT)";
     }

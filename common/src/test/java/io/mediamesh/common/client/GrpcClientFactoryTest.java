@@ -51,8 +51,7 @@ class GrpcClientFactoryTest {
     private Replica start(String host) {
         AtomicInteger calls = new AtomicInteger();
         AtomicBoolean failing = new AtomicBoolean();
-        // Stopped at once: the health checks' long polls would otherwise hold each stop for a while.
-        ServerBuilder sb = Server.builder().gracefulShutdownTimeout(Duration.ZERO, Duration.ZERO);
+        ServerBuilder sb = Server.builder();
         ServiceServer.listen(sb, new InetSocketAddress(host, 0), serverTls, ServiceServer.MESH_CALLERS, List.of());
         ServiceServer.configure(sb, ServiceServer.grpcService(List.of()));
         sb.decorator((delegate, ctx, req) -> {
