@@ -54,6 +54,7 @@ public final class ConfigSvc implements AutoCloseable {
     private final ApplyCoordinator coordinator;
     private final AgentHealthCheck healthCheck;
     private final AgentClients agents;
+    private final GrpcClientFactory userSvcClients;
 
     public ConfigSvc(Database database, ConfigSvcSettings settings, MeshTls tls, Clock clock) {
         // The database keeps microseconds: hand out no instant it cannot store.
@@ -62,8 +63,8 @@ public final class ConfigSvc implements AutoCloseable {
         this.revisions = new RevisionRepository(database.dsl());
         this.rendering = new ConfigRendering(revisions);
         this.validators = ConfigValidators.configured(settings.validation());
-        SessionServiceBlockingStub sessions = new GrpcClientFactory(tls, settings.clientDeadline())
-                .newStub(settings.endpoints().userSvc(), SessionServiceBlockingStub.class);
+        this.userSvcClients = new GrpcClientFactory(tls, settings.clientDeadline());
+        SessionServiceBlockingStub sessions = userSvcClients.newStub(settings.endpoints().userSvc(), SessionServiceBlockingStub.class);
         this.callers = new Callers(new RemoteSessionValidator(sessions, settings.sessionCacheTtl(),
                                                               SESSION_CACHE_ENTRIES),
                                    tls, Set.of(Identity.GATEWAY, Identity.OPERATOR));
@@ -114,5 +115,6 @@ public final class ConfigSvc implements AutoCloseable {
         healthCheck.close();
         coordinator.close();
         agents.close();
+        userSvcClients.close();
     }
 }

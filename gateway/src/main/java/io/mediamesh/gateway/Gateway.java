@@ -49,6 +49,7 @@ public final class Gateway implements AutoCloseable {
     private final GatewaySettings settings;
     private final UserSvcClients userSvc;
     private final ClientFactory loginConnections;
+    private final GrpcClientFactory clients;
     private final WebClient fileServer;
     private final ConfigSvcClients configSvc;
     private final MediaSvcClients mediaSvc;
@@ -58,16 +59,17 @@ public final class Gateway implements AutoCloseable {
     public Gateway(GatewaySettings settings, MeshTls tls) {
         this.settings = settings;
         ClientFactory clientFactory = tls.clientFactory();
-        GrpcClientFactory clients = new GrpcClientFactory(tls, settings.deadline());
+        // One set of replica groups (health checks) for all of the gateway's stubs.
+        this.clients = new GrpcClientFactory(tls, settings.deadline());
         this.loginConnections = tls.configure(ClientFactory.builder().workerGroup(clientFactory.eventLoopGroup(), false))
                                    .build();
-        this.userSvc = UserSvcClients.create(clients, new GrpcClientFactory(tls, loginConnections, settings.deadline()),
+        this.userSvc = UserSvcClients.create(clients, clients.withConnections(loginConnections),
                                              settings.endpoints().userSvc());
         this.fileServer = UploadProxy.client(settings.files(), clientFactory);
         // An apply streams for as long as it runs: its own, longer deadline.
-        this.configSvc = ConfigSvcClients.create(clients, new GrpcClientFactory(tls, settings.applyTimeout()),
+        this.configSvc = ConfigSvcClients.create(clients, clients.withDeadline(settings.applyTimeout()),
                                                  settings.endpoints().configSvc());
-        this.mediaSvc = MediaSvcClients.create(clients, new GrpcClientFactory(tls, settings.streamChangeTimeout()),
+        this.mediaSvc = MediaSvcClients.create(clients, clients.withDeadline(settings.streamChangeTimeout()),
                                                settings.endpoints().mediaSvc());
         this.schedulerSvc = SchedulerSvcClients.create(clients, settings.endpoints().schedulerSvc());
     }
@@ -136,9 +138,13 @@ public final class Gateway implements AutoCloseable {
         WebSite.addTo(site);
     }
 
-    /** Closes the connections of logins (the event loops are the given client factory's). */
+    /**
+     * Closes the replica groups and the connections of logins (the event loops are the given client
+     * factory's).
+     */
     @Override
     public void close() {
+        clients.close();
         loginConnections.close();
     }
 }

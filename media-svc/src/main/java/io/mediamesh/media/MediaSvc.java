@@ -88,12 +88,13 @@ public final class MediaSvc implements AutoCloseable {
     private final LiveStreams streams;
     private final RoomReconciler roomReconciler;
     private final RecordingConversions conversions;
+    private final GrpcClientFactory clients;
 
     public MediaSvc(Database database, MediaSvcSettings settings, MeshTls tls, Clock clock) {
         this.settings = settings;
         // The database keeps microseconds: hand out no instant it cannot store.
         Clock dbClock = Clock.tick(clock, Duration.ofNanos(1000));
-        GrpcClientFactory clients = new GrpcClientFactory(tls, settings.deadline());
+        this.clients = new GrpcClientFactory(tls, settings.deadline());
         // Janus and nginx are outside the mesh: their connections trust what the JVM trusts, not the mesh's CA.
         ClientFactory clientFactory = ClientFactory.ofDefault();
         String userSvc = settings.endpoints().userSvc();
@@ -231,6 +232,7 @@ public final class MediaSvc implements AutoCloseable {
     @Override
     public void close() {
         conversions.close();
+        clients.close();
         streams.stopReconciling();
         housekeeping.shutdown();
         try {

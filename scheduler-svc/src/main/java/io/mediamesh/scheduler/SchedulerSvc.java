@@ -31,11 +31,12 @@ public final class SchedulerSvc implements AutoCloseable {
 
     private final List<io.grpc.BindableService> grpcServices;
     private final TaskEngine engine;
+    private final GrpcClientFactory clients;
 
     public SchedulerSvc(Database database, SchedulerSvcSettings settings, MeshTls tls, Clock clock) {
         // The database keeps microseconds: hand out no instant it cannot store.
         Clock micros = Clock.tick(clock, Duration.ofNanos(1000));
-        GrpcClientFactory clients = new GrpcClientFactory(tls, settings.clientDeadline());
+        this.clients = new GrpcClientFactory(tls, settings.clientDeadline());
         Callers callers = new Callers(
                 new RemoteSessionValidator(clients.newStub(settings.endpoints().userSvc(),
                                                            SessionServiceBlockingStub.class),
@@ -67,5 +68,6 @@ public final class SchedulerSvc implements AutoCloseable {
     @Override
     public void close() {
         engine.close();
+        clients.close();
     }
 }

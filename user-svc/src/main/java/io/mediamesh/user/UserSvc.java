@@ -52,6 +52,7 @@ public final class UserSvc implements AutoCloseable {
     private final PasswordHashing passwords;
     private final List<io.grpc.BindableService> grpcServices;
     private final ScheduledExecutorService housekeeping;
+    private final GrpcClientFactory schedulerClients;
 
     public UserSvc(Database database, UserSvcSettings settings, Clock clock, MeshTls tls) {
         this.settings = settings;
@@ -76,8 +77,8 @@ public final class UserSvc implements AutoCloseable {
         UserAccess access = new UserAccess(users, callers);
         this.housekeeping = Executors.newSingleThreadScheduledExecutor(
                 ThreadFactories.newThreadFactory("user-svc-housekeeping", true));
-        SchedulerServiceBlockingStub scheduler = new GrpcClientFactory(tls, settings.clientDeadline())
-                .newStub(settings.endpoints().schedulerSvc(), SchedulerServiceBlockingStub.class);
+        this.schedulerClients = new GrpcClientFactory(tls, settings.clientDeadline());
+        SchedulerServiceBlockingStub scheduler = schedulerClients.newStub(settings.endpoints().schedulerSvc(), SchedulerServiceBlockingStub.class);
         DeletionRelay deletionRelay = new DeletionRelay(new DeletionOutbox(database.dsl()), scheduler, housekeeping,
                                                         settings.deletionRelayInterval().toMillis());
         this.grpcServices = List.of(new UserGrpcService(users, videos, sessions, deletionRelay, passwords, access,
@@ -135,5 +136,6 @@ public final class UserSvc implements AutoCloseable {
     public void close() {
         housekeeping.shutdownNow();
         passwords.close();
+        schedulerClients.close();
     }
 }
