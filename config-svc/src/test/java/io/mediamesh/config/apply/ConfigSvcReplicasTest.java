@@ -30,13 +30,17 @@ import io.mediamesh.api.v1.PromotionMode;
 import io.mediamesh.api.v1.PutConfigRequest;
 import io.mediamesh.api.v1.StartApply;
 import io.mediamesh.common.auth.Callers;
+import io.mediamesh.common.config.DatabaseSettings;
 import io.mediamesh.common.testing.Await;
+import io.mediamesh.common.testing.FreePorts;
+import io.mediamesh.common.testing.ServiceProcess;
 import io.mediamesh.common.testing.TestMeshCa;
 import io.mediamesh.common.time.Times;
+import io.mediamesh.common.tls.Identity;
+import io.mediamesh.config.Main;
 import io.mediamesh.config.testing.AgentProcess;
 import io.mediamesh.config.testing.ApplyStream;
 import io.mediamesh.config.testing.ConfigSvcFixture;
-import io.mediamesh.config.testing.ConfigSvcProcess;
 import io.mediamesh.config.testing.Servers;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -147,13 +151,11 @@ class ConfigSvcReplicasTest {
         newNginxRevision();
         long applyId;
         Instant killedAt;
-        try (ConfigSvcProcess crashing = ConfigSvcProcess.start(
-                "crashing", fixture.configDatabaseSettings(), fixture.userSvcPort(),
-                Map.of("mediamesh.config-svc.apply.lease", LEASE,
-                       "mediamesh.config-svc.apply.lease-renew-interval", RENEW))) {
-            Await.until("the crashing replica to serve", Duration.ofSeconds(90), () -> serves(crashing.port()),
+        int crashingPort = FreePorts.tcp();
+        try (ServiceProcess crashing = startConfigSvcProcess("crashing", crashingPort)) {
+            Await.until("the crashing replica to serve", Duration.ofSeconds(90), () -> serves(crashingPort),
                         () -> output(crashing));
-            ApplyStream stream = ApplyStream.start(crashing.port(), admin, manualNginx());
+            ApplyStream stream = ApplyStream.start(crashingPort, admin, manualNginx());
             applyId = stream.await(ApplyConfigResponse::hasStarted).getStarted().getApplyId();
             stream.await(ApplyConfigResponse::hasAwaitingPromotion);
             assertThat(owner(applyId)).isEqualTo("crashing");
@@ -276,7 +278,23 @@ class ConfigSvcReplicasTest {
         }
     }
 
-    private static String output(ConfigSvcProcess process) {
+    /** A config-svc replica in a JVM of its own, on the fixture's schema and user-svc, with the test's lease. */
+    private static ServiceProcess startConfigSvcProcess(String instanceId, int port) throws IOException {
+        DatabaseSettings database = fixture.configDatabaseSettings();
+        return ServiceProcess.start("config-svc-process-" + instanceId, Identity.CONFIG_SVC, Main.class,
+                                    Map.of("MEDIAMESH_DB_URL", database.url(),
+                                           "MEDIAMESH_CONFIG_SVC_DB_USER", database.user(),
+                                           "MEDIAMESH_CONFIG_SVC_DB_PASSWORD", database.password(),
+                                           "MEDIAMESH_CONFIG_SVC_DB_SCHEMA", database.schema(),
+                                           "MEDIAMESH_CONFIG_SVC_PORT", Integer.toString(port),
+                                           "MEDIAMESH_USER_SVC_ENDPOINT", "127.0.0.1:" + fixture.userSvcPort(),
+                                           "MEDIAMESH_CONFIG_SVC_INSTANCE_ID", instanceId),
+                                    Map.of("mediamesh.config-svc.health-check.interval", "1h",
+                                           "mediamesh.config-svc.apply.lease", LEASE,
+                                           "mediamesh.config-svc.apply.lease-renew-interval", RENEW));
+    }
+
+    private static String output(ServiceProcess process) {
         try {
             return process.output();
         } catch (IOException e) {
