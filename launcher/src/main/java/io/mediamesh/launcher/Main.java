@@ -44,7 +44,11 @@ public final class Main {
         CountDownLatch stopRequested = new CountDownLatch(1);
         // Handled here rather than by shutdown hooks: the mesh stops in order, and up ends with status 0.
         for (String signal : List.of("TERM", "INT", "HUP")) {
-            Signal.handle(new Signal(signal), received -> stopRequested.countDown());
+            try {
+                Signal.handle(new Signal(signal), received -> stopRequested.countDown());
+            } catch (IllegalArgumentException reservedHere) {
+                // The JVM keeps this signal (e.g. -Xrs): it then ends the launcher without the ordered stop.
+            }
         }
         int status;
         try {
