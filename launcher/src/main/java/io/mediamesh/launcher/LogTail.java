@@ -1,6 +1,7 @@
 package io.mediamesh.launcher;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,6 +11,7 @@ import java.util.List;
 /** The last lines a process wrote in its latest run (logs are appended to, run after run). */
 final class LogTail {
     static final int LINES = 40;
+    private static final int READ_AT_MOST = 64 * 1024;
 
     private LogTail() {}
 
@@ -21,8 +23,14 @@ final class LogTail {
     /** The last {@link #LINES} lines of the latest run, indented, after a line naming the file. */
     static List<String> of(Path log) {
         List<String> lines;
-        try {
-            lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+        try (InputStream in = Files.newInputStream(log)) {
+            // Logs grow run after run: only their end is read.
+            long skipped = Math.max(0, Files.size(log) - READ_AT_MOST);
+            in.skipNBytes(skipped);
+            lines = new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().toList();
+            if (skipped > 0 && !lines.isEmpty()) {
+                lines = lines.subList(1, lines.size()); // the first line was cut
+            }
         } catch (IOException e) {
             return List.of("    (cannot read " + log + ": " + e.getMessage() + ")");
         }

@@ -114,6 +114,10 @@ final class Replica {
                 synchronized (this) {
                     supervised = true;
                 }
+                if (!current.isAlive()) {
+                    // Ended between the check and now, when its exit was not yet a crash: it is one now.
+                    exited(current);
+                }
                 return;
             }
             if (!current.isAlive()) {
