@@ -1,6 +1,7 @@
 package io.mediamesh.config;
 
 import com.linecorp.armeria.server.ServerBuilder;
+import com.linecorp.armeria.server.ServerListener;
 import io.mediamesh.api.v1.ConfigKind;
 import io.mediamesh.api.v1.MediaServerRole;
 import io.mediamesh.api.v1.SessionServiceGrpc.SessionServiceBlockingStub;
@@ -101,15 +102,29 @@ public final class ConfigSvc implements AutoCloseable {
         }
     }
 
-    /** Adds config-svc's gRPC services and the shared endpoints to {@code sb}; tests reuse it. */
+    /**
+     * Adds config-svc's gRPC services and the shared endpoints to {@code sb}; tests reuse it. Stopping
+     * the server built from it drains the applies first ({@link ApplyCoordinator#drain}), while it still
+     * serves: Armeria runs the stopping listeners before its graceful shutdown.
+     */
     public void configureServices(ServerBuilder sb) {
         ServiceServer.configure(sb, ServiceServer.grpcService(List.of(
                 new MediaServerGrpcService(servers, rendering, callers, clock, coordinator::isApplyingTo),
                 new ConfigGrpcService(revisions, servers, rendering, validators, callers, clock),
                 new ApplyGrpc(coordinator, applies, callers))));
+        sb.serverListener(ServerListener.builder().whenStopping(server -> drainApplies()).build());
     }
 
-    /** Stops the health checks and cancels running applies, which roll back. */
+    private void drainApplies() {
+        try {
+            coordinator.drain();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            logger.warn("Interrupted while draining the applies; close() cancels what still runs");
+        }
+    }
+
+    /** Stops the health checks and cancels the applies still running (after a drain: none), which roll back. */
     @Override
     public void close() throws InterruptedException {
         healthCheck.close();

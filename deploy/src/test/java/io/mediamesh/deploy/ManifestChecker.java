@@ -31,6 +31,7 @@ import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import java.math.BigDecimal;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -63,6 +64,9 @@ final class ManifestChecker {
     static final String TLS_MOUNT = "/etc/mediamesh/tls";
     /** The settings naming a process's certificate, key and CA (common's mediamesh.tls). */
     private static final List<String> TLS_FILES = List.of("MEDIAMESH_TLS_CERT", "MEDIAMESH_TLS_KEY", "MEDIAMESH_TLS_CA");
+    private static final String APPLY_DRAIN_TIMEOUT = "mediamesh.config-svc.apply.drain-timeout";
+    /** How long config-svc's drain waits for the applies it cancelled to roll back (ApplyCoordinator). */
+    private static final Duration ROLLBACK_WAIT = Duration.ofSeconds(30);
     /** JVM memory beyond -Xmx: metaspace, code cache, thread stacks, Netty's direct buffers. */
     static final long HEADROOM_BYTES = 256L << 20;
     /** Pods outside the manifests a policy may name: the in-cluster MariaDB of the base. */
@@ -191,9 +195,33 @@ final class ManifestChecker {
         }
         checkResources(where, c, environment, problems);
         checkFilesAndSecurity(where, p, c, environment, problems);
+        if (effective.hasPath(APPLY_DRAIN_TIMEOUT) && workload.module().equals(workload.name())) {
+            checkStopBudget(where, spec, c, effective, problems);
+        }
         String image = c.getImage() == null ? "" : c.getImage();
         if (!image.matches("(.+/)?mediamesh/" + Pattern.quote(workload.module()) + ":[^/:]+")) {
             problems.add(where + ": image " + image + " is not mediamesh/" + workload.module() + ":<tag> (Jib's name)");
+        }
+    }
+
+    /**
+     * config-svc drains its applies when stopped: Kubernetes must leave it the preStop pause, the
+     * drain, the rollbacks of what the drain cancels and the server's graceful shutdown before it kills it.
+     */
+    private static void checkStopBudget(String where, PodSpec spec, Container c, Config config,
+                                        List<String> problems) {
+        long preStop = c.getLifecycle() == null || c.getLifecycle().getPreStop() == null
+                       || c.getLifecycle().getPreStop().getSleep() == null
+                       ? 0 : c.getLifecycle().getPreStop().getSleep().getSeconds();
+        Duration needed = Duration.ofSeconds(preStop).plus(config.getDuration(APPLY_DRAIN_TIMEOUT))
+                                  .plus(ROLLBACK_WAIT)
+                                  .plus(config.getDuration("mediamesh.config-svc.server.graceful-quiet-period"))
+                                  .plus(config.getDuration("mediamesh.config-svc.server.graceful-timeout"));
+        Long grace = spec.getTerminationGracePeriodSeconds();
+        if (grace == null || Duration.ofSeconds(grace).compareTo(needed) < 0) {
+            problems.add(where + ": terminationGracePeriodSeconds " + grace + " is shorter than its stop ("
+                         + needed.toMillis() / 1000.0 + " s: preStop, apply.drain-timeout, rollbacks "
+                         + ROLLBACK_WAIT.toSeconds() + " s, graceful shutdown)");
         }
     }
 

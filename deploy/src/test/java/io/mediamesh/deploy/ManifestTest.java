@@ -185,6 +185,17 @@ class ManifestTest {
     }
 
     @Test
+    void aConfigSvcKilledBeforeItsApplyDrainEndsIsReported() {
+        List<ObjectNode> docs = Kustomize.render(K8S.resolve("base"));
+        ObjectNode deployment = find(docs, "Deployment", "config-svc");
+        ((ObjectNode) deployment.get("spec").get("template").get("spec")).put("terminationGracePeriodSeconds", 60);
+
+        assertThat(checker.check(reader.parseAll(docs, "test"))).containsExactly(
+                "Deployment config-svc container config-svc: terminationGracePeriodSeconds 60 is shorter than its "
+                + "stop (105.5 s: preStop, apply.drain-timeout, rollbacks 30 s, graceful shutdown)");
+    }
+
+    @Test
     void anEnvironmentVariableOfAnotherServiceIsReported() {
         List<ObjectNode> docs = Kustomize.render(K8S.resolve("base"));
         // The gateway's class path holds no user-svc environment.conf: it would ignore this.

@@ -18,6 +18,7 @@ import io.mediamesh.common.error.MediameshException;
 import io.mediamesh.common.time.Times;
 import io.mediamesh.config.server.MediaServerRepository;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
@@ -43,9 +44,16 @@ import org.slf4j.LoggerFactory;
  * lease that a timer thread of its own renews while the apply runs. The same timer carries out the
  * promotes and cancels that ControlApply recorded on another replica for an apply run here, and
  * ends applies whose replica's lease expired (it died), so that their kinds can be applied again.
+ *
+ * <p>A replica stopped gracefully {@linkplain #drain drains} first: a rolling update of the replicas
+ * lets their applies finish instead of rolling them back.
  */
 public final class ApplyCoordinator implements AutoCloseable {
     private static final Logger logger = LoggerFactory.getLogger(ApplyCoordinator.class);
+    /** How long a stop waits for cancelled applies to finish rolling back. */
+    private static final Duration ROLLBACK_WAIT = Duration.ofSeconds(30);
+    /** How often a drain looks at the applies still running. */
+    private static final Duration DRAIN_POLL = Duration.ofMillis(50);
 
     private final ApplyPlanner planner;
     private final ApplyRepository audit;
@@ -61,6 +69,9 @@ public final class ApplyCoordinator implements AutoCloseable {
             ThreadFactories.newThreadFactory("config-apply-server", true));
     private final Map<Long, ApplyRun> running = new ConcurrentHashMap<>();
     private final EventLog events;
+    /** Guards {@link #draining} and the admission of new applies into {@link #running}. */
+    private final Object admission = new Object();
+    private boolean draining;
 
     public ApplyCoordinator(ApplyPlanner planner, ApplyRepository audit, MediaServerRepository servers,
                             AgentClients agents, Clock clock, ApplySettings settings) {
@@ -181,14 +192,54 @@ public final class ApplyCoordinator implements AutoCloseable {
     }
 
     /**
+     * The start of a graceful stop, while the server still serves: refuses new applies from now on
+     * (UNAVAILABLE, so that a client retries on another replica), lets the running ones end on their
+     * own for up to {@link ApplySettings#drainTimeout}, then cancels what still runs (it rolls back)
+     * and waits a while for that to end. Leases are renewed and ControlApply works meanwhile. An apply
+     * awaiting promotion does not hold the stop for a human: once every apply still running awaits
+     * one, the drain ends and those are cancelled (a promote that came before goes on).
+     */
+    public void drain() throws InterruptedException {
+        synchronized (admission) {
+            draining = true;
+        }
+        long deadline = System.nanoTime() + settings.drainTimeout().toNanos();
+        if (!running.isEmpty()) {
+            logger.info("Stopping: waiting up to {} for applies {} to end", settings.drainTimeout(),
+                        running.keySet());
+        }
+        while (running.values().stream().anyMatch(run -> !run.isAwaitingPromotion())
+               && System.nanoTime() < deadline) {
+            Thread.sleep(DRAIN_POLL.toMillis());
+        }
+        running.forEach((applyId, run) -> {
+            String reason = run.isAwaitingPromotion()
+                            ? "config-svc replica " + settings.instanceId() + " stopped (rolling update or scale-down) "
+                              + "while the apply awaited promotion; start it again to go on."
+                            : "config-svc replica " + settings.instanceId() + " stopped (rolling update or scale-down) "
+                              + "and the apply did not end within apply.drain-timeout ("
+                              + settings.drainTimeout().toSeconds() + " s).";
+            logger.warn("Cancelling apply {}: {}", applyId, reason);
+            run.cancel(reason);
+        });
+        long rolledBackBy = System.nanoTime() + ROLLBACK_WAIT.toNanos();
+        while (!running.isEmpty() && System.nanoTime() < rolledBackBy) {
+            Thread.sleep(DRAIN_POLL.toMillis());
+        }
+    }
+
+    /**
      * Cancels running applies (so that they roll back) and waits a while for them to end, renewing
-     * their leases meanwhile.
+     * their leases meanwhile. After {@link #drain} nothing is left to cancel.
      */
     @Override
     public void close() throws InterruptedException {
+        synchronized (admission) {
+            draining = true;
+        }
         running.values().forEach(run -> run.cancel("config-svc is stopping."));
         runs.shutdown();
-        if (!runs.awaitTermination(30, TimeUnit.SECONDS)) {
+        if (!runs.awaitTermination(ROLLBACK_WAIT.toSeconds(), TimeUnit.SECONDS)) {
             logger.warn("Applies still running at shutdown: {}", running.keySet());
         }
         leases.shutdownNow();
@@ -262,10 +313,21 @@ public final class ApplyCoordinator implements AutoCloseable {
         private void start(StartApply start) {
             ApplyPlan plan;
             long applyId;
+            ApplyRun created;
             Instant startedAt = clock.instant();
             try {
                 plan = planner.plan(start, author);
-                applyId = audit.begin(plan, startedAt, settings.instanceId(), startedAt.plus(settings.lease()));
+                // Under the admission lock: a drain that began sees every apply admitted before it.
+                synchronized (admission) {
+                    if (draining) {
+                        throw new MediameshException(ErrorCode.SERVICE_UNAVAILABLE,
+                                "This config-svc replica is stopping; start the apply again (another replica "
+                                + "takes it).");
+                    }
+                    applyId = audit.begin(plan, startedAt, settings.instanceId(), startedAt.plus(settings.lease()));
+                    created = new ApplyRun(applyId, plan, agents, workers, clock, startedAt, this::send);
+                    running.put(applyId, created);
+                }
             } catch (MediameshException e) {
                 fail(e);
                 return;
@@ -274,8 +336,6 @@ public final class ApplyCoordinator implements AutoCloseable {
                 fail(new MediameshException(ErrorCode.INTERNAL_ERROR, "Internal error."));
                 return;
             }
-            ApplyRun created = new ApplyRun(applyId, plan, agents, workers, clock, startedAt, this::send);
-            running.put(applyId, created);
             run = created;
             send(ApplyConfigResponse.newBuilder().setStarted(started(applyId, plan, startedAt)).build());
             runs.execute(() -> runToEnd(applyId, plan, created));

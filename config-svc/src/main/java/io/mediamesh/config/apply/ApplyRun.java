@@ -90,6 +90,13 @@ final class ApplyRun implements ServerApply.Events {
                    .anyMatch(target -> target.serverId() == serverId);
     }
 
+    /** Whether the apply waits for a promotion (a human) rather than working on servers. */
+    boolean isAwaitingPromotion() {
+        synchronized (lock) {
+            return awaitingPromotion && !promoted && !cancelled;
+        }
+    }
+
     String cancelReason() {
         synchronized (lock) {
             return cancelReason;

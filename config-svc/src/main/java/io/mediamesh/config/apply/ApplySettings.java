@@ -13,10 +13,13 @@ import java.util.UUID;
  * @param lease      how long a running apply's owner is believed alive after its last renewal
  * @param leaseRenewInterval how often a replica renews the leases of its applies, acts on control
  *                   requests other replicas recorded for them, and ends applies whose lease expired
+ * @param drainTimeout how long a replica stopping gracefully lets its running applies end on their
+ *                   own before it cancels them
  */
 public record ApplySettings(Duration perServerTimeout, int maxParallel, int maxParallelLimit,
                             Duration promotionTimeout, Duration healthCheckInterval, Duration healthCheckDeadline,
-                            String instanceId, Duration lease, Duration leaseRenewInterval) {
+                            String instanceId, Duration lease, Duration leaseRenewInterval,
+                            Duration drainTimeout) {
     public ApplySettings {
         if (instanceId.isEmpty() || instanceId.length() > 128) {
             throw new IllegalArgumentException("apply.instance-id must have 1 to 128 characters");
@@ -25,6 +28,9 @@ public record ApplySettings(Duration perServerTimeout, int maxParallel, int maxP
             || leaseRenewInterval.multipliedBy(2).compareTo(lease) > 0) {
             throw new IllegalArgumentException("apply.lease-renew-interval must be positive and at most half of "
                                                + "apply.lease, so that one late renewal loses no lease");
+        }
+        if (drainTimeout.isNegative()) {
+            throw new IllegalArgumentException("apply.drain-timeout must not be negative");
         }
     }
 
@@ -36,7 +42,8 @@ public record ApplySettings(Duration perServerTimeout, int maxParallel, int maxP
                                  apply.getInt("max-parallel-limit"), apply.getDuration("promotion-timeout"),
                                  health.getDuration("interval"), health.getDuration("deadline"),
                                  instanceId.isBlank() ? defaultInstanceId() : instanceId.trim(),
-                                 apply.getDuration("lease"), apply.getDuration("lease-renew-interval"));
+                                 apply.getDuration("lease"), apply.getDuration("lease-renew-interval"),
+                                 apply.getDuration("drain-timeout"));
     }
 
     /** The pid tells an operator which process; the random part keeps a restarted pid distinct. */

@@ -309,6 +309,37 @@ public final class Mesh implements BeforeAllCallback, AfterAllCallback {
         mediaPort = mediaServer.activeLocalPort();
     }
 
+    /**
+     * Starts another media-svc on the same schema and video folder, as a second replica would run: a
+     * MediaSvc, pool and servers of its own, its gRPC and file server on ports of their own. The
+     * gateway still calls the first; the caller reaches this one's file server directly and closes it.
+     */
+    public MediaSvcReplica startMediaSvcReplica() {
+        Map<String, Object> media = Map.of("mediamesh.media-svc.files.root", videoRoot.toString(),
+                                           "mediamesh.media-svc.file-server.port", 0);
+        MediaSvcSettings settings = MediaSvcSettings.from(ConfigFactory.parseMap(media).withFallback(config()))
+                                                    .withDatabase(mediaDatabaseSettings);
+        Database replicaDatabase = Database.open(settings.database(), MediaSvc.MIGRATIONS);
+        MeshTls tls = tls(Identity.MEDIA_SVC);
+        MediaSvc replica = new MediaSvc(replicaDatabase, settings, tls, Clock.systemUTC());
+        Server server = start(0, tls, MediaSvc.PLAIN_PATHS, replica::configureServices);
+        return new MediaSvcReplica(replica, server, replicaDatabase);
+    }
+
+    /** A media-svc of {@link #startMediaSvcReplica}. */
+    public record MediaSvcReplica(MediaSvc mediaSvc, Server server, Database database) implements AutoCloseable {
+        public int filesPort() {
+            return mediaSvc.fileServerPort();
+        }
+
+        @Override
+        public void close() {
+            server.stop().join();
+            mediaSvc.close();
+            database.close();
+        }
+    }
+
     private void stopGateway() {
         if (gatewayServer != null) {
             gatewayServer.stop().join();

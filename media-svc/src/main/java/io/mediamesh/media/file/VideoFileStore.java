@@ -1,5 +1,6 @@
 package io.mediamesh.media.file;
 
+import com.google.common.base.Suppliers;
 import com.google.common.util.concurrent.Striped;
 import io.mediamesh.api.v1.ErrorCode;
 import io.mediamesh.common.error.MediameshException;
@@ -7,6 +8,8 @@ import io.mediamesh.common.files.DurableFiles;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -21,6 +24,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.locks.Lock;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -44,12 +48,18 @@ public final class VideoFileStore {
     private static final Pattern TEMP_NAME = Pattern.compile("\\.[1-9][0-9]{0,18}\\.[0-9a-f-]{36}\\.(upload|link)");
     private static final int OPEN_ATTEMPTS = 3;
     private static final String RESUMABLE_FOLDER = ".resumable";
+    private static final String RESUMABLE_LOCKS = ".locks";
     private static final Pattern RESUMABLE_ID = Pattern.compile("[0-9a-f]{32}");
     private static final int REHASH_BUFFER = 1024 * 1024;
 
     private final Path root;
     private final Clock clock;
     private final Striped<Lock> locks = Striped.lock(64);
+    /**
+     * {@code .resumable/.locks}, open for this store's life and never closed: closing any descriptor of
+     * a file drops every POSIX lock the process holds on it. Opened at the first resumable upload.
+     */
+    private final Supplier<FileChannel> resumableLocks = Suppliers.memoize(this::openResumableLocks);
 
     public VideoFileStore(Path root, Clock clock) {
         this.root = root.toAbsolutePath().normalize();
@@ -153,6 +163,58 @@ public final class VideoFileStore {
         } catch (IOException e) {
             closeQuietly(channel);
             throw failure("open " + file, e);
+        }
+    }
+
+    /**
+     * Makes the caller the only one working on a resumable upload (a PATCH, its removal) among all the
+     * processes sharing this folder, until the lock is closed; empty while another holds it. The lock is
+     * the operating system's (fcntl) on one byte of {@code .resumable/.locks} chosen by the upload's id,
+     * so it needs no file of the upload's own, and it dies with the process holding it: a replica that
+     * crashes leaves no upload locked. The folder must support POSIX locks across its users (a local
+     * disk, NFSv4, CephFS; not NFS mounted {@code nolock}).
+     */
+    public Optional<ResumableLock> tryLockResumable(String uploadId) {
+        resumable(uploadId);
+        // The first 60 bits of the random 128-bit id: a byte of its own for every upload.
+        long position = Long.parseLong(uploadId.substring(0, 15), 16);
+        try {
+            return Optional.ofNullable(resumableLocks.get().tryLock(position, 1, false)).map(ResumableLock::new);
+        } catch (OverlappingFileLockException e) {
+            // Held within this process (the JVM keeps one lock table per file for all its channels).
+            return Optional.empty();
+        } catch (IOException e) {
+            throw failure("lock the upload " + uploadId, e);
+        }
+    }
+
+    private FileChannel openResumableLocks() {
+        Path file = root.resolve(RESUMABLE_FOLDER).resolve(RESUMABLE_LOCKS);
+        try {
+            Files.createDirectories(file.getParent());
+            return FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
+                                    StandardOpenOption.WRITE);
+        } catch (IOException e) {
+            throw failure("open " + file, e);
+        }
+    }
+
+    /** A resumable upload's lock of {@link #tryLockResumable}; closing it twice is harmless. */
+    public static final class ResumableLock implements AutoCloseable {
+        private final FileLock lock;
+
+        private ResumableLock(FileLock lock) {
+            this.lock = lock;
+        }
+
+        @Override
+        public void close() {
+            try {
+                lock.release();
+            } catch (IOException e) {
+                // Only a closed channel fails here, and its locks went with it.
+                logger.debug("Releasing a resumable upload's lock failed", e);
+            }
         }
     }
 

@@ -39,9 +39,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -60,7 +58,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Between PATCHes an upload holds no file handle, only a {@link VideoFileUpload.Checkpoint} of its
  * hash (a few hundred bytes); after a restart the checkpoint is rebuilt by hashing the bytes received
- * so far once. One PATCH of an upload runs at a time.
+ * so far once. One PATCH of an upload runs at a time, across every media-svc sharing the video folder
+ * ({@link VideoFileStore#tryLockResumable}); another is told UPLOAD_IN_PROGRESS.
  */
 public final class ResumableUploads implements FileRoute {
     static final String TUS_VERSION = "1.0.0";
@@ -84,7 +83,6 @@ public final class ResumableUploads implements FileRoute {
     private final Duration expireAfter;
     private final Clock clock;
     private final SecureRandom random = new SecureRandom();
-    private final Set<String> busy = ConcurrentHashMap.newKeySet();
     /** Checkpoints of uploads between PATCHes; one evicted is rebuilt from the file. */
     private final Cache<String, VideoFileUpload.Checkpoint> checkpoints =
             Caffeine.newBuilder().maximumSize(MAX_CHECKPOINTS).build();
@@ -149,12 +147,11 @@ public final class ResumableUploads implements FileRoute {
     public int sweepExpired() {
         int removed = 0;
         for (String id : repository.expired(clock.instant(), SWEEP_BATCH)) {
-            if (busy.add(id)) {
-                try {
+            Optional<VideoFileStore.ResumableLock> lock = store.tryLockResumable(id);
+            if (lock.isPresent()) {
+                try (VideoFileStore.ResumableLock held = lock.get()) {
                     forget(id);
                     removed++;
-                } finally {
-                    busy.remove(id);
                 }
             }
         }
@@ -234,14 +231,13 @@ public final class ResumableUploads implements FileRoute {
     private void delete(Exchange exchange, String id) {
         String session = RequestSession.idOf(exchange.headers());
         answer(exchange, CompletableFuture.supplyAsync(() -> {
-            ownUpload(session, id);
-            if (!busy.add(id)) {
-                throw inProgress();
-            }
-            try {
+            Principal caller = authority.authenticate(session);
+            ownUpload(caller, id);
+            VideoFileStore.ResumableLock lock = store.tryLockResumable(id).orElseThrow(ResumableUploads::inProgress);
+            try (lock) {
+                // Again under the lock: a PATCH elsewhere may have finished it meanwhile.
+                ownUpload(caller, id);
                 forget(id);
-            } finally {
-                busy.remove(id);
             }
             return response(HttpResponseStatus.NO_CONTENT, tusHeaders());
         }, blocking));
@@ -270,7 +266,7 @@ public final class ResumableUploads implements FileRoute {
                              if (failure != null) {
                                  Failures.respond(exchange, failure, tusHeaders());
                              } else if (!limits.admitUpload(exchange, Uploads.client(patch.caller().getUserId()))) {
-                                 busy.remove(id);
+                                 patch.lock().close();
                              } else {
                                  receive(exchange, patch, session, checksum);
                              }
@@ -280,11 +276,11 @@ public final class ResumableUploads implements FileRoute {
     /** Checks the caller and the offset, and makes the PATCH the upload's only one until it ends. */
     private Patch claim(String session, String id, long offset, long declaredLength) {
         Principal caller = authority.authenticate(session);
-        ResumableUpload upload = ownUpload(caller, id);
-        if (!busy.add(id)) {
-            throw inProgress();
-        }
+        ownUpload(caller, id);
+        VideoFileStore.ResumableLock lock = store.tryLockResumable(id).orElseThrow(ResumableUploads::inProgress);
         try {
+            // Read again under the lock: a PATCH elsewhere may have finished or abandoned it meanwhile.
+            ResumableUpload upload = ownUpload(caller, id);
             long current = store.resumableSize(id);
             if (offset != current) {
                 throw new MediameshException(ErrorCode.UPLOAD_OFFSET_MISMATCH,
@@ -293,9 +289,9 @@ public final class ResumableUploads implements FileRoute {
             if (declaredLength > upload.length() - current) {
                 throw invalid("The body would take the upload past its Upload-Length of " + upload.length() + '.');
             }
-            return new Patch(upload, caller);
+            return new Patch(upload, caller, lock);
         } catch (RuntimeException e) {
-            busy.remove(id);
+            lock.close();
             throw e;
         }
     }
@@ -320,7 +316,7 @@ public final class ResumableUploads implements FileRoute {
                                                                                chunkDigest, failure), blocking);
                          })
                          .whenComplete((response, failure) -> {
-                             busy.remove(upload.id());
+                             patch.lock().close();
                              if (failure != null) {
                                  Failures.respond(exchange, failure, tusHeaders());
                              } else {
@@ -504,8 +500,8 @@ public final class ResumableUploads implements FileRoute {
                                       "Another PATCH of this upload is under way; retry when it ended.");
     }
 
-    /** A PATCH let in: the upload it continues and who sends it. */
-    private record Patch(ResumableUpload upload, Principal caller) {}
+    /** A PATCH let in: the upload it continues, who sends it, and the upload's lock it holds until it ends. */
+    private record Patch(ResumableUpload upload, Principal caller, VideoFileStore.ResumableLock lock) {}
 
     /** An Upload-Checksum: the algorithm and the expected digest of the PATCH's body. */
     private record Checksum(String algorithm, byte[] expected) {
