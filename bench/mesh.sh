@@ -1,7 +1,8 @@
 # Sourced by the benchmarks that load the running mesh through its gateway (gateway-wrk.sh,
 # rooms.sh): wrk, and a mesh to measure. The caller defines say and die, and sets BASE (the
 # gateway's URL), MEDIAMESH_HOME and UP_TIMEOUT (seconds, a build included); bench_stop_mesh in
-# its exit trap stops the mesh bench_ensure_mesh started, if any.
+# its exit trap stops the mesh bench_ensure_mesh started, if any. BENCH_UP_ARGS holds the
+# arguments of the `up` it starts (e.g. "--replicas user-svc=2").
 
 BENCH_UP_PID=""
 # The gateway's /health is on its management port, not on the public one.
@@ -36,7 +37,8 @@ bench_ensure_mesh() {
   say "no gateway on $BASE: starting the mesh (./mediamesh up, output in $log)"
   # Job control gives `up` its own process group with SIGINT not ignored, so SIGINT stops it cleanly.
   set -m
-  MEDIAMESH_HOME="$MEDIAMESH_HOME" bash ./mediamesh up >"$log" 2>&1 </dev/null &
+  # shellcheck disable=SC2086 # BENCH_UP_ARGS is a list of words
+  MEDIAMESH_HOME="$MEDIAMESH_HOME" bash ./mediamesh up ${BENCH_UP_ARGS:-} >"$log" 2>&1 </dev/null &
   BENCH_UP_PID=$!
   set +m
   until grep -q 'the mesh is up' "$log" 2>/dev/null && bench_gateway_up; do
