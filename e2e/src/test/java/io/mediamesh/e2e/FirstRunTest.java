@@ -49,7 +49,7 @@ final class FirstRunTest {
 
     @BeforeAll
     void copyTheTree() throws IOException, InterruptedException {
-        mesh = MeshCopy.create(Path.of("target", "first-run").toAbsolutePath());
+        mesh = MeshCopy.shared();
     }
 
     @Test

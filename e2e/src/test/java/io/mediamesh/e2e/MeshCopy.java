@@ -54,8 +54,19 @@ final class MeshCopy {
         }
     }
 
+    /** The copy every test class of this module uses, made once per run: building it takes minutes. */
+    private static MeshCopy shared;
+
+    /** The one copy of this run, under target/mesh-copy: made by the first caller. */
+    static synchronized MeshCopy shared() throws IOException, InterruptedException {
+        if (shared == null) {
+            shared = create(Path.of("target", "mesh-copy").toAbsolutePath());
+        }
+        return shared;
+    }
+
     /** Copies the tracked and untracked, not ignored, files of the checkout under {@code workDir}. */
-    static MeshCopy create(Path workDir) throws IOException, InterruptedException {
+    private static MeshCopy create(Path workDir) throws IOException, InterruptedException {
         deleteRecursively(workDir);
         Path source = Path.of(System.getProperty("mediamesh.source.root")).toAbsolutePath().normalize();
         Path tree = workDir.resolve("tree");
@@ -98,9 +109,11 @@ final class MeshCopy {
         return environment.get(name);
     }
 
-    /** Starts {@code ./mediamesh up} and waits until it says the mesh is up. */
-    Run up(Duration timeout) throws IOException, InterruptedException {
-        Run run = new Run(start("up"));
+    /** Starts {@code ./mediamesh up} with {@code arguments} and waits until it says the mesh is up. */
+    Run up(Duration timeout, String... arguments) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("bash", "./mediamesh", "up"));
+        command.addAll(List.of(arguments));
+        Run run = new Run(start("up", command.toArray(String[]::new)));
         try {
             run.awaitUp(timeout);
             return run;
@@ -193,6 +206,11 @@ final class MeshCopy {
 
         BlockingWebClient gateway() {
             return WebClient.of("http://127.0.0.1:" + environment.get("MEDIAMESH_GATEWAY_PORT")).blocking();
+        }
+
+        /** The process of {@code ./mediamesh up}: the launcher and the services are below it. */
+        ProcessHandle process() {
+            return process.toHandle();
         }
 
         /** The gateway's management port: /docs, /metrics, /health. */
