@@ -14,9 +14,7 @@ import io.mediamesh.api.v1.ApplyStep;
 import io.mediamesh.api.v1.ApplySummary;
 import io.mediamesh.api.v1.ConfigDocument;
 import io.mediamesh.api.v1.ConfigKind;
-import io.mediamesh.api.v1.CreateServerRequest;
 import io.mediamesh.api.v1.ErrorCode;
-import io.mediamesh.api.v1.GetConfigRequest;
 import io.mediamesh.api.v1.MediaServerRole;
 import io.mediamesh.api.v1.NginxConfig;
 import io.mediamesh.api.v1.PromotionMode;
@@ -27,7 +25,6 @@ import io.mediamesh.common.testing.Await;
 import io.mediamesh.config.testing.AgentProcess;
 import io.mediamesh.config.testing.ApplyStream;
 import io.mediamesh.config.testing.ConfigSvcFixture;
-import io.mediamesh.config.testing.Servers;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -66,15 +63,8 @@ class ConfigSvcDrainTest {
         agents.addAll(AgentProcess.startAll(List.of("origin-1", "edge-1"), root,
                                             Map.of("config-agent.reload.nginx", "sleep " + RELOAD_SECONDS)));
         admin = fixture.adminSession();
-        for (AgentProcess agent : agents) {
-            MediaServerRole role = agent.serverName().startsWith("origin") ? MEDIA_SERVER_ROLE_ORIGIN
-                                                                           : MEDIA_SERVER_ROLE_EDGE;
-            fixture.servers(admin).createServer(CreateServerRequest.newBuilder().setServer(
-                    Servers.loopback(agent.serverName(), role).setAgentEndpoint(agent.endpoint())).build());
-        }
-        baseNginx = fixture.configs(admin).getConfig(GetConfigRequest.newBuilder().setKind(ConfigKind.CONFIG_KIND_NGINX)
-                                                                     .setRole(MEDIA_SERVER_ROLE_EDGE).build())
-                           .getRevision().getDocument().getNginx();
+        fixture.registerServers(agents, admin);
+        baseNginx = fixture.nginxDocument(admin, MEDIA_SERVER_ROLE_EDGE);
     }
 
     @AfterAll

@@ -17,11 +17,9 @@ import io.mediamesh.api.v1.CancelApply;
 import io.mediamesh.api.v1.ConfigDocument;
 import io.mediamesh.api.v1.ConfigKind;
 import io.mediamesh.api.v1.ControlApplyRequest;
-import io.mediamesh.api.v1.CreateServerRequest;
 import io.mediamesh.api.v1.ErrorCode;
 import io.mediamesh.api.v1.GetApplyRequest;
 import io.mediamesh.api.v1.GetApplyResponse;
-import io.mediamesh.api.v1.GetConfigRequest;
 import io.mediamesh.api.v1.ListAppliesRequest;
 import io.mediamesh.api.v1.MediaServerRole;
 import io.mediamesh.api.v1.NginxConfig;
@@ -41,7 +39,6 @@ import io.mediamesh.config.Main;
 import io.mediamesh.config.testing.AgentProcess;
 import io.mediamesh.config.testing.ApplyStream;
 import io.mediamesh.config.testing.ConfigSvcFixture;
-import io.mediamesh.config.testing.Servers;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -91,15 +88,8 @@ class ConfigSvcReplicasTest {
     static void startAgentsAndRegisterServers() throws Exception {
         agents.addAll(AgentProcess.startAll(List.of("origin-1", "edge-1"), root, Map.of()));
         admin = fixture.adminSession();
-        for (AgentProcess agent : agents) {
-            MediaServerRole role = agent.serverName().startsWith("origin") ? MEDIA_SERVER_ROLE_ORIGIN
-                                                                           : MEDIA_SERVER_ROLE_EDGE;
-            fixture.servers(admin).createServer(CreateServerRequest.newBuilder().setServer(
-                    Servers.loopback(agent.serverName(), role).setAgentEndpoint(agent.endpoint())).build());
-        }
-        baseNginx = fixture.configs(admin).getConfig(GetConfigRequest.newBuilder().setKind(ConfigKind.CONFIG_KIND_NGINX)
-                                                                     .setRole(MEDIA_SERVER_ROLE_EDGE).build())
-                           .getRevision().getDocument().getNginx();
+        fixture.registerServers(agents, admin);
+        baseNginx = fixture.nginxDocument(admin, MEDIA_SERVER_ROLE_EDGE);
     }
 
     @AfterAll

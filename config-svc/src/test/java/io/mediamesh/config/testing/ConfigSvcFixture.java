@@ -5,9 +5,14 @@ import com.linecorp.armeria.server.ServerBuilder;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.mediamesh.api.v1.ApplyServiceGrpc.ApplyServiceBlockingStub;
+import io.mediamesh.api.v1.ConfigKind;
 import io.mediamesh.api.v1.ConfigServiceGrpc.ConfigServiceBlockingStub;
+import io.mediamesh.api.v1.CreateServerRequest;
+import io.mediamesh.api.v1.GetConfigRequest;
 import io.mediamesh.api.v1.LoginRequest;
+import io.mediamesh.api.v1.MediaServerRole;
 import io.mediamesh.api.v1.MediaServerServiceGrpc.MediaServerServiceBlockingStub;
+import io.mediamesh.api.v1.NginxConfig;
 import io.mediamesh.api.v1.RegisterUserRequest;
 import io.mediamesh.api.v1.SessionServiceGrpc.SessionServiceBlockingStub;
 import io.mediamesh.api.v1.UserServiceGrpc.UserServiceBlockingStub;
@@ -198,6 +203,26 @@ public final class ConfigSvcFixture implements BeforeAllCallback, AfterAllCallba
 
     public ConfigServiceBlockingStub configs(String session) {
         return stub(ConfigServiceBlockingStub.class, Callers.SESSION_HEADER, session);
+    }
+
+    /**
+     * Registers each agent's server on loopback as an admin: an origin when its name starts with
+     * "origin", else an edge.
+     */
+    public void registerServers(List<AgentProcess> agents, String adminSession) {
+        for (AgentProcess agent : agents) {
+            MediaServerRole role = agent.serverName().startsWith("origin") ? MediaServerRole.MEDIA_SERVER_ROLE_ORIGIN
+                                                                           : MediaServerRole.MEDIA_SERVER_ROLE_EDGE;
+            servers(adminSession).createServer(CreateServerRequest.newBuilder().setServer(
+                    Servers.loopback(agent.serverName(), role).setAgentEndpoint(agent.endpoint())).build());
+        }
+    }
+
+    /** The current nginx document of {@code role}. */
+    public NginxConfig nginxDocument(String adminSession, MediaServerRole role) {
+        return configs(adminSession).getConfig(GetConfigRequest.newBuilder().setKind(ConfigKind.CONFIG_KIND_NGINX)
+                                                                 .setRole(role).build())
+                                    .getRevision().getDocument().getNginx();
     }
 
     /** ApplyService's unary methods (records, control) as the holder of {@code session} calls them. */
