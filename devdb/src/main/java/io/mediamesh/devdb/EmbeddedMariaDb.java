@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
@@ -167,6 +168,13 @@ public final class EmbeddedMariaDb {
                 .findFirst();
         System.out.println("mariadb ready on " + BIND_ADDRESS + ":" + port);
         System.out.flush();
+        // Started by ./mediamesh up's launcher (common's Supervisor, which this module cannot depend on):
+        // stop with it, even when it was killed before it could stop the database.
+        String supervisor = System.getenv("MEDIAMESH_SUPERVISOR_PID");
+        if (supervisor != null && !supervisor.isBlank()) {
+            ProcessHandle.of(Long.parseLong(supervisor.trim())).map(ProcessHandle::onExit)
+                         .orElse(CompletableFuture.completedFuture(null)).thenRun(() -> System.exit(0));
+        }
 
         if (server.isPresent()) {
             server.get().onExit().join();

@@ -1,5 +1,6 @@
 package io.mediamesh.launcher;
 
+import io.mediamesh.common.server.Supervisor;
 import io.mediamesh.common.tls.Identity;
 import io.mediamesh.common.tls.MeshCaFiles;
 import java.io.IOException;
@@ -172,6 +173,8 @@ final class Up {
         // Uploaded videos live with the rest of the local state.
         exports.put("MEDIAMESH_VIDEO_ROOT", setting("MEDIAMESH_VIDEO_ROOT").orElse(home.resolve("videos").toString()));
         exports.put("MEDIAMESH_ADMIN_USER", setting("MEDIAMESH_ADMIN_USER").orElse("admin"));
+        // The services and the embedded database stop by themselves if this process is killed before it can stop them.
+        exports.put(Supervisor.PID_VARIABLE, Long.toString(ProcessHandle.current().pid()));
 
         Map<String, String> processEnvironment = new HashMap<>(environment);
         processEnvironment.putAll(exports);

@@ -3,11 +3,14 @@ package io.mediamesh.launcher;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mediamesh.common.config.DatabaseSettings;
+import io.mediamesh.common.server.Supervisor;
 import io.mediamesh.common.testing.Await;
 import io.mediamesh.common.testing.FreePorts;
 import io.mediamesh.common.testing.TestDatabase;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -17,6 +20,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,7 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The real user-svc, from the jar the build made (as {@code ./mediamesh up} runs it), on a schema of its
  * own on the test MariaDB: it answers /health, and once killed with SIGKILL it is started again and
- * answers again. (Several replicas, their order and backoff: LocalMeshTest, with a small stand-in.)
+ * answers again; started by a launcher that is then SIGKILLed, it stops by itself. (Several replicas,
+ * their order and backoff: LocalMeshTest, with a small stand-in.)
  */
 final class RealServiceJarTest {
     /** A service's JVM on a busy 2-core machine: Flyway's migrations, Armeria's start. */
@@ -47,9 +52,7 @@ final class RealServiceJarTest {
 
     @Test
     void userSvcKilledWithSigkillComesBackAndAnswersAgain() throws Exception {
-        Path jar = Path.of("..", "user-svc", "target", "user-svc-" + System.getProperty("mediamesh.version") + ".jar")
-                       .toAbsolutePath().normalize();
-        assertThat(jar).as("user-svc's jar, packaged by the reactor before these tests").isRegularFile();
+        Path jar = userSvcJar();
         PrintStream print = new PrintStream(output, true, StandardCharsets.UTF_8);
         mesh = new LocalMesh(new RestartPolicy(Duration.ofMillis(200), Duration.ofSeconds(2), Duration.ofMinutes(1)),
                              Duration.ofSeconds(20), new Console(print, print), () -> false);
@@ -66,6 +69,49 @@ final class RealServiceJarTest {
         assertThat(userSvc.restarts()).isEqualTo(1);
         assertThat(Files.readString(dir.resolve("logs/user-svc.log")))
                 .containsPattern("(?s)user-svc starting.*user-svc listening.*user-svc starting.*user-svc listening");
+    }
+
+    @Test
+    void userSvcStopsOnceTheProcessThatStartedItIsGone() throws Exception {
+        // A stand-in for the launcher, which is SIGKILLed before it can stop what it started.
+        Process launcher = new ProcessBuilder("sleep", "600").start();
+        ProcessSpec spec = replica("user-svc", userSvcJar());
+        Files.createDirectories(spec.log().getParent());
+        ProcessBuilder builder = new ProcessBuilder(spec.command()).directory(dir.toFile()).redirectErrorStream(true)
+                                                                  .redirectOutput(spec.log().toFile());
+        builder.environment().clear();
+        builder.environment().putAll(spec.environment());
+        builder.environment().put(Supervisor.PID_VARIABLE, Long.toString(launcher.pid()));
+        Process userSvc = builder.start();
+        try {
+            Await.until("user-svc serves", START, () -> read(spec.log()).contains("user-svc listening"),
+                        () -> read(spec.log()));
+
+            launcher.destroyForcibly().waitFor();
+
+            assertThat(userSvc.waitFor(30, TimeUnit.SECONDS)).as("user-svc stopped once its launcher was gone").isTrue();
+            assertThat(read(spec.log()))
+                    .contains("the process that started it (pid " + launcher.pid() + ") is gone: stopping")
+                    .contains("user-svc stopped");
+        } finally {
+            userSvc.destroyForcibly();
+            launcher.destroyForcibly();
+        }
+    }
+
+    private static String read(Path log) {
+        try {
+            return Files.readString(log);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static Path userSvcJar() {
+        Path jar = Path.of("..", "user-svc", "target", "user-svc-" + System.getProperty("mediamesh.version") + ".jar")
+                       .toAbsolutePath().normalize();
+        assertThat(jar).as("user-svc's jar, packaged by the reactor before these tests").isRegularFile();
+        return jar;
     }
 
     private ProcessSpec replica(String name, Path jar) {

@@ -164,6 +164,7 @@ public final class ServiceServer {
         server.start().join();
         logger.info("{} listening on {}:{} (gRPC, /docs, /metrics, /health)", name, settings.host(),
                     server.activeLocalPort());
+        Supervisor.exitWhenGone(name, System.getenv());
         return server;
     }
 }
