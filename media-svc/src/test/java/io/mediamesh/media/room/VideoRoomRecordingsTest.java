@@ -1,6 +1,6 @@
 package io.mediamesh.media.room;
 
-import static io.mediamesh.media.testing.GrpcFailures.assertFails;
+import static io.mediamesh.common.testing.GrpcAssertions.assertFails;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mediamesh.api.v1.CreateVideoRoomRequest;

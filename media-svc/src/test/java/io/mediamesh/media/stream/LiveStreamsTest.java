@@ -1,8 +1,8 @@
 package io.mediamesh.media.stream;
 
+import static io.mediamesh.common.testing.GrpcAssertions.assertFails;
 import static io.mediamesh.media.db.Tables.STREAMS;
 import static io.mediamesh.media.db.Tables.STREAM_PORTS;
-import static io.mediamesh.media.testing.GrpcFailures.assertFails;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
