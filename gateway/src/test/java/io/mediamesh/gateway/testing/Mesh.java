@@ -80,6 +80,7 @@ public final class Mesh implements BeforeAllCallback, AfterAllCallback {
     private int managementPort;
     private boolean withScheduler;
     private boolean runSchedulerEngine;
+    private Rest asAdmin;
     private DatabaseSettings schedulerDatabaseSettings;
     private Database schedulerDatabase;
     private SchedulerSvc schedulerSvc;
@@ -184,6 +185,15 @@ public final class Mesh implements BeforeAllCallback, AfterAllCallback {
 
     public Rest rest() {
         return new Rest(gatewayUri());
+    }
+
+    /** The REST client as the bootstrap admin, signed in through the gateway on first use and kept for the class. */
+    public synchronized Rest asAdmin() {
+        if (asAdmin == null) {
+            Rest rest = rest();
+            asAdmin = rest.as(rest.login(ADMIN, ADMIN_PASSWORD));
+        }
+        return asAdmin;
     }
 
     public String gatewayUri() {
