@@ -8,10 +8,8 @@
 # their own (default 4; a hundred agent JVMs would not fit in memory), each with its own port and
 # folder. Only 127.0.0.1 is used. Needs nginx (apt-get install -y nginx).
 # Environment: AGENTS (100), AGENT_JVMS (4), MAX_PARALLEL (32), RUNS (3).
-set -euo pipefail
-
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-cd "$ROOT"
+# shellcheck source=bench/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 AGENTS="${AGENTS:-100}"
 AGENT_JVMS="${AGENT_JVMS:-4}"

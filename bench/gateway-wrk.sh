@@ -16,29 +16,19 @@
 # Environment: DURATION (wrk -d, default 30s), WARMUP (default 15s; 0s to skip), THREADS (default 2),
 # CONNECTIONS (default 64),
 # BENCH_ENFORCE=1 (exit 1 when the single-video target is missed or a request failed).
-set -euo pipefail
+# shellcheck source=bench/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+# shellcheck source=bench/mesh.sh
+. "$ROOT/bench/mesh.sh"
 
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-cd "$ROOT"
-
-PORT="${MEDIAMESH_GATEWAY_PORT:-8080}"
-BASE="http://127.0.0.1:$PORT"
 DURATION="${DURATION:-30s}"
 WARMUP="${WARMUP:-15s}"
 THREADS="${THREADS:-2}"
 CONNECTIONS="${CONNECTIONS:-64}"
 TARGET_RPS=4000
 TARGET_P99_MS=25
-MEDIAMESH_HOME="${MEDIAMESH_HOME:-$HOME/.local/share/mediamesh}"
-UP_TIMEOUT="${UP_TIMEOUT:-900}" # seconds; includes a build when jars are missing
 
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/gateway-wrk.XXXXXX")"
-
-say() { printf 'bench: %s\n' "$*"; }
-die() { printf 'bench: %s\n' "$*" >&2; exit 1; }
-
-# shellcheck source=bench/mesh.sh
-. "$ROOT/bench/mesh.sh"
 
 cleanup() {
   local status=$?
@@ -46,9 +36,7 @@ cleanup() {
   rm -rf "$WORK"
   exit "$status"
 }
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+bench_on_exit cleanup
 
 # json_get FILE KEY... : prints the value at that path of the JSON document in FILE.
 json_get() {

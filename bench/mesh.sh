@@ -1,9 +1,12 @@
-# Sourced by the benchmarks that load the running mesh through its gateway (gateway-wrk.sh,
-# rooms.sh): wrk, and a mesh to measure. The caller defines say and die, and sets BASE (the
-# gateway's URL), MEDIAMESH_HOME and UP_TIMEOUT (seconds, a build included); bench_stop_mesh in
-# its exit trap stops the mesh bench_ensure_mesh started, if any. BENCH_UP_ARGS holds the
+# Sourced, after bench/lib.sh, by the benchmarks that load the running mesh through its gateway
+# (gateway-wrk.sh, rooms.sh, site-cold-load.sh): wrk, and a mesh to measure. It sets BASE (the
+# gateway's URL), and MEDIAMESH_HOME and UP_TIMEOUT unless the environment does; bench_stop_mesh in
+# the caller's exit trap stops the mesh bench_ensure_mesh started, if any. BENCH_UP_ARGS holds the
 # arguments of the `up` it starts (e.g. "--replicas user-svc=2").
 
+BASE="http://127.0.0.1:${MEDIAMESH_GATEWAY_PORT:-8080}"
+MEDIAMESH_HOME="${MEDIAMESH_HOME:-$HOME/.local/share/mediamesh}"
+UP_TIMEOUT="${UP_TIMEOUT:-900}" # seconds; includes a build when jars are missing
 BENCH_UP_PID=""
 # The gateway's /health is on its management port, not on the public one.
 BENCH_MANAGEMENT="http://127.0.0.1:${MEDIAMESH_GATEWAY_MANAGEMENT_PORT:-9180}"

@@ -9,19 +9,14 @@
 # Needs the gateway's ports free (it starts its own mesh each time). Environment: REPLICAS (the
 # counts to compare, default "1 2"), DURATION (default 15s) and WARMUP (default 10s) per URL, and
 # what gateway-wrk.sh reads. Only 127.0.0.1 is used.
-set -euo pipefail
-
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-cd "$ROOT"
+# shellcheck source=bench/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 REPLICAS="${REPLICAS:-1 2}"
 export DURATION="${DURATION:-15s}" WARMUP="${WARMUP:-10s}" MEDIAMESH_MEDIA_PLANE=0
 MANAGEMENT="http://127.0.0.1:${MEDIAMESH_GATEWAY_MANAGEMENT_PORT:-9180}"
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/replicas-bench.XXXXXX")"
 trap 'rm -rf "$WORK"' EXIT
-
-say() { printf 'bench: %s\n' "$*"; }
-die() { printf 'bench: %s\n' "$*" >&2; exit 1; }
 
 if curl -fsS -o /dev/null --max-time 2 "$MANAGEMENT/health" 2>/dev/null; then
   die "a gateway already answers on $MANAGEMENT: stop that mesh first, this benchmark starts its own"

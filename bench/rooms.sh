@@ -22,20 +22,16 @@
 # Environment: DURATION (wrk -d per run, 15s), WARMUP (untimed run per target first, 5s; 0s skips),
 # CONCURRENCY (connections, one run each: "1 8"), FORWARDS (20), BENCH_SERVER (demo-origin),
 # MEDIAMESH_HOME, MEDIAMESH_ADMIN_USER / MEDIAMESH_ADMIN_PASSWORD (else $MEDIAMESH_HOME/admin-password).
-set -euo pipefail
+# shellcheck source=bench/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+# shellcheck source=bench/mesh.sh
+. "$ROOT/bench/mesh.sh"
 
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-cd "$ROOT"
-
-PORT="${MEDIAMESH_GATEWAY_PORT:-8080}"
-BASE="http://127.0.0.1:$PORT"
 DURATION="${DURATION:-15s}"
 WARMUP="${WARMUP:-5s}"
 CONCURRENCY="${CONCURRENCY:-1 8}"
 FORWARDS="${FORWARDS:-20}"
 BENCH_SERVER="${BENCH_SERVER:-demo-origin}"
-MEDIAMESH_HOME="${MEDIAMESH_HOME:-$HOME/.local/share/mediamesh}"
-UP_TIMEOUT="${UP_TIMEOUT:-900}" # seconds; includes a build when jars are missing
 LUA="$ROOT/bench/rooms.lua"
 # Rooms the direct runs create carry this description (bench/rooms.lua).
 DIRECT_DESCRIPTION="mediamesh-bench-direct"
@@ -50,12 +46,6 @@ ADMIN_KEY=""
 STREAM_ID=""
 # Servers this run disabled, also kept in a file so that a run killed with SIGKILL is repaired by the next.
 DISABLED_FILE="$MEDIAMESH_HOME/bench-rooms.disabled"
-
-say() { printf 'bench: %s\n' "$*"; }
-die() { printf 'bench: %s\n' "$*" >&2; exit 1; }
-
-# shellcheck source=bench/mesh.sh
-. "$ROOT/bench/mesh.sh"
 
 cleanup() {
   local status=$?
@@ -72,9 +62,7 @@ cleanup() {
   rm -rf "$WORK"
   exit "$status"
 }
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+bench_on_exit cleanup
 
 # call METHOD PATH SESSION [JSON]: the body lands in $WORK/body, the status is printed. The session
 # and the body reach curl through a pipe and stdin, never its command line (ps shows that to all).

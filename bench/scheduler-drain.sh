@@ -17,10 +17,8 @@
 # Environment: TASKS (default 10000), WARMUP (default 20000), INSTANCES (default 2), WORKERS (per
 # instance, default: the configured 8), TIMEOUT (seconds to wait for the drain, default 300),
 # JAVA_OPTS (extra JVM options for the scheduler-svc processes, e.g. a flight recording).
-set -euo pipefail
-
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-cd "$ROOT"
+# shellcheck source=bench/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 TASKS="${TASKS:-10000}"
 WARMUP="${WARMUP:-20000}"
@@ -43,9 +41,6 @@ PIDS=()
 SCHEDULER_PORTS=()
 MEDIA_PORT=""
 
-say() { printf 'bench: %s\n' "$*"; }
-die() { printf 'bench: %s\n' "$*" >&2; exit 1; }
-
 sql() { mysql --no-defaults -h"$DB_HOST" -P"$DB_PORT" -u"$DB_USER" ${DB_PASSWORD:+-p"$DB_PASSWORD"} -N -B -e "$1"; }
 
 cleanup() {
@@ -67,9 +62,7 @@ cleanup() {
   rm -rf "$WORK"
   exit "$status"
 }
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+bench_on_exit cleanup
 
 ensure_jars() {
   local svc jar stale=0

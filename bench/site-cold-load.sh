@@ -11,31 +11,19 @@
 # Uses the gateway answering on 127.0.0.1:${MEDIAMESH_GATEWAY_PORT:-8080}; when none answers, starts
 # the mesh with `./mediamesh up` and stops it at the end (bench/mesh.sh). Only 127.0.0.1 is used.
 # Environment: RUNS (default 9), MEDIAMESH_HOME, UP_TIMEOUT (seconds, default 900).
-set -euo pipefail
-
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-cd "$ROOT"
-
-PORT="${MEDIAMESH_GATEWAY_PORT:-8080}"
-BASE="http://127.0.0.1:$PORT"
-RUNS="${RUNS:-9}"
-MEDIAMESH_HOME="${MEDIAMESH_HOME:-$HOME/.local/share/mediamesh}"
-UP_TIMEOUT="${UP_TIMEOUT:-900}"
-
-say() { printf 'bench: %s\n' "$*"; }
-die() { printf 'bench: %s\n' "$*" >&2; exit 1; }
-
+# shellcheck source=bench/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 # shellcheck source=bench/mesh.sh
 . "$ROOT/bench/mesh.sh"
+
+RUNS="${RUNS:-9}"
 
 cleanup() {
   local status=$?
   bench_stop_mesh
   exit "$status"
 }
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+bench_on_exit cleanup
 
 main() {
   [[ -x /usr/bin/chromium ]] || die "chromium is missing (./mediamesh test installs it)"

@@ -5,10 +5,8 @@
 # on a veth of a network namespace it makes, so it needs root), feeds it with ffmpeg for 20 s, prints
 # "path: N frames, median X ms, p95 Y ms" for each path, and removes everything it made.
 # Only loopback and the namespace's own addresses are used.
-set -euo pipefail
-
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-cd "$ROOT"
+# shellcheck source=bench/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 [ "$(id -u)" = 0 ] || { echo 'bench: needs root (ip netns) for Janus ICE candidates a browser reaches' >&2; exit 1; }
 rm -f gateway/target/stream-latency.txt
 ./mvnw -o -q -B -pl gateway -am verify -Dtest=StreamLatencyBench -Dsurefire.failIfNoSpecifiedTests=false

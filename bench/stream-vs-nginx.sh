@@ -21,10 +21,8 @@
 # Environment: SIZE_MIB (file size, default 256), RUNS (default 5), CLIENTS (default 32), SLOW
 # (default 200), UPLOAD_MIB (default 1024), JAVA_OPTS (JVM options of each service, default -Xmx512m
 # as ./mediamesh up uses), MEDIAMESH_CONFIG (a HOCON file the services read).
-set -euo pipefail
-
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-cd "$ROOT"
+# shellcheck source=bench/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 SIZE_MIB="${SIZE_MIB:-256}"
 RUNS="${RUNS:-5}"
@@ -39,9 +37,6 @@ MEDIA_SCHEMA="mediamesh_bench_media_$$"
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/stream-vs-nginx.XXXXXX")"
 PIDS=()
 NGINX_STARTED=""
-
-say() { printf 'bench: %s\n' "$*"; }
-die() { printf 'bench: %s\n' "$*" >&2; exit 1; }
 
 cleanup() {
   local status=$?
@@ -67,9 +62,7 @@ cleanup() {
   rm -rf "$WORK"
   exit "$status"
 }
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+bench_on_exit cleanup
 
 mariadb_cli() {
   local url="${MEDIAMESH_DB_URL:-jdbc:mariadb://127.0.0.1:3306}" hostport

@@ -33,7 +33,7 @@ import io.mediamesh.api.v1.MediaServerRole;
 import io.mediamesh.api.v1.PromotionMode;
 import io.mediamesh.api.v1.StartApply;
 import io.mediamesh.common.testing.Await;
-import io.mediamesh.config.testing.AgentProcess;
+import io.mediamesh.config.testing.AgentFleet;
 import io.mediamesh.config.testing.ApplyStream;
 import io.mediamesh.config.testing.ConfigSvcFixture;
 import io.mediamesh.config.testing.Servers;
@@ -52,7 +52,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 import org.reactivestreams.Subscriber;
 import org.reactivestreams.Subscription;
 
@@ -68,26 +67,26 @@ class ApplyRoutesTest {
     @RegisterExtension
     static final ConfigSvcFixture configSvc = new ConfigSvcFixture();
 
-    @TempDir
-    static Path root;
-    private static final List<AgentProcess> agents = new ArrayList<>();
+    @RegisterExtension
+    static final AgentFleet agents = new AgentFleet(
+            List.of("gw-origin", "gw-relay", "gw-edge"),
+            Map.of("config-agent.kinds", "nginx", "config-agent.reload.nginx", "sleep 1"));
+
     private static Server gateway;
     private static String admin;
     private static int changes;
 
     @BeforeAll
-    static void startGatewayAndAgents() throws Exception {
+    static void startGatewayAndRegisterServers() throws Exception {
         // Shorter than an apply here (three one-second reloads): the apply routes must not be cut off by it.
         gateway = ConfigGateway.start(configSvc, Server.builder().http(0).requestTimeout(Duration.ofSeconds(2)));
 
-        agents.addAll(AgentProcess.startAll(List.of("gw-origin", "gw-relay", "gw-edge"), root,
-                                            Map.of("config-agent.kinds", "nginx", "config-agent.reload.nginx", "sleep 1")));
         admin = configSvc.adminSession();
         List<MediaServerRole> roles = List.of(MEDIA_SERVER_ROLE_ORIGIN, MEDIA_SERVER_ROLE_RELAY, MEDIA_SERVER_ROLE_EDGE);
-        for (int i = 0; i < agents.size(); i++) {
+        for (int i = 0; i < agents.all().size(); i++) {
             configSvc.servers(admin).createServer(CreateServerRequest.newBuilder().setServer(
-                    Servers.loopback(agents.get(i).serverName(), roles.get(i))
-                           .setAgentEndpoint(agents.get(i).endpoint())).build());
+                    Servers.loopback(agents.all().get(i).serverName(), roles.get(i))
+                           .setAgentEndpoint(agents.all().get(i).endpoint())).build());
         }
     }
 
@@ -95,9 +94,6 @@ class ApplyRoutesTest {
     static void stop() throws Exception {
         if (gateway != null) {
             gateway.stop().join();
-        }
-        for (AgentProcess agent : agents) {
-            agent.close();
         }
     }
 
@@ -184,8 +180,8 @@ class ApplyRoutesTest {
 
     @Test
     void aCancelOverTheWebSocketRollsBack() throws Exception {
-        Path originFile = agents.get(0).activeFile("nginx", "nginx.conf");
-        Path edgeFile = agents.get(2).activeFile("nginx", "nginx.conf");
+        Path originFile = agents.all().get(0).activeFile("nginx", "nginx.conf");
+        Path edgeFile = agents.all().get(2).activeFile("nginx", "nginx.conf");
         String originBefore = read(originFile);
         String edgeBefore = read(edgeFile);
         newNginxRevision();
@@ -269,7 +265,7 @@ class ApplyRoutesTest {
         assertThat(rendered.get("sha256").asText()).hasSize(64);
         JsonNode file = rendered.get("files").get(0);
         assertThat(file.get("name").asText()).isEqualTo("nginx.conf");
-        assertThat(file.get("content").asText()).isEqualTo(read(agents.get(2).activeFile("nginx", "nginx.conf")))
+        assertThat(file.get("content").asText()).isEqualTo(read(agents.all().get(2).activeFile("nginx", "nginx.conf")))
                                                 .contains("# gateway test change " + changes);
         // An older revision renders as it was.
         long revision = rendered.get("revision").asLong();

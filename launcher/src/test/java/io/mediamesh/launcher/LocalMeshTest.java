@@ -17,7 +17,6 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -84,10 +83,8 @@ final class LocalMeshTest {
 
         ProcessHandle.of(killed).orElseThrow().destroyForcibly();
 
-        Await.until("user-svc-1 runs again and is ready", START, () -> {
-            OptionalLong pid = second.pid();
-            return pid.isPresent() && pid.getAsLong() != killed && ready(second);
-        }, this::output);
+        Await.until("user-svc-1 runs again and is ready", START,
+                    () -> ReplicaRestarts.runsAgainAndIsReady(second, killed), this::output);
         assertThat(second.restarts()).isEqualTo(1);
         assertThat(first.pid()).hasValue(firstPid);
         Await.until("the restart is reported", START, () -> output().contains("user-svc-1 is ready again"),
@@ -164,14 +161,5 @@ final class LocalMeshTest {
 
     private String output() {
         return output.toString(StandardCharsets.UTF_8);
-    }
-
-    private static boolean ready(Replica replica) {
-        try {
-            return replica.isReady();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
     }
 }

@@ -19,7 +19,6 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -62,10 +61,9 @@ final class RealServiceJarTest {
 
         ProcessHandle.of(killed).orElseThrow().destroyForcibly();
 
-        Await.until("user-svc runs again and answers /health", START, () -> {
-            OptionalLong pid = userSvc.pid();
-            return pid.isPresent() && pid.getAsLong() != killed && ready(userSvc);
-        }, () -> output.toString(StandardCharsets.UTF_8));
+        Await.until("user-svc runs again and answers /health", START,
+                    () -> ReplicaRestarts.runsAgainAndIsReady(userSvc, killed),
+                    () -> output.toString(StandardCharsets.UTF_8));
         assertThat(userSvc.restarts()).isEqualTo(1);
         assertThat(Files.readString(dir.resolve("logs/user-svc.log")))
                 .containsPattern("(?s)user-svc starting.*user-svc listening.*user-svc starting.*user-svc listening");
@@ -127,14 +125,5 @@ final class RealServiceJarTest {
         return new ProcessSpec(name, List.of(java, "-Xmx256m", "-XX:TieredStopAtLevel=1", "-jar", jar.toString()), environment, dir,
                                dir.resolve("logs").resolve(name + ".log"),
                                new Readiness.Http(URI.create("http://127.0.0.1:" + port + "/health")), START);
-    }
-
-    private static boolean ready(Replica replica) {
-        try {
-            return replica.isReady();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
     }
 }

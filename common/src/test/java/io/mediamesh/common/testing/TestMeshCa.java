@@ -4,6 +4,7 @@ import com.linecorp.armeria.client.BlockingWebClient;
 import com.linecorp.armeria.client.WebClient;
 import com.linecorp.armeria.client.grpc.GrpcClientBuilder;
 import com.linecorp.armeria.client.grpc.GrpcClients;
+import com.linecorp.armeria.server.Server;
 import com.linecorp.armeria.server.ServerBuilder;
 import io.mediamesh.common.server.ServiceServer;
 import io.mediamesh.common.tls.CertifiedKey;
@@ -19,6 +20,7 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * The mesh's TLS for tests, made in the JVM (EC P-256: milliseconds): one CA for the whole test
@@ -46,6 +48,18 @@ public final class TestMeshCa {
         ServiceServer.listen(sb, new InetSocketAddress("127.0.0.1", port), tls, ServiceServer.MESH_CALLERS,
                              plainPaths);
         return sb;
+    }
+
+    /**
+     * Starts a service of the mesh on loopback {@code port} (0: any) over {@code tls}, as {@link #listen} makes
+     * it, with what {@code configure} adds; the caller stops it.
+     */
+    public static Server start(MeshTls tls, int port, List<String> plainPaths, Consumer<ServerBuilder> configure) {
+        ServerBuilder sb = listen(Server.builder(), tls, port, plainPaths);
+        configure.accept(sb);
+        Server server = sb.build();
+        server.start().join();
+        return server;
     }
 
     /** A gRPC client builder for the mesh port {@code port} on loopback, as an operator. */

@@ -2,7 +2,7 @@ package io.mediamesh.config.apply;
 
 import static io.mediamesh.api.v1.MediaServerRole.MEDIA_SERVER_ROLE_EDGE;
 import static io.mediamesh.api.v1.MediaServerRole.MEDIA_SERVER_ROLE_ORIGIN;
-import static io.mediamesh.config.testing.GrpcAssertions.assertFails;
+import static io.mediamesh.common.testing.GrpcAssertions.assertFails;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
@@ -12,32 +12,24 @@ import io.mediamesh.api.v1.ApplyOutcome;
 import io.mediamesh.api.v1.ApplyPolicy;
 import io.mediamesh.api.v1.ApplyStep;
 import io.mediamesh.api.v1.ApplySummary;
-import io.mediamesh.api.v1.ConfigDocument;
 import io.mediamesh.api.v1.ConfigKind;
 import io.mediamesh.api.v1.ErrorCode;
-import io.mediamesh.api.v1.MediaServerRole;
-import io.mediamesh.api.v1.NginxConfig;
 import io.mediamesh.api.v1.PromotionMode;
-import io.mediamesh.api.v1.PutConfigRequest;
 import io.mediamesh.api.v1.StartApply;
 import io.mediamesh.common.error.ErrorCatalog;
 import io.mediamesh.common.testing.Await;
 import io.mediamesh.config.testing.AgentProcess;
+import io.mediamesh.config.testing.ApplyAgents;
 import io.mediamesh.config.testing.ApplyStream;
 import io.mediamesh.config.testing.ConfigSvcFixture;
 import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A config-svc replica stopped gracefully (as SIGTERM in a rolling update stops it) with an apply
@@ -47,38 +39,21 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ConfigSvcDrainTest {
     private static final int RELOAD_SECONDS = 3;
-    private static final AtomicInteger CHANGES = new AtomicInteger();
 
     @RegisterExtension
+    @Order(1)
     static final ConfigSvcFixture fixture = new ConfigSvcFixture();
 
-    @TempDir
-    static Path root;
-    private static final List<AgentProcess> agents = new ArrayList<>();
-    private static String admin;
-    private static NginxConfig baseNginx;
-
-    @BeforeAll
-    static void startAgentsAndRegisterServers() throws Exception {
-        agents.addAll(AgentProcess.startAll(List.of("origin-1", "edge-1"), root,
-                                            Map.of("config-agent.reload.nginx", "sleep " + RELOAD_SECONDS)));
-        admin = fixture.adminSession();
-        fixture.registerServers(agents, admin);
-        baseNginx = fixture.nginxDocument(admin, MEDIA_SERVER_ROLE_EDGE);
-    }
-
-    @AfterAll
-    static void stopAgents() throws Exception {
-        for (AgentProcess agent : agents) {
-            agent.close();
-        }
-    }
+    @RegisterExtension
+    @Order(2)
+    static final ApplyAgents agents = new ApplyAgents(fixture, List.of("origin-1", "edge-1"),
+                                                      Map.of("config-agent.reload.nginx", "sleep " + RELOAD_SECONDS));
 
     @Test
     void aStoppingReplicaRefusesNewAppliesAndLetsTheRunningOneSucceedWithinTheDrainTimeout() throws Exception {
-        int change = newNginxRevision();
+        int change = agents.newNginxRevision();
         try (ConfigSvcFixture.Replica replica = replica("draining-1", "30s")) {
-            ApplyStream stream = ApplyStream.start(replica.port(), admin,
+            ApplyStream stream = ApplyStream.start(replica.port(), agents.admin(),
                                                    nginx(PromotionMode.PROMOTION_MODE_AUTOMATIC));
             stream.await(ApplyConfigResponse::hasStarted);
             CompletableFuture<Void> stopped = replica.server().stop();
@@ -86,7 +61,7 @@ class ConfigSvcDrainTest {
             // Before the drain began the kind was taken; from then on the replica takes no apply at all.
             Await.until("the stopping replica to refuse a new apply as unavailable", () -> {
                 Throwable refused = catchThrowable(ApplyStream.start(
-                        replica.port(), admin, nginx(PromotionMode.PROMOTION_MODE_AUTOMATIC))::awaitEnd);
+                        replica.port(), agents.admin(), nginx(PromotionMode.PROMOTION_MODE_AUTOMATIC))::awaitEnd);
                 ErrorCode reason = ErrorCatalog.reasonOf(refused).orElse(ErrorCode.ERROR_CODE_UNSPECIFIED);
                 assertThat(reason).as("%s", refused)
                                   .isIn(ErrorCode.CONFIG_APPLY_IN_PROGRESS, ErrorCode.SERVICE_UNAVAILABLE);
@@ -94,12 +69,12 @@ class ConfigSvcDrainTest {
             });
             assertThat(stopped).as("the stop waits for the apply").isNotDone();
             assertFails(ErrorCode.SERVICE_UNAVAILABLE, ApplyStream.start(
-                    replica.port(), admin, nginx(PromotionMode.PROMOTION_MODE_AUTOMATIC))::awaitEnd);
+                    replica.port(), agents.admin(), nginx(PromotionMode.PROMOTION_MODE_AUTOMATIC))::awaitEnd);
 
             ApplySummary summary = stream.summary();
             assertThat(summary.getOutcome()).isEqualTo(ApplyOutcome.APPLY_OUTCOME_SUCCEEDED);
             assertThat(summary.getActivated()).isEqualTo(2);
-            for (AgentProcess agent : agents) {
+            for (AgentProcess agent : agents.all()) {
                 assertThat(Files.readString(agent.activeFile("nginx", "nginx.conf"))).contains("# change " + change);
             }
             stopped.get(60, TimeUnit.SECONDS);
@@ -108,9 +83,9 @@ class ConfigSvcDrainTest {
 
     @Test
     void anApplyThatDoesNotEndWithinTheDrainTimeoutIsCancelledAndRolledBackWithItsReason() throws Exception {
-        int change = newNginxRevision();
+        int change = agents.newNginxRevision();
         try (ConfigSvcFixture.Replica replica = replica("draining-2", "1s")) {
-            ApplyStream stream = ApplyStream.start(replica.port(), admin,
+            ApplyStream stream = ApplyStream.start(replica.port(), agents.admin(),
                                                    nginx(PromotionMode.PROMOTION_MODE_AUTOMATIC));
             // The origin's files are checked: its activation (a reload of RELOAD_SECONDS) is next.
             stream.await(message -> message.hasEvent()
@@ -122,7 +97,7 @@ class ConfigSvcDrainTest {
             assertThat(summary.getMessage()).contains("replica draining-2 stopped")
                                             .contains("apply.drain-timeout (1 s)");
             assertThat(stream.events()).extracting(ApplyEvent::getStep).doesNotContain(ApplyStep.APPLY_STEP_FAILED);
-            for (AgentProcess agent : agents) {
+            for (AgentProcess agent : agents.all()) {
                 assertThat(Files.readString(agent.activeFile("nginx", "nginx.conf")))
                         .as("%s back on its previous files", agent.serverName()).doesNotContain("# change " + change);
             }
@@ -132,9 +107,9 @@ class ConfigSvcDrainTest {
 
     @Test
     void anApplyAwaitingPromotionDoesNotHoldTheStopForTheDrainTimeout() throws Exception {
-        newNginxRevision();
+        agents.newNginxRevision();
         try (ConfigSvcFixture.Replica replica = replica("draining-3", "5m")) {
-            ApplyStream stream = ApplyStream.start(replica.port(), admin,
+            ApplyStream stream = ApplyStream.start(replica.port(), agents.admin(),
                                                    nginx(PromotionMode.PROMOTION_MODE_MANUAL));
             stream.await(ApplyConfigResponse::hasAwaitingPromotion);
             CompletableFuture<Void> stopped = replica.server().stop();
@@ -152,18 +127,6 @@ class ConfigSvcDrainTest {
     private static ConfigSvcFixture.Replica replica(String instanceId, String drainTimeout) {
         return fixture.startReplica(Map.of("mediamesh.config-svc.apply.instance-id", instanceId,
                                            "mediamesh.config-svc.apply.drain-timeout", drainTimeout));
-    }
-
-    /** A new nginx revision for both roles, so that an apply has something to activate. */
-    private static int newNginxRevision() {
-        int change = CHANGES.incrementAndGet();
-        for (MediaServerRole role : List.of(MEDIA_SERVER_ROLE_ORIGIN, MEDIA_SERVER_ROLE_EDGE)) {
-            fixture.configs(admin).putConfig(PutConfigRequest.newBuilder().setKind(ConfigKind.CONFIG_KIND_NGINX)
-                    .setRole(role).setDocument(ConfigDocument.newBuilder().setNginx(
-                            baseNginx.toBuilder().addExtraLines("# change " + change)))
-                    .setMessage("change " + change).build());
-        }
-        return change;
     }
 
     private static StartApply nginx(PromotionMode promotion) {

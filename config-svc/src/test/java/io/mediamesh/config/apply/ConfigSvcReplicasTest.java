@@ -2,8 +2,8 @@ package io.mediamesh.config.apply;
 
 import static io.mediamesh.api.v1.MediaServerRole.MEDIA_SERVER_ROLE_EDGE;
 import static io.mediamesh.api.v1.MediaServerRole.MEDIA_SERVER_ROLE_ORIGIN;
+import static io.mediamesh.common.testing.GrpcAssertions.assertFails;
 import static io.mediamesh.config.db.Tables.CONFIG_APPLIES;
-import static io.mediamesh.config.testing.GrpcAssertions.assertFails;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mediamesh.api.v1.ApplyConfigResponse;
@@ -14,18 +14,14 @@ import io.mediamesh.api.v1.ApplyServiceGrpc.ApplyServiceBlockingStub;
 import io.mediamesh.api.v1.ApplyStep;
 import io.mediamesh.api.v1.ApplySummary;
 import io.mediamesh.api.v1.CancelApply;
-import io.mediamesh.api.v1.ConfigDocument;
 import io.mediamesh.api.v1.ConfigKind;
 import io.mediamesh.api.v1.ControlApplyRequest;
 import io.mediamesh.api.v1.ErrorCode;
 import io.mediamesh.api.v1.GetApplyRequest;
 import io.mediamesh.api.v1.GetApplyResponse;
 import io.mediamesh.api.v1.ListAppliesRequest;
-import io.mediamesh.api.v1.MediaServerRole;
-import io.mediamesh.api.v1.NginxConfig;
 import io.mediamesh.api.v1.PromoteApply;
 import io.mediamesh.api.v1.PromotionMode;
-import io.mediamesh.api.v1.PutConfigRequest;
 import io.mediamesh.api.v1.StartApply;
 import io.mediamesh.common.auth.Callers;
 import io.mediamesh.common.config.DatabaseSettings;
@@ -37,11 +33,11 @@ import io.mediamesh.common.time.Times;
 import io.mediamesh.common.tls.Identity;
 import io.mediamesh.config.Main;
 import io.mediamesh.config.testing.AgentProcess;
+import io.mediamesh.config.testing.ApplyAgents;
 import io.mediamesh.config.testing.ApplyStream;
 import io.mediamesh.config.testing.ConfigSvcFixture;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -53,12 +49,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Several config-svc replicas on one schema, applying to two real agents (an origin and an edge):
@@ -70,39 +63,22 @@ import org.junit.jupiter.api.io.TempDir;
 class ConfigSvcReplicasTest {
     private static final String LEASE = "4s";
     private static final String RENEW = "300ms";
-    private static final AtomicInteger CHANGES = new AtomicInteger();
 
     @RegisterExtension
+    @Order(1)
     static final ConfigSvcFixture fixture = new ConfigSvcFixture()
             .with("mediamesh.config-svc.apply.instance-id", "a")
             .with("mediamesh.config-svc.apply.lease", LEASE)
             .with("mediamesh.config-svc.apply.lease-renew-interval", RENEW);
 
-    @TempDir
-    static Path root;
-    private static final List<AgentProcess> agents = new ArrayList<>();
-    private static String admin;
-    private static NginxConfig baseNginx;
-
-    @BeforeAll
-    static void startAgentsAndRegisterServers() throws Exception {
-        agents.addAll(AgentProcess.startAll(List.of("origin-1", "edge-1"), root, Map.of()));
-        admin = fixture.adminSession();
-        fixture.registerServers(agents, admin);
-        baseNginx = fixture.nginxDocument(admin, MEDIA_SERVER_ROLE_EDGE);
-    }
-
-    @AfterAll
-    static void stopAgents() throws Exception {
-        for (AgentProcess agent : agents) {
-            agent.close();
-        }
-    }
+    @RegisterExtension
+    @Order(2)
+    static final ApplyAgents agents = new ApplyAgents(fixture, List.of("origin-1", "edge-1"), Map.of());
 
     @Test
     void aReplicaStartingWhileAnotherRunsAnApplyLeavesItRunningAndCanFollowAndPromoteIt() throws Exception {
-        int change = newNginxRevision();
-        ApplyStream stream = ApplyStream.start(fixture.port(), admin, manualNginx());
+        int change = agents.newNginxRevision();
+        ApplyStream stream = ApplyStream.start(fixture.port(), agents.admin(), manualNginx());
         long applyId = stream.await(ApplyConfigResponse::hasStarted).getStarted().getApplyId();
         stream.await(ApplyConfigResponse::hasAwaitingPromotion);
 
@@ -127,7 +103,7 @@ class ConfigSvcReplicasTest {
             ApplySummary summary = stream.summary();
             assertThat(summary.getOutcome()).isEqualTo(ApplyOutcome.APPLY_OUTCOME_SUCCEEDED);
             assertThat(summary.getActivated()).isEqualTo(2);
-            for (AgentProcess agent : agents) {
+            for (AgentProcess agent : agents.all()) {
                 assertThat(Files.readString(agent.activeFile("nginx", "nginx.conf"))).contains("# change " + change);
             }
             GetApplyResponse done = applyOn(b.port(), applyId);
@@ -138,14 +114,14 @@ class ConfigSvcReplicasTest {
 
     @Test
     void aReplicaKilledMidApplyIsEndedByAnotherOnceItsLeaseExpiredAndTheKindIsFreeAgain() throws Exception {
-        newNginxRevision();
+        agents.newNginxRevision();
         long applyId;
         Instant killedAt;
         int crashingPort = FreePorts.tcp();
         try (ServiceProcess crashing = startConfigSvcProcess("crashing", crashingPort)) {
             Await.until("the crashing replica to serve", Duration.ofSeconds(90), () -> serves(crashingPort),
                         () -> output(crashing));
-            ApplyStream stream = ApplyStream.start(crashingPort, admin, manualNginx());
+            ApplyStream stream = ApplyStream.start(crashingPort, agents.admin(), manualNginx());
             applyId = stream.await(ApplyConfigResponse::hasStarted).getStarted().getApplyId();
             stream.await(ApplyConfigResponse::hasAwaitingPromotion);
             assertThat(owner(applyId)).isEqualTo("crashing");
@@ -156,21 +132,21 @@ class ConfigSvcReplicasTest {
         Instant leaseEnd = leaseExpiresAt(applyId);
         if (Instant.now().isBefore(leaseEnd.minusSeconds(1))) {
             assertFails(ErrorCode.CONFIG_APPLY_IN_PROGRESS,
-                        ApplyStream.start(fixture.port(), admin, manualNginx())::awaitEnd);
+                        ApplyStream.start(fixture.port(), agents.admin(), manualNginx())::awaitEnd);
         }
 
         Await.until("replica a to end the dead replica's apply", Duration.ofSeconds(20),
                     () -> applyOn(fixture.port(), applyId).getApply().hasFinishedAt());
         ApplyRecord ended = applyOn(fixture.port(), applyId).getApply();
         assertThat(ended.getCancelReason()).contains("crashing").contains("lease expired");
-        assertThat(fixture.applies(admin).listApplies(ListAppliesRequest.newBuilder()
+        assertThat(fixture.applies(agents.admin()).listApplies(ListAppliesRequest.newBuilder()
                 .setOutcome(ApplyOutcome.APPLY_OUTCOME_FAILED).build()).getAppliesList())
                 .extracting(ApplyRecord::getApplyId).contains(applyId);
         assertThat(Times.fromProto(ended.getFinishedAt())).as("ended only after the lease expired")
                                                            .isAfterOrEqualTo(leaseEnd).isAfter(killedAt);
 
         // The kind is free: a new apply starts and finishes what the dead one left half done.
-        ApplyStream again = ApplyStream.start(fixture.port(), admin, manualNginx());
+        ApplyStream again = ApplyStream.start(fixture.port(), agents.admin(), manualNginx());
         again.await(ApplyConfigResponse::hasAwaitingPromotion);
         again.promote();
         ApplySummary summary = again.summary();
@@ -185,12 +161,12 @@ class ConfigSvcReplicasTest {
             ExecutorService starters = Executors.newFixedThreadPool(2);
             int[] wins = new int[2];
             for (int round = 0; round < 5; round++) {
-                newNginxRevision();
+                agents.newNginxRevision();
                 CyclicBarrier together = new CyclicBarrier(2);
                 List<ApplyStream> streams = new ArrayList<>();
                 List<Future<?>> sent = new ArrayList<>();
                 for (int port : ports) {
-                    ApplyStream stream = ApplyStream.open(port, admin);
+                    ApplyStream stream = ApplyStream.open(port, agents.admin());
                     streams.add(stream);
                     sent.add(starters.submit(() -> {
                         together.await(10, TimeUnit.SECONDS);
@@ -231,18 +207,6 @@ class ConfigSvcReplicasTest {
         }
     }
 
-    /** A new nginx revision for both roles, so that an apply has something to activate. */
-    private static int newNginxRevision() {
-        int change = CHANGES.incrementAndGet();
-        for (MediaServerRole role : List.of(MEDIA_SERVER_ROLE_ORIGIN, MEDIA_SERVER_ROLE_EDGE)) {
-            fixture.configs(admin).putConfig(PutConfigRequest.newBuilder().setKind(ConfigKind.CONFIG_KIND_NGINX)
-                    .setRole(role).setDocument(ConfigDocument.newBuilder().setNginx(
-                            baseNginx.toBuilder().addExtraLines("# change " + change)))
-                    .setMessage("change " + change).build());
-        }
-        return change;
-    }
-
     private static StartApply manualNginx() {
         return StartApply.newBuilder().setKind(ConfigKind.CONFIG_KIND_NGINX)
                          .addRoles(MEDIA_SERVER_ROLE_ORIGIN).addRoles(MEDIA_SERVER_ROLE_EDGE)
@@ -256,7 +220,8 @@ class ConfigSvcReplicasTest {
 
     /** ApplyService of the replica on {@code port}, as the admin calls it. */
     private static ApplyServiceBlockingStub replicaApplies(int port) {
-        return TestMeshCa.grpc(port).setHeader(Callers.SESSION_HEADER, admin).build(ApplyServiceBlockingStub.class);
+        return TestMeshCa.grpc(port).setHeader(Callers.SESSION_HEADER, agents.admin())
+                         .build(ApplyServiceBlockingStub.class);
     }
 
     private static boolean serves(int port) {

@@ -1,7 +1,7 @@
 package io.mediamesh.config.apply;
 
 import static io.mediamesh.api.v1.MediaServerRole.MEDIA_SERVER_ROLE_EDGE;
-import static io.mediamesh.config.testing.GrpcAssertions.assertFails;
+import static io.mediamesh.common.testing.GrpcAssertions.assertFails;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mediamesh.api.v1.ApplyEvent;

@@ -1,6 +1,6 @@
 package io.mediamesh.config.server;
 
-import static io.mediamesh.config.testing.GrpcAssertions.assertFails;
+import static io.mediamesh.common.testing.GrpcAssertions.assertFails;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mediamesh.api.v1.CreateServerRequest;

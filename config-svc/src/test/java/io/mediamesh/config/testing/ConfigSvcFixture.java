@@ -1,7 +1,6 @@
 package io.mediamesh.config.testing;
 
 import com.linecorp.armeria.server.Server;
-import com.linecorp.armeria.server.ServerBuilder;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.mediamesh.api.v1.ApplyServiceGrpc.ApplyServiceBlockingStub;
@@ -33,7 +32,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.function.Consumer;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -94,7 +92,7 @@ public final class ConfigSvcFixture implements BeforeAllCallback, AfterAllCallba
         userTls = TestMeshCa.tls(Identity.USER_SVC);
         userSvc = new UserSvc(userDatabase, userSettings, Clock.systemUTC(), userTls);
         userSvc.bootstrapAdmin();
-        userServer = start(userTls, userSvc::configureServices);
+        userServer = TestMeshCa.start(userTls, 0, List.of(), userSvc::configureServices);
 
         ConfigSvcSettings base0 = ConfigSvcSettings.from(config).withDatabase(configDatabaseSettings);
         ConfigSvcSettings settings = base0.withEndpoints(base0.endpoints().withUserSvc(
@@ -104,7 +102,7 @@ public final class ConfigSvcFixture implements BeforeAllCallback, AfterAllCallba
         configTls = TestMeshCa.tls(Identity.CONFIG_SVC);
         configSvc = new ConfigSvc(configDatabase, settings, configTls, Clock.systemUTC());
         configSvc.bootstrapDefaults();
-        configServer = start(configTls, configSvc::configureServices);
+        configServer = TestMeshCa.start(configTls, 0, List.of(), configSvc::configureServices);
         mediaTls = TestMeshCa.tls(Identity.MEDIA_SVC);
     }
 
@@ -145,7 +143,7 @@ public final class ConfigSvcFixture implements BeforeAllCallback, AfterAllCallba
         MeshTls tls = TestMeshCa.tls(Identity.CONFIG_SVC);
         ConfigSvc replica = new ConfigSvc(database, settings, tls, Clock.systemUTC());
         replica.abandonInterruptedApplies();
-        return new Replica(replica, start(tls, replica::configureServices), database, tls);
+        return new Replica(replica, TestMeshCa.start(tls, 0, List.of(), replica::configureServices), database, tls);
     }
 
     /** A config-svc replica of {@link #startReplica}. */
@@ -245,13 +243,5 @@ public final class ConfigSvcFixture implements BeforeAllCallback, AfterAllCallba
 
     private <T> T userStub(Class<T> type) {
         return TestMeshCa.grpc(userServer.activeLocalPort()).build(type);
-    }
-
-    private static Server start(MeshTls tls, Consumer<ServerBuilder> configure) {
-        ServerBuilder sb = TestMeshCa.listen(Server.builder(), tls, 0, List.of());
-        configure.accept(sb);
-        Server server = sb.build();
-        server.start().join();
-        return server;
     }
 }

@@ -6,9 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.mediamesh.gateway.testing.Mesh;
-import io.mediamesh.gateway.testing.Rest;
 import io.mediamesh.gateway.testing.Rest.Response;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -17,24 +15,15 @@ class AdminConfigRoutesTest {
     @RegisterExtension
     static final Mesh mesh = new Mesh().withConfigSvc();
 
-    private static Rest rest;
-    private static String admin;
-
-    @BeforeAll
-    static void signIn() {
-        rest = mesh.rest();
-        admin = rest.login(Mesh.ADMIN, Mesh.ADMIN_PASSWORD);
-    }
-
     private static JsonNode current(String path) {
-        return rest.get("/api/admin/configs/" + path, "X-Session-Id", admin).expect(200, "ok").body();
+        return mesh.asAdmin().get("/api/admin/configs/" + path).expect(200, "ok").body();
     }
 
     private static Response write(String path, JsonNode document, String message) {
         ObjectNode body = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
         body.set("document", document);
         body.put("message", message);
-        return rest.put("/api/admin/configs/" + path, body.toString(), "X-Session-Id", admin);
+        return mesh.asAdmin().put("/api/admin/configs/" + path, body.toString());
     }
 
     @Test
@@ -68,24 +57,25 @@ class AdminConfigRoutesTest {
         assertThat(written.get("document").get("client_max_body_size").asText()).isEqualTo("50m");
         assertThat(current("nginx/edge").get("revision").asLong()).isEqualTo(revision);
 
-        JsonNode history = rest.get("/api/admin/configs/nginx/edge/revisions", "X-Session-Id", admin)
-                               .expect(200, "ok").body();
+        JsonNode history = mesh.asAdmin().get("/api/admin/configs/nginx/edge/revisions")
+                                         .expect(200, "ok").body();
         ArrayNode revisions = (ArrayNode) history.get("revisions");
         assertThat(revisions.get(0).get("revision").asLong()).isEqualTo(revision);
         assertThat(revisions.get(0).has("document")).isFalse();
         assertThat(revisions.get(revisions.size() - 1).get("revision").asLong())
                 .isEqualTo(before.get("revision").asLong());
-        JsonNode withDocuments = rest.get("/api/admin/configs/nginx/edge/revisions?limit=1&include_documents=true",
-                                          "X-Session-Id", admin).expect(200, "ok").body();
+        JsonNode withDocuments = mesh.asAdmin()
+                .get("/api/admin/configs/nginx/edge/revisions?limit=1&include_documents=true")
+                .expect(200, "ok").body();
         assertThat(withDocuments.get("revisions").get(0).get("document").get("client_max_body_size").asText())
                 .isEqualTo("50m");
         assertThat(withDocuments.get("next_cursor").isNull()).isFalse();
 
-        JsonNode old = rest.get("/api/admin/configs/nginx/edge/revisions/" + before.get("revision").asLong(),
-                                "X-Session-Id", admin).expect(200, "ok").body();
+        JsonNode old = mesh.asAdmin().get("/api/admin/configs/nginx/edge/revisions/" + before.get("revision").asLong())
+                                     .expect(200, "ok").body();
         assertThat(old.get("document")).isEqualTo(before.get("document"));
-        assertThat(rest.get("/api/admin/configs/nginx/edge?revision=" + before.get("revision").asLong(),
-                            "X-Session-Id", admin).expect(200, "ok").body()).isEqualTo(before);
+        assertThat(mesh.asAdmin().get("/api/admin/configs/nginx/edge?revision=" + before.get("revision").asLong())
+                                 .expect(200, "ok").body()).isEqualTo(before);
     }
 
     @Test
@@ -95,22 +85,22 @@ class AdminConfigRoutesTest {
         changed.put("realm", "changed.example");
         write("coturn/origin", changed, "realm").expect(200, "ok");
 
-        JsonNode reverted = rest.post("/api/admin/configs/coturn/origin/revert",
-                                      "{\"revision\":" + before.get("revision").asLong() + "}",
-                                      "X-Session-Id", admin).expect(200, "ok").body();
+        JsonNode reverted = mesh.asAdmin().post("/api/admin/configs/coturn/origin/revert",
+                                                "{\"revision\":" + before.get("revision").asLong() + "}")
+                                          .expect(200, "ok").body();
         assertThat(reverted.get("reverted_from").asLong()).isEqualTo(before.get("revision").asLong());
         assertThat(reverted.get("document")).isEqualTo(before.get("document"));
         assertThat(current("coturn/origin")).isEqualTo(reverted);
 
         long latest = reverted.get("revision").asLong();
-        rest.post("/api/admin/configs/coturn/origin/revert", "{\"revision\":987654}", "X-Session-Id", admin)
-            .expect(404, "REVISION_NOT_FOUND");
-        rest.post("/api/admin/configs/coturn/origin/revert", "{\"revision\":\"one\"}", "X-Session-Id", admin)
-            .expect(400, "INVALID_FIELD_TYPE");
-        rest.post("/api/admin/configs/coturn/origin/revert", "{}", "X-Session-Id", admin)
-            .expect(400, "MISSING_FIELD");
-        rest.post("/api/admin/configs/coturn/origin/revert", "{\"revision\":0}", "X-Session-Id", admin)
-            .expect(400, "INVALID_ID");
+        mesh.asAdmin().post("/api/admin/configs/coturn/origin/revert", "{\"revision\":987654}")
+                      .expect(404, "REVISION_NOT_FOUND");
+        mesh.asAdmin().post("/api/admin/configs/coturn/origin/revert", "{\"revision\":\"one\"}")
+                      .expect(400, "INVALID_FIELD_TYPE");
+        mesh.asAdmin().post("/api/admin/configs/coturn/origin/revert", "{}")
+                      .expect(400, "MISSING_FIELD");
+        mesh.asAdmin().post("/api/admin/configs/coturn/origin/revert", "{\"revision\":0}")
+                      .expect(400, "INVALID_ID");
         assertThat(current("coturn/origin").get("revision").asLong()).isEqualTo(latest);
     }
 
@@ -123,8 +113,8 @@ class AdminConfigRoutesTest {
         assertThat(refused.body().asText()).contains("[emerg] \"keepalive_timeout\" directive invalid value")
                                           .contains("test failed");
         assertThat(current("nginx/origin")).isEqualTo(before);
-        JsonNode history = rest.get("/api/admin/configs/nginx/origin/revisions", "X-Session-Id", admin)
-                               .expect(200, "ok").body();
+        JsonNode history = mesh.asAdmin().get("/api/admin/configs/nginx/origin/revisions")
+                                         .expect(200, "ok").body();
         assertThat(history.get("revisions").get(0).get("revision").asLong())
                 .isEqualTo(before.get("revision").asLong());
     }
@@ -149,28 +139,28 @@ class AdminConfigRoutesTest {
 
     @Test
     void badTargetsAndBodiesAre400() {
-        rest.get("/api/admin/configs/apache/origin", "X-Session-Id", admin).expect(400, "INVALID_CONFIG_TARGET");
-        rest.get("/api/admin/configs/nginx/satellite", "X-Session-Id", admin).expect(400, "INVALID_CONFIG_TARGET");
-        rest.get("/api/admin/configs/NGINX/origin", "X-Session-Id", admin).expect(400, "INVALID_CONFIG_TARGET");
-        rest.get("/api/admin/configs/nginx/unspecified/revisions", "X-Session-Id", admin)
-            .expect(400, "INVALID_CONFIG_TARGET");
+        mesh.asAdmin().get("/api/admin/configs/apache/origin").expect(400, "INVALID_CONFIG_TARGET");
+        mesh.asAdmin().get("/api/admin/configs/nginx/satellite").expect(400, "INVALID_CONFIG_TARGET");
+        mesh.asAdmin().get("/api/admin/configs/NGINX/origin").expect(400, "INVALID_CONFIG_TARGET");
+        mesh.asAdmin().get("/api/admin/configs/nginx/unspecified/revisions")
+                      .expect(400, "INVALID_CONFIG_TARGET");
         write("janus/moon", current("janus/origin").get("document"), "x").expect(400, "INVALID_CONFIG_TARGET");
-        rest.post("/api/admin/configs/kube/edge/revert", "{\"revision\":1}", "X-Session-Id", admin)
-            .expect(400, "INVALID_CONFIG_TARGET");
-        rest.get("/api/admin/configs/nginx/origin/revisions/latest", "X-Session-Id", admin)
-            .expect(400, "INVALID_ID");
-        rest.get("/api/admin/configs/nginx/origin/revisions/987654", "X-Session-Id", admin)
-            .expect(404, "REVISION_NOT_FOUND");
-        rest.get("/api/admin/configs/nginx/origin?revision=x", "X-Session-Id", admin).expect(400, "INVALID_ID");
+        mesh.asAdmin().post("/api/admin/configs/kube/edge/revert", "{\"revision\":1}")
+                      .expect(400, "INVALID_CONFIG_TARGET");
+        mesh.asAdmin().get("/api/admin/configs/nginx/origin/revisions/latest")
+                      .expect(400, "INVALID_ID");
+        mesh.asAdmin().get("/api/admin/configs/nginx/origin/revisions/987654")
+                      .expect(404, "REVISION_NOT_FOUND");
+        mesh.asAdmin().get("/api/admin/configs/nginx/origin?revision=x").expect(400, "INVALID_ID");
 
         ObjectNode typo = (ObjectNode) current("nginx/origin").get("document").deepCopy();
         typo.put("server_nmae", "x");
         assertThat(write("nginx/origin", typo, "typo").expect(400, "MALFORMED_BODY").body().asText())
                 .contains("server_nmae");
-        rest.put("/api/admin/configs/nginx/origin", "{\"message\":\"no document\"}", "X-Session-Id", admin)
-            .expect(400, "MISSING_FIELD");
-        rest.put("/api/admin/configs/nginx/origin", "{\"document\":[]}", "X-Session-Id", admin)
-            .expect(400, "INVALID_FIELD_TYPE");
+        mesh.asAdmin().put("/api/admin/configs/nginx/origin", "{\"message\":\"no document\"}")
+                      .expect(400, "MISSING_FIELD");
+        mesh.asAdmin().put("/api/admin/configs/nginx/origin", "{\"document\":[]}")
+                      .expect(400, "INVALID_FIELD_TYPE");
         ObjectNode wrongType = (ObjectNode) current("nginx/origin").get("document").deepCopy();
         wrongType.put("worker_processes", "many");
         write("nginx/origin", wrongType, "typed").expect(400, "MALFORMED_BODY");

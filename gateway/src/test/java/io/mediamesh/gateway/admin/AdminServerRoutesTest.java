@@ -4,12 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.mediamesh.gateway.testing.Mesh;
-import io.mediamesh.gateway.testing.Rest;
 import io.mediamesh.gateway.testing.Rest.Response;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -19,15 +17,6 @@ class AdminServerRoutesTest {
 
     @RegisterExtension
     static final Mesh mesh = new Mesh().withConfigSvc();
-
-    private static Rest rest;
-    private static String admin;
-
-    @BeforeAll
-    static void signIn() {
-        rest = mesh.rest();
-        admin = rest.login(Mesh.ADMIN, Mesh.ADMIN_PASSWORD);
-    }
 
     /** A server body on loopback with ports of its own. */
     static String server(String name, String role, String relayGroup, String extra) {
@@ -41,7 +30,7 @@ class AdminServerRoutesTest {
     }
 
     private static Response create(String body) {
-        return rest.post("/api/admin/servers", body, "X-Session-Id", admin);
+        return mesh.asAdmin().post("/api/admin/servers", body);
     }
 
     @Test
@@ -59,24 +48,24 @@ class AdminServerRoutesTest {
                 .isEqualTo("http://127.0.0.1:" + httpPort + "/janus");
         assertThat(created.get("created_at").asText()).endsWith("Z");
 
-        assertThat(rest.get("/api/admin/servers/" + id, "X-Session-Id", admin).expect(200, "ok").body())
+        assertThat(mesh.asAdmin().get("/api/admin/servers/" + id).expect(200, "ok").body())
                 .isEqualTo(created);
 
         String changed = server("rest-origin-renamed", "origin", "", ",\"enabled\":false");
-        JsonNode updated = rest.put("/api/admin/servers/" + id, changed, "X-Session-Id", admin).expect(200, "ok")
-                               .body();
+        JsonNode updated = mesh.asAdmin().put("/api/admin/servers/" + id, changed).expect(200, "ok")
+                                         .body();
         assertThat(updated.get("name").asText()).isEqualTo("rest-origin-renamed");
         assertThat(updated.get("enabled").asBoolean()).isFalse();
         assertThat(updated.get("id").asLong()).isEqualTo(id);
 
-        JsonNode list = rest.get("/api/admin/servers?role=origin&enabled=false", "X-Session-Id", admin)
-                            .expect(200, "ok").body();
+        JsonNode list = mesh.asAdmin().get("/api/admin/servers?role=origin&enabled=false")
+                                      .expect(200, "ok").body();
         assertThat(list.get("servers")).extracting(s -> s.get("name").asText()).contains("rest-origin-renamed");
         assertThat(list.get("next_cursor").isNull()).isTrue();
 
-        rest.delete("/api/admin/servers/" + id, "X-Session-Id", admin).expect(204);
-        rest.get("/api/admin/servers/" + id, "X-Session-Id", admin).expect(404, "SERVER_NOT_FOUND");
-        rest.delete("/api/admin/servers/" + id, "X-Session-Id", admin).expect(404, "SERVER_NOT_FOUND");
+        mesh.asAdmin().delete("/api/admin/servers/" + id).expect(204);
+        mesh.asAdmin().get("/api/admin/servers/" + id).expect(404, "SERVER_NOT_FOUND");
+        mesh.asAdmin().delete("/api/admin/servers/" + id).expect(404, "SERVER_NOT_FOUND");
     }
 
     @Test
@@ -84,28 +73,28 @@ class AdminServerRoutesTest {
         create(server("rest-relay-x", "relay", "rest-x", "")).expect(201, "ok");
         create(server("rest-edge-x", "edge", "rest-x", "")).expect(201, "ok");
         create(server("rest-edge-y", "edge", "rest-y", "")).expect(201, "ok");
-        JsonNode group = rest.get("/api/admin/servers?relay_group=rest-x", "X-Session-Id", admin).expect(200, "ok")
-                             .body().get("servers");
+        JsonNode group = mesh.asAdmin().get("/api/admin/servers?relay_group=rest-x").expect(200, "ok")
+                                       .body().get("servers");
         assertThat(group).extracting(s -> s.get("name").asText()).containsExactly("rest-edge-x", "rest-relay-x");
-        JsonNode edges = rest.get("/api/admin/servers?role=edge&relay_group=rest-x", "X-Session-Id", admin)
-                             .expect(200, "ok").body().get("servers");
+        JsonNode edges = mesh.asAdmin().get("/api/admin/servers?role=edge&relay_group=rest-x")
+                                       .expect(200, "ok").body().get("servers");
         assertThat(edges).extracting(s -> s.get("name").asText()).containsExactly("rest-edge-x");
-        assertThat(rest.get("/api/admin/servers?healthy=true", "X-Session-Id", admin).expect(200, "ok").body()
-                       .get("servers")).isEmpty();
+        assertThat(mesh.asAdmin().get("/api/admin/servers?healthy=true").expect(200, "ok").body()
+                                 .get("servers")).isEmpty();
 
         List<String> names = new ArrayList<>();
         String cursor = "";
         do {
-            JsonNode page = rest.get("/api/admin/servers?limit=1&cursor=" + cursor, "X-Session-Id", admin)
-                                .expect(200, "ok").body();
+            JsonNode page = mesh.asAdmin().get("/api/admin/servers?limit=1&cursor=" + cursor)
+                                          .expect(200, "ok").body();
             page.get("servers").forEach(s -> names.add(s.get("name").asText()));
             cursor = page.get("next_cursor").isNull() ? "" : page.get("next_cursor").asText();
         } while (!cursor.isEmpty());
         assertThat(names).contains("rest-relay-x", "rest-edge-x", "rest-edge-y").doesNotHaveDuplicates();
 
-        rest.get("/api/admin/servers?role=satellite", "X-Session-Id", admin).expect(400, "INVALID_REQUEST");
-        rest.get("/api/admin/servers?enabled=yes", "X-Session-Id", admin).expect(400, "INVALID_REQUEST");
-        rest.get("/api/admin/servers?limit=0", "X-Session-Id", admin).expect(400, "INVALID_PAGINATION");
+        mesh.asAdmin().get("/api/admin/servers?role=satellite").expect(400, "INVALID_REQUEST");
+        mesh.asAdmin().get("/api/admin/servers?enabled=yes").expect(400, "INVALID_REQUEST");
+        mesh.asAdmin().get("/api/admin/servers?limit=0").expect(400, "INVALID_PAGINATION");
     }
 
     @Test
@@ -130,7 +119,7 @@ class AdminServerRoutesTest {
                 .expect(400, "MALFORMED_BODY");
         create("{\"name\":").expect(400, "MALFORMED_BODY");
 
-        JsonNode all = rest.get("/api/admin/servers?limit=500", "X-Session-Id", admin).expect(200, "ok").body();
+        JsonNode all = mesh.asAdmin().get("/api/admin/servers?limit=500").expect(200, "ok").body();
         assertThat(all.get("servers")).extracting(s -> s.get("name").asText())
                                       .noneMatch(name -> name.startsWith("rest-bad") || name.startsWith("rest-group") ||
                                                          name.startsWith("rest-typ"));
@@ -143,18 +132,18 @@ class AdminServerRoutesTest {
         String sameAddressAndPorts = server("rest-dup-address", "edge", "g", "")
                 .replaceAll("\"overrides\":\\{[^}]*}", "\"overrides\":" + first.get("overrides"));
         create(sameAddressAndPorts).expect(409, "SERVER_ALREADY_EXISTS");
-        rest.get("/api/admin/servers/" + first.get("id").asLong(), "X-Session-Id", admin).expect(200, "ok");
+        mesh.asAdmin().get("/api/admin/servers/" + first.get("id").asLong()).expect(200, "ok");
     }
 
     @Test
     void idsThatDoNotParseAre400AndUnknownOnes404() {
-        rest.get("/api/admin/servers/abc", "X-Session-Id", admin).expect(400, "INVALID_ID");
-        rest.get("/api/admin/servers/0", "X-Session-Id", admin).expect(400, "INVALID_ID");
-        rest.put("/api/admin/servers/1.5", server("x", "edge", "g", ""), "X-Session-Id", admin)
-            .expect(400, "INVALID_ID");
-        rest.delete("/api/admin/servers/-3", "X-Session-Id", admin).expect(400, "INVALID_ID");
-        rest.get("/api/admin/servers/987654321", "X-Session-Id", admin).expect(404, "SERVER_NOT_FOUND");
-        rest.put("/api/admin/servers/987654321", server("rest-ghost", "edge", "g", ""), "X-Session-Id", admin)
-            .expect(404, "SERVER_NOT_FOUND");
+        mesh.asAdmin().get("/api/admin/servers/abc").expect(400, "INVALID_ID");
+        mesh.asAdmin().get("/api/admin/servers/0").expect(400, "INVALID_ID");
+        mesh.asAdmin().put("/api/admin/servers/1.5", server("x", "edge", "g", ""))
+                      .expect(400, "INVALID_ID");
+        mesh.asAdmin().delete("/api/admin/servers/-3").expect(400, "INVALID_ID");
+        mesh.asAdmin().get("/api/admin/servers/987654321").expect(404, "SERVER_NOT_FOUND");
+        mesh.asAdmin().put("/api/admin/servers/987654321", server("rest-ghost", "edge", "g", ""))
+                      .expect(404, "SERVER_NOT_FOUND");
     }
 }

@@ -23,15 +23,13 @@ import io.mediamesh.api.v1.NginxConfig;
 import io.mediamesh.api.v1.NginxListen;
 import io.mediamesh.api.v1.PutConfigRequest;
 import io.mediamesh.common.testing.Await;
-import io.mediamesh.config.testing.AgentProcess;
+import io.mediamesh.config.testing.AgentFleet;
 import io.mediamesh.config.testing.ConfigSvcFixture;
 import io.mediamesh.config.testing.Servers;
 import io.mediamesh.gateway.testing.Browser;
 import io.mediamesh.gateway.testing.ConfigGateway;
 import io.mediamesh.gateway.testing.Browser.Viewport;
 import io.mediamesh.gateway.testing.Mesh;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -40,7 +38,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The console's Apply view in Debian's Chromium: the gateway in front of the real user-svc and
@@ -56,9 +53,10 @@ class AdminApplyBrowserTest {
     @RegisterExtension
     static final ConfigSvcFixture configSvc = new ConfigSvcFixture();
 
-    @TempDir
-    static Path root;
-    private static final List<AgentProcess> agents = new ArrayList<>();
+    @RegisterExtension
+    static final AgentFleet agents = new AgentFleet(
+            NAMES, Map.of("config-agent.kinds", "nginx", "config-agent.reload.nginx", "sleep 1"));
+
     private static Server gateway;
     private static String admin;
     private static int clashPort;
@@ -68,17 +66,15 @@ class AdminApplyBrowserTest {
     static final Browser browser = new Browser(() -> Set.of(origin()));
 
     @BeforeAll
-    static void startGatewayAndAgents() throws Exception {
+    static void startGatewayAndRegisterServers() throws Exception {
         gateway = ConfigGateway.start(configSvc, Server.builder().http(0));
-        agents.addAll(AgentProcess.startAll(NAMES, root,
-                                            Map.of("config-agent.kinds", "nginx", "config-agent.reload.nginx", "sleep 1")));
         admin = configSvc.adminSession();
         clashPort = Mesh.freePort();
         List<MediaServerRole> roles = List.of(MEDIA_SERVER_ROLE_ORIGIN, MEDIA_SERVER_ROLE_RELAY, MEDIA_SERVER_ROLE_EDGE,
                                               MEDIA_SERVER_ROLE_EDGE);
-        for (int i = 0; i < agents.size(); i++) {
+        for (int i = 0; i < agents.all().size(); i++) {
             MediaServer.Builder server = Servers.loopback(NAMES.get(i), roles.get(i))
-                                                .setAgentEndpoint(agents.get(i).endpoint());
+                                                .setAgentEndpoint(agents.all().get(i).endpoint());
             if (NAMES.get(i).equals(BAD)) {
                 server.setOverrides(server.getOverrides().toBuilder().setNginxListenPort(clashPort));
             }
@@ -90,9 +86,6 @@ class AdminApplyBrowserTest {
     static void stop() throws Exception {
         if (gateway != null) {
             gateway.stop().join();
-        }
-        for (AgentProcess agent : agents) {
-            agent.close();
         }
     }
 

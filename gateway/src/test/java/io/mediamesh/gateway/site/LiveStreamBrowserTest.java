@@ -13,8 +13,7 @@ import com.microsoft.playwright.Page;
 import com.microsoft.playwright.options.AriaRole;
 import io.mediamesh.gateway.testing.Browser;
 import io.mediamesh.gateway.testing.Browser.Viewport;
-import io.mediamesh.gateway.testing.Rest;
-import io.mediamesh.gateway.testing.RoomGateway;
+import io.mediamesh.gateway.testing.RoomSite;
 import io.mediamesh.media.testing.NginxInstance;
 import io.mediamesh.media.testing.RoomMesh;
 import java.io.IOException;
@@ -27,7 +26,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -46,25 +44,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class LiveStreamBrowserTest {
     @RegisterExtension
-    @Order(1)
-    static final RoomMesh mesh = new RoomMesh().withBrowserMedia().withEdges(2);
+    static final RoomSite site = RoomSite.over(new RoomMesh().withBrowserMedia().withEdges(2));
 
-    @RegisterExtension
-    @Order(2)
-    static final RoomGateway gateway = new RoomGateway(mesh);
-
-    @RegisterExtension
-    @Order(3)
-    static final Browser browser = new Browser(gateway::pageOrigins);
-
-    private static Rest rest;
     /** The requests the pages got a 5xx for ("METHOD path"). */
     private static final List<String> serverErrors = Collections.synchronizedList(new ArrayList<>());
-
-    @BeforeAll
-    static void rest() {
-        rest = gateway.rest();
-    }
 
     @BeforeEach
     void forgetServerErrors() {
@@ -74,10 +57,10 @@ class LiveStreamBrowserTest {
     @Test
     @Order(1)
     void aStreamFedByThePagesFfmpegCommandPlaysFromEachEdgeUntilForwardingStops() throws Exception {
-        rest.register("ls_owner");
+        site.rest().register("ls_owner");
         Page owner = person(Viewport.DESKTOP);
-        SiteBrowserTest.signIn(owner, gateway.origin(), "ls_owner");
-        owner.navigate(gateway.origin() + "/rooms");
+        SiteBrowserTest.signIn(owner, site.origin(), "ls_owner");
+        owner.navigate(site.origin() + "/rooms");
         owner.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("live stream")).click();
         assertThat(owner.locator(".paged")).containsText("You have no live streams yet.");
         assertThat(Browser.accessibilityViolations(owner)).isEmpty();
@@ -93,7 +76,7 @@ class LiveStreamBrowserTest {
         owner.getByLabel("Name").fill("   ");
         owner.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Create stream")).click();
         assertThat(owner.locator("#f-name-error")).containsText("INVALID_REQUEST");
-        assertThat(owner).hasURL(gateway.origin() + "/streams");
+        assertThat(owner).hasURL(site.origin() + "/streams");
         assertThat(owner.locator(".paged")).containsText("You have no live streams yet.");
         owner.getByLabel("Name").fill("Launch");
         owner.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Create stream")).click();
@@ -104,8 +87,9 @@ class LiveStreamBrowserTest {
         assertThat(owner.locator(".ingest-lines tbody tr")).hasCount(2);
 
         long id = Long.parseLong(streamUrl.substring(streamUrl.lastIndexOf('/') + 1));
-        JsonNode ingest = rest.get("/api/streams/" + id, "X-Session-Id", rest.login("ls_owner", "password-ls_owner"))
-                              .expect(200, "ok").body().get("stream").get("ingest");
+        JsonNode ingest = site.rest().get("/api/streams/" + id, "X-Session-Id",
+                                          site.rest().login("ls_owner", "password-ls_owner"))
+                                     .expect(200, "ok").body().get("stream").get("ingest");
         String command = owner.locator(".command").textContent();
         for (JsonNode line : ingest.get("ports")) {
             assertThat(command).contains("-ssrc " + line.get("ssrc").asLong() + " -payload_type " +
@@ -120,9 +104,9 @@ class LiveStreamBrowserTest {
             assertThat(owner.locator(".edges tbody tr")).hasCount(2);
 
             // The first viewer plays it from one edge; the second goes to the other one.
-            rest.register("ls_viewer");
+            site.rest().register("ls_viewer");
             first = person(Viewport.PHONE);
-            SiteBrowserTest.signIn(first, gateway.origin(), "ls_viewer");
+            SiteBrowserTest.signIn(first, site.origin(), "ls_viewer");
             first.navigate(streamUrl);
             String firstEdge = playing(first);
             assertThat(edgeRow(owner, firstEdge, 1)).isVisible();
@@ -164,7 +148,7 @@ class LiveStreamBrowserTest {
 
             // The owner's page on a phone: the long command scrolls inside its box, not the page.
             Page ownerOnPhone = person(Viewport.PHONE);
-            SiteBrowserTest.signIn(ownerOnPhone, gateway.origin(), "ls_owner");
+            SiteBrowserTest.signIn(ownerOnPhone, site.origin(), "ls_owner");
             ownerOnPhone.navigate(streamUrl);
             assertThat(ownerOnPhone.locator(".command")).isVisible();
             assertThat(Browser.accessibilityViolations(ownerOnPhone)).isEmpty();
@@ -181,7 +165,7 @@ class LiveStreamBrowserTest {
                 }
             }
         }
-        owner.navigate(gateway.origin() + "/streams");
+        owner.navigate(site.origin() + "/streams");
         assertThat(owner.locator(".streams .card-title")).hasText("Launch");
 
         // Deleting asks first: declined, nothing happens; confirmed, the stream is gone.
@@ -195,26 +179,28 @@ class LiveStreamBrowserTest {
             dialog.accept();
         });
         delete.click();
-        assertThat(owner).hasURL(gateway.origin() + "/streams");
+        assertThat(owner).hasURL(site.origin() + "/streams");
         assertThat(owner.locator(".paged")).containsText("You have no live streams yet.");
-        rest.get("/api/streams/" + id, "X-Session-Id", rest.login("ls_owner", "password-ls_owner")).expect(404);
-        browser.assertClean();
+        site.rest().get("/api/streams/" + id, "X-Session-Id", site.rest().login("ls_owner", "password-ls_owner"))
+                   .expect(404);
+        site.browser().assertClean();
     }
 
     @Test
     @Order(2)
     void aSimulcastStreamsPageSaysItsCommandSendsTheFirstLayerOnlyWhichViewersGet() throws Exception {
-        String session = rest.register("ls_layers");
-        long id = rest.post("/api/streams", json("name", "Layers", "audio", true, "video", true, "simulcast", true),
-                            "X-Session-Id", session).expect(201, "ok").body().get("stream_id").asLong();
-        JsonNode video = rest.get("/api/streams/" + id, "X-Session-Id", session).expect(200, "ok").body()
-                             .get("stream").get("ingest").get("ports").get(1);
+        String session = site.rest().register("ls_layers");
+        long id = site.rest().post("/api/streams",
+                                   json("name", "Layers", "audio", true, "video", true, "simulcast", true),
+                                   "X-Session-Id", session).expect(201, "ok").body().get("stream_id").asLong();
+        JsonNode video = site.rest().get("/api/streams/" + id, "X-Session-Id", session).expect(200, "ok").body()
+                                    .get("stream").get("ingest").get("ports").get(1);
         long base = video.get("ssrc").asLong();
         long second = video.get("simulcast_ssrcs").get(0).asLong();
         long third = video.get("simulcast_ssrcs").get(1).asLong();
         Page owner = person(Viewport.PHONE);
-        SiteBrowserTest.signIn(owner, gateway.origin(), "ls_layers");
-        owner.navigate(gateway.origin() + "/streams/" + id);
+        SiteBrowserTest.signIn(owner, site.origin(), "ls_layers");
+        owner.navigate(site.origin() + "/streams/" + id);
         assertThat(owner.locator(".ingest-lines tbody tr").nth(1)).containsText(base + ", " + second + ", " + third);
         assertThat(owner.locator(".simulcast-note")).containsText("sends one encoding only, as the first layer " +
                                                                   "(SSRC " + base + ")");
@@ -227,8 +213,8 @@ class LiveStreamBrowserTest {
         Process ffmpeg = run(command);
         Page viewer = person(Viewport.DESKTOP);
         try {
-            rest.post("/api/streams/" + id + "/forward", "", "X-Session-Id", session).expect(200, "ok");
-            viewer.navigate(gateway.origin() + "/streams/" + id);
+            site.rest().post("/api/streams/" + id + "/forward", "", "X-Session-Id", session).expect(200, "ok");
+            viewer.navigate(site.origin() + "/streams/" + id);
             playing(viewer);
             noProblems();
         } finally {
@@ -236,30 +222,30 @@ class LiveStreamBrowserTest {
             ffmpeg.waitFor(10, TimeUnit.SECONDS);
             viewer.context().close();
         }
-        rest.delete("/api/streams/" + id, "X-Session-Id", session).expect(204);
-        browser.assertClean();
+        site.rest().delete("/api/streams/" + id, "X-Session-Id", session).expect(204);
+        site.browser().assertClean();
     }
 
     @Test
     @Order(3)
     void aStreamNotLiveYetIsWaitedForAndEdgesThatCannotBeReachedAreSaidToBeSo() {
-        String session = rest.register("ls_down");
-        long id = rest.post("/api/streams", json("name", "Unreachable", "video", true), "X-Session-Id", session)
-                      .expect(201, "ok").body().get("stream_id").asLong();
+        String session = site.rest().register("ls_down");
+        long id = site.rest().post("/api/streams", json("name", "Unreachable", "video", true), "X-Session-Id", session)
+                             .expect(201, "ok").body().get("stream_id").asLong();
         // Not live yet: the viewer's page says so, and tries again by itself once it is.
         Page page = person(Viewport.PHONE);
-        page.navigate(gateway.origin() + "/streams/" + id);
+        page.navigate(site.origin() + "/streams/" + id);
         assertThat(page.locator(".room-status")).hasText(Pattern.compile("This stream is not live right now.*"));
         assertThat(page.locator(".room-head .meta")).containsText("Not live");
         assertThat(Browser.accessibilityViolations(page)).isEmpty();
         Browser.screenshot(page, "live-stream-not-live", Viewport.PHONE);
 
         List<NginxInstance> stopped = new ArrayList<>();
-        mesh.servers().stream().filter(server -> server.getName().startsWith("edge"))
-            .forEach(server -> stopped.add(mesh.nginxOf(server.getId())));
+        site.mesh().servers().stream().filter(server -> server.getName().startsWith("edge"))
+                   .forEach(server -> stopped.add(site.mesh().nginxOf(server.getId())));
         stopped.forEach(NginxInstance::stop);
         try {
-            rest.post("/api/streams/" + id + "/forward", "", "X-Session-Id", session).expect(200, "ok");
+            site.rest().post("/api/streams/" + id + "/forward", "", "X-Session-Id", session).expect(200, "ok");
             long started = System.nanoTime();
             assertThat(page.getByRole(AriaRole.ALERT)).containsText("The stream's media server does not answer");
             // At most one recheck (3 s) and the connection's time limit (10 s).
@@ -269,7 +255,8 @@ class LiveStreamBrowserTest {
         } finally {
             stopped.forEach(NginxInstance::start);
         }
-        assertThat(browser.takeProblems()).allSatisfy(problem -> assertThat(problem).contains("net::ERR_CONNECTION_REFUSED"));
+        assertThat(site.browser().takeProblems())
+                .allSatisfy(problem -> assertThat(problem).contains("net::ERR_CONNECTION_REFUSED"));
     }
 
     /** Waits until {@code page} plays picture and sound that keep coming; returns the edge it says it plays from. */
@@ -287,7 +274,7 @@ class LiveStreamBrowserTest {
 
     /** The pages had no problem since the last check, and no call answered 5xx. */
     private static void noProblems() {
-        assertThat(browser.takeProblems()).isEmpty();
+        assertThat(site.browser().takeProblems()).isEmpty();
         assertThat(serverErrors).isEmpty();
     }
 
@@ -323,7 +310,7 @@ class LiveStreamBrowserTest {
     }
 
     private static Page person(Viewport viewport) {
-        BrowserContext context = browser.person(viewport);
+        BrowserContext context = site.browser().person(viewport);
         context.addInitScript(VideoRoomBrowserTest.RECORD_PEER_CONNECTIONS);
         Page page = context.newPage();
         page.onResponse(response -> {

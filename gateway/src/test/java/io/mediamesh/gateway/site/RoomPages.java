@@ -11,10 +11,9 @@ import com.microsoft.playwright.options.AriaRole;
 import io.mediamesh.gateway.testing.Browser;
 import io.mediamesh.gateway.testing.Browser.Viewport;
 import io.mediamesh.gateway.testing.Rest;
-import io.mediamesh.gateway.testing.RoomGateway;
+import io.mediamesh.gateway.testing.RoomSite;
 import io.mediamesh.media.testing.JanusInstance;
 import io.mediamesh.media.testing.NginxInstance;
-import io.mediamesh.media.testing.RoomMesh;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -26,16 +25,12 @@ import java.util.function.Function;
  * a pass, that the media server is not available).
  */
 final class RoomPages {
-    private final RoomMesh mesh;
-    private final RoomGateway gateway;
-    private final Browser browser;
+    private final RoomSite site;
     private final Function<Viewport, Page> person;
 
     /** {@code person}: a new person's page at a viewport, as the test class makes them. */
-    RoomPages(RoomMesh mesh, RoomGateway gateway, Browser browser, Function<Viewport, Page> person) {
-        this.mesh = mesh;
-        this.gateway = gateway;
-        this.browser = browser;
+    RoomPages(RoomSite site, Function<Viewport, Page> person) {
+        this.site = site;
         this.person = person;
     }
 
@@ -60,8 +55,8 @@ final class RoomPages {
      * after the failed join.
      */
     Page checkOutages(String kind, String prefix, String join) {
-        Rest rest = gateway.rest();
-        String origin = gateway.origin();
+        Rest rest = site.rest();
+        String origin = site.origin();
         String owner = rest.register(prefix + "_carol");
         JsonNode room = rest.post("/api/rooms/" + kind, json("description", "Offline"), "X-Session-Id", owner)
                             .expect(201, "ok").body();
@@ -71,7 +66,7 @@ final class RoomPages {
         SiteBrowserTest.signIn(page, origin, prefix + "_carol");
         page.navigate(roomUrl);
 
-        NginxInstance nginx = mesh.nginxOf(serverId);
+        NginxInstance nginx = site.mesh().nginxOf(serverId);
         nginx.stop();
         try {
             long started = System.nanoTime();
@@ -83,21 +78,22 @@ final class RoomPages {
             nginx.start();
         }
         // The failed requests to the stopped server are the only problems the page had.
-        assertThat(browser.takeProblems()).allSatisfy(problem -> assertThat(problem).contains("net::ERR_CONNECTION_REFUSED"));
+        assertThat(site.browser().takeProblems())
+                .allSatisfy(problem -> assertThat(problem).contains("net::ERR_CONNECTION_REFUSED"));
 
         rest.register(prefix + "_dave");
         Page dave = person.apply(Viewport.DESKTOP);
         SiteBrowserTest.signIn(dave, origin, prefix + "_dave");
         dave.navigate(roomUrl);
         assertThat(dave.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName(join))).isVisible();
-        JanusInstance janus = mesh.janusOf(serverId);
+        JanusInstance janus = site.mesh().janusOf(serverId);
         janus.stop();
         try {
             join(dave, join, "The room's media server is not available right now");
         } finally {
             janus.start();
         }
-        assertThat(browser.takeProblems()).allSatisfy(problem -> assertThat(problem).contains("status of 5"));
+        assertThat(site.browser().takeProblems()).allSatisfy(problem -> assertThat(problem).contains("status of 5"));
         return dave;
     }
 

@@ -7,10 +7,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.microsoft.playwright.Page;
 import io.mediamesh.api.v1.MediaServer;
 import io.mediamesh.api.v1.MediaServerRole;
-import io.mediamesh.gateway.testing.Browser;
 import io.mediamesh.gateway.testing.Browser.Viewport;
 import io.mediamesh.gateway.testing.Rest;
-import io.mediamesh.gateway.testing.RoomGateway;
+import io.mediamesh.gateway.testing.RoomSite;
 import io.mediamesh.media.janus.JanusClient;
 import io.mediamesh.media.testing.JanusInstance;
 import io.mediamesh.media.testing.JanusProbe;
@@ -26,7 +25,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -48,16 +46,7 @@ class StreamLatencyBench {
     static final Path FIGURES = Path.of("target", "stream-latency.txt");
 
     @RegisterExtension
-    @Order(1)
-    static final RoomMesh mesh = new RoomMesh().withBrowserMedia();
-
-    @RegisterExtension
-    @Order(2)
-    static final RoomGateway gateway = new RoomGateway(mesh);
-
-    @RegisterExtension
-    @Order(3)
-    static final Browser browser = new Browser(gateway::pageOrigins);
+    static final RoomSite site = RoomSite.over(new RoomMesh().withBrowserMedia());
 
     /** Plays two mountpoints for the given seconds; for each, [when shown (epoch ms), frame number] per frame. */
     private static final String MEASURE = """
@@ -98,7 +87,7 @@ class StreamLatencyBench {
 
     @Test
     void glassToGlassThroughOriginRelayEdgeAgainstASingleJanus() throws Exception {
-        Rest rest = gateway.rest();
+        Rest rest = site.rest();
         String session = rest.register("bench_owner");
         JsonNode created = rest.post("/api/streams", Rest.json("name", "Latency", "video", true),
                                      "X-Session-Id", session).expect(201, "ok").body();
@@ -107,12 +96,14 @@ class StreamLatencyBench {
         rest.post("/api/streams/" + id + "/forward", "", "X-Session-Id", session).expect(200, "ok");
         JsonNode watch = rest.post("/api/streams/" + id + "/watch", "").expect(200, "ok").body();
 
-        MediaServer origin = mesh.servers().stream().filter(s -> s.getRole() == MediaServerRole.MEDIA_SERVER_ROLE_ORIGIN)
+        MediaServer origin = site.mesh().servers().stream()
+                                 .filter(s -> s.getRole() == MediaServerRole.MEDIA_SERVER_ROLE_ORIGIN)
                                  .findFirst().orElseThrow();
         int singlePort = JanusInstance.freePort();
-        JanusProbe janus = new JanusProbe(mesh.janusOf(origin.getId()).apiUrl());
+        JanusProbe janus = new JanusProbe(site.mesh().janusOf(origin.getId()).apiUrl());
         ObjectNode create = JanusProbe.body("create");
-        create.put("admin_key", mesh.janusConfig(MediaServerRole.MEDIA_SERVER_ROLE_ORIGIN).getStreaming().getAdminKey())
+        create.put("admin_key", site.mesh().janusConfig(MediaServerRole.MEDIA_SERVER_ROLE_ORIGIN).getStreaming()
+                                    .getAdminKey())
               .put("type", "rtp").put("id", BASELINE_MOUNTPOINT).put("description", "single Janus");
         create.putArray("media").addObject().put("type", "video").put("mid", "v").put("port", singlePort)
               .put("pt", 96).put("codec", "vp8").put("iface", "127.0.0.1");
@@ -143,8 +134,8 @@ class StreamLatencyBench {
         Thread progress = new Thread(() -> readProgress(ffmpeg, start), "ffmpeg progress");
         progress.start();
         try {
-            Page page = browser.person(Viewport.DESKTOP).newPage();
-            page.navigate(gateway.origin() + "/streams");
+            Page page = site.browser().person(Viewport.DESKTOP).newPage();
+            page.navigate(site.origin() + "/streams");
             // Let the encoder and every tier settle before counting.
             page.waitForTimeout(3000);
             // Numbers cross to the page as doubles (Playwright takes no long); these fit in 53 bits.

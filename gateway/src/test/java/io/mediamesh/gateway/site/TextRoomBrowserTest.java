@@ -11,8 +11,7 @@ import com.microsoft.playwright.options.AriaRole;
 import io.mediamesh.common.testing.Await;
 import io.mediamesh.gateway.testing.Browser;
 import io.mediamesh.gateway.testing.Browser.Viewport;
-import io.mediamesh.gateway.testing.Rest;
-import io.mediamesh.gateway.testing.RoomGateway;
+import io.mediamesh.gateway.testing.RoomSite;
 import io.mediamesh.media.testing.RoomMesh;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,7 +19,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -38,16 +36,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class TextRoomBrowserTest {
     @RegisterExtension
-    @Order(1)
-    static final RoomMesh mesh = new RoomMesh().withBrowserMedia();
-
-    @RegisterExtension
-    @Order(2)
-    static final RoomGateway gateway = new RoomGateway(mesh);
-
-    @RegisterExtension
-    @Order(3)
-    static final Browser browser = new Browser(gateway::pageOrigins);
+    static final RoomSite site = RoomSite.over(new RoomMesh().withBrowserMedia());
 
     /**
      * Joins a text room over a DataChannel of its own with a join answer's token (its JSON), through the site's
@@ -86,25 +75,15 @@ class TextRoomBrowserTest {
             }
             """;
 
-    private static Rest rest;
     private static String aliceSession;
-
-    @BeforeAll
-    static void rest() {
-        rest = gateway.rest();
-    }
-
-    private static String origin() {
-        return gateway.origin();
-    }
 
     @Test
     @Order(1)
     void twoPeopleChatHearTheOwnerReadTheTranscriptAndOneIsRemoved() throws Exception {
-        aliceSession = rest.register("tr_alice");
-        rest.register("tr_bob");
+        aliceSession = site.rest().register("tr_alice");
+        site.rest().register("tr_bob");
         Page alice = person(Viewport.DESKTOP);
-        SiteBrowserTest.signIn(alice, origin(), "tr_alice");
+        SiteBrowserTest.signIn(alice, site.origin(), "tr_alice");
         alice.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Rooms")).click();
         assertThat(alice.locator(".paged").last()).containsText("You have no text rooms yet.");
         alice.getByLabel("Topic").fill("Release planning");
@@ -123,7 +102,7 @@ class TextRoomBrowserTest {
 
         join(alice);
         Page bob = person(Viewport.PHONE);
-        SiteBrowserTest.signIn(bob, origin(), "tr_bob");
+        SiteBrowserTest.signIn(bob, site.origin(), "tr_bob");
         bob.navigate(roomUrl);
         // Bob's join answer, for his token once he is removed.
         CompletableFuture<JsonNode> bobsTicket = RoomPages.joinAnswer(bob);
@@ -205,18 +184,18 @@ class TextRoomBrowserTest {
         bob.navigate(roomUrl + "/transcript");
         assertThat(bob.getByRole(AriaRole.ALERT)).containsText("PERMISSION_DENIED");
         Browser.screenshot(bob, "text-room-transcript-refused", Viewport.PHONE);
-        browser.assertClean();
+        site.browser().assertClean();
     }
 
     @Test
     @Order(2)
     void aJanusThatCannotBeReachedIsSaidToBeSoWithoutWaiting() {
-        Page dave = new RoomPages(mesh, gateway, browser, TextRoomBrowserTest::person).checkOutages("text", "tr", "Join room");
+        Page dave = new RoomPages(site, TextRoomBrowserTest::person).checkOutages("text", "tr", "Join room");
         assertThat(dave.locator(".chat")).isHidden();
     }
 
     private static Page person(Viewport viewport) {
-        return browser.person(viewport).newPage();
+        return site.browser().person(viewport).newPage();
     }
 
     private static void join(Page page) {
@@ -231,15 +210,15 @@ class TextRoomBrowserTest {
     }
 
     private static boolean recording(long roomId) {
-        return rest.get("/api/rooms/text/" + roomId, "X-Session-Id", aliceSession).expect(200, "ok").body()
-                   .get("room").get("recording").asBoolean();
+        return site.rest().get("/api/rooms/text/" + roomId, "X-Session-Id", aliceSession).expect(200, "ok").body()
+                          .get("room").get("recording").asBoolean();
     }
 
     /** The transcript's texts, oldest first, through the REST API. */
     private static List<String> transcript(long roomId) {
         List<String> texts = new ArrayList<>();
-        rest.get("/api/rooms/text/" + roomId + "/transcript", "X-Session-Id", aliceSession).expect(200, "ok").body()
-            .get("messages").forEach(message -> texts.add(message.get("text").asText()));
+        site.rest().get("/api/rooms/text/" + roomId + "/transcript", "X-Session-Id", aliceSession)
+                   .expect(200, "ok").body().get("messages").forEach(message -> texts.add(message.get("text").asText()));
         return texts;
     }
 }

@@ -12,8 +12,7 @@ import com.microsoft.playwright.options.AriaRole;
 import io.mediamesh.common.testing.Await;
 import io.mediamesh.gateway.testing.Browser;
 import io.mediamesh.gateway.testing.Browser.Viewport;
-import io.mediamesh.gateway.testing.Rest;
-import io.mediamesh.gateway.testing.RoomGateway;
+import io.mediamesh.gateway.testing.RoomSite;
 import io.mediamesh.media.janus.JanusClient;
 import io.mediamesh.media.testing.JanusProbe;
 import io.mediamesh.media.testing.RoomMesh;
@@ -22,7 +21,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -40,18 +38,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 // The test that stops a Janus goes last: media-svc's sessions to it need a moment to recover afterwards.
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class VideoRoomBrowserTest {
-    // The mesh, then the gateway in front of it, then the browser.
     @RegisterExtension
-    @Order(1)
-    static final RoomMesh mesh = new RoomMesh().withBrowserMedia();
-
-    @RegisterExtension
-    @Order(2)
-    static final RoomGateway gateway = new RoomGateway(mesh);
-
-    @RegisterExtension
-    @Order(3)
-    static final Browser browser = new Browser(gateway::pageOrigins);
+    static final RoomSite site = RoomSite.over(new RoomMesh().withBrowserMedia());
 
     /**
      * Keeps every RTCPeerConnection a page makes, for the test to read its statistics. Installed
@@ -83,24 +71,14 @@ class VideoRoomBrowserTest {
             }
             """;
 
-    private static Rest rest;
-
-    @BeforeAll
-    static void rest() {
-        rest = gateway.rest();
-    }
-
-    private static String origin() {
-        return gateway.origin();
-    }
 
     @Test
     @Order(1)
     void twoPeopleSeeAndHearEachOtherTheOwnerRemovesOneAndRecords() throws Exception {
-        rest.register("vr_alice");
-        rest.register("vr_bob");
+        site.rest().register("vr_alice");
+        site.rest().register("vr_bob");
         Page alice = person(Viewport.DESKTOP);
-        SiteBrowserTest.signIn(alice, origin(), "vr_alice");
+        SiteBrowserTest.signIn(alice, site.origin(), "vr_alice");
         alice.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Rooms")).click();
         alice.getByLabel("What is it about?").fill("Design review");
         alice.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Create room")).click();
@@ -113,7 +91,7 @@ class VideoRoomBrowserTest {
 
         joinOnCamera(alice);
         Page bob = person(Viewport.PHONE);
-        SiteBrowserTest.signIn(bob, origin(), "vr_bob");
+        SiteBrowserTest.signIn(bob, site.origin(), "vr_bob");
         bob.navigate(roomUrl);
         // Bob's join answer, for his token once he is removed.
         CompletableFuture<JsonNode> bobsTicket = RoomPages.joinAnswer(bob);
@@ -140,9 +118,9 @@ class VideoRoomBrowserTest {
         Browser.screenshot(bob, "video-room-in-call", Viewport.PHONE);
 
         // A viewer sees and hears both, sends nothing, and is listed as watching.
-        rest.register("vr_erin");
+        site.rest().register("vr_erin");
         Page erin = person(Viewport.DESKTOP);
-        SiteBrowserTest.signIn(erin, origin(), "vr_erin");
+        SiteBrowserTest.signIn(erin, site.origin(), "vr_erin");
         erin.navigate(roomUrl);
         erin.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Join as viewer")).click();
         assertThat(erin.locator(".room-status")).hasText("You are in the room as a viewer.");
@@ -191,7 +169,7 @@ class VideoRoomBrowserTest {
         Await.until("the recording is converted into two ready videos", Duration.ofSeconds(90),
                     () -> recordedVideos("vr_alice").stream().filter(video -> video.get("state").asText()
                                                                                     .equals("ready")).count() == 2);
-        alice.navigate(origin() + "/v/" + recordedVideos("vr_alice").get(0).get("id").asLong());
+        alice.navigate(site.origin() + "/v/" + recordedVideos("vr_alice").get(0).get("id").asLong());
         assertThat(alice.locator(".details h1")).containsText("Recording of Design review");
         Browser.waitUntil(alice, "() => document.querySelector('video').readyState >= 1");
         alice.evaluate("() => { const v = document.querySelector('video'); v.muted = true; return v.play(); }");
@@ -208,19 +186,19 @@ class VideoRoomBrowserTest {
         }
         Browser.screenshot(alice, "rooms", Viewport.DESKTOP);
         Browser.screenshot(bob, "rooms", Viewport.PHONE);
-        browser.assertClean();
+        site.browser().assertClean();
     }
 
     @Test
     @Order(2)
     void aJanusThatCannotBeReachedIsSaidToBeSoWithoutWaiting() {
-        Page dave = new RoomPages(mesh, gateway, browser, VideoRoomBrowserTest::person)
+        Page dave = new RoomPages(site, VideoRoomBrowserTest::person)
                 .checkOutages("video", "vr", "Join with camera and microphone");
         assertThat(dave.locator(".tile")).hasCount(0);
     }
 
     private static Page person(Viewport viewport) {
-        BrowserContext context = browser.person(viewport);
+        BrowserContext context = site.browser().person(viewport);
         context.addInitScript(RECORD_PEER_CONNECTIONS);
         return context.newPage();
     }
@@ -241,7 +219,7 @@ class VideoRoomBrowserTest {
 
     private static List<JsonNode> recordedVideos(String owner) {
         List<JsonNode> videos = new java.util.ArrayList<>();
-        rest.get("/api/user/" + owner + "/videos").expect(200).body().get("videos").forEach(video -> {
+        site.rest().get("/api/user/" + owner + "/videos").expect(200).body().get("videos").forEach(video -> {
             if (video.get("name").asText().startsWith("Recording of ")) {
                 videos.add(video);
             }
@@ -250,8 +228,8 @@ class VideoRoomBrowserTest {
     }
 
     private static boolean recording(long roomId) {
-        String session = rest.login("vr_alice", "password-vr_alice");
-        return rest.get("/api/rooms/video/" + roomId, "X-Session-Id", session).expect(200, "ok").body()
-                   .get("room").get("recording").asBoolean();
+        String session = site.rest().login("vr_alice", "password-vr_alice");
+        return site.rest().get("/api/rooms/video/" + roomId, "X-Session-Id", session).expect(200, "ok").body()
+                          .get("room").get("recording").asBoolean();
     }
 }

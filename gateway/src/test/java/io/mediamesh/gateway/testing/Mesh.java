@@ -8,7 +8,6 @@ import io.mediamesh.common.config.Configs;
 import io.mediamesh.common.config.DatabaseSettings;
 import io.mediamesh.common.config.ServiceEndpoints;
 import io.mediamesh.common.db.Database;
-import io.mediamesh.common.server.ServiceServer;
 import io.mediamesh.common.testing.FreePorts;
 import io.mediamesh.common.testing.TestDatabase;
 import io.mediamesh.common.testing.TestMeshCa;
@@ -36,7 +35,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -82,6 +80,7 @@ public final class Mesh implements BeforeAllCallback, AfterAllCallback {
     private int managementPort;
     private boolean withScheduler;
     private boolean runSchedulerEngine;
+    private Rest asAdmin;
     private DatabaseSettings schedulerDatabaseSettings;
     private Database schedulerDatabase;
     private SchedulerSvc schedulerSvc;
@@ -188,6 +187,15 @@ public final class Mesh implements BeforeAllCallback, AfterAllCallback {
         return new Rest(gatewayUri());
     }
 
+    /** The REST client as the bootstrap admin, signed in through the gateway on first use and kept for the class. */
+    public synchronized Rest asAdmin() {
+        if (asAdmin == null) {
+            Rest rest = rest();
+            asAdmin = rest.as(rest.login(ADMIN, ADMIN_PASSWORD));
+        }
+        return asAdmin;
+    }
+
     public String gatewayUri() {
         return "http://127.0.0.1:" + gatewayPort;
     }
@@ -273,7 +281,7 @@ public final class Mesh implements BeforeAllCallback, AfterAllCallback {
         MeshTls tls = tls(Identity.USER_SVC);
         userSvc = new UserSvc(database, settings, Clock.systemUTC(), tls);
         userSvc.bootstrapAdmin();
-        userServer = start(userPort, tls, List.of(), userSvc::configureServices);
+        userServer = TestMeshCa.start(tls, userPort, List.of(), userSvc::configureServices);
         userPort = userServer.activeLocalPort();
     }
 
@@ -283,7 +291,7 @@ public final class Mesh implements BeforeAllCallback, AfterAllCallback {
         schedulerDatabase = Database.open(settings.database(), SchedulerSvc.MIGRATIONS);
         MeshTls tls = tls(Identity.SCHEDULER_SVC);
         schedulerSvc = new SchedulerSvc(schedulerDatabase, settings, tls, Clock.systemUTC());
-        schedulerServer = start(schedulerPort, tls, List.of(), schedulerSvc::configureServices);
+        schedulerServer = TestMeshCa.start(tls, schedulerPort, List.of(), schedulerSvc::configureServices);
         if (runSchedulerEngine) {
             schedulerSvc.startEngine();
         }
@@ -305,7 +313,7 @@ public final class Mesh implements BeforeAllCallback, AfterAllCallback {
         mediaDatabase = Database.open(settings.database(), MediaSvc.MIGRATIONS);
         MeshTls tls = tls(Identity.MEDIA_SVC);
         mediaSvc = new MediaSvc(mediaDatabase, settings, tls, Clock.systemUTC());
-        mediaServer = start(mediaPort, tls, MediaSvc.PLAIN_PATHS, mediaSvc::configureServices);
+        mediaServer = TestMeshCa.start(tls, mediaPort, MediaSvc.PLAIN_PATHS, mediaSvc::configureServices);
         mediaPort = mediaServer.activeLocalPort();
     }
 
@@ -322,7 +330,7 @@ public final class Mesh implements BeforeAllCallback, AfterAllCallback {
         Database replicaDatabase = Database.open(settings.database(), MediaSvc.MIGRATIONS);
         MeshTls tls = tls(Identity.MEDIA_SVC);
         MediaSvc replica = new MediaSvc(replicaDatabase, settings, tls, Clock.systemUTC());
-        Server server = start(0, tls, MediaSvc.PLAIN_PATHS, replica::configureServices);
+        Server server = TestMeshCa.start(tls, 0, MediaSvc.PLAIN_PATHS, replica::configureServices);
         return new MediaSvcReplica(replica, server, replicaDatabase);
     }
 
@@ -354,7 +362,7 @@ public final class Mesh implements BeforeAllCallback, AfterAllCallback {
         MeshTls tls = tls(Identity.CONFIG_SVC);
         configSvc = new ConfigSvc(configDatabase, settings, tls, Clock.systemUTC());
         configSvc.bootstrapDefaults();
-        configServer = start(0, tls, List.of(), configSvc::configureServices);
+        configServer = TestMeshCa.start(tls, 0, List.of(), configSvc::configureServices);
     }
 
     private void startGateway() {
@@ -414,15 +422,5 @@ public final class Mesh implements BeforeAllCallback, AfterAllCallback {
         MeshTls tls = TestMeshCa.tls(identity);
         identities.add(tls);
         return tls;
-    }
-
-    /** Starts a service on {@code port} over {@code tls}, or on an ephemeral port the first time (port 0). */
-    private static Server start(int port, MeshTls tls, List<String> plainPaths, Consumer<ServerBuilder> configure) {
-        ServerBuilder sb = Server.builder();
-        ServiceServer.listen(sb, new InetSocketAddress("127.0.0.1", port), tls, ServiceServer.MESH_CALLERS, plainPaths);
-        configure.accept(sb);
-        Server server = sb.build();
-        server.start().join();
-        return server;
     }
 }

@@ -21,9 +21,21 @@ public final class Rest {
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private final BlockingWebClient client;
+    /** Name, value pairs every request carries before its own (a session). */
+    private final String[] always;
 
     public Rest(String baseUri) {
-        client = BlockingWebClient.of(baseUri);
+        this(BlockingWebClient.of(baseUri));
+    }
+
+    private Rest(BlockingWebClient client, String... always) {
+        this.client = client;
+        this.always = always;
+    }
+
+    /** This client as the holder of {@code session}: every request carries it (X-Session-Id). */
+    public Rest as(String session) {
+        return new Rest(client, "X-Session-Id", session);
     }
 
     /** A response: status, envelope code, envelope payload (null for 204). */
@@ -64,6 +76,9 @@ public final class Rest {
     /** As {@link #send(HttpMethod, String, String, String...)}, with a body of any bytes. */
     public Response sendBytes(HttpMethod method, String path, byte[] body, String... headers) {
         RequestHeadersBuilder builder = RequestHeaders.builder(method, path);
+        for (int i = 0; i < always.length; i += 2) {
+            builder.add(always[i], always[i + 1]);
+        }
         for (int i = 0; i < headers.length; i += 2) {
             builder.add(headers[i], headers[i + 1]);
         }

@@ -9,6 +9,7 @@ import io.mediamesh.media.fileserver.Exchange;
 import io.mediamesh.media.fileserver.Failures;
 import io.mediamesh.media.fileserver.FileRoute;
 import io.mediamesh.media.fileserver.TransferLimits;
+import io.mediamesh.media.fileserver.VideoIdPath;
 import io.netty.channel.DefaultFileRegion;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
@@ -18,10 +19,9 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * {@code GET}/{@code HEAD /stream/videos/:vid}: a video's bytes, public, with ranges and conditional
@@ -36,8 +36,7 @@ import java.util.regex.Pattern;
  * seen at once.
  */
 public final class Playback implements FileRoute {
-    private static final String PREFIX = "/stream/videos/";
-    private static final Pattern ID = Pattern.compile("/stream/videos/([1-9][0-9]{0,18})");
+    private static final VideoIdPath PATH = new VideoIdPath("/stream/videos/");
 
     private final VideoFileStore store;
     private final VideoRecords videos;
@@ -56,7 +55,7 @@ public final class Playback implements FileRoute {
 
     @Override
     public boolean handles(String rawPath) {
-        return rawPath.startsWith(PREFIX);
+        return PATH.owns(rawPath);
     }
 
     @Override
@@ -67,12 +66,11 @@ public final class Playback implements FileRoute {
                                   Exchange.jsonHeaders().set(HttpHeaderNames.ALLOW, "GET, HEAD"));
             return;
         }
-        Matcher id = ID.matcher(exchange.rawPath());
-        if (!id.matches()) {
-            exchange.respondError(ErrorCode.INVALID_ID, "vid must be a positive integer.");
+        OptionalLong id = PATH.videoId(exchange);
+        if (id.isEmpty()) {
             return;
         }
-        long videoId = Long.parseLong(id.group(1));
+        long videoId = id.getAsLong();
         // HEAD moves no bytes: it takes no token.
         if (method.equals(HttpMethod.GET) && !limits.admitStream(exchange)) {
             return;

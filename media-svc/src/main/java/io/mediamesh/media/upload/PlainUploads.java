@@ -11,14 +11,14 @@ import io.mediamesh.media.fileserver.Failures;
 import io.mediamesh.media.fileserver.FileRoute;
 import io.mediamesh.media.fileserver.RequestSession;
 import io.mediamesh.media.fileserver.TransferLimits;
+import io.mediamesh.media.fileserver.VideoIdPath;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * {@code POST /upload/videos/:vid} with the file as the raw body (the gateway turns a multipart form
@@ -29,8 +29,7 @@ import java.util.regex.Pattern;
  * Any failure, or the client going away, leaves nothing behind.
  */
 public final class PlainUploads implements FileRoute {
-    private static final String PREFIX = "/upload/videos/";
-    private static final Pattern ID = Pattern.compile("/upload/videos/([1-9][0-9]{0,18})");
+    private static final VideoIdPath PATH = new VideoIdPath("/upload/videos/");
 
     private final VideoFileStore store;
     private final UploadAuthority authority;
@@ -56,7 +55,7 @@ public final class PlainUploads implements FileRoute {
 
     @Override
     public boolean handles(String rawPath) {
-        return rawPath.startsWith(PREFIX);
+        return PATH.owns(rawPath);
     }
 
     @Override
@@ -66,12 +65,11 @@ public final class PlainUploads implements FileRoute {
                                   Exchange.jsonHeaders().set(HttpHeaderNames.ALLOW, "POST"));
             return;
         }
-        Matcher id = ID.matcher(exchange.rawPath());
-        if (!id.matches()) {
-            exchange.respondError(ErrorCode.INVALID_ID, "vid must be a positive integer.");
+        OptionalLong id = PATH.videoId(exchange);
+        if (id.isEmpty()) {
             return;
         }
-        long videoId = Long.parseLong(id.group(1));
+        long videoId = id.getAsLong();
         String session = RequestSession.idOf(exchange.headers());
         long declared = exchange.declaredLength();
         CompletableFuture.supplyAsync(() -> {

@@ -23,6 +23,7 @@ import io.mediamesh.media.janus.JanusClient;
 import io.mediamesh.media.testing.JanusInstance;
 import io.mediamesh.media.testing.JanusProbe;
 import io.mediamesh.media.testing.RoomMesh;
+import io.mediamesh.media.testing.RoomPeople;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,30 +40,26 @@ class RoomReconciliationTest {
     @RegisterExtension
     static final RoomMesh mesh = new RoomMesh().with("mediamesh.media-svc.rooms.reconcile-interval", "300ms");
 
-    static String alice;
-    static String bob;
-    static String admin;
+    static RoomPeople people;
 
     @BeforeAll
-    static void users() {
-        alice = mesh.userSession("alice");
-        bob = mesh.userSession("bob");
-        admin = mesh.adminSession();
+    static void signIn() {
+        people = RoomPeople.signIn(mesh);
     }
 
     @Test
     void roomsLostByRestartedJanusAreBackAtStartWithSecretsTokensAndPostBackend() throws Exception {
-        VideoRoom video = videoRooms(alice).createVideoRoom(CreateVideoRoomRequest.newBuilder().setDescription("v")
-                                                                                  .setRecord(true).build()).getRoom();
-        TextRoom text = textRooms(alice).createTextRoom(CreateTextRoomRequest.newBuilder().setDescription("t")
-                                                                            .setRecord(true).build()).getRoom();
-        String videoToken = videoRooms(bob).joinVideoRoom(JoinVideoRoomRequest.newBuilder()
+        VideoRoom video = videoRooms(people.alice()).createVideoRoom(CreateVideoRoomRequest.newBuilder()
+                .setDescription("v").setRecord(true).build()).getRoom();
+        TextRoom text = textRooms(people.alice()).createTextRoom(CreateTextRoomRequest.newBuilder()
+                .setDescription("t").setRecord(true).build()).getRoom();
+        String videoToken = videoRooms(people.bob()).joinVideoRoom(JoinVideoRoomRequest.newBuilder()
                 .setRoomId(video.getRoomId()).setDisplay("Bob").build()).getToken();
-        String textToken = textRooms(bob).joinTextRoom(JoinTextRoomRequest.newBuilder()
+        String textToken = textRooms(people.bob()).joinTextRoom(JoinTextRoomRequest.newBuilder()
                 .setRoomId(text.getRoomId()).setDisplay("Bob").build()).getToken();
-        String videoSecret = videoRooms(admin).getVideoRoom(GetVideoRoomRequest.newBuilder()
+        String videoSecret = videoRooms(people.admin()).getVideoRoom(GetVideoRoomRequest.newBuilder()
                 .setRoomId(video.getRoomId()).build()).getRoom().getSecret();
-        String textSecret = textRooms(admin).getTextRoom(GetTextRoomRequest.newBuilder()
+        String textSecret = textRooms(people.admin()).getTextRoom(GetTextRoomRequest.newBuilder()
                 .setRoomId(text.getRoomId()).build()).getRoom().getSecret();
 
         mesh.stopMediaSvc();
@@ -98,18 +95,18 @@ class RoomReconciliationTest {
                 .isEqualTo(serverOf(video.getServer().getId()).getEndpoints().getJanusRecDir() + '/' +
                            video.getRoomId());
         // The text room posts to media-svc again: an announcement lands in the transcript.
-        textRooms(alice).postAnnouncement(PostAnnouncementRequest.newBuilder().setRoomId(text.getRoomId())
-                                                                 .setText("back").build());
+        textRooms(people.alice()).postAnnouncement(PostAnnouncementRequest.newBuilder().setRoomId(text.getRoomId())
+                                                                          .setText("back").build());
         GetTranscriptRequest transcript = GetTranscriptRequest.newBuilder().setRoomId(text.getRoomId()).build();
-        await(() -> textRooms(alice).getTranscript(transcript).getMessagesCount() == 1);
+        await(() -> textRooms(people.alice()).getTranscript(transcript).getMessagesCount() == 1);
     }
 
     @Test
     void aStoredRoomJanusListsPubliclyIsMadePrivate() throws Exception {
-        VideoRoom room = videoRooms(alice).createVideoRoom(CreateVideoRoomRequest.newBuilder().setDescription("old")
-                                                                                 .build()).getRoom();
-        String secret = videoRooms(admin).getVideoRoom(GetVideoRoomRequest.newBuilder().setRoomId(room.getRoomId())
-                                                                          .build()).getRoom().getSecret();
+        VideoRoom room = videoRooms(people.alice()).createVideoRoom(CreateVideoRoomRequest.newBuilder()
+                .setDescription("old").build()).getRoom();
+        String secret = videoRooms(people.admin()).getVideoRoom(GetVideoRoomRequest.newBuilder()
+                .setRoomId(room.getRoomId()).build()).getRoom().getSecret();
         // As a room made before rooms were private.
         ObjectNode edit = JanusProbe.body("edit");
         edit.put("room", room.getRoomId());
@@ -127,8 +124,8 @@ class RoomReconciliationTest {
 
     @Test
     void aJanusDownAtStartIsReconciledByALaterPass() throws Exception {
-        VideoRoom room = videoRooms(alice).createVideoRoom(CreateVideoRoomRequest.newBuilder().setDescription("late")
-                                                                                 .build()).getRoom();
+        VideoRoom room = videoRooms(people.alice()).createVideoRoom(CreateVideoRoomRequest.newBuilder()
+                .setDescription("late").build()).getRoom();
         JanusInstance janus = mesh.janusOf(room.getServer().getId());
         mesh.stopMediaSvc();
         janus.stop();

@@ -1,7 +1,7 @@
 package io.mediamesh.media.room;
 
+import static io.mediamesh.common.testing.GrpcAssertions.assertFails;
 import static io.mediamesh.media.db.Tables.ROOMS;
-import static io.mediamesh.media.testing.GrpcFailures.assertFails;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;

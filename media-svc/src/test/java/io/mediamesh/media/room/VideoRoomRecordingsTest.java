@@ -1,6 +1,6 @@
 package io.mediamesh.media.room;
 
-import static io.mediamesh.media.testing.GrpcFailures.assertFails;
+import static io.mediamesh.common.testing.GrpcAssertions.assertFails;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mediamesh.api.v1.CreateVideoRoomRequest;
@@ -15,6 +15,7 @@ import io.mediamesh.api.v1.VideoRoomServiceGrpc.VideoRoomServiceBlockingStub;
 import io.mediamesh.media.testing.NginxInstance;
 import io.mediamesh.media.testing.RemotePublishers;
 import io.mediamesh.media.testing.RoomMesh;
+import io.mediamesh.media.testing.RoomPeople;
 import io.mediamesh.media.testing.RtpPackets;
 import java.io.IOException;
 import java.net.URI;
@@ -46,28 +47,24 @@ class VideoRoomRecordingsTest {
     static RemotePublishers publishers;
     private static final int PACKETS = 30;
 
-    static String alice;
-    static String bob;
-    static String admin;
+    static RoomPeople people;
 
     @BeforeAll
-    static void users() {
-        alice = mesh.userSession("alice");
-        bob = mesh.userSession("bob");
-        admin = mesh.adminSession();
-        publishers = new RemotePublishers(mesh, admin);
+    static void signIn() {
+        people = RoomPeople.signIn(mesh);
+        publishers = new RemotePublishers(mesh, people.admin());
     }
 
     @Test
     void recordingsAreListedNewestFirstPageByPageAndServedByNginx() throws Exception {
-        VideoRoom room = create(alice);
-        assertThat(list(alice, room, 0, "").getRecordingsList()).isEmpty();
+        VideoRoom room = create(people.alice());
+        assertThat(list(people.alice(), room, 0, "").getRecordingsList()).isEmpty();
         long publisher = 4242;
         int port = publishers.addRemotePublisher(room, publisher).port();
         record(room, port);
         record(room, port);
 
-        List<VideoRoomRecording> all = list(alice, room, 100, "").getRecordingsList();
+        List<VideoRoomRecording> all = list(people.alice(), room, 100, "").getRecordingsList();
         // Two sessions of an audio and a video stream, each its own file, newest first.
         assertThat(all).hasSize(4);
         assertThat(all).extracting(VideoRoomRecording::getMedia).containsOnly("audio", "video");
@@ -86,15 +83,15 @@ class VideoRoomRecordingsTest {
         List<String> paged = new ArrayList<>();
         String cursor = "";
         do {
-            ListRecordingsResponse page = list(alice, room, 1, cursor);
+            ListRecordingsResponse page = list(people.alice(), room, 1, cursor);
             assertThat(page.getRecordingsList()).hasSize(1);
             paged.addAll(names(page.getRecordingsList()));
             cursor = page.getNextCursor();
         } while (!cursor.isEmpty());
         assertThat(paged).isEqualTo(names);
-        ListRecordingsResponse firstThree = list(admin, room, 3, "");
+        ListRecordingsResponse firstThree = list(people.admin(), room, 3, "");
         assertThat(names(firstThree.getRecordingsList())).isEqualTo(names.subList(0, 3));
-        assertThat(names(list(admin, room, 3, firstThree.getNextCursor()).getRecordingsList()))
+        assertThat(names(list(people.admin(), room, 3, firstThree.getNextCursor()).getRecordingsList()))
                 .isEqualTo(names.subList(3, 4));
 
         // The URL is nginx's, on the room's server, signed for the file, and serves the file itself.
@@ -112,15 +109,15 @@ class VideoRoomRecordingsTest {
 
     @Test
     void nginxServesOnlyUnexpiredLinksSignedForTheFile() throws Exception {
-        VideoRoom room = create(alice);
+        VideoRoom room = create(people.alice());
         record(room, publishers.addRemotePublisher(room, 4343).port());
-        VideoRoom other = create(alice);
+        VideoRoom other = create(people.alice());
         record(other, publishers.addRemotePublisher(other, 4344).port());
         String folder = serverOf(room).getEndpoints().getRecordingsUrl() + room.getRoomId() + '/';
 
-        VideoRoomRecording file = list(alice, room, 1, "").getRecordings(0);
+        VideoRoomRecording file = list(people.alice(), room, 1, "").getRecordings(0);
         String owners = file.getUrl();
-        String admins = list(admin, room, 1, "").getRecordings(0).getUrl();
+        String admins = list(people.admin(), room, 1, "").getRecordings(0).getUrl();
         assertThat(get(owners).statusCode()).isEqualTo(200);
         assertThat(get(admins).statusCode()).isEqualTo(200);
 
@@ -130,8 +127,8 @@ class VideoRoomRecordingsTest {
         assertThat(get(folder).statusCode()).isEqualTo(403);
         assertThat(get(serverOf(room).getEndpoints().getRecordingsUrl()).statusCode()).isEqualTo(403);
         // Someone else's: no links for them (ListRecordings refuses), and a link is for one file only.
-        assertFails(ErrorCode.PERMISSION_DENIED, () -> list(bob, room, 1, ""));
-        VideoRoomRecording othersFile = list(alice, other, 1, "").getRecordings(0);
+        assertFails(ErrorCode.PERMISSION_DENIED, () -> list(people.bob(), room, 1, ""));
+        VideoRoomRecording othersFile = list(people.alice(), other, 1, "").getRecordings(0);
         String query = owners.substring(owners.indexOf('?'));
         assertThat(get(othersFile.getUrl().substring(0, othersFile.getUrl().indexOf('?')) + query).statusCode())
                 .isEqualTo(403);
@@ -150,36 +147,36 @@ class VideoRoomRecordingsTest {
             Thread.sleep(50);
         }
         assertThat(get(owners).statusCode()).isEqualTo(403);
-        assertThat(get(list(alice, room, 1, "").getRecordings(0).getUrl()).statusCode()).isEqualTo(200);
+        assertThat(get(list(people.alice(), room, 1, "").getRecordings(0).getUrl()).statusCode()).isEqualTo(200);
     }
 
     @Test
     void onlyTheOwnerOrAnAdminListsAndBadRequestsAreRefused() {
-        VideoRoom room = create(alice);
-        assertThat(list(admin, room, 0, "").getRecordingsList()).isEmpty();
-        assertFails(ErrorCode.PERMISSION_DENIED, () -> list(bob, room, 0, ""));
+        VideoRoom room = create(people.alice());
+        assertThat(list(people.admin(), room, 0, "").getRecordingsList()).isEmpty();
+        assertFails(ErrorCode.PERMISSION_DENIED, () -> list(people.bob(), room, 0, ""));
         assertFails(ErrorCode.UNAUTHENTICATED, () -> list(null, room, 0, ""));
-        assertFails(ErrorCode.ROOM_NOT_FOUND, () -> rooms(alice).listRecordings(
+        assertFails(ErrorCode.ROOM_NOT_FOUND, () -> rooms(people.alice()).listRecordings(
                 ListRecordingsRequest.newBuilder().setRoomId(42).build()));
-        assertFails(ErrorCode.INVALID_ID, () -> rooms(alice).listRecordings(
+        assertFails(ErrorCode.INVALID_ID, () -> rooms(people.alice()).listRecordings(
                 ListRecordingsRequest.newBuilder().setRoomId(-1).build()));
-        assertFails(ErrorCode.INVALID_PAGINATION, () -> list(alice, room, 101, ""));
-        assertFails(ErrorCode.INVALID_PAGINATION, () -> list(alice, room, 0, "not-a-cursor"));
+        assertFails(ErrorCode.INVALID_PAGINATION, () -> list(people.alice(), room, 101, ""));
+        assertFails(ErrorCode.INVALID_PAGINATION, () -> list(people.alice(), room, 0, "not-a-cursor"));
     }
 
     @Test
     void anNginxThatIsDownMakesTheListUnavailableUntilItIsBack() {
-        VideoRoom room = create(alice);
+        VideoRoom room = create(people.alice());
         NginxInstance server = mesh.nginxOf(room.getServer().getId());
         server.stop();
         try {
-            String why = assertFails(ErrorCode.SERVICE_UNAVAILABLE, () -> list(alice, room, 0, ""));
+            String why = assertFails(ErrorCode.SERVICE_UNAVAILABLE, () -> list(people.alice(), room, 0, ""));
             // nginx's internal URL is for the log only.
             assertThat(why).doesNotContain("http://", "127.0.0.1");
         } finally {
             server.start();
         }
-        assertThat(list(alice, room, 0, "").getRecordingsList()).isEmpty();
+        assertThat(list(people.alice(), room, 0, "").getRecordingsList()).isEmpty();
     }
 
     private static HttpResponse<byte[]> get(String url) throws IOException, InterruptedException {
@@ -213,10 +210,10 @@ class VideoRoomRecordingsTest {
     private static void record(VideoRoom room, int port) {
         SetVideoRoomRecordingRequest on = SetVideoRoomRecordingRequest.newBuilder().setRoomId(room.getRoomId())
                                                                       .setEnabled(true).build();
-        rooms(alice).setVideoRoomRecording(on);
+        rooms(people.alice()).setVideoRoomRecording(on);
         // SSRC 1000 + 10 * mindex tells the remote publisher's streams apart.
         RtpPackets.send("127.0.0.1", port, List.of(new RtpPackets.Line(1000, 111), new RtpPackets.Line(1010, 96)),
                         PACKETS, 2000);
-        rooms(alice).setVideoRoomRecording(on.toBuilder().setEnabled(false).build());
+        rooms(people.alice()).setVideoRoomRecording(on.toBuilder().setEnabled(false).build());
     }
 }

@@ -1,7 +1,7 @@
 package io.mediamesh.media.room;
 
+import static io.mediamesh.common.testing.GrpcAssertions.assertFails;
 import static io.mediamesh.media.db.Tables.ROOM_BANS;
-import static io.mediamesh.media.testing.GrpcFailures.assertFails;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -29,6 +29,7 @@ import io.mediamesh.media.testing.CoturnInstance;
 import io.mediamesh.media.testing.JanusInstance;
 import io.mediamesh.media.testing.JanusProbe;
 import io.mediamesh.media.testing.RoomMesh;
+import io.mediamesh.media.testing.RoomPeople;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -42,49 +43,45 @@ class VideoRoomsTest {
     @RegisterExtension
     static final RoomMesh mesh = new RoomMesh();
 
-    static String alice;
-    static String bob;
-    static String admin;
+    static RoomPeople people;
 
     @BeforeAll
-    static void users() {
-        alice = mesh.userSession("alice");
-        bob = mesh.userSession("bob");
-        admin = mesh.adminSession();
+    static void signIn() {
+        people = RoomPeople.signIn(mesh);
     }
 
     @Test
     void createdRoomExistsOnItsJanusAndOnlyAdminsSeeTheSecret() {
-        VideoRoom room = create(alice, "standup");
+        VideoRoom room = create(people.alice(), "standup");
         assertThat(room.getSecret()).isEmpty();
         assertThat(room.getOwner().getUserName()).isEqualTo("alice");
         assertThat(room.getMaxPublishers()).isEqualTo(3);
         assertThat(exists(room)).isTrue();
-        assertThat(rooms(admin).getVideoRoom(get(room)).getRoom().getSecret()).isNotEmpty();
-        assertThat(rooms(bob).getVideoRoom(get(room)).getRoom().getSecret()).isEmpty();
-        assertThat(rooms(bob).listVideoRooms(ListVideoRoomsRequest.getDefaultInstance()).getRoomsList())
+        assertThat(rooms(people.admin()).getVideoRoom(get(room)).getRoom().getSecret()).isNotEmpty();
+        assertThat(rooms(people.bob()).getVideoRoom(get(room)).getRoom().getSecret()).isEmpty();
+        assertThat(rooms(people.bob()).listVideoRooms(ListVideoRoomsRequest.getDefaultInstance()).getRoomsList())
                 .extracting(VideoRoom::getRoomId).contains(room.getRoomId());
-        assertThat(rooms(bob).listVideoRooms(ListVideoRoomsRequest.getDefaultInstance()).getRoomsList())
+        assertThat(rooms(people.bob()).listVideoRooms(ListVideoRoomsRequest.getDefaultInstance()).getRoomsList())
                 .allSatisfy(listed -> assertThat(listed.getSecret()).isEmpty());
-        assertThat(rooms(bob).listVideoRooms(ListVideoRoomsRequest.newBuilder().setOwnedOnly(true).build())
-                             .getRoomsList()).isEmpty();
+        assertThat(rooms(people.bob()).listVideoRooms(ListVideoRoomsRequest.newBuilder().setOwnedOnly(true).build())
+                                      .getRoomsList()).isEmpty();
     }
 
     @Test
     void roomsSpreadOverTheLeastLoadedServers() {
         for (int i = 0; i < 3; i++) {
-            create(alice, "spread " + i);
+            create(people.alice(), "spread " + i);
         }
-        assertThat(rooms(alice).listVideoRooms(ListVideoRoomsRequest.newBuilder().setLimit(100).build())
-                               .getRoomsList())
+        assertThat(rooms(people.alice()).listVideoRooms(ListVideoRoomsRequest.newBuilder().setLimit(100).build())
+                                        .getRoomsList())
                 .extracting(room -> room.getServer().getId()).containsAll(
                         mesh.servers().stream().map(MediaServer::getId).toList());
     }
 
     @Test
     void joinGivesATokenJanusAdmitsAndKickRemovesAndRevokesIt() {
-        VideoRoom room = create(alice, "kick");
-        JoinVideoRoomResponse joined = rooms(bob).joinVideoRoom(join(room, "Bob"));
+        VideoRoom room = create(people.alice(), "kick");
+        JoinVideoRoomResponse joined = rooms(people.bob()).joinVideoRoom(join(room, "Bob"));
         assertThat(joined.getToken()).isNotEmpty();
         assertThat(joined.getServerUrl()).isEqualTo(room.getServer().getUrl());
 
@@ -94,7 +91,7 @@ class VideoRoomsTest {
                 .isEqualTo(433);
         assertThat(probe.requestAsync(handle, joinBody(room, joined, joined.getToken())).path("videoroom").asText())
                 .isEqualTo("joined");
-        GetVideoRoomResponse live = rooms(alice).getVideoRoom(get(room));
+        GetVideoRoomResponse live = rooms(people.alice()).getVideoRoom(get(room));
         assertThat(live.getParticipantsList()).singleElement().satisfies(p -> {
             assertThat(p.getParticipantId()).isEqualTo(joined.getParticipantId());
             assertThat(p.getUserName()).isEqualTo("bob");
@@ -103,28 +100,28 @@ class VideoRoomsTest {
 
         KickParticipantRequest kick = KickParticipantRequest.newBuilder().setRoomId(room.getRoomId())
                                                             .setParticipantId(joined.getParticipantId()).build();
-        assertFails(ErrorCode.PERMISSION_DENIED, () -> rooms(bob).kickParticipant(kick));
-        rooms(alice).kickParticipant(kick);
+        assertFails(ErrorCode.PERMISSION_DENIED, () -> rooms(people.bob()).kickParticipant(kick));
+        rooms(people.alice()).kickParticipant(kick);
 
         assertThat(participants(probe, room)).isEmpty();
         long again = probe.attach(JanusClient.VIDEOROOM);
         assertThat(probe.requestAsync(again, joinBody(room, joined, joined.getToken())).path("error_code").asInt())
                 .isEqualTo(433);
-        assertFails(ErrorCode.PARTICIPANT_NOT_FOUND, () -> rooms(alice).kickParticipant(kick));
+        assertFails(ErrorCode.PARTICIPANT_NOT_FOUND, () -> rooms(people.alice()).kickParticipant(kick));
     }
 
     @Test
     void aJoinGivesTurnCredentialsThatTheServersCoturnAcceptsUntilTheyExpire() {
-        VideoRoom room = create(alice, "turn");
+        VideoRoom room = create(people.alice(), "turn");
         long now = Instant.now().getEpochSecond();
-        TurnCredentials turn = rooms(bob).joinVideoRoom(join(room, "Bob")).getTurn();
+        TurnCredentials turn = rooms(people.bob()).joinVideoRoom(join(room, "Bob")).getTurn();
         MediaServer server = serverOf(room);
         int port = server.getOverrides().getCoturnListeningPort();
         assertThat(turn.getUrlsList()).containsExactly("turn:127.0.0.1:" + port + "?transport=udp");
         // Twelve hours (reference.conf), for this user only.
         long expiry = turn.getExpiresAt().getSeconds();
         assertThat(expiry).isBetween(now + 12 * 3600 - 60, now + 12 * 3600 + 60);
-        assertThat(turn.getUsername()).isEqualTo(expiry + ":u" + mesh.userId(bob));
+        assertThat(turn.getUsername()).isEqualTo(expiry + ":u" + mesh.userId(people.bob()));
 
         String secret = mesh.configs(mesh.adminSession()).getConfig(GetConfigRequest.newBuilder()
                 .setKind(ConfigKind.CONFIG_KIND_COTURN).setRole(server.getRole()).build())
@@ -133,23 +130,23 @@ class VideoRoomsTest {
             assertThat(coturn.allocates(turn.getUsername(), turn.getPassword())).isTrue();
             assertThat(coturn.allocates(turn.getUsername(), turn.getPassword() + "x")).isFalse();
             // Another user's name with this password, or these credentials once expired, are refused too.
-            assertThat(coturn.allocates(expiry + ":u" + mesh.userId(alice), turn.getPassword())).isFalse();
-            String expired = (now - 1) + ":u" + mesh.userId(bob);
+            assertThat(coturn.allocates(expiry + ":u" + mesh.userId(people.alice()), turn.getPassword())).isFalse();
+            String expired = (now - 1) + ":u" + mesh.userId(people.bob());
             assertThat(coturn.allocates(expired, TurnRelays.password(secret, expired))).isFalse();
         }
     }
 
     @Test
     void aKickedUserIsBannedForTheRoomsLifetimeUntilTheOwnerLiftsTheBan() {
-        VideoRoom room = create(alice, "ban");
-        long bobId = mesh.userId(bob);
-        JoinVideoRoomResponse joined = rooms(bob).joinVideoRoom(join(room, "Bob"));
-        rooms(alice).kickParticipant(KickParticipantRequest.newBuilder().setRoomId(room.getRoomId())
-                                                           .setParticipantId(joined.getParticipantId()).build());
+        VideoRoom room = create(people.alice(), "ban");
+        long bobId = mesh.userId(people.bob());
+        JoinVideoRoomResponse joined = rooms(people.bob()).joinVideoRoom(join(room, "Bob"));
+        rooms(people.alice()).kickParticipant(KickParticipantRequest.newBuilder().setRoomId(room.getRoomId())
+                .setParticipantId(joined.getParticipantId()).build());
         assertThat(bans(room)).containsExactly(bobId);
 
         // No new token, and the old one is gone from Janus's list.
-        assertThat(assertFails(ErrorCode.ROOM_BANNED, () -> rooms(bob).joinVideoRoom(join(room, "Bob"))))
+        assertThat(assertFails(ErrorCode.ROOM_BANNED, () -> rooms(people.bob()).joinVideoRoom(join(room, "Bob"))))
                 .contains("may not join");
         JanusProbe probe = probe(room);
         assertThat(probe.requestAsync(probe.attach(JanusClient.VIDEOROOM), joinBody(room, joined, joined.getToken()))
@@ -157,16 +154,16 @@ class VideoRoomsTest {
         // Only the owner (or an admin) lifts it; the banned user cannot.
         UnbanVideoRoomUserRequest unban = UnbanVideoRoomUserRequest.newBuilder().setRoomId(room.getRoomId())
                                                                    .setUserId(bobId).build();
-        assertFails(ErrorCode.PERMISSION_DENIED, () -> rooms(bob).unbanVideoRoomUser(unban));
+        assertFails(ErrorCode.PERMISSION_DENIED, () -> rooms(people.bob()).unbanVideoRoomUser(unban));
         assertFails(ErrorCode.UNAUTHENTICATED, () -> rooms(null).unbanVideoRoomUser(unban));
         assertFails(ErrorCode.INVALID_ID,
-                    () -> rooms(alice).unbanVideoRoomUser(unban.toBuilder().setUserId(0).build()));
+                    () -> rooms(people.alice()).unbanVideoRoomUser(unban.toBuilder().setUserId(0).build()));
         assertThat(bans(room)).containsExactly(bobId);
 
-        rooms(alice).unbanVideoRoomUser(unban);
-        rooms(alice).unbanVideoRoomUser(unban);
+        rooms(people.alice()).unbanVideoRoomUser(unban);
+        rooms(people.alice()).unbanVideoRoomUser(unban);
         assertThat(bans(room)).isEmpty();
-        JoinVideoRoomResponse back = rooms(bob).joinVideoRoom(join(room, "Bob"));
+        JoinVideoRoomResponse back = rooms(people.bob()).joinVideoRoom(join(room, "Bob"));
         assertThat(back.getToken()).isNotEqualTo(joined.getToken());
         assertThat(probe.requestAsync(probe.attach(JanusClient.VIDEOROOM), joinBody(room, back, back.getToken()))
                         .path("videoroom").asText()).isEqualTo("joined");
@@ -174,9 +171,9 @@ class VideoRoomsTest {
 
     @Test
     void aTokenUsedWithAnotherIdOrDisplayNameIsKickedAtOnce() {
-        VideoRoom room = create(alice, "bound");
+        VideoRoom room = create(people.alice(), "bound");
         String carol = mesh.userSession("carol-" + System.nanoTime());
-        JoinVideoRoomResponse bobs = rooms(bob).joinVideoRoom(join(room, "Bob"));
+        JoinVideoRoomResponse bobs = rooms(people.bob()).joinVideoRoom(join(room, "Bob"));
         JoinVideoRoomResponse carols = rooms(carol).joinVideoRoom(join(room, "Carol"));
         JanusProbe probe = probe(room);
 
@@ -206,7 +203,7 @@ class VideoRoomsTest {
 
     @Test
     void janusListsNoRoomToAnyoneWithoutItsAdminKey() {
-        VideoRoom room = create(alice, "hidden");
+        VideoRoom room = create(people.alice(), "hidden");
         JanusProbe probe = probe(room);
         assertThat(probe.request(probe.attach(JanusClient.VIDEOROOM), JanusProbe.body("list")).path("list"))
                 .extracting(listed -> listed.path("room").asLong()).doesNotContain(room.getRoomId());
@@ -215,67 +212,69 @@ class VideoRoomsTest {
 
     @Test
     void recordingIsTurnedOnAndOffOnJanus() {
-        VideoRoom room = create(alice, "rec");
+        VideoRoom room = create(people.alice(), "rec");
         SetVideoRoomRecordingRequest on = SetVideoRoomRecordingRequest.newBuilder().setRoomId(room.getRoomId())
                                                                       .setEnabled(true).build();
-        assertFails(ErrorCode.PERMISSION_DENIED, () -> rooms(bob).setVideoRoomRecording(on));
-        assertThat(rooms(alice).setVideoRoomRecording(on).getRoom().getRecording()).isTrue();
+        assertFails(ErrorCode.PERMISSION_DENIED, () -> rooms(people.bob()).setVideoRoomRecording(on));
+        assertThat(rooms(people.alice()).setVideoRoomRecording(on).getRoom().getRecording()).isTrue();
         assertThat(janusRoom(room).path("record").asBoolean()).isTrue();
-        rooms(admin).setVideoRoomRecording(on.toBuilder().setEnabled(false).build());
+        rooms(people.admin()).setVideoRoomRecording(on.toBuilder().setEnabled(false).build());
         assertThat(janusRoom(room).path("record").asBoolean()).isFalse();
-        assertThat(rooms(alice).getVideoRoom(get(room)).getRoom().getRecording()).isFalse();
+        assertThat(rooms(people.alice()).getVideoRoom(get(room)).getRoom().getRecording()).isFalse();
     }
 
     @Test
     void destroyRemovesTheRoomEverywhere() {
-        VideoRoom room = create(alice, "gone");
+        VideoRoom room = create(people.alice(), "gone");
         DestroyVideoRoomRequest destroy = DestroyVideoRoomRequest.newBuilder().setRoomId(room.getRoomId()).build();
-        assertFails(ErrorCode.PERMISSION_DENIED, () -> rooms(bob).destroyVideoRoom(destroy));
-        rooms(alice).destroyVideoRoom(destroy);
+        assertFails(ErrorCode.PERMISSION_DENIED, () -> rooms(people.bob()).destroyVideoRoom(destroy));
+        rooms(people.alice()).destroyVideoRoom(destroy);
         assertThat(exists(room)).isFalse();
-        assertFails(ErrorCode.ROOM_NOT_FOUND, () -> rooms(bob).joinVideoRoom(join(room, "Bob")));
-        assertFails(ErrorCode.ROOM_NOT_FOUND, () -> rooms(alice).getVideoRoom(get(room)));
-        assertFails(ErrorCode.ROOM_NOT_FOUND, () -> rooms(alice).destroyVideoRoom(destroy));
+        assertFails(ErrorCode.ROOM_NOT_FOUND, () -> rooms(people.bob()).joinVideoRoom(join(room, "Bob")));
+        assertFails(ErrorCode.ROOM_NOT_FOUND, () -> rooms(people.alice()).getVideoRoom(get(room)));
+        assertFails(ErrorCode.ROOM_NOT_FOUND, () -> rooms(people.alice()).destroyVideoRoom(destroy));
     }
 
     @Test
     void badInputsAreRefusedAndLoseNothing() {
-        VideoRoom room = create(alice, "inputs");
-        assertFails(ErrorCode.INVALID_DISPLAY_NAME, () -> rooms(bob).joinVideoRoom(join(room, "x".repeat(65))));
-        assertFails(ErrorCode.INVALID_DISPLAY_NAME, () -> rooms(bob).joinVideoRoom(join(room, "")));
-        assertFails(ErrorCode.INVALID_ID, () -> rooms(bob).getVideoRoom(GetVideoRoomRequest.newBuilder()
-                                                                                             .setRoomId(-3).build()));
-        assertFails(ErrorCode.ROOM_NOT_FOUND, () -> rooms(bob).getVideoRoom(GetVideoRoomRequest.newBuilder()
-                                                                                                .setRoomId(42).build()));
-        assertFails(ErrorCode.PARTICIPANT_NOT_FOUND, () -> rooms(alice).kickParticipant(
+        VideoRoom room = create(people.alice(), "inputs");
+        assertFails(ErrorCode.INVALID_DISPLAY_NAME,
+                    () -> rooms(people.bob()).joinVideoRoom(join(room, "x".repeat(65))));
+        assertFails(ErrorCode.INVALID_DISPLAY_NAME, () -> rooms(people.bob()).joinVideoRoom(join(room, "")));
+        assertFails(ErrorCode.INVALID_ID, () -> rooms(people.bob()).getVideoRoom(GetVideoRoomRequest.newBuilder()
+                .setRoomId(-3).build()));
+        assertFails(ErrorCode.ROOM_NOT_FOUND, () -> rooms(people.bob()).getVideoRoom(GetVideoRoomRequest.newBuilder()
+                .setRoomId(42).build()));
+        assertFails(ErrorCode.PARTICIPANT_NOT_FOUND, () -> rooms(people.alice()).kickParticipant(
                 KickParticipantRequest.newBuilder().setRoomId(room.getRoomId()).setParticipantId(12345).build()));
-        assertFails(ErrorCode.INVALID_DESCRIPTION, () -> rooms(alice).createVideoRoom(
+        assertFails(ErrorCode.INVALID_DESCRIPTION, () -> rooms(people.alice()).createVideoRoom(
                 CreateVideoRoomRequest.newBuilder().setDescription("d".repeat(201)).build()));
-        assertFails(ErrorCode.INVALID_REQUEST, () -> rooms(alice).createVideoRoom(
+        assertFails(ErrorCode.INVALID_REQUEST, () -> rooms(people.alice()).createVideoRoom(
                 CreateVideoRoomRequest.newBuilder().setMaxPublishers(65).build()));
         assertFails(ErrorCode.UNAUTHENTICATED, () -> rooms(null).createVideoRoom(
                 CreateVideoRoomRequest.getDefaultInstance()));
         assertThat(exists(room)).isTrue();
-        assertThat(rooms(bob).joinVideoRoom(join(room, "Bob")).getToken()).isNotEmpty();
+        assertThat(rooms(people.bob()).joinVideoRoom(join(room, "Bob")).getToken()).isNotEmpty();
     }
 
     @Test
     void aJanusDownFailsFastAndItsRestartIsSurvived() {
-        VideoRoom room = create(alice, "restart");
-        JoinVideoRoomResponse joined = rooms(bob).joinVideoRoom(join(room, "Bob"));
+        VideoRoom room = create(people.alice(), "restart");
+        JoinVideoRoomResponse joined = rooms(people.bob()).joinVideoRoom(join(room, "Bob"));
         JanusInstance janus = mesh.janusOf(room.getServer().getId());
         janus.stop();
         try {
             long started = System.nanoTime();
-            assertFails(ErrorCode.FAILED_CREATE_NEW_SESSION_HANDLE, () -> rooms(alice).getVideoRoom(get(room)));
+            assertFails(ErrorCode.FAILED_CREATE_NEW_SESSION_HANDLE,
+                        () -> rooms(people.alice()).getVideoRoom(get(room)));
             assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
-            assertFails(ErrorCode.FAILED_CREATE_NEW_SESSION_HANDLE, () -> rooms(alice).destroyVideoRoom(
+            assertFails(ErrorCode.FAILED_CREATE_NEW_SESSION_HANDLE, () -> rooms(people.alice()).destroyVideoRoom(
                     DestroyVideoRoomRequest.newBuilder().setRoomId(room.getRoomId()).build()));
         } finally {
             janus.start();
         }
         // The restarted Janus lost every room: media-svc re-creates it, with its tokens, on first use.
-        assertThat(rooms(alice).getVideoRoom(get(room)).getParticipantsList()).isEmpty();
+        assertThat(rooms(people.alice()).getVideoRoom(get(room)).getParticipantsList()).isEmpty();
         assertThat(exists(room)).isTrue();
         JanusProbe probe = probe(room);
         long handle = probe.attach(JanusClient.VIDEOROOM);
@@ -285,14 +284,15 @@ class VideoRoomsTest {
 
     @Test
     void aMediaSvcRestartKeepsEveryRoom() {
-        VideoRoom room = create(alice, "durable");
-        JoinVideoRoomResponse joined = rooms(bob).joinVideoRoom(join(room, "Bob"));
+        VideoRoom room = create(people.alice(), "durable");
+        JoinVideoRoomResponse joined = rooms(people.bob()).joinVideoRoom(join(room, "Bob"));
         mesh.restartMediaSvc();
-        assertThat(rooms(alice).getVideoRoom(get(room)).getRoom()).isEqualTo(room);
+        assertThat(rooms(people.alice()).getVideoRoom(get(room)).getRoom()).isEqualTo(room);
         // The same pass; TURN credentials are issued afresh for each join.
-        assertThat(rooms(bob).joinVideoRoom(join(room, "Bob")).toBuilder().clearTurn().build())
+        assertThat(rooms(people.bob()).joinVideoRoom(join(room, "Bob")).toBuilder().clearTurn().build())
                 .isEqualTo(joined.toBuilder().clearTurn().build());
-        rooms(alice).destroyVideoRoom(DestroyVideoRoomRequest.newBuilder().setRoomId(room.getRoomId()).build());
+        rooms(people.alice()).destroyVideoRoom(DestroyVideoRoomRequest.newBuilder().setRoomId(room.getRoomId())
+                .build());
         assertThat(exists(room)).isFalse();
     }
 

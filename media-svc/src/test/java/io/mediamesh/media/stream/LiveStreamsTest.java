@@ -1,8 +1,8 @@
 package io.mediamesh.media.stream;
 
+import static io.mediamesh.common.testing.GrpcAssertions.assertFails;
 import static io.mediamesh.media.db.Tables.STREAMS;
 import static io.mediamesh.media.db.Tables.STREAM_PORTS;
-import static io.mediamesh.media.testing.GrpcFailures.assertFails;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -31,6 +31,7 @@ import io.mediamesh.media.janus.JanusClient;
 import io.mediamesh.media.testing.JanusInstance;
 import io.mediamesh.media.testing.JanusProbe;
 import io.mediamesh.media.testing.RoomMesh;
+import io.mediamesh.media.testing.RoomPeople;
 import io.mediamesh.media.testing.RtpPackets;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
@@ -60,27 +61,23 @@ class LiveStreamsTest {
     @RegisterExtension
     static final RoomMesh mesh = new RoomMesh().withEdges(2);
 
-    static String alice;
-    static String bob;
-    static String admin;
+    static RoomPeople people;
 
     @BeforeAll
-    static void users() {
-        alice = mesh.userSession("alice");
-        bob = mesh.userSession("bob");
-        admin = mesh.adminSession();
+    static void signIn() {
+        people = RoomPeople.signIn(mesh);
     }
 
     @Test
     void forwardedStreamReachesEveryEdgeAndStopsWhenForwardingStops() throws Exception {
-        CreateStreamResponse created = create(alice, "launch", true, true, false);
+        CreateStreamResponse created = create(people.alice(), "launch", true, true, false);
         assertThat(created.getIngest().getHost()).isEqualTo("127.0.0.1");
         assertThat(created.getIngest().getPortsList()).extracting(StreamIngestPort::getSsrc).containsExactly(1000, 1010);
         assertThat(created.getIngest().getPortsList()).extracting(StreamIngestPort::getPort).containsOnly(
                 created.getIngest().getPorts(0).getPort());
         long id = created.getStreamId();
 
-        List<StreamTier> tiers = streams(alice).forwardStream(forward(id)).getTiersList();
+        List<StreamTier> tiers = streams(people.alice()).forwardStream(forward(id)).getTiersList();
         assertThat(tiers).extracting(StreamTier::getRole).containsExactly(
                 MediaServerRole.MEDIA_SERVER_ROLE_ORIGIN, MediaServerRole.MEDIA_SERVER_ROLE_RELAY,
                 MediaServerRole.MEDIA_SERVER_ROLE_EDGE, MediaServerRole.MEDIA_SERVER_ROLE_EDGE);
@@ -89,11 +86,11 @@ class LiveStreamsTest {
         assertThat(tiers.get(1).getForwardersList()).hasSize(4);
         assertThat(tiers.get(2).getMountpointId()).isEqualTo(id);
         assertThat(forwarderCount(tiers.get(0), id)).isEqualTo(2);
-        assertThat(streams(bob).getStream(get(id)).getStream().getForwarding()).isTrue();
+        assertThat(streams(people.bob()).getStream(get(id)).getStream().getForwarding()).isTrue();
 
         assertDelivered(created, edges(tiers));
 
-        streams(alice).stopForwarding(StopForwardingRequest.newBuilder().setStreamId(id).build());
+        streams(people.alice()).stopForwarding(StopForwardingRequest.newBuilder().setStreamId(id).build());
         assertThat(forwarderCount(tiers.get(0), id)).isZero();
         assertThat(roomExists(tiers.get(1), id)).isFalse();
         for (StreamTier edge : edges(tiers)) {
@@ -114,18 +111,18 @@ class LiveStreamsTest {
         } finally {
             former.forEach(DatagramSocket::close);
         }
-        assertThat(streams(alice).getStream(get(id)).getTiersList()).hasSize(1);
+        assertThat(streams(people.alice()).getStream(get(id)).getTiersList()).hasSize(1);
         assertThat(portsHeld(id)).containsExactlyInAnyOrderElementsOf(tiers.get(0).getPortsList());
     }
 
     @Test
     void anEdgeThatFailsUndoesTheOriginAndRelaySetup() {
-        long id = create(alice, "undo", true, true, false).getStreamId();
+        long id = create(people.alice(), "undo", true, true, false).getStreamId();
         JanusInstance edge2 = mesh.janusOf(server("edge2").getId());
         edge2.stop();
         try {
             String why = assertFails(ErrorCode.FAILED_CREATE_NEW_SESSION_HANDLE,
-                                     () -> streams(alice).forwardStream(forward(id)));
+                                     () -> streams(people.alice()).forwardStream(forward(id)));
             assertThat(why).contains("gives no session");
         } finally {
             edge2.start();
@@ -133,13 +130,13 @@ class LiveStreamsTest {
         assertNothingDownstream(id);
 
         // The stream works once the edge is back.
-        assertThat(streams(alice).forwardStream(forward(id)).getTiersCount()).isEqualTo(4);
-        streams(alice).destroyStream(DestroyStreamRequest.newBuilder().setStreamId(id).build());
+        assertThat(streams(people.alice()).forwardStream(forward(id)).getTiersCount()).isEqualTo(4);
+        streams(people.alice()).destroyStream(DestroyStreamRequest.newBuilder().setStreamId(id).build());
     }
 
     @Test
     void anEdgeRefusingTheMountpointIsFailedStreamingForwardAndUndone() throws Exception {
-        long id = create(alice, "refused", true, false, false).getStreamId();
+        long id = create(people.alice(), "refused", true, false, false).getStreamId();
         // Every port of edge2's streaming range is held, so its Janus cannot open the mountpoint.
         JanusInstance.Ports range = mesh.janusOf(server("edge2").getId()).streamingPorts();
         List<DatagramSocket> held = new ArrayList<>();
@@ -152,7 +149,7 @@ class LiveStreamsTest {
                 }
             }
             String why = assertFails(ErrorCode.FAILED_STREAMING_FORWARD,
-                                     () -> streams(alice).forwardStream(forward(id)));
+                                     () -> streams(people.alice()).forwardStream(forward(id)));
             assertThat(why).contains("edge2");
         } finally {
             held.forEach(DatagramSocket::close);
@@ -162,9 +159,9 @@ class LiveStreamsTest {
 
     @Test
     void watchPicksAnEdgeAndStartStopTogglesEveryEdgeMountpoint() {
-        long id = create(alice, "watch", true, true, false).getStreamId();
-        assertFails(ErrorCode.FAILED_STREAMING_WATCH, () -> streams(bob).watchStream(watch(id)));
-        List<StreamTier> tiers = streams(alice).forwardStream(forward(id)).getTiersList();
+        long id = create(people.alice(), "watch", true, true, false).getStreamId();
+        assertFails(ErrorCode.FAILED_STREAMING_WATCH, () -> streams(people.bob()).watchStream(watch(id)));
+        List<StreamTier> tiers = streams(people.alice()).forwardStream(forward(id)).getTiersList();
 
         WatchStreamResponse watched = streams(null).watchStream(watch(id));
         assertThat(watched.getMountpointId()).isEqualTo(id);
@@ -172,39 +169,39 @@ class LiveStreamsTest {
         assertThat(watched.getServerUrl()).isEqualTo(watched.getServer().getUrl()).isNotEmpty();
 
         assertFails(ErrorCode.PERMISSION_DENIED,
-                    () -> streams(bob).stopStream(StopStreamRequest.newBuilder().setStreamId(id).build()));
-        LiveStream stopped = streams(alice).stopStream(StopStreamRequest.newBuilder().setStreamId(id).build())
-                                           .getStream();
+                    () -> streams(people.bob()).stopStream(StopStreamRequest.newBuilder().setStreamId(id).build()));
+        LiveStream stopped = streams(people.alice()).stopStream(StopStreamRequest.newBuilder().setStreamId(id).build())
+                                                    .getStream();
         assertThat(stopped.getEnabled()).isFalse();
         assertThat(stopped.getForwarding()).isTrue();
         for (StreamTier edge : edges(tiers)) {
             assertThat(mountpointInfo(edge, id).path("enabled").asBoolean()).isFalse();
         }
-        assertThat(streams(alice).getStream(get(id)).getTiersList()).filteredOn(t -> t.getMountpointId() != 0)
+        assertThat(streams(people.alice()).getStream(get(id)).getTiersList()).filteredOn(t -> t.getMountpointId() != 0)
                 .hasSize(2).allSatisfy(t -> assertThat(t.getEnabled()).isFalse());
-        assertThat(streams(bob).getStream(get(id)).getStream().getWatchable()).isFalse();
-        assertFails(ErrorCode.FAILED_STREAMING_WATCH, () -> streams(bob).watchStream(watch(id)));
+        assertThat(streams(people.bob()).getStream(get(id)).getStream().getWatchable()).isFalse();
+        assertFails(ErrorCode.FAILED_STREAMING_WATCH, () -> streams(people.bob()).watchStream(watch(id)));
 
-        assertThat(streams(admin).startStream(StartStreamRequest.newBuilder().setStreamId(id).build()).getStream()
-                                 .getEnabled()).isTrue();
+        assertThat(streams(people.admin()).startStream(StartStreamRequest.newBuilder().setStreamId(id).build())
+                          .getStream().getEnabled()).isTrue();
         for (StreamTier edge : edges(tiers)) {
             assertThat(mountpointInfo(edge, id).path("enabled").asBoolean()).isTrue();
         }
-        assertThat(streams(bob).watchStream(watch(id)).getMountpointId()).isEqualTo(id);
+        assertThat(streams(people.bob()).watchStream(watch(id)).getMountpointId()).isEqualTo(id);
 
         // A stopped stream forwarded later gets its mountpoints disabled from the start.
-        streams(alice).stopStream(StopStreamRequest.newBuilder().setStreamId(id).build());
-        streams(alice).stopForwarding(StopForwardingRequest.newBuilder().setStreamId(id).build());
-        for (StreamTier edge : edges(streams(alice).forwardStream(forward(id)).getTiersList())) {
+        streams(people.alice()).stopStream(StopStreamRequest.newBuilder().setStreamId(id).build());
+        streams(people.alice()).stopForwarding(StopForwardingRequest.newBuilder().setStreamId(id).build());
+        for (StreamTier edge : edges(streams(people.alice()).forwardStream(forward(id)).getTiersList())) {
             assertThat(mountpointInfo(edge, id).path("enabled").asBoolean()).isFalse();
         }
     }
 
     @Test
     void aRestartedRelayGetsTheStreamBackAndMediaFlowAgain() throws Exception {
-        CreateStreamResponse created = create(alice, "restart", true, true, false);
+        CreateStreamResponse created = create(people.alice(), "restart", true, true, false);
         long id = created.getStreamId();
-        List<StreamTier> tiers = streams(alice).forwardStream(forward(id)).getTiersList();
+        List<StreamTier> tiers = streams(people.alice()).forwardStream(forward(id)).getTiersList();
         send(created, 50);
 
         mesh.janusOf(tiers.get(1).getServer().getId()).restart();
@@ -219,14 +216,14 @@ class LiveStreamsTest {
 
     @Test
     void aMediaSvcRestartKeepsEveryStreamAndItsTiers() throws Exception {
-        CreateStreamResponse created = create(alice, "kept", true, true, true);
+        CreateStreamResponse created = create(people.alice(), "kept", true, true, true);
         long id = created.getStreamId();
-        streams(alice).forwardStream(forward(id));
-        GetStreamResponse before = streams(alice).getStream(get(id));
+        streams(people.alice()).forwardStream(forward(id));
+        GetStreamResponse before = streams(people.alice()).getStream(get(id));
 
         mesh.restartMediaSvc();
 
-        GetStreamResponse after = streams(alice).getStream(get(id));
+        GetStreamResponse after = streams(people.alice()).getStream(get(id));
         assertThat(after.getStream()).isEqualTo(before.getStream());
         assertThat(after.getTiersList()).extracting(StreamTier::getForwardersList)
                 .isEqualTo(before.getTiersList().stream().map(StreamTier::getForwardersList).toList());
@@ -235,9 +232,9 @@ class LiveStreamsTest {
 
     @Test
     void simulcastLayersEachGetAForwarderAndAMountpointPort() {
-        CreateStreamResponse created = create(alice, "layers", false, true, true);
+        CreateStreamResponse created = create(people.alice(), "layers", false, true, true);
         assertThat(created.getIngest().getPorts(0).getSimulcastSsrcsList()).containsExactly(1001, 1002);
-        List<StreamTier> tiers = streams(alice).forwardStream(forward(created.getStreamId())).getTiersList();
+        List<StreamTier> tiers = streams(people.alice()).forwardStream(forward(created.getStreamId())).getTiersList();
         assertThat(tiers.get(0).getForwardersList()).hasSize(3);
         assertThat(tiers.get(2).getPortsList()).hasSize(3);
         assertThat(mountpointInfo(tiers.get(2), created.getStreamId()).path("media").get(0)
@@ -246,51 +243,53 @@ class LiveStreamsTest {
 
     @Test
     void destroyRemovesTheStreamFromEveryTierAndReleasesItsPorts() {
-        CreateStreamResponse created = create(alice, "gone", true, false, false);
+        CreateStreamResponse created = create(people.alice(), "gone", true, false, false);
         long id = created.getStreamId();
-        List<StreamTier> tiers = streams(alice).forwardStream(forward(id)).getTiersList();
+        List<StreamTier> tiers = streams(people.alice()).forwardStream(forward(id)).getTiersList();
         assertFails(ErrorCode.PERMISSION_DENIED,
-                    () -> streams(bob).destroyStream(DestroyStreamRequest.newBuilder().setStreamId(id).build()));
+                    () -> streams(people.bob()).destroyStream(DestroyStreamRequest.newBuilder().setStreamId(id)
+                                                                              .build()));
 
-        streams(alice).destroyStream(DestroyStreamRequest.newBuilder().setStreamId(id).build());
+        streams(people.alice()).destroyStream(DestroyStreamRequest.newBuilder().setStreamId(id).build());
         assertThat(roomExists(tiers.get(0), id)).isFalse();
         assertThat(roomExists(tiers.get(1), id)).isFalse();
         assertThat(mountpointError(tiers.get(2), id)).isEqualTo(455);
         assertThat(portsHeld(id)).isEmpty();
-        assertFails(ErrorCode.STREAM_NOT_FOUND, () -> streams(bob).getStream(get(id)));
+        assertFails(ErrorCode.STREAM_NOT_FOUND, () -> streams(people.bob()).getStream(get(id)));
         assertFails(ErrorCode.STREAM_NOT_FOUND,
-                    () -> streams(alice).destroyStream(DestroyStreamRequest.newBuilder().setStreamId(id).build()));
+                    () -> streams(people.alice()).destroyStream(DestroyStreamRequest.newBuilder().setStreamId(id)
+                                                                                .build()));
     }
 
     @Test
     void streamsNeverShareAPort() {
         List<Integer> ports = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
-            long id = create(bob, "ports " + i, true, true, false).getStreamId();
-            ports.addAll(streams(bob).forwardStream(forward(id)).getTiersList().stream()
-                                     .flatMap(t -> t.getPortsList().stream()
-                                                    .map(p -> (int) (t.getServer().getId() * 100_000 + p)))
-                                     .toList());
+            long id = create(people.bob(), "ports " + i, true, true, false).getStreamId();
+            ports.addAll(streams(people.bob()).forwardStream(forward(id)).getTiersList().stream()
+                                              .flatMap(t -> t.getPortsList().stream()
+                                                             .map(p -> (int) (t.getServer().getId() * 100_000 + p)))
+                                              .toList());
         }
         assertThat(ports).doesNotHaveDuplicates();
-        assertThat(streams(bob).listStreams(ListStreamsRequest.newBuilder().setOwnedOnly(true).build())
-                               .getStreamsList()).hasSize(4);
+        assertThat(streams(people.bob()).listStreams(ListStreamsRequest.newBuilder().setOwnedOnly(true).build())
+                                        .getStreamsList()).hasSize(4);
     }
 
     @Test
     void ingestAndTiersAreForTheOwnerAndAdminsAndEveryoneElseGetsThePublicView() {
-        CreateStreamResponse created = create(alice, "public", true, true, false);
+        CreateStreamResponse created = create(people.alice(), "public", true, true, false);
         long id = created.getStreamId();
         assertThat(created.getStream().getIngest()).isEqualTo(created.getIngest());
         assertThat(created.getStream().getWatchable()).isFalse();
-        streams(alice).forwardStream(forward(id));
+        streams(people.alice()).forwardStream(forward(id));
 
-        for (String insider : new String[] {alice, admin}) {
+        for (String insider : new String[] {people.alice(), people.admin()}) {
             GetStreamResponse full = streams(insider).getStream(get(id));
             assertThat(full.getStream().getIngest()).isEqualTo(created.getIngest());
             assertThat(full.getTiersList()).hasSize(4);
         }
-        for (String outsider : new String[] {null, bob}) {
+        for (String outsider : new String[] {null, people.bob()}) {
             GetStreamResponse open = streams(outsider).getStream(get(id));
             assertThat(open.getStream().hasIngest()).isFalse();
             assertThat(open.getTiersList()).isEmpty();
@@ -303,11 +302,13 @@ class LiveStreamsTest {
         ListStreamsRequest all = ListStreamsRequest.newBuilder().setLimit(100).build();
         assertThat(streams(null).listStreams(all).getStreamsList()).isNotEmpty()
                 .allSatisfy(listed -> assertThat(listed.hasIngest()).isFalse());
-        assertThat(streams(bob).listStreams(all).getStreamsList()).filteredOn(listed -> listed.getStreamId() == id)
-                .singleElement().satisfies(listed -> assertThat(listed.hasIngest()).isFalse());
-        assertThat(streams(alice).listStreams(all).getStreamsList()).filteredOn(listed -> listed.getStreamId() == id)
-                .singleElement().satisfies(listed -> assertThat(listed.getIngest()).isEqualTo(created.getIngest()));
-        assertThat(streams(admin).listStreams(all).getStreamsList()).allSatisfy(
+        assertThat(streams(people.bob()).listStreams(all).getStreamsList())
+                .filteredOn(listed -> listed.getStreamId() == id)
+.singleElement().satisfies(listed -> assertThat(listed.hasIngest()).isFalse());
+        assertThat(streams(people.alice()).listStreams(all).getStreamsList())
+                .filteredOn(listed -> listed.getStreamId() == id)
+.singleElement().satisfies(listed -> assertThat(listed.getIngest()).isEqualTo(created.getIngest()));
+        assertThat(streams(people.admin()).listStreams(all).getStreamsList()).allSatisfy(
                 listed -> assertThat(listed.hasIngest()).isTrue());
         assertFails(ErrorCode.UNAUTHENTICATED, () -> streams(null).listStreams(all.toBuilder().setOwnedOnly(true)
                                                                                   .build()));
@@ -316,7 +317,7 @@ class LiveStreamsTest {
 
     @Test
     void theIngestListensOnTheOriginsInternalAddressOnly() throws Exception {
-        CreateStreamResponse created = create(alice, "bound", true, false, false);
+        CreateStreamResponse created = create(people.alice(), "bound", true, false, false);
         StreamIngestPort port = created.getIngest().getPorts(0);
         // /proc/net/udp: local address as hex IPv4:port; 0100007F is 127.0.0.1, 00000000 every interface.
         List<String> sockets = Files.readAllLines(Path.of("/proc/net/udp")).stream().skip(1)
@@ -329,9 +330,9 @@ class LiveStreamsTest {
 
     @Test
     void readsOfAnyoneButTheOwnerNeverMultiplyRequestsToTheEdges() throws Exception {
-        CreateStreamResponse created = create(alice, "popular", true, true, false);
+        CreateStreamResponse created = create(people.alice(), "popular", true, true, false);
         long id = created.getStreamId();
-        List<StreamTier> tiers = streams(alice).forwardStream(forward(id)).getTiersList();
+        List<StreamTier> tiers = streams(people.alice()).forwardStream(forward(id)).getTiersList();
         double before = janusRequests(edges(tiers));
 
         // The public view comes from media-svc's records: no Janus is asked at all.
@@ -351,7 +352,7 @@ class LiveStreamsTest {
             reads.clear();
             for (int i = 0; i < 100; i++) {
                 reads.add(readers.submit(() -> streams(null).watchStream(watch(id))));
-                reads.add(readers.submit(() -> streams(alice).getStream(get(id))));
+                reads.add(readers.submit(() -> streams(people.alice()).getStream(get(id))));
             }
             for (Future<?> read : reads) {
                 read.get();
@@ -367,27 +368,27 @@ class LiveStreamsTest {
     @Test
     void badInputsAreRefusedWithTheirCodes() {
         assertFails(ErrorCode.UNAUTHENTICATED, () -> create(null, "x", true, false, false));
-        assertFails(ErrorCode.INVALID_REQUEST, () -> create(alice, "", true, false, false));
-        assertFails(ErrorCode.INVALID_REQUEST, () -> create(alice, "n".repeat(65), true, false, false));
-        assertFails(ErrorCode.INVALID_REQUEST, () -> create(alice, "line\nbreak", true, false, false));
-        assertFails(ErrorCode.INVALID_REQUEST, () -> create(alice, "silent", false, false, false));
-        assertFails(ErrorCode.INVALID_REQUEST, () -> create(alice, "layers", true, false, true));
-        assertFails(ErrorCode.STREAM_NOT_FOUND, () -> streams(alice).getStream(get(4242)));
-        assertFails(ErrorCode.INVALID_ID, () -> streams(alice).getStream(get(-1)));
-        assertFails(ErrorCode.STREAM_NOT_FOUND, () -> streams(alice).forwardStream(forward(4242)));
+        assertFails(ErrorCode.INVALID_REQUEST, () -> create(people.alice(), "", true, false, false));
+        assertFails(ErrorCode.INVALID_REQUEST, () -> create(people.alice(), "n".repeat(65), true, false, false));
+        assertFails(ErrorCode.INVALID_REQUEST, () -> create(people.alice(), "line\nbreak", true, false, false));
+        assertFails(ErrorCode.INVALID_REQUEST, () -> create(people.alice(), "silent", false, false, false));
+        assertFails(ErrorCode.INVALID_REQUEST, () -> create(people.alice(), "layers", true, false, true));
+        assertFails(ErrorCode.STREAM_NOT_FOUND, () -> streams(people.alice()).getStream(get(4242)));
+        assertFails(ErrorCode.INVALID_ID, () -> streams(people.alice()).getStream(get(-1)));
+        assertFails(ErrorCode.STREAM_NOT_FOUND, () -> streams(people.alice()).forwardStream(forward(4242)));
         assertFails(ErrorCode.UNAUTHENTICATED, () -> streams(null).forwardStream(forward(4242)));
-        long id = create(alice, "mine", true, false, false).getStreamId();
-        assertFails(ErrorCode.PERMISSION_DENIED, () -> streams(bob).forwardStream(forward(id)));
-        assertThat(streams(admin).forwardStream(forward(id)).getTiersCount()).isEqualTo(4);
+        long id = create(people.alice(), "mine", true, false, false).getStreamId();
+        assertFails(ErrorCode.PERMISSION_DENIED, () -> streams(people.bob()).forwardStream(forward(id)));
+        assertThat(streams(people.admin()).forwardStream(forward(id)).getTiersCount()).isEqualTo(4);
         // Forwarding again is a no-op answering the same tiers.
-        assertThat(streams(alice).forwardStream(forward(id)).getTiersList())
-                .isEqualTo(streams(alice).forwardStream(forward(id)).getTiersList());
+        assertThat(streams(people.alice()).forwardStream(forward(id)).getTiersList())
+                .isEqualTo(streams(people.alice()).forwardStream(forward(id)).getTiersList());
     }
 
     // --- helpers ---
 
     private static void assertNothingDownstream(long id) {
-        GetStreamResponse stream = streams(alice).getStream(get(id));
+        GetStreamResponse stream = streams(people.alice()).getStream(get(id));
         assertThat(stream.getStream().getForwarding()).isFalse();
         assertThat(stream.getTiersList()).hasSize(1);
         StreamTier origin = stream.getTiers(0);

@@ -3,7 +3,6 @@ package io.mediamesh.media.testing;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.linecorp.armeria.server.Server;
-import com.linecorp.armeria.server.ServerBuilder;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.mediamesh.api.v1.ConfigDocument;
@@ -167,7 +166,7 @@ public final class RoomMesh implements BeforeAllCallback, AfterAllCallback {
         UserSvc userSvc = new UserSvc(userDatabase, userSettings, Clock.systemUTC(), userTls);
         resources.add(userSvc);
         userSvc.bootstrapAdmin();
-        userServer = start(0, userTls, List.of(), userSvc::configureServices);
+        userServer = TestMeshCa.start(userTls, 0, List.of(), userSvc::configureServices);
 
         DatabaseSettings configSchema = schema(base + "_c");
         ConfigSvcSettings configBase = ConfigSvcSettings.from(config).withDatabase(configSchema);
@@ -176,7 +175,7 @@ public final class RoomMesh implements BeforeAllCallback, AfterAllCallback {
         ConfigSvc configSvc = new ConfigSvc(open(configSchema, ConfigSvc.MIGRATIONS), configSettings, configTls,
                                             Clock.systemUTC());
         configSvc.bootstrapDefaults();
-        configServer = start(0, configTls, List.of(), configSvc::configureServices);
+        configServer = TestMeshCa.start(configTls, 0, List.of(), configSvc::configureServices);
         // What media-svc reads on its own (the Janus secrets), read as media-svc.
         asMediaSvc = tls(Identity.MEDIA_SVC);
 
@@ -339,7 +338,7 @@ public final class RoomMesh implements BeforeAllCallback, AfterAllCallback {
         mediaDatabase = Database.open(mediaSchema, MediaSvc.MIGRATIONS);
         mediaTls = TestMeshCa.tls(Identity.MEDIA_SVC);
         mediaSvc = new MediaSvc(mediaDatabase, settings, mediaTls, Clock.systemUTC());
-        mediaServer = start(mediaPort, mediaTls, MediaSvc.PLAIN_PATHS, mediaSvc::configureServices);
+        mediaServer = TestMeshCa.start(mediaTls, mediaPort, MediaSvc.PLAIN_PATHS, mediaSvc::configureServices);
         mediaSvc.startReconciling();
         mediaSvc.startConverting();
     }
@@ -499,13 +498,5 @@ public final class RoomMesh implements BeforeAllCallback, AfterAllCallback {
         MeshTls tls = TestMeshCa.tls(identity);
         resources.add(tls);
         return tls;
-    }
-
-    private static Server start(int port, MeshTls tls, List<String> plainPaths, Consumer<ServerBuilder> configure) {
-        ServerBuilder sb = TestMeshCa.listen(Server.builder(), tls, port, plainPaths);
-        configure.accept(sb);
-        Server server = sb.build();
-        server.start().join();
-        return server;
     }
 }

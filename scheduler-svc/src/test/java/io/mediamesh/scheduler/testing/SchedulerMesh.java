@@ -47,7 +47,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.jooq.DSLContext;
 import org.junit.jupiter.api.extension.AfterAllCallback;
@@ -129,7 +128,7 @@ public final class SchedulerMesh implements BeforeAllCallback, AfterAllCallback 
         MeshTls userTls = tls(Identity.USER_SVC);
         userSvc = new UserSvc(userDatabase, userSettings, Clock.systemUTC(), userTls);
         userSvc.bootstrapAdmin();
-        userServer = start(userTls, userSvc::configureServices);
+        userServer = TestMeshCa.start(userTls, 0, List.of(), userSvc::configureServices);
         // Opening the schema migrates it, so that tests can read it before any instance starts.
         schedulerDatabase = Database.open(schedulerDatabaseSettings, SchedulerSvc.MIGRATIONS);
         try {
@@ -288,7 +287,7 @@ public final class SchedulerMesh implements BeforeAllCallback, AfterAllCallback 
         Database database = Database.open(settings.database(), SchedulerSvc.MIGRATIONS);
         MeshTls tls = tls(Identity.SCHEDULER_SVC);
         SchedulerSvc svc = new SchedulerSvc(database, settings, tls, Clock.systemUTC());
-        Server server = start(tls, svc::configureServices);
+        Server server = TestMeshCa.start(tls, 0, List.of(), svc::configureServices);
         if (runEngine) {
             svc.startEngine();
         }
@@ -371,13 +370,5 @@ public final class SchedulerMesh implements BeforeAllCallback, AfterAllCallback 
 
     private Config config() {
         return ConfigFactory.parseMap(overrides).withFallback(Configs.load(Map.of()));
-    }
-
-    private static Server start(MeshTls tls, Consumer<ServerBuilder> configure) {
-        ServerBuilder sb = TestMeshCa.listen(Server.builder(), tls, 0, List.of());
-        configure.accept(sb);
-        Server server = sb.build();
-        server.start().join();
-        return server;
     }
 }

@@ -1,4 +1,4 @@
-package io.mediamesh.config.testing;
+package io.mediamesh.common.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
