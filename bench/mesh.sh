@@ -38,7 +38,7 @@ bench_ensure_mesh() {
   mkdir -p "$MEDIAMESH_HOME/logs"
   local log="$MEDIAMESH_HOME/logs/bench-up.log" waited=0
   say "no gateway on $BASE: starting the mesh (./mediamesh up, output in $log)"
-  # Job control gives `up` its own process group with SIGINT not ignored, so SIGINT stops it cleanly.
+  # Job control gives `up` a process group of its own, away from the signals meant for this script.
   set -m
   # shellcheck disable=SC2086 # BENCH_UP_ARGS is a list of words
   MEDIAMESH_HOME="$MEDIAMESH_HOME" bash ./mediamesh up ${BENCH_UP_ARGS:-} >"$log" 2>&1 </dev/null &
@@ -63,8 +63,10 @@ bench_started_mesh() { [[ -n "$BENCH_UP_PID" ]]; }
 
 bench_stop_mesh() {
   if [[ -n "$BENCH_UP_PID" ]] && kill -0 "$BENCH_UP_PID" 2>/dev/null; then
-    say "stopping the mesh this benchmark started (SIGINT to ./mediamesh up, pid $BENCH_UP_PID)"
-    kill -INT "$BENCH_UP_PID" 2>/dev/null || true
+    # SIGTERM, not SIGINT: a bench started in the background (nohup, &) passes SIGINT on ignored, and
+    # bash cannot trap a signal ignored at its start, so `up` would never hear it.
+    say "stopping the mesh this benchmark started (SIGTERM to ./mediamesh up, pid $BENCH_UP_PID)"
+    kill -TERM "$BENCH_UP_PID" 2>/dev/null || true
     wait "$BENCH_UP_PID" 2>/dev/null || true
   fi
   BENCH_UP_PID=""
