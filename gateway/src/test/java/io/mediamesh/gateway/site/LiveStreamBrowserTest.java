@@ -151,6 +151,12 @@ class LiveStreamBrowserTest {
             SiteBrowserTest.signIn(ownerOnPhone, site.origin(), "ls_owner");
             ownerOnPhone.navigate(streamUrl);
             assertThat(ownerOnPhone.locator(".command")).isVisible();
+            // Its ingest lines restack as cards rather than scroll sideways, and stay a table to assistive technology.
+            Locator ingestTable = ownerOnPhone.getByRole(AriaRole.TABLE, new Page.GetByRoleOptions().setName("Ingest"));
+            assertThat(ingestTable.getByRole(AriaRole.ROW)).hasCount(3);
+            assertThat(ingestTable.getByRole(AriaRole.CELL)).hasCount(10);
+            assertThat(((Number) ingestTable.locator("xpath=..").evaluate("box => box.scrollWidth - box.clientWidth")).intValue())
+                    .as("how far the ingest table scrolls sideways on a phone").isEqualTo(0);
             assertThat(Browser.accessibilityViolations(ownerOnPhone)).isEmpty();
             Browser.screenshot(ownerOnPhone, "live-stream-owner", Viewport.PHONE);
             // Its panel reads the stream every 3 s: not while the stream is deleted below.
