@@ -111,6 +111,6 @@ class DatabaseRestartTest {
         assertThat(load.acknowledgedCount()).as("writes acknowledged after the outage").isGreaterThan(acknowledgedBefore);
         assertThat(load.storedVideos(mariadb::root)).as("every acknowledged write is in the database")
                                                     .containsAll(load.acknowledged());
-        assertThat(load.threadsWaitingOnTheDatabase()).as("service threads still waiting on the database").isEmpty();
+        load.awaitNoThreadWaitingOnTheDatabase();
     }
 }

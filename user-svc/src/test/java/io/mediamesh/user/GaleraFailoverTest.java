@@ -108,8 +108,7 @@ class GaleraFailoverTest {
                     .containsAll(acknowledged);
             assertThat(load.storedVideos(() -> cluster.node(0).root()))
                     .as("every acknowledged write, on the rejoined node").containsAll(acknowledged);
-            assertThat(load.threadsWaitingOnTheDatabase()).as("service threads still waiting on the database")
-                                                          .isEmpty();
+            load.awaitNoThreadWaitingOnTheDatabase();
         }
     }
 }

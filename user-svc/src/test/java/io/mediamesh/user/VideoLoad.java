@@ -17,6 +17,7 @@ import io.mediamesh.common.config.DatabaseSettings;
 import io.mediamesh.common.db.Database;
 import io.mediamesh.common.db.DatabaseAccounts;
 import io.mediamesh.common.error.ErrorCatalog;
+import io.mediamesh.common.testing.Await;
 import io.mediamesh.common.testing.TestMeshCa;
 import io.mediamesh.common.tls.Identity;
 import io.mediamesh.common.tls.MeshTls;
@@ -172,8 +173,18 @@ final class VideoLoad implements AutoCloseable {
         return stored;
     }
 
+    /**
+     * Waits, for at most a call's deadline, until no service thread is inside the driver or waiting for a
+     * connection. One glance may catch background work (the housekeeping's purge) borrowing a connection as
+     * usual; what must not be is a thread held past the bounds the pool sets below a call's deadline.
+     */
+    void awaitNoThreadWaitingOnTheDatabase() {
+        Await.until("no service thread waits on the database", deadline,
+                    () -> threadsWaitingOnTheDatabase().isEmpty(), () -> "waiting: " + threadsWaitingOnTheDatabase());
+    }
+
     /** Threads other than the pool's own (named after it) inside the driver or waiting for a connection. */
-    List<String> threadsWaitingOnTheDatabase() {
+    private List<String> threadsWaitingOnTheDatabase() {
         List<String> waiting = new ArrayList<>();
         Thread.getAllStackTraces().forEach((thread, stack) -> {
             if (thread.getName().startsWith(schema)) {
