@@ -1,5 +1,6 @@
 package io.mediamesh.common.client;
 
+import com.linecorp.armeria.client.ClientRequestContext;
 import com.linecorp.armeria.client.Endpoint;
 import com.linecorp.armeria.client.HttpClient;
 import com.linecorp.armeria.client.ResponseTimeoutException;
@@ -9,15 +10,13 @@ import com.linecorp.armeria.client.endpoint.EndpointGroup;
 import com.linecorp.armeria.client.endpoint.EndpointSelectionStrategy;
 import com.linecorp.armeria.common.ClosedSessionException;
 import com.linecorp.armeria.common.CommonPools;
-import com.linecorp.armeria.common.HttpHeaders;
+import com.linecorp.armeria.common.logging.RequestLog;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
 
@@ -72,43 +71,29 @@ final class EjectingEndpointGroup extends DynamicEndpointGroup {
         healthy.addListener(endpoints -> refresh(), true);
     }
 
-    /**
-     * A decorator recording each call's outcome against the replica that answered it. It reads the
-     * answer as it passes, before the caller sees it, so that a caller's next call already avoids a
-     * replica its last failure ejected.
-     */
+    /** A decorator recording each call's outcome against the replica that answered it. */
     Function<? super HttpClient, ? extends HttpClient> outcomeRecorder() {
         return delegate -> (ctx, req) -> {
-            AtomicBoolean recorded = new AtomicBoolean();
-            Consumer<HttpHeaders> status = headers -> {
-                String grpcStatus = headers.get("grpc-status");
-                if (grpcStatus != null && recorded.compareAndSet(false, true)) {
-                    record(ctx.endpoint(), !"14".equals(grpcStatus), false);
-                }
-            };
-            return delegate.execute(ctx, req).peekHeaders(status).peekTrailers(status)
-                           .peekError(cause -> {
-                               // A call out of time says nothing about the replica.
-                               if (!(cause instanceof ResponseTimeoutException)
-                                   && recorded.compareAndSet(false, true)) {
-                                   record(ctx.endpoint(), false, cause instanceof UnprocessedRequestException
-                                                                 || cause instanceof ClosedSessionException);
-                               }
-                           });
+            ctx.log().whenComplete().thenAccept(log -> record(ctx, log));
+            return delegate.execute(ctx, req);
         };
     }
 
-    private void record(Endpoint endpoint, boolean succeeded, boolean unreachable) {
-        if (endpoint == null) {
-            // No replica was reached.
+    private void record(ClientRequestContext ctx, RequestLog log) {
+        Endpoint endpoint = ctx.endpoint();
+        if (endpoint == null || log.responseCause() instanceof ResponseTimeoutException) {
+            // No replica was reached, or the call ran out of time: nothing said about the replica.
             return;
         }
+        Throwable cause = log.responseCause();
+        boolean unreachable = cause instanceof UnprocessedRequestException || cause instanceof ClosedSessionException;
+        boolean failed = cause != null || isUnavailable(log);
         long now = nanoClock.getAsLong();
         Outcomes before;
         Outcomes after;
         synchronized (this) {
             before = outcomes.getOrDefault(endpoint, Outcomes.NONE);
-            after = next(before, !succeeded, unreachable, now);
+            after = next(before, failed, unreachable, now);
             if (after.equals(Outcomes.NONE)) {
                 outcomes.remove(endpoint);
             } else if (!after.equals(before)) {
@@ -121,6 +106,14 @@ final class EjectingEndpointGroup extends DynamicEndpointGroup {
             CommonPools.workerGroup().schedule(this::refresh, after.ejectedUntilNanos() - now + 1_000_000,
                                                TimeUnit.NANOSECONDS);
         }
+    }
+
+    private static boolean isUnavailable(RequestLog log) {
+        String status = log.responseTrailers().get("grpc-status");
+        if (status == null) {
+            status = log.responseHeaders().get("grpc-status");
+        }
+        return "14".equals(status);
     }
 
     private static Outcomes next(Outcomes before, boolean failed, boolean unreachable, long now) {

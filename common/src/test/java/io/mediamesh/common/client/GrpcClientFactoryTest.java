@@ -130,14 +130,17 @@ class GrpcClientFactoryTest {
                 ejected = System.nanoTime();
             }
         }
+        // An outcome is recorded once the call's log completes, which may come just after the caller has its
+        // answer: one caller's next call may still reach the replica. Never more than that one.
         assertThat(failures).as("failed calls before the replica was ejected")
-                            .isEqualTo(EjectingEndpointGroup.FAILURES_TO_EJECT);
-        assertThat(failing.calls()).hasValue(EjectingEndpointGroup.FAILURES_TO_EJECT);
+                            .isBetween(EjectingEndpointGroup.FAILURES_TO_EJECT, EjectingEndpointGroup.FAILURES_TO_EJECT + 1);
+        assertThat(failing.calls()).hasValue(failures);
 
         failing.failing().set(false);
+        int failuresBeforeEjection = failures;
         Await.until("the ejected replica is called again", EjectingEndpointGroup.BASE_EJECTION.plusSeconds(5), () -> {
             stub.check(CHECK);
-            return failing.calls().get() > EjectingEndpointGroup.FAILURES_TO_EJECT;
+            return failing.calls().get() > failuresBeforeEjection;
         });
         assertThat(Duration.ofNanos(System.nanoTime() - ejected))
                 .as("time out of the rotation").isGreaterThanOrEqualTo(EjectingEndpointGroup.BASE_EJECTION.minusSeconds(1));
