@@ -6,6 +6,7 @@ import static io.mediamesh.scheduler.db.Tables.TASK_RUNS;
 import io.mediamesh.common.db.ConflictRetry;
 import io.mediamesh.common.paging.Page;
 import io.mediamesh.common.time.Times;
+import io.mediamesh.scheduler.db.tables.Tasks;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.util.HashMap;
@@ -30,13 +31,16 @@ public final class TaskRepository {
         this.retry = retry;
     }
 
-    /** A task and whether this call created it (false: an unfinished one existed). */
+    /** A task and whether this call created it (false: an unfinished or a succeeded one existed). */
     public record Scheduled(TaskRecord task, boolean created) {}
 
     /**
      * Schedules the deletion of each video's file, due now, in one transaction. A video that already has an
      * unfinished task keeps it: the unique key on (kind, active_video_id) turns its insert into a no-op and
-     * holds a lock on the existing row, so it cannot finish before it is read back here.
+     * holds a lock on the existing row, so it cannot finish before it is read back here. A video whose file
+     * a task already deleted gets that task back rather than a new one: user-svc's outbox delivers at least
+     * once, and a delivery repeated after the first task finished (its answer lost to a restart) must not
+     * run the deletion again. A failed task leaves the video free for a new one.
      *
      * <p>The ids travel as one JSON array expanded by JSON_TABLE, so a thousand videos are one small
      * statement with one parameter rather than ten thousand.
@@ -53,6 +57,7 @@ public final class TaskRepository {
                           .as("ids");
         Field<Long> videoId = ids.field("video_id", Long.class);
         Field<LocalDateTime> at = DSL.val(Times.toDb(now));
+        Tasks done = TASKS.as("done");
         return ReadCommitted.transaction(db, retry, configuration -> {
             DSLContext tx = configuration.dsl();
             Map<Long, Scheduled> result = new HashMap<>();
@@ -62,15 +67,21 @@ public final class TaskRepository {
                           TASKS.UPDATED_AT)
               .select(DSL.select(DSL.val(TaskStates.KIND_DELETE_VIDEO_FILE), videoId, DSL.val(TaskStates.PENDING),
                                  DSL.val(0), DSL.val(maxAttempts), at, at, videoId, at, at)
-                         .from(ids))
+                         .from(ids)
+                         .whereNotExists(DSL.selectOne().from(done).where(
+                                 done.KIND.eq(TaskStates.KIND_DELETE_VIDEO_FILE).and(done.VIDEO_ID.eq(videoId))
+                                          .and(done.STATE.eq(TaskStates.SUCCEEDED)))))
               .onDuplicateKeyIgnore()
               .returning()
               .fetch()
               .forEach(row -> result.put(row.getVideoId(), new Scheduled(TaskRecord.of(row), true)));
             if (result.size() < sorted.size()) {
                 List<Long> existing = sorted.stream().filter(id -> !result.containsKey(id)).toList();
+                // The unfinished task where there is one (read last, so it wins), else the latest that succeeded.
                 tx.selectFrom(TASKS)
-                  .where(TASKS.KIND.eq(TaskStates.KIND_DELETE_VIDEO_FILE).and(TASKS.ACTIVE_VIDEO_ID.in(existing)))
+                  .where(TASKS.KIND.eq(TaskStates.KIND_DELETE_VIDEO_FILE).and(TASKS.VIDEO_ID.in(existing))
+                                   .and(TASKS.ACTIVE_VIDEO_ID.isNotNull().or(TASKS.STATE.eq(TaskStates.SUCCEEDED))))
+                  .orderBy(DSL.field(TASKS.ACTIVE_VIDEO_ID.isNotNull()), TASKS.ID)
                   .fetch()
                   .forEach(row -> result.put(row.getVideoId(), new Scheduled(TaskRecord.of(row), false)));
             }

@@ -120,6 +120,13 @@ class MediaSvcDownTest {
             assertThat(again.getTask().getState()).isEqualTo(TaskState.TASK_STATE_PENDING);
             assertThat(task(first).getState()).isEqualTo("failed");
             assertThat(mesh.hasFile(video)).isFalse();
+
+            // Its file deleted, the video gets that task back: a repeated delivery (user-svc's outbox
+            // delivers at least once) runs no second deletion.
+            ScheduleVideoDeletionResponse repeated = scheduler.scheduleVideoDeletion(deletion);
+            assertThat(repeated.getCreated()).isFalse();
+            assertThat(repeated.getTask().getId()).isEqualTo(second);
+            assertThat(repeated.getTask().getState()).isEqualTo(TaskState.TASK_STATE_SUCCEEDED);
         } finally {
             quitter.stop();
         }
