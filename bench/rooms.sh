@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Media rooms benchmark, on the demo media plane of ./mediamesh up (scripts/media-plane.sh).
+# Media rooms benchmark, on the demo media plane of ./mediamesh up.
 #
 #  (a) Video room create + destroy against ONE Janus (BENCH_SERVER, default demo-origin; the other
 #      enabled servers are disabled in the registry through the admin API for the run and enabled
@@ -138,7 +138,7 @@ isolate_server() {
   restore_servers # a previous run that was killed
   list_servers
   (($(jq length "$WORK/servers.json") > 0)) ||
-    die "no media server is registered: the demo media plane did not start (see $MEDIAMESH_HOME/logs/bench-up.log or run scripts/media-plane.sh start)"
+    die "no media server is registered: the demo media plane did not start (see $MEDIAMESH_HOME/logs/bench-up.log, or the output of ./mediamesh up)"
   jq -e --arg n "$BENCH_SERVER" 'any(.[]; .name == $n)' "$WORK/servers.json" >/dev/null ||
     die "no server named $BENCH_SERVER (BENCH_SERVER) in the registry: $(jq -r '[.[].name] | join(", ")' "$WORK/servers.json")"
   while status="$(jq -r --arg n "$BENCH_SERVER" '.[] | select(.name == $n) | .status' "$WORK/servers.json")" &&

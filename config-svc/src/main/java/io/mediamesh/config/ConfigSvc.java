@@ -1,5 +1,6 @@
 package io.mediamesh.config;
 
+import com.linecorp.armeria.server.Server;
 import com.linecorp.armeria.server.ServerBuilder;
 import com.linecorp.armeria.server.ServerListener;
 import io.mediamesh.api.v1.ConfigKind;
@@ -9,6 +10,7 @@ import io.mediamesh.common.auth.Callers;
 import io.mediamesh.common.auth.RemoteSessionValidator;
 import io.mediamesh.common.client.GrpcClientFactory;
 import io.mediamesh.common.db.Database;
+import io.mediamesh.common.server.RunningService;
 import io.mediamesh.common.server.ServiceServer;
 import io.mediamesh.common.tls.Identity;
 import io.mediamesh.common.tls.MeshTls;
@@ -77,6 +79,22 @@ public final class ConfigSvc implements AutoCloseable {
         coordinator.startLeases();
         this.healthCheck = new AgentHealthCheck(servers, agents, settings.apply().healthCheckDeadline(), this.clock);
         healthCheck.start(settings.apply().healthCheckInterval());
+    }
+
+    /**
+     * config-svc serving as {@code settings} say, on its schema (migrated first): the default documents
+     * written where none exist, the applies a gone replica left running ended, then its port opened.
+     * What Main runs, and what tests start in their JVM.
+     */
+    public static RunningService<ConfigSvc> run(ConfigSvcSettings settings, MeshTls tls, Clock clock) {
+        return RunningService.onSchema(settings.database(), MIGRATIONS, database -> {
+            ConfigSvc configSvc = new ConfigSvc(database, settings, tls, clock);
+            configSvc.bootstrapDefaults();
+            configSvc.abandonInterruptedApplies();
+            Server server = ServiceServer.serve("config-svc", settings.server(), tls, ServiceServer.MESH_CALLERS,
+                                                List.of(), configSvc::configureServices);
+            return RunningService.of("config-svc", configSvc, database, server);
+        });
     }
 
     /**

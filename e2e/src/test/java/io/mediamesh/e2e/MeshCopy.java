@@ -86,8 +86,18 @@ final class MeshCopy {
     }
 
     void useEmbeddedDatabaseOn(int port) {
+        List.of("MEDIAMESH_DB_URL", "MEDIAMESH_DB_ADMIN_USER", "MEDIAMESH_DB_ADMIN_PASSWORD")
+            .forEach(environment::remove);
         environment.put("MEDIAMESH_EMBEDDED_DB", "1");
         environment.put("MEDIAMESH_EMBEDDED_DB_PORT", Integer.toString(port));
+    }
+
+    /** An external database: {@code up} makes the services' accounts on it with the administrator's login. */
+    void useExternalDatabase(String url, String adminUser, String adminPassword) {
+        List.of("MEDIAMESH_EMBEDDED_DB", "MEDIAMESH_EMBEDDED_DB_PORT").forEach(environment::remove);
+        environment.put("MEDIAMESH_DB_URL", url);
+        environment.put("MEDIAMESH_DB_ADMIN_USER", adminUser);
+        environment.put("MEDIAMESH_DB_ADMIN_PASSWORD", adminPassword);
     }
 
     /**

@@ -4,24 +4,31 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.mediamesh.common.testing.GaleraCluster;
 import java.io.IOException;
 import java.net.ConnectException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Queue;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
@@ -38,8 +45,10 @@ import org.junit.jupiter.api.Test;
  * steady load of reads and writes through both gateways (the test balances over them as an HTTP load
  * balancer would: a request that could not connect goes to the other gateway, and so does a read
  * that failed) while one replica of each service in turn is killed with SIGKILL and started again by
- * the launcher. No read fails, every acknowledged write is there afterwards, and every scheduled file
- * deletion runs as one task that succeeds.
+ * the launcher, and then the node of a three-node Galera cluster that every service uses is killed and
+ * rejoins. No read fails, writes refused around a kill are refused as unavailable, every acknowledged
+ * write is there afterwards (on every node), and every scheduled file deletion runs as one task that
+ * succeeds.
  */
 final class ReplicaKillTest {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -51,6 +60,8 @@ final class ReplicaKillTest {
     private static final int REPLICA_PORT_STEP = 100;
     private static final int WORKERS = 4;
     private static final int READ_ATTEMPTS = 3;
+    /** Past this many, a worker deletes one video per video it creates: its user stays under the quota (500). */
+    private static final int OWN_VIDEOS_KEPT = 100;
 
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                                               .connectTimeout(Duration.ofSeconds(2)).build();
@@ -63,13 +74,39 @@ final class ReplicaKillTest {
     private final AtomicInteger reads = new AtomicInteger();
     private final AtomicBoolean stop = new AtomicBoolean();
     private List<URI> gateways;
+    private GaleraCluster galera;
+    /** When the database node was killed; writes sent after it count in {@link #writesSinceDatabaseKill}. */
+    private volatile Instant databaseKilledAt = Instant.MAX;
+    private final AtomicInteger writesSinceDatabaseKill = new AtomicInteger();
 
     @Test
-    void killingOneReplicaOfEachServiceInTurnLosesNoReadAndNoAcknowledgedWrite() throws Exception {
+    void killingOneReplicaOfEachServiceThenADatabaseNodeLosesNoReadAndNoAcknowledgedWrite() throws Exception {
         MeshCopy mesh = MeshCopy.shared();
-        try (ServerSocket db = reserve()) {
-            mesh.useEmbeddedDatabaseOn(db.getLocalPort());
+        // The cluster starts while the copy builds: both take minutes.
+        CompletableFuture<GaleraCluster> starting = CompletableFuture.supplyAsync(() -> {
+            try {
+                return GaleraCluster.start(Files.createDirectories(Path.of("target", "galera").toAbsolutePath()));
+            } catch (Exception e) {
+                throw new CompletionException(e);
+            }
+        });
+        try {
+            mesh.build(UP);
+        } catch (Exception | Error e) {
+            starting.join().close();
+            throw e;
         }
+        try (GaleraCluster cluster = starting.join()) {
+            galera = cluster;
+            System.out.printf("ReplicaKillTest: a three-node Galera cluster started in %d ms%n",
+                              galera.startedIn().toMillis());
+            // Every service reaches the cluster through node 0 while it lives (sequential failover).
+            mesh.useExternalDatabase(galera.url(0), "root", "");
+            underLoad(mesh);
+        }
+    }
+
+    private void underLoad(MeshCopy mesh) throws Exception {
         try (MeshCopy.Run up = mesh.up(UP, "--replicas", ALL_TWICE)) {
             int port = Integer.parseInt(mesh.environment("MEDIAMESH_GATEWAY_PORT"));
             gateways = List.of(URI.create("http://127.0.0.1:" + port),
@@ -87,6 +124,7 @@ final class ReplicaKillTest {
                     // Load on the restarted replica too, before the next one is killed.
                     Thread.sleep(3_000);
                 }
+                killAndRejoinDatabaseNode();
             } finally {
                 stop.set(true);
                 for (Future<?> worker : workers) {
@@ -115,8 +153,49 @@ final class ReplicaKillTest {
             for (long id : deleted) {
                 assertThat(read("/api/videos/" + id, null)).as("deleted video %s", id).isEqualTo(404);
             }
+            assertThat(videosOnEachNode()).as("videos on each Galera node, the rejoined one too")
+                                          .allMatch(ids -> ids.containsAll(kept));
             assertThat(up.stop()).as("up's exit status after SIGTERM").isZero();
         }
+    }
+
+    /**
+     * SIGKILL on the node every service uses, under the load: writes go on through the next node
+     * once the services' pools notice, and the killed node rejoins the cluster.
+     */
+    private void killAndRejoinDatabaseNode() throws Exception {
+        Instant killed = Instant.now();
+        databaseKilledAt = killed;
+        galera.kill(0);
+        Instant deadline = killed.plus(Duration.ofMinutes(1));
+        while (writesSinceDatabaseKill.get() < WORKERS) {
+            assertThat(Instant.now()).as("writes acknowledged again after the database node's kill").isBefore(deadline);
+            Thread.sleep(100);
+        }
+        System.out.printf("ReplicaKillTest: writes resumed %d ms after a Galera node was killed%n",
+                          Duration.between(killed, Instant.now()).toMillis());
+        Thread.sleep(3_000);
+        Instant rejoining = Instant.now();
+        galera.rejoin(0);
+        System.out.printf("ReplicaKillTest: the killed Galera node rejoined and all three were synced in %d ms%n",
+                          Duration.between(rejoining, Instant.now()).toMillis());
+        Thread.sleep(3_000);
+    }
+
+    /** The ids of the videos each Galera node holds, read once the node has applied every committed write. */
+    private List<Set<Long>> videosOnEachNode() throws SQLException {
+        List<Set<Long>> nodes = new ArrayList<>();
+        for (int i = 0; i < GaleraCluster.SIZE; i++) {
+            Set<Long> ids = new HashSet<>();
+            try (Connection root = galera.causalRoot(i); Statement statement = root.createStatement();
+                 ResultSet rows = statement.executeQuery("SELECT id FROM mediamesh_user.videos")) {
+                while (rows.next()) {
+                    ids.add(rows.getLong(1));
+                }
+            }
+            nodes.add(ids);
+        }
+        return nodes;
     }
 
     /** Each worker registers a user, then creates videos, reads them and the other services' lists, and deletes some. */
@@ -139,7 +218,7 @@ final class ReplicaKillTest {
                     expectRead("/api/rooms/video", session, -1);
                     expectRead("/api/admin/servers", admin, -1);
                     expectRead("/scheduler/tasks", admin, -1);
-                    if (n % 5 == 4 && !mine.isEmpty()) {
+                    if ((n % 5 == 4 || mine.size() >= OWN_VIDEOS_KEPT) && !mine.isEmpty()) {
                         deleteVideo(session, mine.remove(ThreadLocalRandom.current().nextInt(mine.size())));
                     }
                 }
@@ -152,6 +231,7 @@ final class ReplicaKillTest {
 
     /** Creates a video; its id when the creation was acknowledged. */
     private Optional<Long> createVideo(String session, String user, int n) {
+        Instant sent = Instant.now();
         try {
             HttpResponse<String> created = send(gateway(), HttpRequest.newBuilder()
                     .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"video " + n + "\"}"))
@@ -159,6 +239,9 @@ final class ReplicaKillTest {
             if (created.statusCode() == 201) {
                 long id = JSON.readTree(created.body()).at("/response/id").asLong();
                 acknowledged.add(id);
+                if (sent.isAfter(databaseKilledAt)) {
+                    writesSinceDatabaseKill.incrementAndGet();
+                }
                 return Optional.of(id);
             }
             failedWrites.add(created.statusCode() + " " + created.body());
@@ -309,11 +392,5 @@ final class ReplicaKillTest {
             cursor = page.path("next_cursor").asText("");
         } while (!cursor.isEmpty());
         return tasks;
-    }
-
-    private static ServerSocket reserve() throws IOException {
-        ServerSocket socket = new ServerSocket();
-        socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-        return socket;
     }
 }

@@ -2,8 +2,10 @@ package io.mediamesh.gateway;
 
 import com.linecorp.armeria.client.ClientFactory;
 import com.linecorp.armeria.client.WebClient;
+import com.linecorp.armeria.server.Server;
 import com.linecorp.armeria.server.ServerBuilder;
 import io.mediamesh.common.client.GrpcClientFactory;
+import io.mediamesh.common.server.RunningService;
 import io.mediamesh.common.server.ServiceServer;
 import io.mediamesh.common.tls.MeshTls;
 import io.mediamesh.gateway.admin.ConfigRoutes;
@@ -29,6 +31,8 @@ import io.mediamesh.gateway.scheduler.SchedulerRoutes;
 import io.mediamesh.gateway.site.WebSite;
 import io.mediamesh.gateway.upload.UploadProxy;
 import io.mediamesh.gateway.user.UserRoutes;
+import io.mediamesh.gateway.video.ForgetCopiesOnWrite;
+import io.mediamesh.gateway.video.ReadCopies;
 import io.mediamesh.gateway.video.VideoRoutes;
 import java.net.InetSocketAddress;
 import java.time.Clock;
@@ -49,6 +53,7 @@ public final class Gateway implements AutoCloseable {
     private final GatewaySettings settings;
     private final UserSvcClients userSvc;
     private final ClientFactory loginConnections;
+    private final ClientFactory uploadConnections;
     private final GrpcClientFactory clients;
     private final WebClient fileServer;
     private final ConfigSvcClients configSvc;
@@ -65,13 +70,38 @@ public final class Gateway implements AutoCloseable {
                                    .build();
         this.userSvc = UserSvcClients.create(clients, clients.withConnections(loginConnections),
                                              settings.endpoints().userSvc());
-        this.fileServer = UploadProxy.client(settings.files(), clientFactory);
+        this.uploadConnections = UploadProxy.connections(settings.files(), tls, clientFactory.eventLoopGroup());
+        this.fileServer = UploadProxy.client(settings.files(), uploadConnections);
         // An apply streams for as long as it runs: its own, longer deadline.
         this.configSvc = ConfigSvcClients.create(clients, clients.withDeadline(settings.applyTimeout()),
                                                  settings.endpoints().configSvc());
         this.mediaSvc = MediaSvcClients.create(clients, clients.withDeadline(settings.streamChangeTimeout()),
                                                settings.endpoints().mediaSvc());
         this.schedulerSvc = SchedulerSvcClients.create(clients, settings.endpoints().schedulerSvc());
+    }
+
+    /**
+     * The gateway serving its public port (plain HTTP: browsers reach it through a proxy that terminates
+     * their TLS) and its management port, calling the services over the mesh's mutual TLS as {@code tls}.
+     * What Main runs, and what tests start in their JVM.
+     */
+    public static RunningService<Gateway> run(GatewaySettings settings, MeshTls tls) {
+        Gateway gateway = new Gateway(settings, tls);
+        Server server = ServiceServer.servePlain("gateway", settings.server(), gateway::configureServices);
+        return new RunningService<>("gateway", gateway, server,
+                                    RunningService.healthOn(managementPort(server, settings)), null,
+                                    List.of(gateway));
+    }
+
+    /** The management port {@code server} listens on, where the gateway's /health is (0 in the settings: any). */
+    private static int managementPort(Server server, GatewaySettings settings) {
+        int configured = settings.management().port();
+        if (configured != 0) {
+            return configured;
+        }
+        int publicPort = settings.server().port();
+        return server.activePorts().keySet().stream().mapToInt(InetSocketAddress::getPort)
+                     .filter(port -> port != publicPort).findFirst().orElseThrow();
     }
 
     /**
@@ -85,6 +115,7 @@ public final class Gateway implements AutoCloseable {
                                                management.port() + '.');
         }
         sb.http(new InetSocketAddress(management.host(), management.port()));
+        sb.requestTimeout(settings.requestTimeout());
         var managementHost = sb.virtualHost(management.port());
         ServiceServer.configureObservability(sb, managementHost);
         // gRPC reflection and grpc.health.v1 (the gateway has no gRPC services of its own).
@@ -96,17 +127,21 @@ public final class Gateway implements AutoCloseable {
         var site = sb.defaultVirtualHost();
         RestErrors errors = new RestErrors();
         sb.errorHandler(errors);
-        // Every route group that changes state, whatever its routes, refuses cross-site forgeries.
+        // Every route group that changes state, whatever its routes, refuses cross-site forgeries, and a
+        // write that succeeds through it forgets the read copies, so that the client's next read shows it.
         var crossSite = new CrossSiteRequestGuard(new CrossSitePolicy(settings.browser().siteOrigins()));
+        ReadCopies copies = new ReadCopies();
+        var forgetCopies = new ForgetCopiesOnWrite(copies);
         for (String prefix : STATE_CHANGING_PREFIXES) {
             site.decoratorUnder(prefix, crossSite);
+            site.decoratorUnder(prefix, forgetCopies);
         }
         // Added last, so it wraps the guards above: their refusals carry the headers too.
         site.decoratorUnder("/", new SecurityHeaders(settings.files(), settings.browser().janusOrigins()));
         SessionCookies cookies = new SessionCookies(settings.browser().secureCookies(), Clock.systemUTC());
         for (Object routes : new Object[] { new UserRoutes(userSvc, cookies,
                                                            new ClientAddresses(settings.trustedProxies())),
-                                            new VideoRoutes(userSvc),
+                                            new VideoRoutes(userSvc, copies),
                                             new QuotaRoutes(userSvc.quotas(), mediaSvc.usage()),
                                             new CommentRoutes(userSvc), new ServerRoutes(configSvc),
                                             new ConfigRoutes(configSvc),
@@ -139,12 +174,13 @@ public final class Gateway implements AutoCloseable {
     }
 
     /**
-     * Closes the replica groups and the connections of logins (the event loops are the given client
-     * factory's).
+     * Closes the replica groups and the connections of logins and uploads (the event loops are the
+     * given client factory's).
      */
     @Override
     public void close() {
         clients.close();
         loginConnections.close();
+        uploadConnections.close();
     }
 }

@@ -2,6 +2,7 @@ package io.mediamesh.gateway;
 
 import com.typesafe.config.Config;
 import java.net.URI;
+import java.time.Duration;
 
 /**
  * Where video bytes are, from {@code mediamesh.gateway.files} and {@code mediamesh.endpoints.media-files}:
@@ -11,8 +12,10 @@ import java.net.URI;
  * @param endpoint host:port of the file server, as this gateway reaches it
  * @param publicUrl where players reach it (scheme, host, port, no path); empty: the host the player
  *        asked this gateway by, at the endpoint's port
+ * @param stallTimeout how long the file server may take none of an upload's bytes before the gateway
+ *        gives up on the upload
  */
-public record GatewayFileSettings(String endpoint, String publicUrl) {
+public record GatewayFileSettings(String endpoint, String publicUrl, Duration stallTimeout) {
     public GatewayFileSettings {
         if (!publicUrl.isEmpty()) {
             URI uri = URI.create(publicUrl);
@@ -26,7 +29,7 @@ public record GatewayFileSettings(String endpoint, String publicUrl) {
     public static GatewayFileSettings from(Config root) {
         Config files = root.getConfig("mediamesh.gateway.files");
         return new GatewayFileSettings(root.getString("mediamesh.endpoints.media-files"),
-                                       files.getString("public-url"));
+                                       files.getString("public-url"), files.getDuration("stall-timeout"));
     }
 
     /** The file server's port, for a public URL on the player's own host. */
@@ -45,9 +48,5 @@ public record GatewayFileSettings(String endpoint, String publicUrl) {
         }
         String host = authority == null ? "127.0.0.1" : authority.replaceFirst(":\\d+$", "");
         return "http://" + host + ':' + endpointPort();
-    }
-
-    public GatewayFileSettings withEndpoint(String other) {
-        return new GatewayFileSettings(other, publicUrl);
     }
 }

@@ -18,10 +18,7 @@ public final class Main {
         Config config = Configs.load();
         GatewaySettings settings = GatewaySettings.from(config);
         MeshTls tls = MeshTls.from(config, Identity.GATEWAY);
-        Gateway gateway = new Gateway(settings, tls);
-        // Browsers reach the public port through a proxy that terminates their TLS; the services,
-        // over the mesh's mutual TLS.
-        ServiceServer.startPlain("gateway", settings.server(), gateway::configureServices, gateway, tls);
+        ServiceServer.closeOnExit(Gateway.run(settings, tls), tls);
         logger.info("gateway: /docs, /metrics and /health on {}:{} only", settings.management().host(),
                     settings.management().port());
     }

@@ -24,7 +24,6 @@ import com.linecorp.armeria.common.ResponseHeaders;
 import com.linecorp.armeria.common.websocket.WebSocketFrame;
 import com.linecorp.armeria.common.websocket.WebSocketFrameType;
 import com.linecorp.armeria.common.websocket.WebSocketWriter;
-import com.linecorp.armeria.server.Server;
 import io.mediamesh.api.v1.ApplyConfigResponse;
 import io.mediamesh.api.v1.ApplySummary;
 import io.mediamesh.api.v1.ConfigKind;
@@ -32,6 +31,7 @@ import io.mediamesh.api.v1.CreateServerRequest;
 import io.mediamesh.api.v1.MediaServerRole;
 import io.mediamesh.api.v1.PromotionMode;
 import io.mediamesh.api.v1.StartApply;
+import io.mediamesh.common.server.RunningService;
 import io.mediamesh.common.testing.Await;
 import io.mediamesh.config.testing.AgentFleet;
 import io.mediamesh.config.testing.ApplyStream;
@@ -72,14 +72,14 @@ class ApplyRoutesTest {
             List.of("gw-origin", "gw-relay", "gw-edge"),
             Map.of("config-agent.kinds", "nginx", "config-agent.reload.nginx", "sleep 1"));
 
-    private static Server gateway;
+    private static RunningService<Gateway> gateway;
     private static String admin;
     private static int changes;
 
     @BeforeAll
     static void startGatewayAndRegisterServers() throws Exception {
         // Shorter than an apply here (three one-second reloads): the apply routes must not be cut off by it.
-        gateway = ConfigGateway.start(configSvc, Server.builder().http(0).requestTimeout(Duration.ofSeconds(2)));
+        gateway = ConfigGateway.start(configSvc, Map.of("mediamesh.gateway.request-timeout", "2s"));
 
         admin = configSvc.adminSession();
         List<MediaServerRole> roles = List.of(MEDIA_SERVER_ROLE_ORIGIN, MEDIA_SERVER_ROLE_RELAY, MEDIA_SERVER_ROLE_EDGE);
@@ -93,7 +93,7 @@ class ApplyRoutesTest {
     @AfterAll
     static void stop() throws Exception {
         if (gateway != null) {
-            gateway.stop().join();
+            gateway.close();
         }
     }
 
@@ -207,7 +207,7 @@ class ApplyRoutesTest {
         ApplyStream manual = ApplyStream.start(configSvc.port(), admin, StartApply.newBuilder()
                 .setKind(ConfigKind.CONFIG_KIND_NGINX).setPromotion(PromotionMode.PROMOTION_MODE_MANUAL).build());
         manual.await(ApplyConfigResponse::hasAwaitingPromotion);
-        Rest rest = new Rest("http://127.0.0.1:" + gateway.activeLocalPort());
+        Rest rest = new Rest("http://127.0.0.1:" + gateway.port());
         JsonNode running = rest.get("/api/admin/configs/applies?outcome=running", "X-Session-Id", admin)
                                .expect(200, "ok").body().get("applies");
         assertThat(running).hasSize(1);
@@ -256,7 +256,7 @@ class ApplyRoutesTest {
         newNginxRevision();
         ApplyStream.start(configSvc.port(), admin, StartApply.newBuilder().setKind(ConfigKind.CONFIG_KIND_NGINX)
                                                             .build()).summary();
-        Rest rest = new Rest("http://127.0.0.1:" + gateway.activeLocalPort());
+        Rest rest = new Rest("http://127.0.0.1:" + gateway.port());
         long edge = rest.get("/api/admin/servers?role=edge", "X-Session-Id", admin).expect(200, "ok").body()
                         .get("servers").get(0).get("id").asLong();
         JsonNode rendered = rest.get("/api/admin/servers/" + edge + "/configs/nginx", "X-Session-Id", admin)
@@ -293,7 +293,7 @@ class ApplyRoutesTest {
         socket.nextOfType("awaiting_promotion");
         // A console reloaded: its socket goes, the apply waits on for a promotion.
         socket.close();
-        Rest rest = new Rest("http://127.0.0.1:" + gateway.activeLocalPort());
+        Rest rest = new Rest("http://127.0.0.1:" + gateway.port());
         String path = "/api/admin/configs/applies/" + id;
         JsonNode listed = rest.get("/api/admin/configs/applies?kind=nginx", "X-Session-Id", admin).expect(200, "ok")
                               .body().get("applies").get(0);
@@ -333,7 +333,7 @@ class ApplyRoutesTest {
     private static int handshakeStatus(String session) {
         HttpHeaders headers = session == null ? HttpHeaders.of() : HttpHeaders.of("X-Session-Id", session);
         try {
-            WebSocketClient.of("ws://127.0.0.1:" + gateway.activeLocalPort())
+            WebSocketClient.of("ws://127.0.0.1:" + gateway.port())
                            .connect(io.mediamesh.gateway.apply.ApplyWebSocket.PATH, headers).join();
         } catch (Exception e) {
             Throwable cause = e.getCause();
@@ -357,7 +357,7 @@ class ApplyRoutesTest {
     }
 
     private static WebClient client() {
-        return WebClient.builder("http://127.0.0.1:" + gateway.activeLocalPort())
+        return WebClient.builder("http://127.0.0.1:" + gateway.port())
                         .responseTimeout(Duration.ofMinutes(1)).build();
     }
 
@@ -440,7 +440,7 @@ class ApplyRoutesTest {
         }
 
         static Socket open(String sessionId) {
-            return new Socket(WebSocketClient.of("ws://127.0.0.1:" + gateway.activeLocalPort())
+            return new Socket(WebSocketClient.of("ws://127.0.0.1:" + gateway.port())
                                              .connect(io.mediamesh.gateway.apply.ApplyWebSocket.PATH,
                                                       HttpHeaders.of("X-Session-Id", sessionId)).join());
         }

@@ -212,4 +212,15 @@ class PlaybackRoutesTest {
             assertThat(bad.contentUtf8()).as(id).contains("INVALID_ID");
         }
     }
+
+    @Test
+    void anotherMethodOnTheFileServerIs405NamingTheAllowedOnesInOneEnvelope() {
+        AggregatedHttpResponse refused = BlockingWebClient.of("http://127.0.0.1:" + mesh.filesPort())
+                                                          .delete("/stream/videos/" + vid);
+        assertThat(refused.status().code()).isEqualTo(405);
+        assertThat(refused.headers().get("allow")).isEqualTo("GET, HEAD");
+        assertThat(refused.headers().getAll("content-type")).containsExactly("application/json; charset=utf-8");
+        assertThat(refused.headers().getAll("cache-control")).containsExactly("no-store");
+        assertThat(refused.contentUtf8()).contains("METHOD_NOT_ALLOWED");
+    }
 }

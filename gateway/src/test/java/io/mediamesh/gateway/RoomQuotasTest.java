@@ -4,7 +4,7 @@ import static io.mediamesh.gateway.testing.Rest.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.linecorp.armeria.server.Server;
+import io.mediamesh.common.server.RunningService;
 import io.mediamesh.gateway.testing.Rest;
 import io.mediamesh.gateway.testing.RoomGateway;
 import io.mediamesh.media.testing.RoomMesh;
@@ -23,20 +23,20 @@ class RoomQuotasTest {
     static final RoomMesh mesh = new RoomMesh().with("mediamesh.user-svc.quotas.rooms", 2)
                                                .with("mediamesh.user-svc.quotas.streams", 1);
 
-    static Server gateway;
+    static RunningService<Gateway> gateway;
     static Rest rest;
     static String admin;
 
     @BeforeAll
-    static void startGateway() {
+    static void startGateway() throws Exception {
         gateway = RoomGateway.start(mesh);
-        rest = new Rest("http://127.0.0.1:" + gateway.activeLocalPort());
+        rest = new Rest("http://127.0.0.1:" + gateway.port());
         admin = rest.login(RoomMesh.ADMIN, RoomMesh.ADMIN_PASSWORD);
     }
 
     @AfterAll
     static void stopGateway() {
-        gateway.stop().join();
+        gateway.close();
     }
 
     @Test

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.linecorp.armeria.common.HttpMethod;
-import com.linecorp.armeria.server.Server;
+import io.mediamesh.common.server.RunningService;
 import io.mediamesh.common.testing.Await;
 import io.mediamesh.gateway.testing.Rest;
 import io.mediamesh.gateway.testing.RoomGateway;
@@ -24,22 +24,22 @@ class RoomRoutesTest {
     @RegisterExtension
     static final RoomMesh mesh = new RoomMesh();
 
-    static Server gateway;
+    static RunningService<Gateway> gateway;
     static Rest rest;
     static String alice;
     static String bob;
 
     @BeforeAll
-    static void startGateway() {
+    static void startGateway() throws Exception {
         gateway = RoomGateway.start(mesh);
-        rest = new Rest("http://127.0.0.1:" + gateway.activeLocalPort());
+        rest = new Rest("http://127.0.0.1:" + gateway.port());
         alice = rest.register("alice");
         bob = rest.register("bob");
     }
 
     @AfterAll
     static void stopGateway() {
-        gateway.stop().join();
+        gateway.close();
     }
 
     @Test

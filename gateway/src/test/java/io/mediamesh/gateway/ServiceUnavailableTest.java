@@ -9,7 +9,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** A service that is down is a prompt 503 with a code, not a hang. */
+/** A service that is down is a prompt 503 with a code and a Retry-After, not a hang. */
 class ServiceUnavailableTest {
     @RegisterExtension
     static final Mesh mesh = new Mesh();
@@ -32,10 +32,11 @@ class ServiceUnavailableTest {
                     rest.send(HttpMethod.POST, "/upload/videos/" + video, "bytes", "X-Session-Id", session,
                               "Content-Type", "video/mp4").expect(503, "SERVICE_UNAVAILABLE"));
             assertThat(System.nanoTime() - started).isLessThan(java.util.concurrent.TimeUnit.SECONDS.toNanos(5));
-            // What is down, and where, is for the logs, not for clients.
+            // What is down, and where, is for the logs, not for clients; when to try again is for them.
             for (Rest.Response response : responses) {
                 assertThat(response.body().asText()).doesNotContain("127.0.0.1", Integer.toString(mesh.userSvcPort()),
                                                                     "http://", "Connection refused");
+                assertThat(response.headers().get("retry-after")).isEqualTo("2");
             }
         } finally {
             mesh.startUserSvc();

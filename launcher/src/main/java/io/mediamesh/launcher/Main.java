@@ -9,31 +9,23 @@ import sun.misc.Signal;
  * {@code java -jar mediamesh-launcher.jar --root CHECKOUT [--replicas SERVICE=N,...]}: what
  * {@code ./mediamesh up} runs once the jars are built (see {@link Up}). SIGTERM, SIGINT (Ctrl-C) and
  * SIGHUP stop the mesh in order and end with status 0; a start that fails ends with 1.
+ * {@code --root CHECKOUT media-plane stop|status} ({@code ./mediamesh media-plane}) stops what is left of
+ * the demo media plane after a launcher that was killed, or says what of it runs.
  */
 public final class Main {
     private Main() {}
 
     public static void main(String[] args) {
         Console console = Console.system();
-        Path root = Path.of("").toAbsolutePath();
-        ReplicaCounts replicas = ReplicaCounts.none();
+        LauncherArguments arguments = null;
         try {
-            for (int i = 0; i < args.length; i++) {
-                String arg = args[i];
-                if (arg.equals("--root") && i + 1 < args.length) {
-                    root = Path.of(args[++i]).toAbsolutePath().normalize();
-                } else if (arg.equals("--replicas") && i + 1 < args.length) {
-                    replicas = ReplicaCounts.parse(args[++i]);
-                } else if (arg.startsWith("--replicas=")) {
-                    replicas = ReplicaCounts.parse(arg.substring("--replicas=".length()));
-                } else {
-                    throw new IllegalArgumentException("up: unexpected argument " + arg
-                                                       + " (usage: up [--replicas SERVICE=N,...])");
-                }
-            }
+            arguments = LauncherArguments.parse(args, Path.of("").toAbsolutePath());
         } catch (IllegalArgumentException e) {
             console.warn(e.getMessage());
             System.exit(2);
+        }
+        if (arguments.mediaPlane().isPresent()) {
+            System.exit(mediaPlane(arguments.mediaPlane().get(), console));
         }
         String version = Main.class.getPackage().getImplementationVersion();
         if (version == null) {
@@ -52,11 +44,28 @@ public final class Main {
         }
         int status;
         try {
-            status = new Up(root, version, System.getenv(), replicas, console, stopRequested).run();
+            status = new Up(arguments.root(), version, System.getenv(), arguments.replicas(), console, stopRequested)
+                    .run();
         } catch (RuntimeException | java.io.IOException e) {
             console.warn(e.getMessage() == null ? e.toString() : e.getMessage());
             status = 1;
         }
         System.exit(status);
+    }
+
+    private static int mediaPlane(LauncherArguments.PlaneCommand command, Console console) {
+        try {
+            MediaPlane plane = new MediaPlane(System.getenv(), console, () -> false);
+            switch (command) {
+                case STOP -> plane.stop();
+                case STATUS -> plane.status();
+            }
+            return 0;
+        } catch (IllegalArgumentException e) {
+            console.warn(e.getMessage());
+            return 2;
+        } catch (InterruptedException e) {
+            return 1;
+        }
     }
 }

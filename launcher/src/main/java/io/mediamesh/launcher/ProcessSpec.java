@@ -17,7 +17,7 @@ import java.util.Map;
  * @param startTimeout how long it may take to become ready before {@code up} gives up
  */
 record ProcessSpec(String name, List<String> command, Map<String, String> environment, Path workDir, Path log,
-                   Readiness readiness, Duration startTimeout) {
+                   Readiness readiness, Duration startTimeout) implements ReplicaSpec {
     ProcessSpec {
         command = List.copyOf(command);
         environment = Map.copyOf(environment);

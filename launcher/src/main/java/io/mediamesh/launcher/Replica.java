@@ -3,8 +3,6 @@ package io.mediamesh.launcher;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,10 +25,9 @@ import java.util.function.BooleanSupplier;
  * <p>A process that exits before it was first ready is not restarted: {@link #awaitReady} reports it,
  * and {@code up} fails. Once it was ready, every exit the launcher did not ask for is a crash.
  */
-final class Replica {
+final class Replica implements Supervised {
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
     private static final Duration POLL = Duration.ofMillis(200);
-    private static final Duration HEALTH_CALL = Duration.ofSeconds(2);
 
     private final ProcessSpec spec;
     private final RestartPolicy restartPolicy;
@@ -57,7 +54,8 @@ final class Replica {
         this.http = http;
     }
 
-    String name() {
+    @Override
+    public String name() {
         return spec.name();
     }
 
@@ -76,7 +74,8 @@ final class Replica {
     }
 
     /** Starts the process, its output appended to its log after a line that opens the run. */
-    synchronized void start() throws IOException {
+    @Override
+    public synchronized void start() throws IOException {
         if (stopping) {
             return;
         }
@@ -103,7 +102,8 @@ final class Replica {
      * Waits until the process is ready; fails with its log's tail when it exits first or is not ready
      * within its start timeout, and gives up (InterruptedException) once {@code abandoned} holds.
      */
-    void awaitReady(BooleanSupplier abandoned) throws MeshStartException, InterruptedException {
+    @Override
+    public void awaitReady(BooleanSupplier abandoned) throws MeshStartException, InterruptedException {
         long deadline = System.nanoTime() + spec.startTimeout().toNanos();
         while (true) {
             Process current = current();
@@ -139,12 +139,7 @@ final class Replica {
     /** True when the process is ready now (one check). */
     boolean isReady() throws InterruptedException {
         if (spec.readiness() instanceof Readiness.Http health) {
-            HttpRequest request = HttpRequest.newBuilder(health.uri()).timeout(HEALTH_CALL).GET().build();
-            try {
-                return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
-            } catch (IOException notYet) {
-                return false;
-            }
+            return health.answers(http);
         }
         Readiness.LogLine line = (Readiness.LogLine) spec.readiness();
         long offset;
@@ -221,8 +216,9 @@ final class Replica {
         }
     }
 
-    /** Sends SIGTERM (no restart after it); returns the process to wait for, if one runs. */
-    synchronized Optional<Process> beginStop() {
+    /** Sends SIGTERM (no restart after it); the stop waits for the process, if one runs. */
+    @Override
+    public synchronized Optional<Stopping> beginStop() {
         stopping = true;
         if (pending != null) {
             pending.cancel(false);
@@ -232,11 +228,34 @@ final class Replica {
         }
         console.say("stopping " + spec.name() + " (pid " + process.pid() + ")");
         process.destroy();
-        return Optional.of(process);
+        Process stopped = process;
+        return Optional.of(grace -> finishStop(stopped, grace));
+    }
+
+    /** SIGTERM, then SIGKILL after {@code grace}; not a crash, so nothing restarts it but {@link #startAgain}. */
+    @Override
+    public void stopNow(Duration grace) {
+        Process old;
+        synchronized (this) {
+            if (stopping) {
+                return;
+            }
+            // Its exit is asked for: not a crash to restart after.
+            supervised = false;
+            if (pending != null) {
+                pending.cancel(false);
+            }
+            old = process;
+        }
+        if (old != null && old.isAlive()) {
+            console.say("stopping " + spec.name() + " (pid " + old.pid() + ") until it is started again");
+            old.destroy();
+            finishStop(old, grace);
+        }
     }
 
     /** Waits up to {@code grace} for the process to end after {@link #beginStop}, then kills it. */
-    void finishStop(Process stopped, Duration grace) {
+    private void finishStop(Process stopped, Duration grace) {
         boolean interrupted = false;
         try {
             if (stopped.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {

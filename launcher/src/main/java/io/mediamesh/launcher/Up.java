@@ -34,7 +34,7 @@ import java.util.stream.Stream;
 /**
  * {@code ./mediamesh up}: picks or starts the database, makes the mesh's certificates and the services'
  * database accounts, starts the selected services with their replicas through {@link LocalMesh}, the
- * demo media plane (scripts/media-plane.sh) beside them, and stays until asked to stop.
+ * demo media plane ({@link MediaPlane}) beside them, and stays until asked to stop.
  *
  * <p>Settings come from the environment, as README's {@code ./mediamesh help} lists them; secrets reach
  * the processes in their environment or in files, never on a command line. Replica {@code k} (from 0)
@@ -47,6 +47,8 @@ final class Up {
     static final Duration DATABASE_START = Duration.ofSeconds(120);
     static final Duration STOP_GRACE = Duration.ofSeconds(15);
     static final int DEFAULT_REPLICA_PORT_STEP = 100;
+    /** Where the mesh's certificates are valid: the mesh runs on loopback. */
+    static final List<String> CERTIFICATE_HOSTS = List.of("localhost", "127.0.0.1");
     private static final List<String> ADMIN_LOGIN = List.of("MEDIAMESH_DB_ADMIN_USER", "MEDIAMESH_DB_ADMIN_PASSWORD");
     private static final Pattern PORT_OWNER = Pattern.compile("users:\\(\\([^)]*\\)\\)");
     private static final Pattern SERVER_GREETING = Pattern.compile("[Mm]aria[Dd][Bb]|[0-9]+\\.[0-9]+\\.[0-9]+");
@@ -87,8 +89,7 @@ final class Up {
                                                    + ", which MEDIAMESH_UP_SERVICES leaves out");
             }
         }
-        Path home = absolute(setting("MEDIAMESH_HOME").orElse(System.getProperty("user.home")
-                                                               + "/.local/share/mediamesh"));
+        Path home = home(environment);
         int step = Integer.parseInt(setting("MEDIAMESH_REPLICA_PORT_STEP").orElse(
                 Integer.toString(DEFAULT_REPLICA_PORT_STEP)));
 
@@ -183,8 +184,10 @@ final class Up {
         adminUser.ifPresent(user -> adminEnvironment.put("MEDIAMESH_DB_ADMIN_USER", user));
         adminEnvironment.put("MEDIAMESH_DB_ADMIN_PASSWORD", adminPassword.orElse(""));
 
-        MediaPlane mediaPlane = new MediaPlane(root, processEnvironment, console, () -> stopRequested.getCount() == 0);
-        boolean withMediaPlane = !"0".equals(setting("MEDIAMESH_MEDIA_PLANE").orElse("1"));
+        Optional<MediaPlane> mediaPlane = "0".equals(setting("MEDIAMESH_MEDIA_PLANE").orElse("1"))
+                                          ? Optional.empty()
+                                          : Optional.of(new MediaPlane(processEnvironment, console,
+                                                                       () -> stopRequested.getCount() == 0));
         LocalMesh mesh = new LocalMesh(RestartPolicy.DEFAULT, STOP_GRACE, console, () -> stopRequested.getCount() == 0);
         boolean mediaPlaneStarted = false;
         try {
@@ -203,7 +206,7 @@ final class Up {
             if (adminUser.isPresent()) {
                 makeDatabaseAccounts(services, adminUser.get(), adminEnvironment);
             }
-            List<String> janusOrigins = withMediaPlane ? mediaPlane.origins() : List.of();
+            List<String> janusOrigins = mediaPlane.map(MediaPlane::origins).orElse(List.of());
             for (MeshService service : services) {
                 List<ProcessSpec> specs = new ArrayList<>();
                 for (int k = 0; k < replicas.of(service); k++) {
@@ -211,9 +214,13 @@ final class Up {
                 }
                 mesh.startTier(new LocalMesh.Tier(service.serviceName(), specs));
             }
-            if (withMediaPlane && services.contains(MeshService.GATEWAY) && services.contains(MeshService.CONFIG_SVC)) {
+            if (mediaPlane.isPresent() && services.contains(MeshService.GATEWAY)
+                && services.contains(MeshService.CONFIG_SVC)) {
                 mediaPlaneStarted = true;
-                mediaPlane.start();
+                mediaPlane.get().start(mesh, serviceJar(MeshService.CONFIG_SVC),
+                                       URI.create("http://127.0.0.1:" + port(MeshService.GATEWAY, 0, step)),
+                                       exports.get("MEDIAMESH_ADMIN_USER"), exports.get("MEDIAMESH_ADMIN_PASSWORD"),
+                                       tlsDir);
             }
             printSummary(services, step, tlsDir, adminPasswordFromEnvironment, exports, databaseDescription);
             stopRequested.await();
@@ -228,9 +235,10 @@ final class Up {
             console.say("stopping...");
             return 0;
         } finally {
-            // Whatever ended the run: the media plane, then the gateway, the services, the database.
+            // Whatever ended the run: the media plane's daemons, then its agents, the gateway, the services,
+            // the database.
             if (mediaPlaneStarted) {
-                mediaPlane.stop();
+                mediaPlane.get().stop();
             }
             mesh.stop();
             console.say("stopped");
@@ -313,7 +321,7 @@ final class Up {
                                                   Stream.of("operator"))
                                           .map(Identity::new).toList();
         try {
-            new MeshCaFiles(dir, new SecureRandom()).ensure(identities, List.of("localhost", "127.0.0.1"))
+            new MeshCaFiles(dir, new SecureRandom()).ensure(identities, CERTIFICATE_HOSTS)
                     .forEach(issued -> console.print(List.of("  issued " + issued.uri())));
         } catch (RuntimeException e) {
             throw new IllegalStateException("could not make the mesh's certificates in " + dir + ": " + e.getMessage(), e);
@@ -465,12 +473,18 @@ final class Up {
     }
 
     /** The JDK this launcher runs on starts every process. */
-    private static String java() {
+    static String java() {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
     private Optional<String> setting(String name) {
         return Optional.ofNullable(environment.get(name)).filter(value -> !value.isEmpty());
+    }
+
+    /** $MEDIAMESH_HOME, the mesh's state: by default ~/.local/share/mediamesh. */
+    static Path home(Map<String, String> environment) {
+        String home = environment.getOrDefault("MEDIAMESH_HOME", "");
+        return absolute(home.isEmpty() ? System.getProperty("user.home") + "/.local/share/mediamesh" : home);
     }
 
     /** Relative paths are relative to where the operator ran up (the launcher's working folder). */
@@ -496,7 +510,7 @@ final class Up {
     }
 
     /** Who holds a port, as ss names it (" users:((...))"), or nothing when ss cannot tell. */
-    private static String portOwner(int port) {
+    static String portOwner(int port) {
         try {
             Process ss = new ProcessBuilder("ss", "-Hltnp", "sport = :" + port).redirectErrorStream(true).start();
             String output = new String(ss.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

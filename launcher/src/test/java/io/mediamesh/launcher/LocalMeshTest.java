@@ -61,6 +61,8 @@ final class LocalMeshTest {
         assertThat(events()).containsExactlyInAnyOrder("started mariadb", "started user-svc", "started user-svc-1",
                                                        "started gateway");
         assertThat(events().get(0)).isEqualTo("started mariadb");
+        assertThat(events().subList(1, 3)).as("a service's first replica alone (it migrates), then the others")
+                                          .containsExactly("started user-svc", "started user-svc-1");
         assertThat(events().get(3)).isEqualTo("started gateway");
         assertThat(Files.readString(dir.resolve("logs/user-svc-1.log")))
                 .containsPattern("==== .*: user-svc-1 starting").contains("user-svc-1: ready");

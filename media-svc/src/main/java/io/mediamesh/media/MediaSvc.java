@@ -4,6 +4,7 @@ import com.linecorp.armeria.client.ClientFactory;
 import com.linecorp.armeria.common.CommonPools;
 import com.linecorp.armeria.common.prometheus.PrometheusMeterRegistries;
 import com.linecorp.armeria.common.util.ThreadFactories;
+import com.linecorp.armeria.server.Server;
 import com.linecorp.armeria.server.ServerBuilder;
 import com.linecorp.armeria.server.ServerListener;
 import io.mediamesh.api.v1.ConfigServiceGrpc.ConfigServiceBlockingStub;
@@ -16,6 +17,8 @@ import io.mediamesh.common.auth.RemoteSessionValidator;
 import io.mediamesh.common.auth.SessionValidator;
 import io.mediamesh.common.client.GrpcClientFactory;
 import io.mediamesh.common.db.Database;
+import io.mediamesh.common.server.BackgroundWork;
+import io.mediamesh.common.server.RunningService;
 import io.mediamesh.common.server.ServiceServer;
 import io.mediamesh.common.tls.Identity;
 import io.mediamesh.common.tls.MeshTls;
@@ -156,6 +159,28 @@ public final class MediaSvc implements AutoCloseable {
     public static final List<String> PLAIN_PATHS = List.of(TextRoomPostBackend.PATH_PREFIX, "/janus/events/");
 
     /**
+     * media-svc serving as {@code settings} say, on its schema (migrated first), its file server with it.
+     * With {@link BackgroundWork#RUN}, first removes what an earlier process left mid-upload, then starts
+     * reconciling the Janus servers, sweeping expired uploads and converting recordings. What Main runs,
+     * and what tests start in their JVM.
+     */
+    public static RunningService<MediaSvc> run(MediaSvcSettings settings, MeshTls tls, Clock clock,
+                                               BackgroundWork backgroundWork) {
+        return RunningService.onSchema(settings.database(), MIGRATIONS, database -> {
+            MediaSvc mediaSvc = new MediaSvc(database, settings, tls, clock);
+            if (backgroundWork == BackgroundWork.RUN) {
+                mediaSvc.sweepLeftovers();
+                mediaSvc.startReconciling();
+                mediaSvc.startSweepingUploads();
+                mediaSvc.startConverting();
+            }
+            Server server = ServiceServer.serve("media-svc", settings.server(), tls, ServiceServer.MESH_CALLERS,
+                                                PLAIN_PATHS, mediaSvc::configureServices);
+            return RunningService.of("media-svc", mediaSvc, database, server);
+        });
+    }
+
+    /**
      * Adds media-svc's gRPC services, the text rooms' post backend, the Janus events backend and the
      * shared endpoints to {@code sb}; the file server starts and stops with the server built from it.
      */
@@ -176,12 +201,12 @@ public final class MediaSvc implements AutoCloseable {
         return fileServer.port();
     }
 
-    /** Removes the resumable uploads that expired; also done every sweep interval once {@link #startSweepingUploads}. */
+    /** Removes the resumable uploads that expired; also done every sweep interval with {@link BackgroundWork#RUN}. */
     public int sweepExpiredUploads() {
         return resumableUploads.sweepExpired();
     }
 
-    public void startSweepingUploads() {
+    private void startSweepingUploads() {
         long interval = settings.files().resumableSweepInterval().toMillis();
         housekeeping.scheduleWithFixedDelay(() -> {
             try {
@@ -196,7 +221,7 @@ public final class MediaSvc implements AutoCloseable {
     }
 
     /** Removes what an earlier process left mid-upload (see {@link VideoFileStore#sweep}). */
-    public void sweepLeftovers() {
+    private void sweepLeftovers() {
         int removed = store.sweep(settings.files().sweepOlderThan());
         if (removed > 0) {
             logger.info("Removed {} leftover files from {}", removed, store.root());
@@ -207,7 +232,7 @@ public final class MediaSvc implements AutoCloseable {
      * Starts bringing each Janus in line with the stored streams and rooms: a first pass now, then
      * one per interval, on the housekeeping thread (never an event loop).
      */
-    public void startReconciling() {
+    private void startReconciling() {
         long interval = settings.streams().reconcileInterval().toMillis();
         if (interval > 0) {
             housekeeping.scheduleWithFixedDelay(this::reconcileStreams, 0, interval, TimeUnit.MILLISECONDS);
@@ -216,7 +241,7 @@ public final class MediaSvc implements AutoCloseable {
     }
 
     /** Starts converting ended room recordings into videos (jobs left by an earlier process included). */
-    public void startConverting() {
+    private void startConverting() {
         conversions.start();
     }
 

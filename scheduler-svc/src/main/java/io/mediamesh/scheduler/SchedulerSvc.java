@@ -1,5 +1,6 @@
 package io.mediamesh.scheduler;
 
+import com.linecorp.armeria.server.Server;
 import com.linecorp.armeria.server.ServerBuilder;
 import io.mediamesh.api.v1.SessionServiceGrpc.SessionServiceBlockingStub;
 import io.mediamesh.api.v1.VideoFileServiceGrpc.VideoFileServiceBlockingStub;
@@ -7,6 +8,8 @@ import io.mediamesh.common.auth.Callers;
 import io.mediamesh.common.auth.RemoteSessionValidator;
 import io.mediamesh.common.client.GrpcClientFactory;
 import io.mediamesh.common.db.Database;
+import io.mediamesh.common.server.BackgroundWork;
+import io.mediamesh.common.server.RunningService;
 import io.mediamesh.common.server.ServiceServer;
 import io.mediamesh.common.tls.Identity;
 import io.mediamesh.common.tls.MeshTls;
@@ -48,6 +51,25 @@ public final class SchedulerSvc implements AutoCloseable {
         VideoFileDeleter deleter = new VideoFileDeleter(clients.newStub(settings.endpoints().mediaSvc(),
                                                                         VideoFileServiceBlockingStub.class));
         this.engine = new TaskEngine(database.dsl(), database.conflictRetry(), deleter, settings.engine(), settings.clientDeadline(), micros);
+    }
+
+    /**
+     * scheduler-svc serving as {@code settings} say, on its schema (migrated first), then (with
+     * {@link BackgroundWork#RUN}) running due tasks. Closing it stops the server first, then the engine
+     * finishes or hands back its tasks, then the pool closes. What Main runs, and what tests start in
+     * their JVM.
+     */
+    public static RunningService<SchedulerSvc> run(SchedulerSvcSettings settings, MeshTls tls, Clock clock,
+                                                   BackgroundWork backgroundWork) {
+        return RunningService.onSchema(settings.database(), MIGRATIONS, database -> {
+            SchedulerSvc schedulerSvc = new SchedulerSvc(database, settings, tls, clock);
+            Server server = ServiceServer.serve("scheduler-svc", settings.server(), tls, ServiceServer.MESH_CALLERS,
+                                                List.of(), schedulerSvc::configureServices);
+            if (backgroundWork == BackgroundWork.RUN) {
+                schedulerSvc.startEngine();
+            }
+            return RunningService.of("scheduler-svc", schedulerSvc, database, server);
+        });
     }
 
     /** Adds scheduler-svc's gRPC services and the shared endpoints to {@code sb}; tests reuse it. */

@@ -2,14 +2,12 @@ package io.mediamesh.user;
 
 import com.typesafe.config.Config;
 import io.mediamesh.common.config.Configs;
-import io.mediamesh.common.db.Database;
 import io.mediamesh.common.server.ServiceServer;
 import io.mediamesh.common.tls.Identity;
 import io.mediamesh.common.tls.MeshTls;
 import java.time.Clock;
-import java.util.List;
 
-/** Starts user-svc: reads the configuration, migrates its schema, serves on its port. */
+/** Starts user-svc: reads the configuration, migrates its schema, serves on its port until asked to exit. */
 public final class Main {
     private Main() {}
 
@@ -17,10 +15,6 @@ public final class Main {
         Config config = Configs.load();
         UserSvcSettings settings = UserSvcSettings.from(config);
         MeshTls tls = MeshTls.from(config, Identity.USER_SVC);
-        Database database = Database.open(settings.database(), UserSvc.MIGRATIONS);
-        UserSvc userSvc = new UserSvc(database, settings, Clock.systemUTC(), tls);
-        userSvc.bootstrapAdmin();
-        ServiceServer.start("user-svc", settings.server(), tls, ServiceServer.MESH_CALLERS, List.of(),
-                            userSvc::configureServices, userSvc, database, tls);
+        ServiceServer.closeOnExit(UserSvc.run(settings, tls, Clock.systemUTC()), tls);
     }
 }

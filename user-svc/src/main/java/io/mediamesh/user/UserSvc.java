@@ -1,11 +1,13 @@
 package io.mediamesh.user;
 
 import com.linecorp.armeria.common.util.ThreadFactories;
+import com.linecorp.armeria.server.Server;
 import com.linecorp.armeria.server.ServerBuilder;
 import io.mediamesh.api.v1.SchedulerServiceGrpc.SchedulerServiceBlockingStub;
 import io.mediamesh.common.auth.Callers;
 import io.mediamesh.common.client.GrpcClientFactory;
 import io.mediamesh.common.db.Database;
+import io.mediamesh.common.server.RunningService;
 import io.mediamesh.common.server.ServiceServer;
 import io.mediamesh.common.tls.Identity;
 import io.mediamesh.common.tls.MeshTls;
@@ -92,6 +94,20 @@ public final class UserSvc implements AutoCloseable {
         long purgeMillis = settings.sessionPurgeInterval().toMillis();
         housekeeping.scheduleWithFixedDelay(this::purgeExpiredSessions, purgeMillis, purgeMillis,
                                             TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * user-svc serving as {@code settings} say, on its schema (migrated first): the first admin created
+     * if missing, then its port opened. What Main runs, and what tests start in their JVM.
+     */
+    public static RunningService<UserSvc> run(UserSvcSettings settings, MeshTls tls, Clock clock) {
+        return RunningService.onSchema(settings.database(), MIGRATIONS, database -> {
+            UserSvc userSvc = new UserSvc(database, settings, clock, tls);
+            userSvc.bootstrapAdmin();
+            Server server = ServiceServer.serve("user-svc", settings.server(), tls, ServiceServer.MESH_CALLERS,
+                                                List.of(), userSvc::configureServices);
+            return RunningService.of("user-svc", userSvc, database, server);
+        });
     }
 
     /** Adds user-svc's gRPC services and the shared endpoints to {@code sb}; tests reuse it. */

@@ -103,10 +103,10 @@ class GaleraFailoverTest {
             assertThat(cluster.status()).hasSize(3).allSatisfy((node, status) -> assertThat(status)
                     .containsEntry("wsrep_cluster_size", "3").containsEntry("wsrep_local_state_comment", "Synced"));
             List<Long> acknowledged = load.acknowledged();
-            assertThat(load.storedVideos(() -> cluster.node(2).root()))
+            assertThat(load.storedVideos(() -> cluster.causalRoot(2)))
                     .as("every acknowledged write, read from a node the service did not write to")
                     .containsAll(acknowledged);
-            assertThat(load.storedVideos(() -> cluster.node(0).root()))
+            assertThat(load.storedVideos(() -> cluster.causalRoot(0)))
                     .as("every acknowledged write, on the rejoined node").containsAll(acknowledged);
             load.awaitNoThreadWaitingOnTheDatabase();
         }

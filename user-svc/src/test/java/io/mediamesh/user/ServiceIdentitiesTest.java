@@ -2,14 +2,15 @@ package io.mediamesh.user;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.linecorp.armeria.server.Server;
+import com.typesafe.config.ConfigFactory;
 import io.mediamesh.api.v1.CreateVideoRequest;
 import io.mediamesh.api.v1.RegisterUserRequest;
 import io.mediamesh.api.v1.UserServiceGrpc.UserServiceBlockingStub;
 import io.mediamesh.api.v1.Video;
 import io.mediamesh.api.v1.VideoServiceGrpc.VideoServiceBlockingStub;
 import io.mediamesh.common.config.Configs;
-import io.mediamesh.common.db.Database;
+import io.mediamesh.common.server.RunningService;
+import io.mediamesh.common.testing.InJvmServices;
 import io.mediamesh.common.testing.Strangers;
 import io.mediamesh.common.testing.TestDatabase;
 import io.mediamesh.common.testing.TestMeshCa;
@@ -32,35 +33,25 @@ class ServiceIdentitiesTest {
     @RegisterExtension
     static final TestDatabase db = new TestDatabase();
 
-    private static Database database;
-    private static MeshTls tls;
-    private static UserSvc userSvc;
-    private static Server server;
+    private static RunningService<UserSvc> userSvc;
 
     @BeforeAll
-    static void start() {
-        UserSvcSettings settings = UserSvcSettings.from(Configs.load(Map.of())).withDatabase(db.settings());
-        database = Database.open(settings.database(), UserSvc.MIGRATIONS);
-        tls = TestMeshCa.tls(Identity.USER_SVC);
-        userSvc = new UserSvc(database, settings, Clock.systemUTC(), tls);
-        var sb = TestMeshCa.listen(Server.builder(), tls, 0, List.of());
-        userSvc.configureServices(sb);
-        server = sb.build();
-        server.start().join();
-        TestMeshCa.grpc(server.activeLocalPort()).build(UserServiceBlockingStub.class).registerUser(
+    static void start() throws Exception {
+        UserSvcSettings settings = UserSvcSettings.from(ConfigFactory.parseMap(InJvmServices.SETTINGS)
+                                                                     .withFallback(Configs.load(Map.of())))
+                                                  .withDatabase(db.settings());
+        userSvc = InJvmServices.closingTls(Identity.USER_SVC, tls -> UserSvc.run(settings, tls, Clock.systemUTC()));
+        TestMeshCa.grpc(userSvc.port()).build(UserServiceBlockingStub.class).registerUser(
                 RegisterUserRequest.newBuilder().setUserName("alice").setPassword("alice-password").build());
     }
 
     @AfterAll
     static void stop() {
-        server.stop().join();
         userSvc.close();
-        tls.close();
-        database.close();
     }
 
     private static VideoServiceBlockingStub videos(MeshTls as) {
-        return TestMeshCa.grpc(as, server.activeLocalPort()).build(VideoServiceBlockingStub.class);
+        return TestMeshCa.grpc(as, userSvc.port()).build(VideoServiceBlockingStub.class);
     }
 
     @Test
@@ -71,7 +62,7 @@ class ServiceIdentitiesTest {
              MeshTls media = TestMeshCa.tls(Identity.MEDIA_SVC);
              Strangers strangers = new Strangers(Identity.MEDIA_SVC)) {
             Strangers.assertDenied(List.of(scheduler, agent), refused -> videos(refused).createVideo(forAlice));
-            strangers.assertEachRefused(server.activeLocalPort(), VideoServiceBlockingStub.class,
+            strangers.assertEachRefused(userSvc.port(), VideoServiceBlockingStub.class,
                                         stranger -> stranger.createVideo(forAlice));
             assertThat(videosOfAlice()).isZero();
 
@@ -82,7 +73,8 @@ class ServiceIdentitiesTest {
     }
 
     private static long videosOfAlice() {
-        return database.dsl().fetchCount(database.dsl().selectFrom("videos")
-                                                 .where("author_id = (select id from users where user_name = 'alice')"));
+        var db = userSvc.database().dsl();
+        return db.fetchCount(db.selectFrom("videos")
+                                 .where("author_id = (select id from users where user_name = 'alice')"));
     }
 }

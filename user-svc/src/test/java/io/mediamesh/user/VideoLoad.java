@@ -1,7 +1,5 @@
 package io.mediamesh.user;
 
-import com.linecorp.armeria.server.Server;
-import com.linecorp.armeria.server.ServerBuilder;
 import com.typesafe.config.ConfigFactory;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -14,13 +12,13 @@ import io.mediamesh.api.v1.VideoServiceGrpc.VideoServiceBlockingStub;
 import io.mediamesh.common.auth.Callers;
 import io.mediamesh.common.config.Configs;
 import io.mediamesh.common.config.DatabaseSettings;
-import io.mediamesh.common.db.Database;
 import io.mediamesh.common.db.DatabaseAccounts;
 import io.mediamesh.common.error.ErrorCatalog;
+import io.mediamesh.common.server.RunningService;
 import io.mediamesh.common.testing.Await;
+import io.mediamesh.common.testing.InJvmServices;
 import io.mediamesh.common.testing.TestMeshCa;
 import io.mediamesh.common.tls.Identity;
-import io.mediamesh.common.tls.MeshTls;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -58,10 +56,7 @@ final class VideoLoad implements AutoCloseable {
         Connection connect() throws SQLException;
     }
 
-    private final Database database;
-    private final UserSvc userSvc;
-    private final MeshTls tls;
-    private final Server server;
+    private final RunningService<UserSvc> userSvc;
     private final Duration deadline;
     private final String schema;
     private final VideoServiceBlockingStub videos;
@@ -71,35 +66,28 @@ final class VideoLoad implements AutoCloseable {
     private ExecutorService clients;
     private final List<Future<?>> running = new ArrayList<>();
 
-    private VideoLoad(Database database, UserSvc userSvc, MeshTls tls, Server server, Duration deadline,
-                      String schema, VideoServiceBlockingStub videos) {
-        this.database = database;
+    private VideoLoad(RunningService<UserSvc> userSvc, Duration deadline, String schema,
+                      VideoServiceBlockingStub videos) {
         this.userSvc = userSvc;
-        this.tls = tls;
-        this.server = server;
         this.deadline = deadline;
         this.schema = schema;
         this.videos = videos;
     }
 
     /** Makes user-svc's account through {@code admin}, then starts user-svc on {@code url}. */
-    static VideoLoad startUserSvc(String url, Admin admin) throws SQLException {
+    static VideoLoad startUserSvc(String url, Admin admin) throws Exception {
         UserSvcSettings defaults = UserSvcSettings.from(ConfigFactory.parseString(
-                "mediamesh.user-svc.quotas.videos = 1000000").withFallback(Configs.load(Map.of())));
+                "mediamesh.user-svc.quotas.videos = 1000000").withFallback(ConfigFactory.parseMap(InJvmServices.SETTINGS))
+                                                                             .withFallback(Configs.load(Map.of())));
         // The service's own account, as ./mediamesh up makes it, with the deployment's timeouts.
         DatabaseSettings settings = defaults.database().withUrl(url).withAccount(defaults.database().user(),
                                                                                   "load-test-password");
         try (Connection root = admin.connect()) {
             DatabaseAccounts.ensure(root, settings);
         }
-        Database database = Database.open(settings, UserSvc.MIGRATIONS);
-        MeshTls tls = TestMeshCa.tls(Identity.USER_SVC);
-        UserSvc userSvc = new UserSvc(database, defaults.withDatabase(settings), Clock.systemUTC(), tls);
-        ServerBuilder sb = TestMeshCa.listen(Server.builder(), tls, 0, List.of());
-        userSvc.configureServices(sb);
-        Server server = sb.build();
-        server.start().join();
-        int port = server.activeLocalPort();
+        RunningService<UserSvc> userSvc = InJvmServices.closingTls(
+                Identity.USER_SVC, tls -> UserSvc.run(defaults.withDatabase(settings), tls, Clock.systemUTC()));
+        int port = userSvc.port();
         String session = TestMeshCa.grpc(port).responseTimeout(Duration.ofSeconds(10))
                                     .build(UserServiceBlockingStub.class)
                                     .registerUser(RegisterUserRequest.newBuilder().setUserName("loader")
@@ -108,7 +96,7 @@ final class VideoLoad implements AutoCloseable {
         VideoServiceBlockingStub videos = TestMeshCa.grpc(port).setHeader(Callers.SESSION_HEADER, session)
                                                      .responseTimeout(defaults.clientDeadline())
                                                      .build(VideoServiceBlockingStub.class);
-        return new VideoLoad(database, userSvc, tls, server, defaults.clientDeadline(), settings.schema(), videos);
+        return new VideoLoad(userSvc, defaults.clientDeadline(), settings.schema(), videos);
     }
 
     /** The deadline of every call. */
@@ -220,9 +208,6 @@ final class VideoLoad implements AutoCloseable {
         if (clients != null) {
             clients.shutdownNow();
         }
-        server.stop().join();
         userSvc.close();
-        tls.close();
-        database.close();
     }
 }

@@ -22,6 +22,11 @@ public final class ErrorCatalog {
     public static final String DOMAIN = "mediamesh.io";
     /** ErrorInfo.metadata key: whole seconds a caller should wait before retrying (REST Retry-After). */
     public static final String RETRY_AFTER_METADATA = "retry_after_seconds";
+    /**
+     * The Retry-After of a SERVICE_UNAVAILABLE that did not ask for one (a service down or too
+     * slow): about how long clients take to stop using a replica that died, or to see it back.
+     */
+    public static final String UNAVAILABLE_RETRY_AFTER_SECONDS = "2";
 
     private static final Map<ErrorCode, Integer> HTTP_STATUS = new EnumMap<>(ErrorCode.class);
     private static final Map<ErrorCode, Status.Code> GRPC_CODE = new EnumMap<>(ErrorCode.class);
@@ -77,6 +82,15 @@ public final class ErrorCatalog {
     public static Map<String, String> retryAfterMetadata(Duration retryAfter) {
         long seconds = Math.max(1, (retryAfter.toMillis() + 999) / 1000);
         return Map.of(RETRY_AFTER_METADATA, Long.toString(seconds));
+    }
+
+    /**
+     * The Retry-After seconds of an answer with {@code code}: what the failure asked for, else
+     * {@value #UNAVAILABLE_RETRY_AFTER_SECONDS} for SERVICE_UNAVAILABLE.
+     */
+    public static Optional<String> retryAfter(ErrorCode code, Optional<String> asked) {
+        return asked.or(() -> code == ErrorCode.SERVICE_UNAVAILABLE ? Optional.of(UNAVAILABLE_RETRY_AFTER_SECONDS)
+                                                                   : Optional.empty());
     }
 
     /** The Retry-After seconds a failure carries in its ErrorInfo, if any. */

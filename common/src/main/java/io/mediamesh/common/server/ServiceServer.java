@@ -40,7 +40,7 @@ public final class ServiceServer {
     public static final Predicate<Identity> MESH_CALLERS = identity -> !identity.isAgent();
 
     private static final Logger logger = LoggerFactory.getLogger(ServiceServer.class);
-    private static final String HEALTH_PATH = "/health";
+    static final String HEALTH_PATH = "/health";
 
     private ServiceServer() {}
 
@@ -114,17 +114,32 @@ public final class ServiceServer {
     }
 
     /**
-     * Builds and starts a server of the mesh on {@code tls} (see {@link MeshTls#listen}), which
-     * admits the identities {@code admitted} accepts and serves plain HTTP for /health and the
-     * paths under {@code plainPathPrefixes} only; stops it (then closes {@code resources}, in order)
-     * when the JVM is asked to exit: Ctrl-C or SIGTERM drain in-flight calls first.
+     * Builds and starts a server of the mesh on {@code tls} (see {@link MeshTls#listen}), which admits the
+     * identities {@code admitted} accepts and serves plain HTTP for /health and the paths under
+     * {@code plainPathPrefixes} only. The caller stops it; a process hands it to {@link #closeOnExit}.
+     */
+    public static Server serve(String name, ServerSettings settings, MeshTls tls, Predicate<Identity> admitted,
+                               List<String> plainPathPrefixes, Consumer<ServerBuilder> configureServices) {
+        return serve(name, settings, sb -> listen(sb, new InetSocketAddress(settings.host(), settings.port()), tls,
+                                                  admitted, plainPathPrefixes),
+                     configureServices);
+    }
+
+    /**
+     * As {@link #serve(String, ServerSettings, MeshTls, Predicate, List, Consumer)} and then
+     * {@link #closeOnExit}: the server stops (then {@code resources} close, in order) when the JVM is
+     * asked to exit.
      */
     public static Server start(String name, ServerSettings settings, MeshTls tls, Predicate<Identity> admitted,
                                List<String> plainPathPrefixes, Consumer<ServerBuilder> configureServices,
                                AutoCloseable... resources) {
-        return start(name, settings, sb -> listen(sb, new InetSocketAddress(settings.host(), settings.port()), tls,
-                                                  admitted, plainPathPrefixes),
-                     configureServices, resources);
+        Server server = serve(name, settings, tls, admitted, plainPathPrefixes, configureServices);
+        List<AutoCloseable> toClose = new ArrayList<>(List.of(resources));
+        closeOnExit(name, () -> {
+            server.stop().join();
+            toClose.forEach(ServiceServer::close);
+        });
+        return server;
     }
 
     /** Listens as a server of the mesh: {@code tls} and its admitted identities, /health in plain HTTP too. */
@@ -136,35 +151,47 @@ public final class ServiceServer {
     }
 
     /**
-     * As {@link #start(String, ServerSettings, MeshTls, Predicate, List, Consumer, AutoCloseable...)}
-     * for a server outside the mesh, in plain HTTP (the gateway's public port, behind a proxy
-     * that terminates the browsers' TLS).
+     * Builds and starts a server outside the mesh, in plain HTTP (the gateway's public port, behind a
+     * proxy that terminates the browsers' TLS); the caller stops it.
      */
-    public static Server startPlain(String name, ServerSettings settings, Consumer<ServerBuilder> configureServices,
-                                    AutoCloseable... resources) {
-        return start(name, settings, sb -> sb.http(new InetSocketAddress(settings.host(), settings.port())),
-                     configureServices, resources);
+    public static Server servePlain(String name, ServerSettings settings, Consumer<ServerBuilder> configureServices) {
+        return serve(name, settings, sb -> sb.http(new InetSocketAddress(settings.host(), settings.port())),
+                     configureServices);
     }
 
-    private static Server start(String name, ServerSettings settings, Consumer<ServerBuilder> listen,
-                                Consumer<ServerBuilder> configureServices, AutoCloseable... resources) {
+    /**
+     * Keeps a process's service until the JVM is asked to exit (Ctrl-C, SIGTERM, or the process that
+     * started this one gone: see {@link Supervisor}), then closes {@code running} (its server drains
+     * in-flight calls first) and then {@code resources}, in order.
+     */
+    public static void closeOnExit(RunningService<?> running, AutoCloseable... resources) {
+        List<AutoCloseable> toClose = new ArrayList<>(List.of(resources));
+        closeOnExit(running.name(), () -> {
+            running.close();
+            toClose.forEach(ServiceServer::close);
+        });
+    }
+
+    private static void closeOnExit(String name, Runnable stop) {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            logger.info("{} stopping", name);
+            stop.run();
+            logger.info("{} stopped", name);
+        }, name + "-shutdown"));
+        Supervisor.exitWhenGone(name, System.getenv());
+    }
+
+    private static Server serve(String name, ServerSettings settings, Consumer<ServerBuilder> listen,
+                                Consumer<ServerBuilder> configureServices) {
         ServerBuilder sb = Server.builder()
                                  .gracefulShutdownTimeout(settings.gracefulQuietPeriod(),
                                                           settings.gracefulTimeout());
         listen.accept(sb);
         configureServices.accept(sb);
         Server server = sb.build();
-        List<AutoCloseable> toClose = new ArrayList<>(List.of(resources));
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            logger.info("{} stopping", name);
-            server.stop().join();
-            toClose.forEach(ServiceServer::close);
-            logger.info("{} stopped", name);
-        }, name + "-shutdown"));
         server.start().join();
         logger.info("{} listening on {}:{} (gRPC, /docs, /metrics, /health)", name, settings.host(),
                     server.activeLocalPort());
-        Supervisor.exitWhenGone(name, System.getenv());
         return server;
     }
 }

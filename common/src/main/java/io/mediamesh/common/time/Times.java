@@ -1,11 +1,13 @@
 package io.mediamesh.common.time;
 
 import com.google.protobuf.Timestamp;
+import com.google.protobuf.util.Durations;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 
-/** Conversions between instants, protobuf timestamps and the UTC DATETIME columns. */
+/** Conversions between instants and durations, their protobuf messages, and the UTC DATETIME columns. */
 public final class Times {
     private Times() {}
 
@@ -15,6 +17,14 @@ public final class Times {
 
     public static Instant fromProto(Timestamp timestamp) {
         return Instant.ofEpochSecond(timestamp.getSeconds(), timestamp.getNanos());
+    }
+
+    public static com.google.protobuf.Duration toProto(Duration duration) {
+        return Durations.fromNanos(duration.toNanos());
+    }
+
+    public static Duration fromProto(com.google.protobuf.Duration duration) {
+        return Duration.ofNanos(Durations.toNanos(duration));
     }
 
     public static LocalDateTime toDb(Instant instant) {

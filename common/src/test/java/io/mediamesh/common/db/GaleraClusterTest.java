@@ -57,7 +57,7 @@ class GaleraClusterTest {
             statement.execute("CREATE TABLE replicated.t (id INT PRIMARY KEY)");
             statement.execute("INSERT INTO replicated.t VALUES (7)");
         }
-        try (Connection third = cluster.node(2).root(); Statement statement = third.createStatement();
+        try (Connection third = cluster.causalRoot(2); Statement statement = third.createStatement();
              ResultSet rows = statement.executeQuery("SELECT id FROM replicated.t")) {
             assertThat(rows.next()).isTrue();
             assertThat(rows.getInt(1)).isEqualTo(7);
@@ -172,7 +172,7 @@ class GaleraClusterTest {
             cluster.rejoin(0);
             assertThat(cluster.status().values()).allSatisfy(status -> assertThat(status)
                     .containsEntry("wsrep_cluster_size", "3").containsEntry("wsrep_local_state_comment", "Synced"));
-            try (Connection rejoined = cluster.node(0).root(); Statement statement = rejoined.createStatement();
+            try (Connection rejoined = cluster.causalRoot(0); Statement statement = rejoined.createStatement();
                  ResultSet rows = statement.executeQuery("SELECT value FROM `" + settings.schema()
                                                          + "`.counters WHERE id = 1")) {
                 assertThat(rows.next()).isTrue();

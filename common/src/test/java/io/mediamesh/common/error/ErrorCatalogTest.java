@@ -10,6 +10,7 @@ import io.mediamesh.common.quota.Quota;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -71,5 +72,14 @@ class ErrorCatalogTest {
         assertThat(ErrorCatalog.retryAfterOf(ErrorCatalog.toStatusException(
                 ErrorCode.TOO_MANY_REQUESTS, "Later.", Map.of(ErrorCatalog.RETRY_AFTER_METADATA, "1\r\nX: y"))))
                 .isEmpty();
+    }
+
+    @Test
+    void anUnavailableServiceThatNamesNoRetryAfterGetsTheDefaultAndOtherCodesNone() {
+        assertThat(ErrorCatalog.retryAfter(ErrorCode.SERVICE_UNAVAILABLE, Optional.empty()))
+                .contains(ErrorCatalog.UNAVAILABLE_RETRY_AFTER_SECONDS);
+        assertThat(ErrorCatalog.retryAfter(ErrorCode.SERVICE_UNAVAILABLE, Optional.of("7"))).contains("7");
+        assertThat(ErrorCatalog.retryAfter(ErrorCode.TOO_MANY_REQUESTS, Optional.of("1"))).contains("1");
+        assertThat(ErrorCatalog.retryAfter(ErrorCode.INTERNAL_ERROR, Optional.empty())).isEmpty();
     }
 }

@@ -130,6 +130,22 @@ public final class GaleraCluster implements AutoCloseable {
     }
 
     /**
+     * Root on node {@code index}, its reads waiting until the node has applied every write the cluster
+     * committed before them (Galera's causality check): a commit returns once the cluster certified it,
+     * while another node may still be applying it. The caller closes it.
+     */
+    public Connection causalRoot(int index) throws SQLException {
+        Connection root = nodes.get(index).root();
+        try (Statement statement = root.createStatement()) {
+            statement.execute("SET SESSION wsrep_sync_wait = 1");
+        } catch (SQLException e) {
+            root.close();
+            throw e;
+        }
+        return root;
+    }
+
+    /**
      * The multi-host URL a service is given: every node, tried in order from {@code first} on
      * ({@code sequential}), so that its connections all go to one node while that node lives.
      */

@@ -124,7 +124,7 @@ class ConfigSvcDrainTest {
     }
 
     /** A replica of its own with {@code drainTimeout}; the caller closes it. */
-    private static ConfigSvcFixture.Replica replica(String instanceId, String drainTimeout) {
+    private static ConfigSvcFixture.Replica replica(String instanceId, String drainTimeout) throws Exception {
         return fixture.startReplica(Map.of("mediamesh.config-svc.apply.instance-id", instanceId,
                                            "mediamesh.config-svc.apply.drain-timeout", drainTimeout));
     }

@@ -19,12 +19,16 @@ import io.mediamesh.common.auth.Callers;
 import io.mediamesh.common.config.Configs;
 import io.mediamesh.common.config.DatabaseSettings;
 import io.mediamesh.common.db.Database;
+import io.mediamesh.common.server.RunningService;
+import io.mediamesh.common.testing.InJvmServices;
 import io.mediamesh.common.testing.TestDatabase;
 import io.mediamesh.common.testing.TestMeshCa;
 import io.mediamesh.common.tls.Identity;
 import io.mediamesh.common.tls.MeshTls;
 import io.mediamesh.config.ConfigSvc;
 import io.mediamesh.config.ConfigSvcSettings;
+import io.mediamesh.launcher.LocalMesh;
+import io.mediamesh.launcher.MeshStartException;
 import io.mediamesh.user.UserSvc;
 import io.mediamesh.user.UserSvcSettings;
 import java.time.Clock;
@@ -44,21 +48,15 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 public final class ConfigSvcFixture implements BeforeAllCallback, AfterAllCallback {
     public static final String ADMIN = "admin";
     public static final String ADMIN_PASSWORD = "admin-password-1";
+    private static final String USER_SVC = "user-svc";
+    private static final String CONFIG_SVC = "config-svc";
 
-    private final Map<String, Object> overrides = new HashMap<>();
+    private final Map<String, Object> overrides = new HashMap<>(InJvmServices.SETTINGS);
     private DatabaseSettings userDatabaseSettings;
     private DatabaseSettings configDatabaseSettings;
-    private Database userDatabase;
-    private Database configDatabase;
-    private UserSvc userSvc;
-    private ConfigSvc configSvc;
-    private Server userServer;
-    private Server configServer;
-    private MeshTls userTls;
-    private MeshTls configTls;
+    private LocalMesh mesh;
     private MeshTls mediaTls;
     private Config config;
-    private ConfigSvcSettings configSettings;
 
     public ConfigSvcFixture() {
         overrides.put("mediamesh.user-svc.admin.password", ADMIN_PASSWORD);
@@ -77,33 +75,36 @@ public final class ConfigSvcFixture implements BeforeAllCallback, AfterAllCallba
     }
 
     @Override
-    public void beforeAll(ExtensionContext context) {
+    public void beforeAll(ExtensionContext context) throws Exception {
         start(context.getRequiredTestClass().getSimpleName().toLowerCase(Locale.ROOT));
     }
 
     /** Starts both services on schemas of their own named after {@code base} (outside JUnit: a benchmark). */
-    public void start(String base) {
+    public void start(String base) throws MeshStartException, InterruptedException {
         userDatabaseSettings = TestDatabase.settingsFor(base + "_u");
         configDatabaseSettings = TestDatabase.settingsFor(base + "_c");
         config = ConfigFactory.parseMap(overrides).withFallback(Configs.load(Map.of()));
-
-        UserSvcSettings userSettings = UserSvcSettings.from(config).withDatabase(userDatabaseSettings);
-        userDatabase = Database.open(userSettings.database(), UserSvc.MIGRATIONS);
-        userTls = TestMeshCa.tls(Identity.USER_SVC);
-        userSvc = new UserSvc(userDatabase, userSettings, Clock.systemUTC(), userTls);
-        userSvc.bootstrapAdmin();
-        userServer = TestMeshCa.start(userTls, 0, List.of(), userSvc::configureServices);
-
-        ConfigSvcSettings base0 = ConfigSvcSettings.from(config).withDatabase(configDatabaseSettings);
-        ConfigSvcSettings settings = base0.withEndpoints(base0.endpoints().withUserSvc(
-                "127.0.0.1:" + userServer.activeLocalPort()));
-        configSettings = settings;
-        configDatabase = Database.open(settings.database(), ConfigSvc.MIGRATIONS);
-        configTls = TestMeshCa.tls(Identity.CONFIG_SVC);
-        configSvc = new ConfigSvc(configDatabase, settings, configTls, Clock.systemUTC());
-        configSvc.bootstrapDefaults();
-        configServer = TestMeshCa.start(configTls, 0, List.of(), configSvc::configureServices);
         mediaTls = TestMeshCa.tls(Identity.MEDIA_SVC);
+        mesh = LocalMesh.inThisJvm();
+        mesh.startTier(LocalMesh.Tier.inJvm(USER_SVC, () -> runUserSvc(config, userDatabaseSettings)));
+        mesh.startTier(LocalMesh.Tier.inJvm(CONFIG_SVC, () -> startConfigSvc(Map.of())));
+    }
+
+    /**
+     * user-svc as Main starts it, as {@code config} says, on the schema of {@code database}, with a certificate
+     * of the test CA; for the fixtures of the services that call it.
+     */
+    public static RunningService<UserSvc> runUserSvc(Config config, DatabaseSettings database) throws Exception {
+        UserSvcSettings settings = UserSvcSettings.from(config).withDatabase(database);
+        return InJvmServices.closingTls(Identity.USER_SVC, tls -> UserSvc.run(settings, tls, Clock.systemUTC()));
+    }
+
+    /** config-svc on this fixture's schema and user-svc, as Main starts one; {@code replicaOverrides} win. */
+    private RunningService<ConfigSvc> startConfigSvc(Map<String, Object> replicaOverrides) throws Exception {
+        ConfigSvcSettings base = ConfigSvcSettings.from(ConfigFactory.parseMap(replicaOverrides).withFallback(config))
+                                                  .withDatabase(configDatabaseSettings);
+        ConfigSvcSettings settings = base.withEndpoints(base.endpoints().withUserSvc("127.0.0.1:" + userSvcPort()));
+        return InJvmServices.closingTls(Identity.CONFIG_SVC, tls -> ConfigSvc.run(settings, tls, Clock.systemUTC()));
     }
 
     @Override
@@ -111,23 +112,16 @@ public final class ConfigSvcFixture implements BeforeAllCallback, AfterAllCallba
         stop();
     }
 
-    /** Stops both services and drops their schemas. */
+    /** Stops both services (config-svc first) and drops their schemas. */
     public void stop() throws Exception {
-        configServer.stop().join();
-        configSvc.close();
-        userServer.stop().join();
-        userSvc.close();
-        configDatabase.close();
-        userDatabase.close();
-        configTls.close();
-        userTls.close();
+        mesh.stop();
         mediaTls.close();
         TestDatabase.drop(configDatabaseSettings);
         TestDatabase.drop(userDatabaseSettings);
     }
 
     public int port() {
-        return configServer.activeLocalPort();
+        return mesh.running(CONFIG_SVC, 0).port();
     }
 
     /**
@@ -135,30 +129,24 @@ public final class ConfigSvcFixture implements BeforeAllCallback, AfterAllCallba
      * starts one (the interrupted applies it finds are ended first); {@code overrides} win over
      * this fixture's settings. The caller closes it.
      */
-    public Replica startReplica(Map<String, Object> overrides) {
-        ConfigSvcSettings settings = ConfigSvcSettings.from(ConfigFactory.parseMap(overrides).withFallback(config))
-                                                      .withDatabase(configDatabaseSettings)
-                                                      .withEndpoints(configSettings.endpoints());
-        Database database = Database.open(settings.database(), ConfigSvc.MIGRATIONS);
-        MeshTls tls = TestMeshCa.tls(Identity.CONFIG_SVC);
-        ConfigSvc replica = new ConfigSvc(database, settings, tls, Clock.systemUTC());
-        replica.abandonInterruptedApplies();
-        return new Replica(replica, TestMeshCa.start(tls, 0, List.of(), replica::configureServices), database, tls);
+    public Replica startReplica(Map<String, Object> overrides) throws Exception {
+        return new Replica(startConfigSvc(overrides));
     }
 
     /** A config-svc replica of {@link #startReplica}. */
-    public record Replica(ConfigSvc configSvc, Server server, Database database, MeshTls tls) implements AutoCloseable {
+    public record Replica(RunningService<ConfigSvc> running) implements AutoCloseable {
         public int port() {
-            return server.activeLocalPort();
+            return running.port();
+        }
+
+        public Server server() {
+            return running.server();
         }
 
         /** Stops it as Main's shutdown does: serving first, then its applies (which roll back). */
         @Override
-        public void close() throws InterruptedException {
-            server.stop().join();
-            configSvc.close();
-            database.close();
-            tls.close();
+        public void close() {
+            running.close();
         }
     }
 
@@ -168,15 +156,16 @@ public final class ConfigSvcFixture implements BeforeAllCallback, AfterAllCallba
     }
 
     public int userSvcPort() {
-        return userServer.activeLocalPort();
+        return mesh.running(USER_SVC, 0).port();
     }
 
     public ConfigSvc configSvc() {
-        return configSvc;
+        return mesh.running(CONFIG_SVC, 0).as(ConfigSvc.class).service();
     }
 
+    /** config-svc's database. */
     public Database database() {
-        return configDatabase;
+        return mesh.running(CONFIG_SVC, 0).database();
     }
 
     /** A fresh session of the first admin. */
@@ -242,6 +231,6 @@ public final class ConfigSvcFixture implements BeforeAllCallback, AfterAllCallba
     }
 
     private <T> T userStub(Class<T> type) {
-        return TestMeshCa.grpc(userServer.activeLocalPort()).build(type);
+        return TestMeshCa.grpc(userSvcPort()).build(type);
     }
 }

@@ -60,7 +60,8 @@ public final class RestErrors implements ExceptionHandlerFunction, ServerErrorHa
         String message = description != null ? description : status.reasonPhrase();
         ErrorCode code = status == HttpStatus.BAD_REQUEST && INVALID_PATH.equals(description)
                          ? ErrorCode.INVALID_ID : codeFor(status);
-        return AggregatedHttpResponse.of(status, MediaType.JSON_UTF_8, Envelope.errorBody(code, message));
+        return AggregatedHttpResponse.of(headers(status, code, Optional.empty()),
+                                         HttpData.wrap(Envelope.errorBody(code, message)));
     }
 
     private static ErrorCode codeFor(HttpStatus status) {
@@ -76,10 +77,11 @@ public final class RestErrors implements ExceptionHandlerFunction, ServerErrorHa
     static HttpResponse toResponse(ServiceRequestContext ctx, Throwable thrown) {
         Throwable cause = unwrap(thrown);
         if (cause instanceof HttpStatusException e) {
-            return Envelope.error(e.httpStatus(), codeFor(e.httpStatus()), e.httpStatus().reasonPhrase());
+            return respond(e.httpStatus(), codeFor(e.httpStatus()), e.httpStatus().reasonPhrase(), Optional.empty());
         }
         Failure failure = failureOf(ctx, cause);
-        return respond(failure.code(), failure.message(), ErrorCatalog.retryAfterOf(cause));
+        return respond(HttpStatus.valueOf(ErrorCatalog.httpStatus(failure.code())), failure.code(), failure.message(),
+                       ErrorCatalog.retryAfterOf(cause));
     }
 
     /** A failure as the envelope's code and message. */
@@ -112,12 +114,18 @@ public final class RestErrors implements ExceptionHandlerFunction, ServerErrorHa
         return new Failure(ErrorCode.INTERNAL_ERROR, "Internal error.");
     }
 
-    /** The envelope, with the Retry-After a service asked for (in its ErrorInfo), if any. */
-    private static HttpResponse respond(ErrorCode code, String message, Optional<String> retryAfterSeconds) {
-        ResponseHeadersBuilder headers = ResponseHeaders.builder(HttpStatus.valueOf(ErrorCatalog.httpStatus(code)))
-                                                        .contentType(MediaType.JSON_UTF_8);
-        retryAfterSeconds.ifPresent(seconds -> headers.set(HttpHeaderNames.RETRY_AFTER, seconds));
-        return HttpResponse.of(headers.build(), HttpData.wrap(Envelope.errorBody(code, message)));
+    private static HttpResponse respond(HttpStatus status, ErrorCode code, String message,
+                                        Optional<String> retryAfterSeconds) {
+        return HttpResponse.of(headers(status, code, retryAfterSeconds),
+                               HttpData.wrap(Envelope.errorBody(code, message)));
+    }
+
+    /** An envelope's headers, with the Retry-After a service asked for (in its ErrorInfo) or the code's own. */
+    private static ResponseHeaders headers(HttpStatus status, ErrorCode code, Optional<String> retryAfterSeconds) {
+        ResponseHeadersBuilder headers = ResponseHeaders.builder(status).contentType(MediaType.JSON_UTF_8);
+        ErrorCatalog.retryAfter(code, retryAfterSeconds)
+                    .ifPresent(seconds -> headers.set(HttpHeaderNames.RETRY_AFTER, seconds));
+        return headers.build();
     }
 
     private static ErrorCode byStatus(StatusRuntimeException e) {

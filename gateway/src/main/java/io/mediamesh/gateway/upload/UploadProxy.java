@@ -18,13 +18,19 @@ import com.linecorp.armeria.common.stream.ClosedStreamException;
 import com.linecorp.armeria.server.HttpService;
 import com.linecorp.armeria.server.ServiceRequestContext;
 import io.mediamesh.api.v1.ErrorCode;
+import io.mediamesh.common.error.MediameshException;
+import io.mediamesh.common.tls.MeshTls;
 import io.mediamesh.gateway.GatewayFileSettings;
 import io.mediamesh.gateway.http.Envelope;
+import io.netty.channel.EventLoopGroup;
+import java.io.IOException;
 import java.net.ConnectException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import org.reactivestreams.Subscriber;
 import org.reactivestreams.Subscription;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The upload routes, {@code POST /upload/videos/:vid} and tus under {@code /upload/resumable},
@@ -35,6 +41,7 @@ import org.reactivestreams.Subscription;
  * origin as the client sent it.
  */
 public final class UploadProxy implements HttpService {
+    private static final Logger logger = LoggerFactory.getLogger(UploadProxy.class);
     /** The multipart field that holds the file. */
     public static final String FILE_FIELD = "file";
 
@@ -42,6 +49,17 @@ public final class UploadProxy implements HttpService {
 
     public UploadProxy(WebClient files) {
         this.files = files;
+    }
+
+    /**
+     * Connections to the file server on {@code eventLoops} that outlast a file server taking no bytes
+     * for {@link GatewayFileSettings#stallTimeout}. Armeria sets TCP_USER_TIMEOUT to a client's idle
+     * timeout plus 5 s; with the default 10 s, a file server whose disk paused reading for 15 s had the
+     * kernel end the upload with ETIMEDOUT, though the file server would have taken the rest.
+     */
+    public static ClientFactory connections(GatewayFileSettings settings, MeshTls tls, EventLoopGroup eventLoops) {
+        return tls.configure(ClientFactory.builder().workerGroup(eventLoops, false))
+                  .idleTimeout(settings.stallTimeout()).build();
     }
 
     /**
@@ -61,6 +79,7 @@ public final class UploadProxy implements HttpService {
         }
         return forward(request.withHeaders(forwardedFor(ctx, request.headers().toBuilder())));
     }
+
 
     private HttpResponse forward(HttpRequest request) {
         return files.execute(request).recover(UploadProxy::unreachable);
@@ -144,16 +163,25 @@ public final class UploadProxy implements HttpService {
         }
     }
 
+    /** A file server that gave no answer is a 503 (RestErrors renders it); anything else is a failure. */
     private static HttpResponse unreachable(Throwable cause) {
         if (cause instanceof UnprocessedRequestException || cause instanceof ConnectException) {
-            return Envelope.error(HttpStatus.SERVICE_UNAVAILABLE, ErrorCode.SERVICE_UNAVAILABLE,
-                                  "The file server did not answer.");
+            return unavailable("The file server did not answer.");
         }
         if (cause instanceof ClosedSessionException || cause instanceof ClosedStreamException) {
             // The file server ends an upload that stalled past its idle timeout, or it stopped: no answer came.
-            return Envelope.error(HttpStatus.SERVICE_UNAVAILABLE, ErrorCode.SERVICE_UNAVAILABLE,
-                                  "The file server closed the upload before answering.");
+            logger.warn("The file server closed an upload before answering: {}", cause.toString());
+            return unavailable("The file server closed the upload before answering.");
+        }
+        if (cause instanceof IOException) {
+            // The connection broke (reset, or timed out by the kernel): what broke is for the log only.
+            logger.warn("The connection to the file server broke during an upload: {}", cause.toString());
+            return unavailable("The connection to the file server broke before it answered.");
         }
         return HttpResponse.ofFailure(cause);
+    }
+
+    private static HttpResponse unavailable(String message) {
+        return HttpResponse.ofFailure(new MediameshException(ErrorCode.SERVICE_UNAVAILABLE, message));
     }
 }

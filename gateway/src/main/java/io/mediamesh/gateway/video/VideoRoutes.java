@@ -15,22 +15,26 @@ import io.mediamesh.api.v1.GetVideoRequest;
 import io.mediamesh.api.v1.ListPublicVideosRequest;
 import io.mediamesh.api.v1.ListVideosRequest;
 import io.mediamesh.api.v1.Video;
+import io.mediamesh.common.time.Times;
 import io.mediamesh.gateway.UserSvcClients;
 import io.mediamesh.gateway.http.Calls;
 import io.mediamesh.gateway.http.Envelope;
 import io.mediamesh.gateway.http.JsonBody;
 import io.mediamesh.gateway.http.PathParams;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 import com.linecorp.armeria.common.annotation.Nullable;
 
 /** Video records: /api/user/:user_name/videos, the public feed /api/videos and /api/videos/:vid. */
 public final class VideoRoutes {
     private final UserSvcClients userSvc;
-    private final EncodedPages pages = new EncodedPages();
+    private final ReadCopies copies;
 
-    public VideoRoutes(UserSvcClients userSvc) {
+    public VideoRoutes(UserSvcClients userSvc, ReadCopies copies) {
         this.userSvc = userSvc;
+        this.copies = copies;
     }
 
     @Post("/user/{user_name}/videos")
@@ -55,8 +59,9 @@ public final class VideoRoutes {
                                                   .setLimit(PathParams.limit(limit))
                                                   .setCursor(cursor == null ? "" : cursor)
                                                   .build();
-        return Calls.anonymous(() -> userSvc.videos().listVideos(call))
-                    .thenApply(response -> page(call, response, response.getVideosList(), response.getNextCursor()));
+        return copied(call, () -> Calls.anonymous(() -> userSvc.videos().listVideos(call))
+                .thenApply(response -> new Answer(page(response.getVideosList(), response.getNextCursor()),
+                                                  response.getReusableFor())));
     }
 
     @Get("/videos")
@@ -66,15 +71,17 @@ public final class VideoRoutes {
                                                               .setLimit(PathParams.limit(limit))
                                                               .setCursor(cursor == null ? "" : cursor)
                                                               .build();
-        return Calls.anonymous(() -> userSvc.videos().listPublicVideos(call))
-                    .thenApply(response -> page(call, response, response.getVideosList(), response.getNextCursor()));
+        return copied(call, () -> Calls.anonymous(() -> userSvc.videos().listPublicVideos(call))
+                .thenApply(response -> new Answer(page(response.getVideosList(), response.getNextCursor()),
+                                                  response.getReusableFor())));
     }
 
     @Get("/videos/{vid}")
     public CompletableFuture<HttpResponse> get(@Param("vid") String vid) {
         GetVideoRequest call = GetVideoRequest.newBuilder().setVideoId(PathParams.id(vid, "vid")).build();
-        return Calls.anonymous(() -> userSvc.videos().getVideo(call))
-                    .thenApply(response -> Envelope.ok(new OneVideo(VideoView.of(response.getVideo()))));
+        return copied(call, () -> Calls.anonymous(() -> userSvc.videos().getVideo(call))
+                .thenApply(response -> new Answer(new OneVideo(VideoView.of(response.getVideo())),
+                                                  response.getReusableFor())));
     }
 
     @Delete("/videos/{vid}")
@@ -84,10 +91,26 @@ public final class VideoRoutes {
                     .thenApply(response -> HttpResponse.of(HttpStatus.NO_CONTENT));
     }
 
-    private HttpResponse page(Message call, Message answer, List<Video> videos, String nextCursor) {
-        return Envelope.okJson(pages.json(call, answer, () -> Envelope.okBytes(
-                new VideoPage(videos.stream().map(VideoView::of).toList(), nextCursor.isEmpty() ? null : nextCursor))));
+    /** The copy of the answer to {@code call} while user-svc's last one may be reused, else a new one, kept. */
+    private CompletableFuture<HttpResponse> copied(Message call, Supplier<CompletableFuture<Answer>> ask) {
+        Optional<byte[]> kept = copies.json(call);
+        if (kept.isPresent()) {
+            return CompletableFuture.completedFuture(Envelope.okJson(kept.get()));
+        }
+        long askedIn = copies.generation();
+        return ask.get().thenApply(answer -> {
+            byte[] json = Envelope.okBytes(answer.payload());
+            copies.keep(call, askedIn, json, Times.fromProto(answer.reusableFor()));
+            return Envelope.okJson(json);
+        });
     }
+
+    private static VideoPage page(List<Video> videos, String nextCursor) {
+        return new VideoPage(videos.stream().map(VideoView::of).toList(), nextCursor.isEmpty() ? null : nextCursor);
+    }
+
+    /** What the gateway answers with, and how long user-svc lets it be given again. */
+    private record Answer(Object payload, com.google.protobuf.Duration reusableFor) {}
 
     record VideoPage(List<VideoView> videos, String nextCursor) {}
 

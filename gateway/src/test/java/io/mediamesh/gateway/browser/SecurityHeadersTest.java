@@ -11,6 +11,7 @@ import com.linecorp.armeria.common.MediaType;
 import com.linecorp.armeria.server.ServerBuilder;
 import com.linecorp.armeria.testing.junit5.server.ServerExtension;
 import io.mediamesh.gateway.GatewayFileSettings;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -21,7 +22,7 @@ class SecurityHeadersTest {
     static final ServerExtension server = new ServerExtension() {
         @Override
         protected void configure(ServerBuilder sb) {
-            sb.decorator(new SecurityHeaders(new GatewayFileSettings("127.0.0.1:8081", ""),
+            sb.decorator(new SecurityHeaders(new GatewayFileSettings("127.0.0.1:8081", "", Duration.ofSeconds(60)),
                                              List.of("http://10.0.0.5:8000", "https://janus.example")))
               .service("/page", (ctx, req) -> HttpResponse.of(HttpStatus.OK, MediaType.HTML_UTF_8,
                                                               "<html><body>hi</body></html>"))

@@ -6,7 +6,6 @@ import static io.mediamesh.api.v1.MediaServerRole.MEDIA_SERVER_ROLE_ORIGIN;
 import static io.mediamesh.api.v1.MediaServerRole.MEDIA_SERVER_ROLE_RELAY;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.linecorp.armeria.server.Server;
 import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
@@ -22,10 +21,12 @@ import io.mediamesh.api.v1.MediaServerRole;
 import io.mediamesh.api.v1.NginxConfig;
 import io.mediamesh.api.v1.NginxListen;
 import io.mediamesh.api.v1.PutConfigRequest;
+import io.mediamesh.common.server.RunningService;
 import io.mediamesh.common.testing.Await;
 import io.mediamesh.config.testing.AgentFleet;
 import io.mediamesh.config.testing.ConfigSvcFixture;
 import io.mediamesh.config.testing.Servers;
+import io.mediamesh.gateway.Gateway;
 import io.mediamesh.gateway.testing.Browser;
 import io.mediamesh.gateway.testing.ConfigGateway;
 import io.mediamesh.gateway.testing.Browser.Viewport;
@@ -57,7 +58,7 @@ class AdminApplyBrowserTest {
     static final AgentFleet agents = new AgentFleet(
             NAMES, Map.of("config-agent.kinds", "nginx", "config-agent.reload.nginx", "sleep 1"));
 
-    private static Server gateway;
+    private static RunningService<Gateway> gateway;
     private static String admin;
     private static int clashPort;
     private static int changes;
@@ -67,7 +68,7 @@ class AdminApplyBrowserTest {
 
     @BeforeAll
     static void startGatewayAndRegisterServers() throws Exception {
-        gateway = ConfigGateway.start(configSvc, Server.builder().http(0));
+        gateway = ConfigGateway.start(configSvc, Map.of());
         admin = configSvc.adminSession();
         clashPort = Mesh.freePort();
         List<MediaServerRole> roles = List.of(MEDIA_SERVER_ROLE_ORIGIN, MEDIA_SERVER_ROLE_RELAY, MEDIA_SERVER_ROLE_EDGE,
@@ -85,7 +86,7 @@ class AdminApplyBrowserTest {
     @AfterAll
     static void stop() throws Exception {
         if (gateway != null) {
-            gateway.stop().join();
+            gateway.close();
         }
     }
 
@@ -281,6 +282,6 @@ class AdminApplyBrowserTest {
     }
 
     private static String origin() {
-        return "http://127.0.0.1:" + gateway.activeLocalPort();
+        return "http://127.0.0.1:" + gateway.port();
     }
 }

@@ -36,8 +36,13 @@ import java.util.stream.Stream;
  */
 public final class FileTransfers {
     private static final ObjectMapper MAPPER = new ObjectMapper();
-    /** As an upload client: HTTP/1.1 only, as a browser's to a plain http URL. */
-    private static final ClientFactory UPLOAD_CONNECTIONS = ClientFactory.builder().preferHttp1(true).build();
+    /**
+     * As an upload client: HTTP/1.1 only, as a browser's to a plain http URL, and as patient as one
+     * with a gateway that takes no bytes for a while (Armeria's default idle timeout of 10 s would
+     * set a TCP_USER_TIMEOUT of 15 s, ending the upload with ETIMEDOUT).
+     */
+    private static final ClientFactory UPLOAD_CONNECTIONS = ClientFactory.builder().preferHttp1(true)
+                                                                         .idleTimeout(Duration.ofSeconds(60)).build();
     /**
      * As a player: the JDK's client, HTTP/1.1, following the gateway's redirect to media-svc's file
      * server. Not Armeria's client: now and then (1 run of PlaybackRoutesTest in 3) it stopped

@@ -1,40 +1,37 @@
 package io.mediamesh.gateway.testing;
 
 import com.linecorp.armeria.server.Server;
-import com.linecorp.armeria.server.ServerBuilder;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.mediamesh.common.config.Configs;
 import io.mediamesh.common.config.DatabaseSettings;
-import io.mediamesh.common.config.ServiceEndpoints;
 import io.mediamesh.common.db.Database;
+import io.mediamesh.common.server.BackgroundWork;
+import io.mediamesh.common.server.RunningService;
 import io.mediamesh.common.testing.FreePorts;
+import io.mediamesh.common.testing.InJvmServices;
 import io.mediamesh.common.testing.TestDatabase;
 import io.mediamesh.common.testing.TestMeshCa;
 import io.mediamesh.common.tls.Identity;
-import io.mediamesh.common.tls.MeshTls;
 import io.mediamesh.config.ConfigSvc;
 import io.mediamesh.config.ConfigSvcSettings;
+import io.mediamesh.config.testing.ConfigSvcFixture;
 import io.mediamesh.gateway.Gateway;
 import io.mediamesh.gateway.GatewaySettings;
+import io.mediamesh.launcher.LocalMesh;
 import io.mediamesh.media.MediaSvc;
 import io.mediamesh.media.MediaSvcSettings;
 import io.mediamesh.scheduler.SchedulerSvc;
 import io.mediamesh.scheduler.SchedulerSvcSettings;
-import io.mediamesh.user.UserSvc;
-import io.mediamesh.user.UserSvcSettings;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -46,47 +43,39 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * over gRPC; with {@link #withConfigSvc()}, config-svc too; with {@link #withScheduler()},
  * scheduler-svc too, its engine off so that tasks stay as scheduled; with
  * {@link #withFileDeletions()}, the whole deletion path runs: user-svc's outbox relay, the
- * scheduler's engine and media-svc. Every gRPC hop runs over mutual TLS, each service with its
- * certificate from the test CA ({@link TestMeshCa}). Services reach each other on
- * ports reserved up front. user-svc, media-svc and the gateway can be restarted on their ports as
- * new instances (fresh caches, fresh pool), as after a process restart.
+ * scheduler's engine and media-svc. Each service starts by its own {@code run}, as its Main starts it,
+ * as a tier of a {@link LocalMesh} in this JVM; media-svc's background work stays off (the tests drive
+ * it). Every gRPC hop runs over mutual TLS, each service with its certificate from the test CA
+ * ({@link TestMeshCa}). Services reach each other on ports reserved up front, so that user-svc, media-svc
+ * and the gateway restart on their ports as new instances (fresh caches, fresh pool), as after a
+ * process restart.
  */
 public final class Mesh implements BeforeAllCallback, AfterAllCallback {
     public static final String ADMIN = "admin";
     public static final String ADMIN_PASSWORD = "admin-password-1";
+    private static final String USER_SVC = "user-svc";
+    private static final String MEDIA_SVC = "media-svc";
+    private static final String CONFIG_SVC = "config-svc";
+    private static final String SCHEDULER_SVC = "scheduler-svc";
+    private static final String GATEWAY = "gateway";
 
-    private final Map<String, Object> overrides = new HashMap<>();
+    private final Map<String, Object> overrides = new HashMap<>(InJvmServices.SETTINGS);
     private boolean configSvcWanted;
-    private DatabaseSettings configDatabaseSettings;
-    private Database configDatabase;
-    private ConfigSvc configSvc;
-    private Server configServer;
+    private boolean withScheduler;
+    private BackgroundWork schedulerWork = BackgroundWork.OFF;
     private DatabaseSettings databaseSettings;
-    private Database database;
-    private UserSvc userSvc;
-    private Server userServer;
     private DatabaseSettings mediaDatabaseSettings;
-    private Database mediaDatabase;
-    private MediaSvc mediaSvc;
-    private Server mediaServer;
-    private Server gatewayServer;
-    private Gateway gateway;
+    private DatabaseSettings configDatabaseSettings;
+    private DatabaseSettings schedulerDatabaseSettings;
     private Path videoRoot;
     private int userPort;
     private int mediaPort;
-    private int schedulerPort;
     private int filesPort;
     private int gatewayPort;
     private int managementPort;
-    private boolean withScheduler;
-    private boolean runSchedulerEngine;
+    private Config config;
+    private LocalMesh mesh;
     private Rest asAdmin;
-    private DatabaseSettings schedulerDatabaseSettings;
-    private Database schedulerDatabase;
-    private SchedulerSvc schedulerSvc;
-    private Server schedulerServer;
-    /** The TLS of every process started, each closed when the mesh stops. */
-    private final List<MeshTls> identities = new ArrayList<>();
 
     public Mesh() {
         overrides.put("mediamesh.user-svc.admin.password", ADMIN_PASSWORD);
@@ -118,69 +107,88 @@ public final class Mesh implements BeforeAllCallback, AfterAllCallback {
     /** Runs the whole file-deletion path: outbox relay, scheduler engine, media-svc. */
     public Mesh withFileDeletions() {
         withScheduler = true;
-        runSchedulerEngine = true;
+        schedulerWork = BackgroundWork.RUN;
         overrides.put("mediamesh.user-svc.file-deletions.relay-interval", "500ms");
         return this;
     }
 
     @Override
-    public void beforeAll(ExtensionContext context) {
+    public void beforeAll(ExtensionContext context) throws Exception {
         String base = context.getRequiredTestClass().getSimpleName().toLowerCase(Locale.ROOT);
         databaseSettings = TestDatabase.settingsFor(base);
         mediaDatabaseSettings = TestDatabase.settingsFor(base + "_m");
-        // Fixed for the class, so that the services can name each other before they start.
+        configDatabaseSettings = TestDatabase.settingsFor(base + "_c");
+        schedulerDatabaseSettings = TestDatabase.settingsFor(base + "_s");
+        videoRoot = Files.createTempDirectory("mediamesh-videos-");
+        // Fixed for the class, so that the services can name each other before they start and keep their ports
+        // when they restart.
         userPort = freePort();
         mediaPort = freePort();
-        schedulerPort = freePort();
         filesPort = freePort();
         gatewayPort = freePort();
         managementPort = freePort();
-        overrides.put("mediamesh.gateway.management.port", managementPort);
-        overrides.put("mediamesh.endpoints.user-svc", "127.0.0.1:" + userPort);
-        overrides.put("mediamesh.endpoints.media-files", "127.0.0.1:" + filesPort);
+        serveOn(USER_SVC, userPort);
+        serveOn(MEDIA_SVC, mediaPort);
+        serveOn(CONFIG_SVC, freePort());
+        serveOn(SCHEDULER_SVC, freePort());
         overrides.put("mediamesh.media-svc.file-server.port", filesPort);
-        overrides.put("mediamesh.endpoints.media-svc", "127.0.0.1:" + mediaPort);
-        overrides.put("mediamesh.endpoints.scheduler-svc", "127.0.0.1:" + schedulerPort);
-        startUserSvc();
-        try {
-            videoRoot = Files.createTempDirectory("mediamesh-videos-");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        startMediaSvc();
+        overrides.put("mediamesh.endpoints.media-files", "127.0.0.1:" + filesPort);
+        overrides.put("mediamesh.gateway.server.port", gatewayPort);
+        overrides.put("mediamesh.gateway.management.port", managementPort);
+        overrides.put("mediamesh.media-svc.files.root", videoRoot.toString());
+        config = ConfigFactory.parseMap(overrides).withFallback(Configs.load(Map.of()));
+
+        mesh = LocalMesh.inThisJvm();
+        mesh.startTier(LocalMesh.Tier.inJvm(USER_SVC, () -> ConfigSvcFixture.runUserSvc(config, databaseSettings)));
+        mesh.startTier(LocalMesh.Tier.inJvm(MEDIA_SVC, () -> runMediaSvc(Map.of())));
         if (configSvcWanted) {
-            configDatabaseSettings = TestDatabase.settingsFor(base + "_c");
-            startConfigSvc();
+            mesh.startTier(LocalMesh.Tier.inJvm(CONFIG_SVC, () -> {
+                ConfigSvcSettings settings = ConfigSvcSettings.from(config).withDatabase(configDatabaseSettings);
+                return InJvmServices.closingTls(Identity.CONFIG_SVC,
+                                                tls -> ConfigSvc.run(settings, tls, Clock.systemUTC()));
+            }));
         }
         if (withScheduler) {
-            startSchedulerSvc(base);
+            mesh.startTier(LocalMesh.Tier.inJvm(SCHEDULER_SVC, () -> {
+                SchedulerSvcSettings settings = SchedulerSvcSettings.from(config)
+                                                                    .withDatabase(schedulerDatabaseSettings);
+                return InJvmServices.closingTls(Identity.SCHEDULER_SVC, tls -> SchedulerSvc.run(settings, tls,
+                        Clock.systemUTC(), schedulerWork));
+            }));
         }
-        startGateway();
+        mesh.startTier(LocalMesh.Tier.inJvm(GATEWAY, () -> runGateway(Map.of())));
+    }
+
+    /** {@code service} listens on loopback {@code port}, where the other services call it. */
+    private void serveOn(String service, int port) {
+        overrides.put("mediamesh." + service + ".server.port", port);
+        overrides.put("mediamesh.endpoints." + service, "127.0.0.1:" + port);
+    }
+
+    /** media-svc on this mesh's schema and video folder, its background work off; {@code replicaOverrides} win. */
+    private RunningService<MediaSvc> runMediaSvc(Map<String, Object> replicaOverrides) throws Exception {
+        MediaSvcSettings settings = MediaSvcSettings.from(ConfigFactory.parseMap(replicaOverrides).withFallback(config))
+                                                    .withDatabase(mediaDatabaseSettings);
+        return InJvmServices.closingTls(Identity.MEDIA_SVC, tls -> MediaSvc.run(settings, tls, Clock.systemUTC(),
+                BackgroundWork.OFF));
+    }
+
+    /** A gateway in front of this mesh's services; {@code replicaOverrides} win. */
+    private RunningService<Gateway> runGateway(Map<String, Object> replicaOverrides) throws Exception {
+        return ConfigGateway.start(GatewaySettings.from(ConfigFactory.parseMap(replicaOverrides).withFallback(config)));
     }
 
     @Override
     public void afterAll(ExtensionContext context) throws Exception {
-        stopGateway();
-        stopMediaSvc();
-        TestDatabase.drop(mediaDatabaseSettings);
-        if (configServer != null) {
-            configServer.stop().join();
-            configSvc.close();
-            configDatabase.close();
-            TestDatabase.drop(configDatabaseSettings);
+        mesh.stop();
+        // A schema of a service that did not run was never created: its drop does nothing.
+        for (DatabaseSettings schema : List.of(schedulerDatabaseSettings, configDatabaseSettings,
+                                               mediaDatabaseSettings, databaseSettings)) {
+            TestDatabase.drop(schema);
         }
-        if (schedulerServer != null) {
-            schedulerServer.stop().join();
-            schedulerSvc.close();
-            schedulerDatabase.close();
-            TestDatabase.drop(schedulerDatabaseSettings);
-        }
-        stopUserSvc();
-        TestDatabase.drop(databaseSettings);
         try (Stream<Path> paths = Files.walk(videoRoot)) {
             paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
         }
-        identities.forEach(MeshTls::close);
     }
 
     public Rest rest() {
@@ -204,12 +212,12 @@ public final class Mesh implements BeforeAllCallback, AfterAllCallback {
         return gatewayPort;
     }
 
-    /** The gateway's management port: /docs, /metrics, /health, gRPC reflection and health. */
     /** The running gateway's server, e.g. to read the routes it serves. */
     public Server gatewayServer() {
-        return gatewayServer;
+        return mesh.running(GATEWAY, 0).server();
     }
 
+    /** The gateway's management port: /docs, /metrics, /health, gRPC reflection and health. */
     public int managementPort() {
         return managementPort;
     }
@@ -233,7 +241,7 @@ public final class Mesh implements BeforeAllCallback, AfterAllCallback {
 
     /** Removes the resumable uploads that expired, as media-svc's housekeeping does every interval. */
     public int sweepExpiredUploads() {
-        return mediaSvc.sweepExpiredUploads();
+        return ((MediaSvc) mesh.running(MEDIA_SVC, 0).service()).sweepExpiredUploads();
     }
 
     /** media-svc's video folder. */
@@ -241,80 +249,55 @@ public final class Mesh implements BeforeAllCallback, AfterAllCallback {
         return videoRoot;
     }
 
+    /** user-svc's database. */
     public Database database() {
-        return database;
+        return mesh.running(USER_SVC, 0).database();
     }
 
     /** media-svc's database. */
     public Database mediaDatabase() {
-        return mediaDatabase;
+        return mesh.running(MEDIA_SVC, 0).database();
     }
 
     /** scheduler-svc's database (with {@link #withScheduler()}). */
     public Database schedulerDatabase() {
-        return schedulerDatabase;
+        return mesh.running(SCHEDULER_SVC, 0).database();
     }
 
+    /** Stops user-svc and starts a new one on its port, as after a process restart. */
     public void restartUserSvc() {
         stopUserSvc();
         startUserSvc();
     }
 
+    /** Stops the gateway and starts a new one on its ports, as after a process restart. */
     public void restartGateway() {
-        stopGateway();
-        startGateway();
+        mesh.stop(GATEWAY, 0);
+        startAgain(GATEWAY);
     }
 
     public void stopUserSvc() {
-        if (userServer != null) {
-            userServer.stop().join();
-            userSvc.close();
-            database.close();
-            userServer = null;
-        }
+        mesh.stop(USER_SVC, 0);
     }
 
     public void startUserSvc() {
-        Config config = config();
-        UserSvcSettings settings = UserSvcSettings.from(config).withDatabase(databaseSettings);
-        database = Database.open(settings.database(), UserSvc.MIGRATIONS);
-        MeshTls tls = tls(Identity.USER_SVC);
-        userSvc = new UserSvc(database, settings, Clock.systemUTC(), tls);
-        userSvc.bootstrapAdmin();
-        userServer = TestMeshCa.start(tls, userPort, List.of(), userSvc::configureServices);
-        userPort = userServer.activeLocalPort();
-    }
-
-    private void startSchedulerSvc(String testClass) {
-        schedulerDatabaseSettings = TestDatabase.settingsFor(testClass + "_s");
-        SchedulerSvcSettings settings = SchedulerSvcSettings.from(config()).withDatabase(schedulerDatabaseSettings);
-        schedulerDatabase = Database.open(settings.database(), SchedulerSvc.MIGRATIONS);
-        MeshTls tls = tls(Identity.SCHEDULER_SVC);
-        schedulerSvc = new SchedulerSvc(schedulerDatabase, settings, tls, Clock.systemUTC());
-        schedulerServer = TestMeshCa.start(tls, schedulerPort, List.of(), schedulerSvc::configureServices);
-        if (runSchedulerEngine) {
-            schedulerSvc.startEngine();
-        }
+        startAgain(USER_SVC);
     }
 
     public void stopMediaSvc() {
-        if (mediaServer != null) {
-            mediaServer.stop().join();
-            mediaSvc.close();
-            mediaDatabase.close();
-            mediaServer = null;
-        }
+        mesh.stop(MEDIA_SVC, 0);
     }
 
     public void startMediaSvc() {
-        Map<String, Object> media = Map.of("mediamesh.media-svc.files.root", videoRoot.toString());
-        MediaSvcSettings settings = MediaSvcSettings.from(ConfigFactory.parseMap(media).withFallback(config()))
-                                                    .withDatabase(mediaDatabaseSettings);
-        mediaDatabase = Database.open(settings.database(), MediaSvc.MIGRATIONS);
-        MeshTls tls = tls(Identity.MEDIA_SVC);
-        mediaSvc = new MediaSvc(mediaDatabase, settings, tls, Clock.systemUTC());
-        mediaServer = TestMeshCa.start(tls, mediaPort, MediaSvc.PLAIN_PATHS, mediaSvc::configureServices);
-        mediaPort = mediaServer.activeLocalPort();
+        startAgain(MEDIA_SVC);
+    }
+
+    /** Starts {@code tier}'s service again after {@link LocalMesh#stop(String, int)}: a new one, on the same ports. */
+    private void startAgain(String tier) {
+        unchecked(() -> {
+            mesh.start(tier, 0);
+            return mesh.running(tier, 0);
+        });
     }
 
     /**
@@ -323,52 +306,20 @@ public final class Mesh implements BeforeAllCallback, AfterAllCallback {
      * gateway still calls the first; the caller reaches this one's file server directly and closes it.
      */
     public MediaSvcReplica startMediaSvcReplica() {
-        Map<String, Object> media = Map.of("mediamesh.media-svc.files.root", videoRoot.toString(),
-                                           "mediamesh.media-svc.file-server.port", 0);
-        MediaSvcSettings settings = MediaSvcSettings.from(ConfigFactory.parseMap(media).withFallback(config()))
-                                                    .withDatabase(mediaDatabaseSettings);
-        Database replicaDatabase = Database.open(settings.database(), MediaSvc.MIGRATIONS);
-        MeshTls tls = tls(Identity.MEDIA_SVC);
-        MediaSvc replica = new MediaSvc(replicaDatabase, settings, tls, Clock.systemUTC());
-        Server server = TestMeshCa.start(tls, 0, MediaSvc.PLAIN_PATHS, replica::configureServices);
-        return new MediaSvcReplica(replica, server, replicaDatabase);
+        return new MediaSvcReplica(unchecked(() -> runMediaSvc(Map.of("mediamesh.media-svc.server.port", 0,
+                                                                    "mediamesh.media-svc.file-server.port", 0))));
     }
 
     /** A media-svc of {@link #startMediaSvcReplica}. */
-    public record MediaSvcReplica(MediaSvc mediaSvc, Server server, Database database) implements AutoCloseable {
+    public record MediaSvcReplica(RunningService<MediaSvc> running) implements AutoCloseable {
         public int filesPort() {
-            return mediaSvc.fileServerPort();
+            return running.service().fileServerPort();
         }
 
         @Override
         public void close() {
-            server.stop().join();
-            mediaSvc.close();
-            database.close();
+            running.close();
         }
-    }
-
-    private void stopGateway() {
-        if (gatewayServer != null) {
-            gatewayServer.stop().join();
-            gatewayServer = null;
-            gateway.close();
-        }
-    }
-
-    private void startConfigSvc() {
-        ConfigSvcSettings settings = ConfigSvcSettings.from(config()).withDatabase(configDatabaseSettings);
-        configDatabase = Database.open(settings.database(), ConfigSvc.MIGRATIONS);
-        MeshTls tls = tls(Identity.CONFIG_SVC);
-        configSvc = new ConfigSvc(configDatabase, settings, tls, Clock.systemUTC());
-        configSvc.bootstrapDefaults();
-        configServer = TestMeshCa.start(tls, 0, List.of(), configSvc::configureServices);
-    }
-
-    private void startGateway() {
-        GatewayReplica started = startGateway(gatewayPort, Map.of());
-        gateway = started.gateway();
-        gatewayServer = started.server();
     }
 
     /**
@@ -377,39 +328,20 @@ public final class Mesh implements BeforeAllCallback, AfterAllCallback {
      * with its own management port. The caller closes it.
      */
     public GatewayReplica startGatewayReplica() {
-        return startGateway(freePort(), Map.of("mediamesh.gateway.management.port", freePort()));
+        return new GatewayReplica(unchecked(() -> runGateway(Map.of("mediamesh.gateway.server.port", 0,
+                                                                  "mediamesh.gateway.management.port", freePort()))));
     }
 
     /** A gateway of {@link #startGatewayReplica}. */
-    public record GatewayReplica(Gateway gateway, Server server) implements AutoCloseable {
+    public record GatewayReplica(RunningService<Gateway> running) implements AutoCloseable {
         public int port() {
-            return server.activeLocalPort();
+            return running.port();
         }
 
         @Override
         public void close() {
-            server.stop().join();
-            gateway.close();
+            running.close();
         }
-    }
-
-    private GatewayReplica startGateway(int port, Map<String, Object> settings) {
-        GatewaySettings base = GatewaySettings.from(ConfigFactory.parseMap(settings).withFallback(config()));
-        ServiceEndpoints endpoints = base.endpoints();
-        if (configServer != null) {
-            endpoints = new ServiceEndpoints(endpoints.userSvc(), endpoints.mediaSvc(),
-                                             "127.0.0.1:" + configServer.activeLocalPort(), endpoints.schedulerSvc());
-        }
-        Gateway started = new Gateway(base.withEndpoints(endpoints), tls(Identity.GATEWAY));
-        ServerBuilder sb = Server.builder().http(new InetSocketAddress("127.0.0.1", port));
-        started.configureServices(sb);
-        Server server = sb.build();
-        server.start().join();
-        return new GatewayReplica(started, server);
-    }
-
-    private Config config() {
-        return ConfigFactory.parseMap(overrides).withFallback(Configs.load(Map.of()));
     }
 
     /** A loopback port free now, for a server that must know its port before it starts. */
@@ -417,10 +349,15 @@ public final class Mesh implements BeforeAllCallback, AfterAllCallback {
         return FreePorts.tcp();
     }
 
-    /** A fresh certificate of {@code identity} from the test CA, closed when the mesh stops. */
-    private MeshTls tls(Identity identity) {
-        MeshTls tls = TestMeshCa.tls(identity);
-        identities.add(tls);
-        return tls;
+    /** What {@code start} returns; a service that fails to start fails the test. */
+    private static <T> T unchecked(Callable<T> start) {
+        try {
+            return start.call();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while starting", e);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 }

@@ -1,11 +1,11 @@
 package io.mediamesh.gateway.testing;
 
-import com.linecorp.armeria.server.Server;
-import com.typesafe.config.ConfigFactory;
-import io.mediamesh.common.config.Configs;
+import io.mediamesh.common.server.RunningService;
+import io.mediamesh.gateway.Gateway;
 import io.mediamesh.gateway.GatewaySettings;
 import io.mediamesh.media.testing.RoomMesh;
 import java.net.URI;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -21,7 +21,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 public final class RoomGateway implements BeforeAllCallback, AfterAllCallback {
     private final RoomMesh mesh;
     private final Map<String, Object> settings;
-    private Server server;
+    private RunningService<Gateway> gateway;
 
     /** As an extension for one test class: registered after {@code mesh}, it starts after it. */
     public RoomGateway(RoomMesh mesh) {
@@ -35,19 +35,19 @@ public final class RoomGateway implements BeforeAllCallback, AfterAllCallback {
     }
 
     @Override
-    public void beforeAll(ExtensionContext context) {
-        server = start(mesh, settings);
+    public void beforeAll(ExtensionContext context) throws Exception {
+        gateway = start(mesh, settings);
     }
 
     @Override
     public void afterAll(ExtensionContext context) {
-        if (server != null) {
-            server.stop().join();
+        if (gateway != null) {
+            gateway.close();
         }
     }
 
     public String origin() {
-        return "http://127.0.0.1:" + server.activeLocalPort();
+        return "http://127.0.0.1:" + gateway.port();
     }
 
     public Rest rest() {
@@ -62,20 +62,19 @@ public final class RoomGateway implements BeforeAllCallback, AfterAllCallback {
         return origins;
     }
 
-    /** Starts it; the caller stops it. */
-    public static Server start(RoomMesh mesh) {
+    /** Starts it; the caller closes it. */
+    public static RunningService<Gateway> start(RoomMesh mesh) throws Exception {
         return start(mesh, Map.of());
     }
 
-    private static Server start(RoomMesh mesh, Map<String, Object> overrides) {
-        GatewaySettings base = GatewaySettings.from(ConfigFactory.parseMap(overrides).withFallback(
-                ConfigFactory.parseMap(Map.of("mediamesh.gateway.management.port", Mesh.freePort(),
-                                              "mediamesh.endpoints.media-files", "127.0.0.1:" + mesh.fileServerPort(),
-                                              "mediamesh.gateway.browser.janus-origins", janusOrigins(mesh))))
-                .withFallback(Configs.load(Map.of())));
-        GatewaySettings settings = base.withEndpoints(base.endpoints().withUserSvc(mesh.userEndpoint())
-                                                          .withMediaSvc(mesh.mediaEndpoint()));
-        return ConfigGateway.start(settings, Server.builder().http(0));
+    private static RunningService<Gateway> start(RoomMesh mesh, Map<String, Object> overrides) throws Exception {
+        Map<String, Object> settings = new HashMap<>(Map.of(
+                "mediamesh.endpoints.media-files", "127.0.0.1:" + mesh.fileServerPort(),
+                "mediamesh.gateway.browser.janus-origins", janusOrigins(mesh)));
+        settings.putAll(overrides);
+        GatewaySettings base = GatewaySettings.from(ConfigGateway.config(settings));
+        return ConfigGateway.start(base.withEndpoints(base.endpoints().withUserSvc(mesh.userEndpoint())
+                                                          .withMediaSvc(mesh.mediaEndpoint())));
     }
 
     /** scheme://host:port of each server's public Janus URL, which join answers hand out. */

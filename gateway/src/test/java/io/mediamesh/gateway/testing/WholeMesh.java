@@ -1,17 +1,17 @@
 package io.mediamesh.gateway.testing;
 
-import com.linecorp.armeria.server.Server;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.mediamesh.common.config.Configs;
 import io.mediamesh.common.config.DatabaseSettings;
 import io.mediamesh.common.db.Database;
+import io.mediamesh.common.server.BackgroundWork;
+import io.mediamesh.common.testing.InJvmServices;
 import io.mediamesh.common.testing.TestDatabase;
-import io.mediamesh.common.testing.TestMeshCa;
 import io.mediamesh.common.tls.Identity;
-import io.mediamesh.common.tls.MeshTls;
 import io.mediamesh.gateway.Gateway;
 import io.mediamesh.gateway.GatewaySettings;
+import io.mediamesh.launcher.LocalMesh;
 import io.mediamesh.media.testing.RoomMesh;
 import io.mediamesh.scheduler.SchedulerSvc;
 import io.mediamesh.scheduler.SchedulerSvcSettings;
@@ -32,17 +32,14 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * in front of them all.
  */
 public final class WholeMesh implements BeforeAllCallback, AfterAllCallback {
+    private static final String SCHEDULER_SVC = "scheduler-svc";
+    private static final String GATEWAY = "gateway";
+
     private final RoomMesh media = new RoomMesh();
-    private final Map<String, Object> overrides = new HashMap<>();
+    private final Map<String, Object> overrides = new HashMap<>(InJvmServices.SETTINGS);
     private final int filesPort = Mesh.freePort();
+    private final LocalMesh mesh = LocalMesh.inThisJvm();
     private DatabaseSettings schedulerSchema;
-    private Database schedulerDatabase;
-    private SchedulerSvc schedulerSvc;
-    private Server scheduler;
-    private Gateway gateway;
-    private Server gatewayServer;
-    private MeshTls gatewayTls;
-    private MeshTls schedulerTls;
 
     public WholeMesh() {
         with("mediamesh.media-svc.file-server.port", filesPort);
@@ -68,33 +65,20 @@ public final class WholeMesh implements BeforeAllCallback, AfterAllCallback {
                 context.getRequiredTestClass().getSimpleName().toLowerCase(Locale.ROOT) + "_s");
         SchedulerSvcSettings schedulerSettings = SchedulerSvcSettings.from(config(endpoints))
                                                                      .withDatabase(schedulerSchema);
-        schedulerDatabase = Database.open(schedulerSchema, SchedulerSvc.MIGRATIONS);
-        schedulerTls = TestMeshCa.tls(Identity.SCHEDULER_SVC);
-        schedulerSvc = new SchedulerSvc(schedulerDatabase, schedulerSettings, schedulerTls, Clock.systemUTC());
-        var sb = TestMeshCa.listen(Server.builder(), schedulerTls, 0, List.of());
-        schedulerSvc.configureServices(sb);
-        scheduler = sb.build();
-        scheduler.start().join();
+        mesh.startTier(LocalMesh.Tier.inJvm(SCHEDULER_SVC, () -> InJvmServices.closingTls(
+                Identity.SCHEDULER_SVC, tls -> SchedulerSvc.run(schedulerSettings, tls, Clock.systemUTC(),
+                                                                BackgroundWork.OFF))));
 
-        endpoints.put("mediamesh.endpoints.scheduler-svc", "127.0.0.1:" + scheduler.activeLocalPort());
+        endpoints.put("mediamesh.endpoints.scheduler-svc", "127.0.0.1:" + mesh.running(SCHEDULER_SVC, 0).port());
         endpoints.put("mediamesh.gateway.management.port", Mesh.freePort());
-        gatewayTls = TestMeshCa.tls(Identity.GATEWAY);
-        gateway = new Gateway(GatewaySettings.from(config(endpoints)), gatewayTls);
-        var gb = Server.builder().http(0);
-        gateway.configureServices(gb);
-        gatewayServer = gb.build();
-        gatewayServer.start().join();
+        GatewaySettings gatewaySettings = GatewaySettings.from(config(endpoints));
+        mesh.startTier(LocalMesh.Tier.inJvm(GATEWAY, () -> InJvmServices.closingTls(
+                Identity.GATEWAY, tls -> Gateway.run(gatewaySettings, tls))));
     }
 
     @Override
     public void afterAll(ExtensionContext context) throws Exception {
-        gatewayServer.stop().join();
-        gateway.close();
-        gatewayTls.close();
-        scheduler.stop().join();
-        schedulerSvc.close();
-        schedulerTls.close();
-        schedulerDatabase.close();
+        mesh.stop();
         TestDatabase.drop(schedulerSchema);
         media.afterAll(context);
     }
@@ -113,7 +97,7 @@ public final class WholeMesh implements BeforeAllCallback, AfterAllCallback {
     }
 
     public int gatewayPort() {
-        return gatewayServer.activeLocalPort();
+        return mesh.running(GATEWAY, 0).port();
     }
 
     /** The names of every schema of the mesh. */
@@ -125,7 +109,7 @@ public final class WholeMesh implements BeforeAllCallback, AfterAllCallback {
 
     /** A database connection pool of the mesh (any schema can be read through it). */
     public Database database() {
-        return schedulerDatabase;
+        return mesh.running(SCHEDULER_SVC, 0).database();
     }
 
     private static Config config(Map<String, Object> values) {

@@ -8,6 +8,7 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.HttpContent;
@@ -25,6 +26,7 @@ import io.netty.handler.codec.http.QueryStringDecoder;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -196,14 +198,19 @@ public final class Exchange {
         respond(status, jsonHeaders(), EnvelopeJson.ok(payload));
     }
 
-    /** An error in the envelope, with the status the catalog gives its code. */
+    /** An error in the envelope, with the status the catalog gives its code (and a 503 its Retry-After). */
     public void respondError(ErrorCode code, String message) {
-        respondError(code, message, jsonHeaders());
+        respondError(code, message, new DefaultHttpHeaders());
     }
 
-    public void respondError(ErrorCode code, String message, HttpHeaders headers) {
-        respond(HttpResponseStatus.valueOf(ErrorCatalog.httpStatus(code)), headers.add(jsonHeaders()),
-                EnvelopeJson.error(code, message));
+    /** As {@link #respondError(ErrorCode, String)}, with {@code extra} headers; a Retry-After among them wins. */
+    public void respondError(ErrorCode code, String message, HttpHeaders extra) {
+        HttpHeaders headers = jsonHeaders().add(extra);
+        if (!headers.contains(HttpHeaderNames.RETRY_AFTER)) {
+            ErrorCatalog.retryAfter(code, Optional.empty())
+                        .ifPresent(seconds -> headers.set(HttpHeaderNames.RETRY_AFTER, seconds));
+        }
+        respond(HttpResponseStatus.valueOf(ErrorCatalog.httpStatus(code)), headers, EnvelopeJson.error(code, message));
     }
 
     /** Closes the connection once this response is out (after a failure mid-body, say). */
@@ -217,7 +224,7 @@ public final class Exchange {
     }
 
     public static HttpHeaders jsonHeaders() {
-        return new io.netty.handler.codec.http.DefaultHttpHeaders()
+        return new DefaultHttpHeaders()
                 .set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON + "; charset=utf-8")
                 .set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_STORE);
     }

@@ -46,7 +46,12 @@ final class FileConnection extends ChannelInboundHandlerAdapter {
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
         if (event instanceof IdleStateEvent) {
-            // A stalled client (or one that stopped reading mid-file) gives its place back.
+            // A stalled client (or one that stopped reading mid-file) gives its place back. Logged
+            // with the request it cuts short, since that client is told nothing more.
+            if (current != null) {
+                logger.info("File server connection {} made no progress for the idle timeout; closing it " +
+                            "during {} {}", ctx.channel(), current.method(), current.rawPath());
+            }
             ctx.close();
         } else {
             ctx.fireUserEventTriggered(event);

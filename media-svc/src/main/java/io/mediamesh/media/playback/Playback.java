@@ -11,6 +11,7 @@ import io.mediamesh.media.fileserver.FileRoute;
 import io.mediamesh.media.fileserver.TransferLimits;
 import io.mediamesh.media.fileserver.VideoIdPath;
 import io.netty.channel.DefaultFileRegion;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMethod;
@@ -63,7 +64,7 @@ public final class Playback implements FileRoute {
         HttpMethod method = exchange.method();
         if (!method.equals(HttpMethod.GET) && !method.equals(HttpMethod.HEAD)) {
             exchange.respondError(ErrorCode.METHOD_NOT_ALLOWED, "Videos are read with GET or HEAD.",
-                                  Exchange.jsonHeaders().set(HttpHeaderNames.ALLOW, "GET, HEAD"));
+                                  new DefaultHttpHeaders().set(HttpHeaderNames.ALLOW, "GET, HEAD"));
             return;
         }
         OptionalLong id = PATH.videoId(exchange);

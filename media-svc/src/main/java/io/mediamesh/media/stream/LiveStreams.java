@@ -95,13 +95,14 @@ public final class LiveStreams {
         StreamRecord stream = new StreamRecord(ids.nextId(), name, audio, video, simulcast, true, Forwarding.OFF,
                                                ids.nextSecret(), owner.getUserId(), owner.getUserName(),
                                                clock.instant());
-        repository.insert(stream);
+        repository.insertHeld(stream);
         try {
             tiers.setUp(stream, origin, TierRole.ORIGIN, 0);
         } catch (RuntimeException e) {
             repository.delete(stream.id());
             throw mapped(e, ErrorCode.FAILED_STREAMING_CREATE, "Creating stream " + stream.id());
         }
+        repository.endChange(stream.id(), Forwarding.OFF);
         logger.info("{} created stream {} on {}", owner.getUserName(), stream.id(), origin.server().getName());
         return view(stream);
     }

@@ -8,6 +8,7 @@ import io.mediamesh.media.janus.JanusPluginError;
 import io.mediamesh.media.janus.JanusServer;
 import io.mediamesh.media.janus.MediaServers;
 import io.mediamesh.media.stream.TierRecord.ForwarderRecord;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -32,6 +33,9 @@ final class StreamJanus {
     private static final int STREAMING_NO_SUCH_MOUNTPOINT = 455;
     // The only publisher of a stream's forward room.
     private static final long PUBLISHER_ID = 1;
+    // How long a remote publisher Janus accepted may take to join its room (see awaitPublisher).
+    private static final Duration PUBLISHER_JOIN_WAIT = Duration.ofSeconds(2);
+    private static final Duration PUBLISHER_JOIN_POLL = Duration.ofMillis(10);
     private static final Logger logger = LoggerFactory.getLogger(StreamJanus.class);
 
     private final MediaServers servers;
@@ -63,9 +67,39 @@ final class StreamJanus {
         }
         try {
             client.send(JanusClient.VIDEOROOM, publisher);
+            awaitPublisher(client, stream, tier);
         } catch (RuntimeException e) {
             undoQuietly(() -> destroyForwardRoom(stream, tier), stream, tier);
             throw e;
+        }
+    }
+
+    /**
+     * Waits until the remote publisher is one of the room's participants. Janus answers
+     * add_remote_publisher before the publisher's own thread puts it in the room, and until then
+     * an rtp_forward from it fails with 428 "No such feed".
+     */
+    private static void awaitPublisher(JanusClient client, StreamRecord stream, TierRecord tier) {
+        ObjectNode list = roomBody(stream, "listparticipants");
+        long until = System.nanoTime() + PUBLISHER_JOIN_WAIT.toNanos();
+        while (true) {
+            for (JsonNode participant : client.send(JanusClient.VIDEOROOM, list).path("participants")) {
+                if (participant.path("id").asLong() == PUBLISHER_ID) {
+                    return;
+                }
+            }
+            if (System.nanoTime() > until) {
+                throw new JanusPluginError(JanusClient.VIDEOROOM, 0, "the remote publisher of stream " + stream.id() +
+                                                                     " did not join its room on " + tier.serverName() +
+                                                                     " within " + PUBLISHER_JOIN_WAIT.toMillis() +
+                                                                     " ms");
+            }
+            try {
+                Thread.sleep(PUBLISHER_JOIN_POLL.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("Interrupted while waiting for a remote publisher", e);
+            }
         }
     }
 

@@ -36,7 +36,11 @@ public final class StreamRepository {
         this.db = db;
     }
 
-    public void insert(StreamRecord stream) {
+    /**
+     * Inserts a new stream with its change lock held by its creator ({@link #endChange} releases
+     * it): a reconcile pass would otherwise make its origin room at the same time as the creator.
+     */
+    public void insertHeld(StreamRecord stream) {
         db.insertInto(STREAMS)
           .set(STREAMS.ID, stream.id())
           .set(STREAMS.NAME, stream.name())
@@ -49,6 +53,7 @@ public final class StreamRepository {
           .set(STREAMS.OWNER_ID, stream.ownerId())
           .set(STREAMS.OWNER_NAME, stream.ownerName())
           .set(STREAMS.CREATED_AT, Times.toDb(stream.createdAt()))
+          .set(STREAMS.CHANGING_SINCE, Times.toDb(stream.createdAt()))
           .execute();
     }
 
@@ -186,9 +191,12 @@ public final class StreamRepository {
         }
         return db.transactionResult(tx -> {
             DSLContext t = tx.dsl();
-            // The cursor row serialises allocations on this server across replicas.
+            // The cursor row serialises allocations on this server across replicas. Taken exclusively
+            // at once: an insert that ignores the duplicate takes a shared lock, and two allocations
+            // that both hold one and then select for update deadlock.
             t.insertInto(STREAM_PORT_CURSORS).set(STREAM_PORT_CURSORS.SERVER_ID, serverId)
-             .set(STREAM_PORT_CURSORS.NEXT_PORT, range.getMin()).onDuplicateKeyIgnore().execute();
+             .set(STREAM_PORT_CURSORS.NEXT_PORT, range.getMin())
+             .onDuplicateKeyUpdate().set(STREAM_PORT_CURSORS.NEXT_PORT, STREAM_PORT_CURSORS.NEXT_PORT).execute();
             int next = t.select(STREAM_PORT_CURSORS.NEXT_PORT).from(STREAM_PORT_CURSORS)
                         .where(STREAM_PORT_CURSORS.SERVER_ID.eq(serverId)).forUpdate().fetchOne().value1();
             Set<Integer> taken = new HashSet<>(t.select(STREAM_PORTS.PORT).from(STREAM_PORTS)

@@ -12,6 +12,7 @@ import io.mediamesh.media.fileserver.FileRoute;
 import io.mediamesh.media.fileserver.RequestSession;
 import io.mediamesh.media.fileserver.TransferLimits;
 import io.mediamesh.media.fileserver.VideoIdPath;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -62,7 +63,7 @@ public final class PlainUploads implements FileRoute {
     public void serve(Exchange exchange) {
         if (!exchange.method().equals(HttpMethod.POST)) {
             exchange.respondError(ErrorCode.METHOD_NOT_ALLOWED, "A video's file is uploaded with POST.",
-                                  Exchange.jsonHeaders().set(HttpHeaderNames.ALLOW, "POST"));
+                                  new DefaultHttpHeaders().set(HttpHeaderNames.ALLOW, "POST"));
             return;
         }
         OptionalLong id = PATH.videoId(exchange);

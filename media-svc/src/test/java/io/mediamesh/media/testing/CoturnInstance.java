@@ -45,7 +45,7 @@ public final class CoturnInstance implements AutoCloseable {
     /**
      * Starts turnserver with {@code conf}, a turnserver.conf as config-svc renders it for a server
      * listening on 127.0.0.1:{@code port}. Its pid file and user database go below {@code dir}, given
-     * on the command line as {@code scripts/media-plane.sh} does (a rendered file names neither).
+     * on the command line as the demo media plane's run-coturn.sh does (a rendered file names neither).
      */
     public static CoturnInstance run(Path dir, int port, String conf) {
         try {

@@ -2,7 +2,6 @@ package io.mediamesh.media.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.linecorp.armeria.server.Server;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.mediamesh.api.v1.ConfigDocument;
@@ -29,22 +28,24 @@ import io.mediamesh.common.auth.Callers;
 import io.mediamesh.common.config.Configs;
 import io.mediamesh.common.config.DatabaseSettings;
 import io.mediamesh.common.db.Database;
+import io.mediamesh.common.server.BackgroundWork;
+import io.mediamesh.common.server.RunningService;
+import io.mediamesh.common.testing.InJvmServices;
 import io.mediamesh.common.testing.TestDatabase;
 import io.mediamesh.common.testing.TestMeshCa;
 import io.mediamesh.common.tls.Identity;
 import io.mediamesh.common.tls.MeshTls;
 import io.mediamesh.config.ConfigSvc;
 import io.mediamesh.config.ConfigSvcSettings;
+import io.mediamesh.launcher.LocalMesh;
+import io.mediamesh.launcher.MeshStartException;
 import io.mediamesh.media.MediaSvc;
 import io.mediamesh.media.MediaSvcSettings;
 import io.mediamesh.user.UserSvc;
 import io.mediamesh.user.UserSvcSettings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -64,25 +65,24 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * The real thing on loopback for one test class: user-svc (sessions), config-svc (the registry)
  * with an ORIGIN, a RELAY and an EDGE registered, one real Janus per server configured with the
  * secrets of config-svc's janus documents, and media-svc on a fixed port (Janus posts text room
- * messages and its plugins' events to it), which can be restarted as a new process would be.
+ * messages and its plugins' events to it), which can be restarted as a new process would be. The
+ * three services run in this JVM under {@link LocalMesh}, each started by its {@code run} as its Main
+ * starts it; Janus, nginx and coturn run beside them as processes of their own.
  */
 public final class RoomMesh implements BeforeAllCallback, AfterAllCallback {
     public static final String ADMIN = "admin";
     public static final String ADMIN_PASSWORD = "admin-password-1";
+    private static final String USER_SVC = "user-svc";
+    private static final String CONFIG_SVC = "config-svc";
+    private static final String MEDIA_SVC = "media-svc";
 
-    private final Map<String, Object> overrides = new HashMap<>();
+    private final Map<String, Object> overrides = new HashMap<>(InJvmServices.SETTINGS);
     private final List<DatabaseSettings> schemas = new ArrayList<>();
-    private final List<AutoCloseable> resources = new ArrayList<>();
     private final List<JanusInstance> janus = new ArrayList<>();
     private final List<MediaServer> servers = new ArrayList<>();
     private Path dir;
-    private Server userServer;
-    private Server configServer;
-    private Server mediaServer;
-    private MediaSvc mediaSvc;
-    private MeshTls mediaTls;
+    private LocalMesh mesh;
     private MeshTls asMediaSvc;
-    private Database mediaDatabase;
     private DatabaseSettings mediaSchema;
     private int mediaPort;
     private int edges = 1;
@@ -158,26 +158,21 @@ public final class RoomMesh implements BeforeAllCallback, AfterAllCallback {
         dir = Files.createTempDirectory("mediamesh-janus-",
                                         PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
         Config config = ConfigFactory.parseMap(overrides).withFallback(Configs.load(Map.of()));
-
         DatabaseSettings userSchema = schema(base + "_u");
-        UserSvcSettings userSettings = UserSvcSettings.from(config).withDatabase(userSchema);
-        Database userDatabase = open(userSchema, UserSvc.MIGRATIONS);
-        MeshTls userTls = tls(Identity.USER_SVC);
-        UserSvc userSvc = new UserSvc(userDatabase, userSettings, Clock.systemUTC(), userTls);
-        resources.add(userSvc);
-        userSvc.bootstrapAdmin();
-        userServer = TestMeshCa.start(userTls, 0, List.of(), userSvc::configureServices);
-
         DatabaseSettings configSchema = schema(base + "_c");
-        ConfigSvcSettings configBase = ConfigSvcSettings.from(config).withDatabase(configSchema);
-        ConfigSvcSettings configSettings = configBase.withEndpoints(configBase.endpoints().withUserSvc(userEndpoint()));
-        MeshTls configTls = tls(Identity.CONFIG_SVC);
-        ConfigSvc configSvc = new ConfigSvc(open(configSchema, ConfigSvc.MIGRATIONS), configSettings, configTls,
-                                            Clock.systemUTC());
-        configSvc.bootstrapDefaults();
-        configServer = TestMeshCa.start(configTls, 0, List.of(), configSvc::configureServices);
+        mediaSchema = schema(base + "_m");
+        mesh = LocalMesh.inThisJvm();
+        mesh.startTier(LocalMesh.Tier.inJvm(USER_SVC, () -> {
+            UserSvcSettings settings = UserSvcSettings.from(config).withDatabase(userSchema);
+            return InJvmServices.closingTls(Identity.USER_SVC, tls -> UserSvc.run(settings, tls, Clock.systemUTC()));
+        }));
+        mesh.startTier(LocalMesh.Tier.inJvm(CONFIG_SVC, () -> {
+            ConfigSvcSettings configBase = ConfigSvcSettings.from(config).withDatabase(configSchema);
+            ConfigSvcSettings settings = configBase.withEndpoints(configBase.endpoints().withUserSvc(userEndpoint()));
+            return InJvmServices.closingTls(Identity.CONFIG_SVC, tls -> ConfigSvc.run(settings, tls, Clock.systemUTC()));
+        }));
         // What media-svc reads on its own (the Janus secrets), read as media-svc.
-        asMediaSvc = tls(Identity.MEDIA_SVC);
+        asMediaSvc = TestMeshCa.tls(Identity.MEDIA_SVC);
 
         String admin = adminSession();
         if (browserMedia) {
@@ -191,11 +186,7 @@ public final class RoomMesh implements BeforeAllCallback, AfterAllCallback {
             roles.add(MediaServerRole.MEDIA_SERVER_ROLE_EDGE);
         }
         for (MediaServerRole role : roles) {
-            JanusConfig doc = TestMeshCa.grpc(asMediaSvc, configServer.activeLocalPort())
-                                        .build(ConfigServiceBlockingStub.class)
-                    .getConfig(GetConfigRequest.newBuilder().setKind(ConfigKind.CONFIG_KIND_JANUS).setRole(role)
-                                               .build())
-                    .getRevision().getDocument().getJanus();
+            JanusConfig doc = janusConfig(role);
             String roleName = role.name().substring("MEDIA_SERVER_ROLE_".length()).toLowerCase(Locale.ROOT);
             long sameRole = servers.stream().filter(s -> s.getRole() == role).count();
             String name = sameRole == 0 ? roleName : roleName + (sameRole + 1);
@@ -231,8 +222,7 @@ public final class RoomMesh implements BeforeAllCallback, AfterAllCallback {
             relayToJanusOnly(admin);
             servers.forEach(server -> coturn.put(server.getId(), startCoturn(admin, server)));
         }
-        mediaSchema = schema(base + "_m");
-        startMediaSvc();
+        mesh.startTier(LocalMesh.Tier.inJvm(MEDIA_SVC, this::runMediaSvc));
     }
 
     private NginxInstance startNginx(String admin, MediaServer server) {
@@ -302,18 +292,14 @@ public final class RoomMesh implements BeforeAllCallback, AfterAllCallback {
 
     @Override
     public void afterAll(ExtensionContext context) throws Exception {
-        stopMediaSvc();
-        configServer.stop().join();
-        userServer.stop().join();
+        mesh.stop();
         janus.forEach(JanusInstance::close);
         nginx.values().forEach(NginxInstance::close);
         coturn.values().forEach(CoturnInstance::close);
         if (namespace != null) {
             namespace.close();
         }
-        for (AutoCloseable resource : resources) {
-            resource.close();
-        }
+        asMediaSvc.close();
         for (DatabaseSettings schema : schemas) {
             TestDatabase.drop(schema);
         }
@@ -324,27 +310,40 @@ public final class RoomMesh implements BeforeAllCallback, AfterAllCallback {
         }
     }
 
-    /** Starts media-svc on its port as a new instance: fresh caches and Janus sessions, same schema. */
-    public void startMediaSvc() {
+    /**
+     * media-svc on its port as Main starts it, background work and all: a new instance with fresh caches
+     * and Janus sessions, same schema.
+     */
+    private RunningService<MediaSvc> runMediaSvc() throws Exception {
         Map<String, Object> media = new HashMap<>(overrides);
         media.put("mediamesh.endpoints.user-svc", userEndpoint());
-        media.put("mediamesh.endpoints.config-svc", "127.0.0.1:" + configServer.activeLocalPort());
+        media.put("mediamesh.endpoints.config-svc", configEndpoint());
+        media.put("mediamesh.media-svc.server.port", mediaPort);
         media.put("mediamesh.media-svc.rooms.post-base-url", "http://127.0.0.1:" + mediaPort);
         media.put("mediamesh.media-svc.files.root", dir.resolve("videos").toString());
         // Any free port unless the test names one: tests run beside each other and beside a developer's mesh.
         media.putIfAbsent("mediamesh.media-svc.file-server.port", 0);
         MediaSvcSettings settings = MediaSvcSettings.from(
                 ConfigFactory.parseMap(media).withFallback(Configs.load(Map.of()))).withDatabase(mediaSchema);
-        mediaDatabase = Database.open(mediaSchema, MediaSvc.MIGRATIONS);
-        mediaTls = TestMeshCa.tls(Identity.MEDIA_SVC);
-        mediaSvc = new MediaSvc(mediaDatabase, settings, mediaTls, Clock.systemUTC());
-        mediaServer = TestMeshCa.start(mediaTls, mediaPort, MediaSvc.PLAIN_PATHS, mediaSvc::configureServices);
-        mediaSvc.startReconciling();
-        mediaSvc.startConverting();
+        return InJvmServices.closingTls(Identity.MEDIA_SVC, tls -> MediaSvc.run(settings, tls, Clock.systemUTC(),
+                BackgroundWork.RUN));
     }
 
+    /** Starts media-svc again after {@link #stopMediaSvc}, on its port, and waits until it is ready. */
+    public void startMediaSvc() {
+        try {
+            mesh.start(MEDIA_SVC, 0);
+        } catch (IOException | MeshStartException e) {
+            throw new IllegalStateException("media-svc did not start again", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while media-svc started again", e);
+        }
+    }
+
+    /** Stops media-svc as an operator would (it drains) until {@link #startMediaSvc}. */
     public void stopMediaSvc() {
-        stopMediaSvc(db -> { });
+        mesh.stop(MEDIA_SVC, 0);
     }
 
     public void restartMediaSvc() {
@@ -357,19 +356,11 @@ public final class RoomMesh implements BeforeAllCallback, AfterAllCallback {
      * a process killed mid-work would have left, which a graceful stop tidies up.
      */
     public void restartMediaSvc(Consumer<DSLContext> whileStopped) {
-        stopMediaSvc(whileStopped);
-        startMediaSvc();
-    }
-
-    private void stopMediaSvc(Consumer<DSLContext> whileStopped) {
-        if (mediaServer != null) {
-            mediaServer.stop().join();
-            mediaSvc.close();
-            mediaTls.close();
-            whileStopped.accept(mediaDatabase.dsl());
-            mediaDatabase.close();
-            mediaServer = null;
+        stopMediaSvc();
+        try (Database database = Database.open(mediaSchema, MediaSvc.MIGRATIONS)) {
+            whileStopped.accept(database.dsl());
         }
+        startMediaSvc();
     }
 
     public String mediaEndpoint() {
@@ -391,19 +382,28 @@ public final class RoomMesh implements BeforeAllCallback, AfterAllCallback {
 
     /** media-svc's file server port (playback with Range), once started. */
     public int fileServerPort() {
-        return mediaSvc.fileServerPort();
+        return ((MediaSvc) mesh.running(MEDIA_SVC, 0).service()).fileServerPort();
     }
 
     public String userEndpoint() {
-        return "127.0.0.1:" + userServer.activeLocalPort();
+        return "127.0.0.1:" + userSvcPort();
     }
 
     public String configEndpoint() {
-        return "127.0.0.1:" + configServer.activeLocalPort();
+        return "127.0.0.1:" + configSvcPort();
     }
 
+    /** media-svc's database, while it runs. */
     public Database mediaDatabase() {
-        return mediaDatabase;
+        return mesh.running(MEDIA_SVC, 0).database();
+    }
+
+    private int userSvcPort() {
+        return mesh.running(USER_SVC, 0).port();
+    }
+
+    private int configSvcPort() {
+        return mesh.running(CONFIG_SVC, 0).port();
     }
 
     /** The Janus of the registered server {@code serverId}. */
@@ -422,20 +422,20 @@ public final class RoomMesh implements BeforeAllCallback, AfterAllCallback {
 
     /** The admin API secret and plugin admin keys of a server's Janus (for checks through Janus itself). */
     public JanusConfig janusConfig(MediaServerRole role) {
-        return TestMeshCa.grpc(asMediaSvc, configServer.activeLocalPort()).build(ConfigServiceBlockingStub.class)
+        return TestMeshCa.grpc(asMediaSvc, configSvcPort()).build(ConfigServiceBlockingStub.class)
                 .getConfig(GetConfigRequest.newBuilder().setKind(ConfigKind.CONFIG_KIND_JANUS).setRole(role).build())
                 .getRevision().getDocument().getJanus();
     }
 
     public String adminSession() {
-        return stub(SessionServiceBlockingStub.class, null, null, userServer.activeLocalPort())
+        return stub(SessionServiceBlockingStub.class, null, null, userSvcPort())
                 .login(LoginRequest.newBuilder().setUserName(ADMIN).setPassword(ADMIN_PASSWORD).build())
                 .getSession().getSessionId();
     }
 
     /** Registers a plain user and returns their session. */
     public String userSession(String userName) {
-        return stub(UserServiceBlockingStub.class, null, null, userServer.activeLocalPort())
+        return stub(UserServiceBlockingStub.class, null, null, userSvcPort())
                 .registerUser(RegisterUserRequest.newBuilder().setUserName(userName)
                                                  .setPassword("password-" + userName).build())
                 .getSession().getSessionId();
@@ -443,7 +443,7 @@ public final class RoomMesh implements BeforeAllCallback, AfterAllCallback {
 
     /** The id of the user holding {@code session}. */
     public long userId(String session) {
-        return stub(SessionServiceBlockingStub.class, null, null, userServer.activeLocalPort())
+        return stub(SessionServiceBlockingStub.class, null, null, userSvcPort())
                 .validateSession(ValidateSessionRequest.newBuilder().setSessionId(session).build())
                 .getPrincipal().getUserId();
     }
@@ -459,12 +459,11 @@ public final class RoomMesh implements BeforeAllCallback, AfterAllCallback {
     }
 
     public ConfigServiceBlockingStub configs(String session) {
-        return stub(ConfigServiceBlockingStub.class, Callers.SESSION_HEADER, session, configServer.activeLocalPort());
+        return stub(ConfigServiceBlockingStub.class, Callers.SESSION_HEADER, session, configSvcPort());
     }
 
     public MediaServerServiceBlockingStub registry(String session) {
-        return stub(MediaServerServiceBlockingStub.class, Callers.SESSION_HEADER, session,
-                    configServer.activeLocalPort());
+        return stub(MediaServerServiceBlockingStub.class, Callers.SESSION_HEADER, session, configSvcPort());
     }
 
     /** A media-svc stub calling as the holder of {@code session}; null = no session. */
@@ -485,18 +484,5 @@ public final class RoomMesh implements BeforeAllCallback, AfterAllCallback {
         DatabaseSettings settings = TestDatabase.settingsFor(name);
         schemas.add(settings);
         return settings;
-    }
-
-    private Database open(DatabaseSettings settings, String migrations) {
-        Database database = Database.open(settings, migrations);
-        resources.add(database);
-        return database;
-    }
-
-    /** A fresh certificate of {@code identity} from the test CA, closed with the mesh. */
-    private MeshTls tls(Identity identity) {
-        MeshTls tls = TestMeshCa.tls(identity);
-        resources.add(tls);
-        return tls;
     }
 }

@@ -50,6 +50,8 @@ public final class TaskEngine implements AutoCloseable {
     private static final Outcome STOP_RECORDING = Outcome.success(STOP, false);
     /** Most outcomes written in one transaction. */
     private static final int MAX_RECORD_BATCH = 500;
+    private static final Duration RECORD_PAUSE = Duration.ofMillis(100);
+    private static final Duration RECORD_PAUSE_CAP = Duration.ofSeconds(2);
 
     private final Leases leases;
     private final VideoFileDeleter deleter;
@@ -231,18 +233,43 @@ public final class TaskEngine implements AutoCloseable {
             outcomes.drainTo(batch, MAX_RECORD_BATCH - 1);
             boolean last = batch.remove(STOP_RECORDING);
             if (!batch.isEmpty()) {
-                try {
-                    for (ClaimedTask lost : leases.finish(batch, clock.instant())) {
-                        logger.warn("Task {}: attempt {} finished after its lease passed to another run; " +
-                                    "its outcome is discarded", lost.id(), lost.attempt());
-                    }
-                } catch (RuntimeException e) {
-                    // The leases expire and the tasks run again.
-                    logger.warn("Could not record {} task outcomes", batch.size(), e);
-                }
+                recordOrLetExpire(batch);
                 batch.clear();
             }
             if (last) {
+                return;
+            }
+        }
+    }
+
+    /**
+     * Records {@code batch}, trying again for up to a lease when the database refuses (on Galera, conflicts
+     * with the other nodes' claims can outlast one transaction's retries): an outcome not recorded lets its
+     * lease expire and the task run a second time. Trying again is safe because an outcome whose lease
+     * passed to another run is discarded, not written. Recorder thread only.
+     */
+    private void recordOrLetExpire(List<Outcome> batch) {
+        long giveUpAt = System.nanoTime() + settings.lease().toNanos();
+        for (int attempt = 1; ; attempt++) {
+            try {
+                for (ClaimedTask lost : leases.finish(batch, clock.instant())) {
+                    logger.warn("Task {}: attempt {} finished after its lease passed to another run; " +
+                                "its outcome is discarded", lost.id(), lost.attempt());
+                }
+                return;
+            } catch (RuntimeException e) {
+                if (System.nanoTime() >= giveUpAt) {
+                    logger.warn("Could not record {} task outcomes within a lease: they run again", batch.size(), e);
+                    return;
+                }
+                logger.warn("Could not record {} task outcomes (attempt {}): {}; trying again", batch.size(), attempt,
+                            e.toString());
+            }
+            try {
+                Thread.sleep(Math.min(RECORD_PAUSE_CAP.toMillis(), RECORD_PAUSE.toMillis() * attempt));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                logger.warn("Interrupted while recording {} task outcomes: they run again", batch.size());
                 return;
             }
         }

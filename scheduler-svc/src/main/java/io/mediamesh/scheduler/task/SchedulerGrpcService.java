@@ -123,8 +123,11 @@ public final class SchedulerGrpcService extends SchedulerServiceGrpc.SchedulerSe
                                                                        "; only a failed task can be retried.");
         }
         if (retry instanceof TaskRepository.Retry.Superseded superseded) {
-            throw new MediameshException(ErrorCode.TASK_NOT_RETRYABLE, "Video " + superseded.videoId() +
-                    " has a newer unfinished deletion task; retry that one instead.");
+            TaskRecord by = superseded.by();
+            throw new MediameshException(ErrorCode.TASK_NOT_RETRYABLE, TaskStates.SUCCEEDED.equals(by.state())
+                    ? "Task " + by.id() + " already deleted video " + superseded.videoId() + "'s file; nothing to retry."
+                    : "Video " + superseded.videoId() + " has a newer unfinished deletion task, " + by.id()
+                      + "; retry that one instead.");
         }
         TaskRecord task = ((TaskRepository.Retry.Retried) retry).task();
         response.onNext(RetryTaskResponse.newBuilder().setTask(task.toProto()).build());

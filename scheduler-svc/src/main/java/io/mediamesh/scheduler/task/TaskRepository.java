@@ -75,6 +75,7 @@ public final class TaskRepository {
               .returning()
               .fetch()
               .forEach(row -> result.put(row.getVideoId(), new Scheduled(TaskRecord.of(row), true)));
+            takeBackWhereAnotherTaskFinished(tx, result);
             if (result.size() < sorted.size()) {
                 List<Long> existing = sorted.stream().filter(id -> !result.containsKey(id)).toList();
                 // The unfinished task where there is one (read last, so it wins), else the latest that succeeded.
@@ -90,6 +91,34 @@ public final class TaskRepository {
             }
             return result;
         });
+    }
+
+    /**
+     * The check for a finished task and the insert are two steps. A video's running task that succeeds in
+     * between (its commit frees the unique key the insert was waiting on) would leave a second task beside
+     * it, and the file would be deleted twice. Read committed, this later statement sees that commit: such
+     * a new row is deleted again and the finished task returned in its place.
+     */
+    private static void takeBackWhereAnotherTaskFinished(DSLContext tx, Map<Long, Scheduled> result) {
+        List<Long> created = result.entrySet().stream().filter(entry -> entry.getValue().created())
+                                   .map(Map.Entry::getKey).toList();
+        if (created.isEmpty()) {
+            return;
+        }
+        Map<Long, TaskRecord> finished = new HashMap<>();
+        tx.selectFrom(TASKS)
+          .where(TASKS.KIND.eq(TaskStates.KIND_DELETE_VIDEO_FILE).and(TASKS.VIDEO_ID.in(created))
+                           .and(TASKS.STATE.eq(TaskStates.SUCCEEDED)))
+          .orderBy(TASKS.ID)
+          .fetch()
+          .forEach(row -> finished.put(row.getVideoId(), TaskRecord.of(row)));
+        if (finished.isEmpty()) {
+            return;
+        }
+        tx.deleteFrom(TASKS)
+          .where(TASKS.ID.in(finished.keySet().stream().map(videoId -> result.get(videoId).task().id()).toList()))
+          .execute();
+        finished.forEach((videoId, task) -> result.put(videoId, new Scheduled(task, false)));
     }
 
     public Optional<TaskRecord> find(long taskId) {
@@ -110,8 +139,11 @@ public final class TaskRepository {
 
         record NotFailed(String state) implements Retry {}
 
-        /** The video got a newer unfinished deletion task since this one failed. */
-        record Superseded(long videoId) implements Retry {}
+        /**
+         * The video got a newer deletion task since this one failed: {@code by} is unfinished, or it already
+         * deleted the file, and retrying this one beside it would run the deletion twice.
+         */
+        record Superseded(long videoId, TaskRecord by) implements Retry {}
     }
 
     /**
@@ -129,10 +161,16 @@ public final class TaskRepository {
             if (!TaskStates.FAILED.equals(row.getState())) {
                 return new Retry.NotFailed(row.getState());
             }
-            boolean superseded = tx.fetchExists(TASKS, TASKS.KIND.eq(row.getKind())
-                                                                 .and(TASKS.ACTIVE_VIDEO_ID.eq(row.getVideoId())));
-            if (superseded) {
-                return new Retry.Superseded(row.getVideoId());
+            Optional<TaskRecord> newer = tx.selectFrom(TASKS)
+                                           .where(TASKS.KIND.eq(row.getKind()).and(TASKS.VIDEO_ID.eq(row.getVideoId()))
+                                                            .and(TASKS.ID.gt(taskId))
+                                                            .and(TASKS.ACTIVE_VIDEO_ID.isNotNull()
+                                                                      .or(TASKS.STATE.eq(TaskStates.SUCCEEDED))))
+                                           .orderBy(TASKS.ID.desc())
+                                           .limit(1)
+                                           .fetchOptional(TaskRecord::of);
+            if (newer.isPresent()) {
+                return new Retry.Superseded(row.getVideoId(), newer.get());
             }
             tx.update(TASKS)
               .set(TASKS.STATE, TaskStates.PENDING)

@@ -21,6 +21,7 @@ import io.mediamesh.api.v1.SchedulerServiceGrpc.SchedulerServiceBlockingStub;
 import io.mediamesh.api.v1.Task;
 import io.mediamesh.api.v1.TaskKind;
 import io.mediamesh.api.v1.TaskState;
+import io.mediamesh.common.config.DatabaseSettings;
 import io.mediamesh.common.error.ErrorCatalog;
 import io.mediamesh.common.testing.GrpcurlChecks;
 import io.mediamesh.common.testing.Strangers;
@@ -29,6 +30,9 @@ import io.mediamesh.common.tls.Identity;
 import io.mediamesh.common.tls.MeshTls;
 import io.mediamesh.scheduler.testing.SchedulerMesh;
 import io.mediamesh.scheduler.testing.SchedulerMesh.Instance;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,6 +41,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.LongStream;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
@@ -246,9 +251,51 @@ class SchedulerGrpcServiceTest {
         assertThat(newer).isNotEqualTo(task.getId());
         expect(ErrorCode.TASK_NOT_RETRYABLE, () -> admin.retryTask(retry));
         assertThat(tasksOfVideo(1050)).isEqualTo(2);
+        // Nor once that newer task deleted the file: retrying the old one would delete it twice.
+        succeedAsTheEngineWould(newer);
+        assertThatThrownBy(() -> admin.retryTask(retry)).isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+            assertThat(ErrorCatalog.reasonOf(e)).contains(ErrorCode.TASK_NOT_RETRYABLE);
+            assertThat(e.getStatus().getDescription())
+                    .isEqualTo("Task " + newer + " already deleted video 1050's file; nothing to retry.");
+        });
+        assertThat(admin.getTask(GetTaskRequest.newBuilder().setTaskId(task.getId()).build()).getTask().getState())
+                .isEqualTo(TaskState.TASK_STATE_FAILED);
+        assertThat(tasksOfVideo(1050)).isEqualTo(2);
 
         expect(ErrorCode.TASK_NOT_FOUND, () -> admin.retryTask(RetryTaskRequest.newBuilder().setTaskId(987654).build()));
         expect(ErrorCode.INVALID_ID, () -> admin.retryTask(RetryTaskRequest.getDefaultInstance()));
+    }
+
+    @Test
+    void aDeliveryThatRacesItsTaskFinishingGetsThatTaskBackNotASecondOne() throws Exception {
+        long task = service.scheduleVideoDeletion(deletion(1070)).getTask().getId();
+        DatabaseSettings db = mesh.schedulerDatabaseSettings();
+        ExecutorService redeliveries = Executors.newSingleThreadExecutor();
+        try (Connection recorder = DriverManager.getConnection(db.url() + "/" + db.schema(), db.user(),
+                                                               db.password());
+             PreparedStatement finish = recorder.prepareStatement(
+                     "UPDATE tasks SET state = ?, active_video_id = NULL, claimable_at = NULL, completed_at = NOW(6) "
+                     + "WHERE id = ?")) {
+            // The engine's recorder finishing the task: written, not yet committed.
+            recorder.setAutoCommit(false);
+            finish.setString(1, TaskStates.SUCCEEDED);
+            finish.setLong(2, task);
+            finish.executeUpdate();
+            // user-svc's outbox delivering the video again meanwhile (at least once).
+            Future<ScheduleVideoDeletionResponse> again = redeliveries.submit(
+                    () -> service.scheduleVideoDeletion(deletion(1070)));
+            Thread.sleep(500);
+            assertThat(again.isDone()).as("the insert waits for the finishing task's key").isFalse();
+            recorder.commit();
+
+            ScheduleVideoDeletionResponse response = again.get(10, TimeUnit.SECONDS);
+            assertThat(response.getCreated()).isFalse();
+            assertThat(response.getTask().getId()).isEqualTo(task);
+            assertThat(response.getTask().getState()).isEqualTo(TaskState.TASK_STATE_SUCCEEDED);
+            assertThat(tasksOfVideo(1070)).as("tasks of the video").isEqualTo(1);
+        } finally {
+            redeliveries.shutdownNow();
+        }
     }
 
     /** The row as the engine leaves a task that used up its attempts (the engine is off here). */
@@ -259,6 +306,19 @@ class SchedulerGrpcServiceTest {
             .set(TASKS.ATTEMPTS, TASKS.MAX_ATTEMPTS)
             .set(TASKS.LAST_ERROR, "media-svc said no")
             .set(TASKS.LAST_ERROR_CODE, ErrorCode.SERVICE_UNAVAILABLE.name())
+            .set(TASKS.COMPLETED_AT, now)
+            .setNull(TASKS.CLAIMABLE_AT)
+            .setNull(TASKS.ACTIVE_VIDEO_ID)
+            .where(TASKS.ID.eq(taskId))
+            .execute();
+    }
+
+    /** The row as the engine leaves a task whose deletion succeeded. */
+    private static void succeedAsTheEngineWould(long taskId) {
+        LocalDateTime now = LocalDateTime.now(java.time.ZoneOffset.UTC);
+        mesh.db().update(TASKS)
+            .set(TASKS.STATE, TaskStates.SUCCEEDED)
+            .set(TASKS.ATTEMPTS, 1)
             .set(TASKS.COMPLETED_AT, now)
             .setNull(TASKS.CLAIMABLE_AT)
             .setNull(TASKS.ACTIVE_VIDEO_ID)

@@ -1,11 +1,7 @@
 package io.mediamesh.scheduler.testing;
 
 import com.google.protobuf.ByteString;
-import com.linecorp.armeria.client.BlockingWebClient;
 import com.linecorp.armeria.client.ClientFactory;
-import com.linecorp.armeria.client.grpc.GrpcClients;
-import com.linecorp.armeria.server.Server;
-import com.linecorp.armeria.server.ServerBuilder;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.mediamesh.api.v1.LoginRequest;
@@ -19,10 +15,16 @@ import io.mediamesh.common.config.Configs;
 import io.mediamesh.common.config.DatabaseSettings;
 import io.mediamesh.common.config.ServiceEndpoints;
 import io.mediamesh.common.db.Database;
+import io.mediamesh.common.server.BackgroundWork;
+import io.mediamesh.common.server.RunningService;
+import io.mediamesh.common.testing.FreePorts;
+import io.mediamesh.common.testing.InJvmServices;
 import io.mediamesh.common.testing.TestDatabase;
 import io.mediamesh.common.testing.TestMeshCa;
 import io.mediamesh.common.tls.Identity;
 import io.mediamesh.common.tls.MeshTls;
+import io.mediamesh.launcher.LocalMesh;
+import io.mediamesh.launcher.MeshStartException;
 import io.mediamesh.media.MediaSvc;
 import io.mediamesh.media.MediaSvcSettings;
 import io.mediamesh.media.file.SizeLimit;
@@ -32,15 +34,9 @@ import io.mediamesh.scheduler.SchedulerSvc;
 import io.mediamesh.scheduler.SchedulerSvcSettings;
 import io.mediamesh.user.UserSvc;
 import io.mediamesh.user.UserSvcSettings;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -73,26 +69,22 @@ public final class SchedulerMesh implements BeforeAllCallback, AfterAllCallback 
         DatabaseSettings settingsFor(String base) throws Exception;
     }
 
-    private final Map<String, Object> overrides = new HashMap<>();
+    private static final String USER_SVC_TIER = "user-svc";
+    private static final String MEDIA_SVC_TIER = "media-svc";
+
+    private final Map<String, Object> overrides = new HashMap<>(InJvmServices.SETTINGS);
     private final SchemaSource schedulerSchema;
     /** Only schemas on the shared server are dropped; a test's own server goes away with it. */
     private final boolean dropSchedulerSchema;
-    private final List<Instance> instances = new ArrayList<>();
+    private final LocalMesh mesh = LocalMesh.inThisJvm();
+    private int schedulersStarted;
     private DatabaseSettings userDatabaseSettings;
     private DatabaseSettings schedulerDatabaseSettings;
-    private Database userDatabase;
-    private UserSvc userSvc;
-    private Server userServer;
     private Database schedulerDatabase;
     private Path videoRoot;
     private VideoFileStore videoFiles;
     private int mediaPort;
     private DatabaseSettings mediaDatabaseSettings;
-    private Database mediaDatabase;
-    private MediaSvc mediaSvc;
-    private Server mediaServer;
-    private MeshTls mediaTls;
-    private final List<MeshTls> identities = new ArrayList<>();
 
     public SchedulerMesh() {
         this(TestDatabase::settingsFor, true);
@@ -123,30 +115,22 @@ public final class SchedulerMesh implements BeforeAllCallback, AfterAllCallback 
         userDatabaseSettings = TestDatabase.settingsFor(base + "_u");
         schedulerDatabaseSettings = schedulerSchema.settingsFor(base + "_s");
         mediaDatabaseSettings = TestDatabase.settingsFor(base + "_m");
-        UserSvcSettings userSettings = UserSvcSettings.from(config()).withDatabase(userDatabaseSettings);
-        userDatabase = Database.open(userSettings.database(), UserSvc.MIGRATIONS);
-        MeshTls userTls = tls(Identity.USER_SVC);
-        userSvc = new UserSvc(userDatabase, userSettings, Clock.systemUTC(), userTls);
-        userSvc.bootstrapAdmin();
-        userServer = TestMeshCa.start(userTls, 0, List.of(), userSvc::configureServices);
+        mesh.startTier(LocalMesh.Tier.inJvm(USER_SVC_TIER, () -> {
+            UserSvcSettings settings = UserSvcSettings.from(config()).withDatabase(userDatabaseSettings);
+            return InJvmServices.closingTls(Identity.USER_SVC, tls -> UserSvc.run(settings, tls, Clock.systemUTC()));
+        }));
         // Opening the schema migrates it, so that tests can read it before any instance starts.
         schedulerDatabase = Database.open(schedulerDatabaseSettings, SchedulerSvc.MIGRATIONS);
-        try {
-            videoRoot = Files.createTempDirectory("mediamesh-scheduler-videos-");
-            // A port of its own from the start, so schedulers can be pointed at a media-svc that is down.
-            try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-                mediaPort = socket.getLocalPort();
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        videoRoot = Files.createTempDirectory("mediamesh-scheduler-videos-");
+        // A port of its own from the start, so schedulers can be pointed at a media-svc that is down.
+        mediaPort = FreePorts.tcp();
         videoFiles = new VideoFileStore(videoRoot, Clock.systemUTC());
-        startMediaSvc();
+        mesh.startTier(LocalMesh.Tier.inJvm(MEDIA_SVC_TIER, this::runMediaSvc));
     }
 
-    /** Starts media-svc on its port (again, after {@link #stopMediaSvc()}). */
-    public void startMediaSvc() {
+    private RunningService<MediaSvc> runMediaSvc() throws Exception {
         Config config = ConfigFactory.parseMap(Map.of("mediamesh.media-svc.files.root", videoRoot.toString(),
+                                                      "mediamesh.media-svc.server.port", mediaPort,
                                                       "mediamesh.endpoints.user-svc", endpoints().userSvc(),
                                                       // No config-svc here: nothing listens on port 1.
                                                       "mediamesh.endpoints.config-svc", "127.0.0.1:1",
@@ -154,20 +138,17 @@ public final class SchedulerMesh implements BeforeAllCallback, AfterAllCallback 
                                                       "mediamesh.media-svc.file-server.port", 0))
                                      .withFallback(config());
         MediaSvcSettings settings = MediaSvcSettings.from(config).withDatabase(mediaDatabaseSettings);
-        mediaDatabase = Database.open(settings.database(), MediaSvc.MIGRATIONS);
-        mediaTls = TestMeshCa.tls(Identity.MEDIA_SVC);
-        mediaSvc = new MediaSvc(mediaDatabase, settings, mediaTls, Clock.systemUTC());
-        ServerBuilder sb = TestMeshCa.listen(Server.builder(), mediaTls, mediaPort, MediaSvc.PLAIN_PATHS);
-        mediaSvc.configureServices(sb);
-        mediaServer = sb.build();
-        mediaServer.start().join();
+        return InJvmServices.closingTls(Identity.MEDIA_SVC, tls -> MediaSvc.run(settings, tls, Clock.systemUTC(),
+                BackgroundWork.OFF));
+    }
+
+    /** Starts media-svc on its port again, after {@link #stopMediaSvc()}. */
+    public void startMediaSvc() throws Exception {
+        mesh.start(MEDIA_SVC_TIER, 0);
     }
 
     public void stopMediaSvc() {
-        mediaServer.stop().join();
-        mediaSvc.close();
-        mediaTls.close();
-        mediaDatabase.close();
+        mesh.stop(MEDIA_SVC_TIER, 0);
     }
 
     /** Puts a small MP4 in place as the file of each video, as an upload would. */
@@ -201,68 +182,49 @@ public final class SchedulerMesh implements BeforeAllCallback, AfterAllCallback 
 
     @Override
     public void afterAll(ExtensionContext context) throws Exception {
-        for (Instance instance : List.copyOf(instances)) {
-            instance.stop();
-        }
-        stopMediaSvc();
+        mesh.stop();
         TestDatabase.drop(mediaDatabaseSettings);
         try (Stream<Path> paths = Files.walk(videoRoot)) {
             paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
         }
-        userServer.stop().join();
-        userSvc.close();
-        userDatabase.close();
         schedulerDatabase.close();
-        identities.forEach(MeshTls::close);
         TestDatabase.drop(userDatabaseSettings);
         if (dropSchedulerSchema) {
             TestDatabase.drop(schedulerDatabaseSettings);
         }
     }
 
-    /** One scheduler-svc instance: its gRPC server and, if started, its engine. */
+    /** One scheduler-svc instance: a tier of the mesh of its own, its engine running or not. */
     public final class Instance {
-        private final Server server;
-        private final SchedulerSvc svc;
-        private final Database database;
-        private boolean stopped;
+        private final String tier;
+        private final RunningService<SchedulerSvc> running;
 
-        private Instance(Server server, SchedulerSvc svc, Database database) {
-            this.server = server;
-            this.svc = svc;
-            this.database = database;
+        private Instance(String tier) {
+            this.tier = tier;
+            this.running = mesh.running(tier, 0).as(SchedulerSvc.class);
         }
 
         public int port() {
-            return server.activeLocalPort();
+            return running.port();
         }
 
         public String instanceId() {
-            return svc.instanceId();
+            return running.service().instanceId();
         }
 
         /** This instance's own pool, on its own URL. */
         public DSLContext db() {
-            return database.dsl();
+            return running.database().dsl();
         }
 
         /** Transactions this instance ran again after a conflict (on Galera, a certification failure). */
         public long conflictRetries() {
-            return database.conflictRetry().retried();
+            return running.database().conflictRetry().retried();
         }
 
-        /**
-         * Stops the engine gracefully, then the server. (Main's shutdown hook stops the server first,
-         * which only delays the engine's stop by the server's drain; here the stop is to happen now.)
-         */
+        /** Stops it as Main's shutdown does: serving first, then the engine finishes or hands back its tasks. */
         public void stop() {
-            if (!stopped) {
-                stopped = true;
-                svc.close();
-                server.stop().join();
-                database.close();
-                instances.remove(this);
-            }
+            mesh.stop(tier, 0);
         }
     }
 
@@ -284,21 +246,25 @@ public final class SchedulerMesh implements BeforeAllCallback, AfterAllCallback 
         Config config = ConfigFactory.parseMap(own).withFallback(config());
         SchedulerSvcSettings settings = SchedulerSvcSettings.from(config).withDatabase(databaseSettings)
                                                             .withEndpoints(endpoints());
-        Database database = Database.open(settings.database(), SchedulerSvc.MIGRATIONS);
-        MeshTls tls = tls(Identity.SCHEDULER_SVC);
-        SchedulerSvc svc = new SchedulerSvc(database, settings, tls, Clock.systemUTC());
-        Server server = TestMeshCa.start(tls, 0, List.of(), svc::configureServices);
-        if (runEngine) {
-            svc.startEngine();
+        // The same instance id may start again after a stop, as a restarted process: a tier each time.
+        String tier = "scheduler-svc-" + (++schedulersStarted) + " (" + instanceId + ")";
+        try {
+            mesh.startTier(LocalMesh.Tier.inJvm(tier, () -> InJvmServices.closingTls(
+                    Identity.SCHEDULER_SVC,
+                    tls -> SchedulerSvc.run(settings, tls,
+                                            Clock.systemUTC(), runEngine ? BackgroundWork.RUN : BackgroundWork.OFF))));
+        } catch (MeshStartException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while starting " + tier, e);
         }
-        Instance instance = new Instance(server, svc, database);
-        instances.add(instance);
-        return instance;
+        return new Instance(tier);
     }
 
     /** The endpoints of the services this mesh runs. */
     public ServiceEndpoints endpoints() {
-        return ServiceEndpoints.from(config()).withUserSvc("127.0.0.1:" + userServer.activeLocalPort())
+        return ServiceEndpoints.from(config()).withUserSvc("127.0.0.1:" + mesh.running(USER_SVC_TIER, 0).port())
                                .withMediaSvc("127.0.0.1:" + mediaPort);
     }
 
@@ -330,7 +296,7 @@ public final class SchedulerMesh implements BeforeAllCallback, AfterAllCallback 
     }
 
     private <T> T userStub(Class<T> type) {
-        return TestMeshCa.grpc(userServer.activeLocalPort()).build(type);
+        return TestMeshCa.grpc(mesh.running(USER_SVC_TIER, 0).port()).build(type);
     }
 
     /** A SchedulerService stub calling {@code instance} with a session (or none if null). */
@@ -359,13 +325,6 @@ public final class SchedulerMesh implements BeforeAllCallback, AfterAllCallback 
     /** A SchedulerService stub calling {@code instance} as user-svc on its own behalf (its deletion relay). */
     public static SchedulerServiceBlockingStub asService(Instance instance) {
         return TestMeshCa.grpc(USER_SVC, instance.port()).build(SchedulerServiceBlockingStub.class);
-    }
-
-    /** A fresh certificate of {@code identity} from the test CA, closed after the class. */
-    private MeshTls tls(Identity identity) {
-        MeshTls tls = TestMeshCa.tls(identity);
-        identities.add(tls);
-        return tls;
     }
 
     private Config config() {

@@ -23,7 +23,9 @@ import io.mediamesh.common.error.MediameshException;
 import io.mediamesh.common.paging.Page;
 import io.mediamesh.common.tls.Identity;
 import io.mediamesh.common.validation.Text;
+import io.mediamesh.common.time.Times;
 import io.mediamesh.user.deletion.DeletionRelay;
+import io.mediamesh.user.video.VideoRepository.Reusable;
 import io.mediamesh.user.user.Credentials;
 import io.mediamesh.user.user.UserAccount;
 import io.mediamesh.user.user.UserRepository;
@@ -82,30 +84,38 @@ public final class VideoGrpcService extends VideoServiceGrpc.VideoServiceImplBas
     @Override
     public void listVideos(ListVideosRequest request, StreamObserver<ListVideosResponse> response) {
         String userName = Credentials.checkUserName(request.getUserName());
-        Page.Result<VideoRecord> page = videos.listByAuthor(userName, Page.of(request.getLimit(), request.getCursor()));
-        response.onNext(userPages.get(page, ignored -> {
+        Reusable<Page.Result<VideoRecord>> listed = videos.listByAuthor(userName, Page.of(request.getLimit(),
+                                                                                          request.getCursor()));
+        Page.Result<VideoRecord> page = listed.value();
+        ListVideosResponse built = userPages.get(page, ignored -> {
             ListVideosResponse.Builder out = ListVideosResponse.newBuilder().setNextCursor(page.nextCursor());
             page.rows().forEach(video -> out.addVideos(video.toProto()));
             return out.build();
-        }));
+        });
+        response.onNext(built.toBuilder().setReusableFor(Times.toProto(listed.reusableFor())).build());
         response.onCompleted();
     }
 
     @Override
     public void listPublicVideos(ListPublicVideosRequest request, StreamObserver<ListPublicVideosResponse> response) {
-        Page.Result<VideoRecord> page = videos.listReady(Page.of(request.getLimit(), request.getCursor()));
-        response.onNext(feedPages.get(page, ignored -> {
+        Reusable<Page.Result<VideoRecord>> listed = videos.listReady(Page.of(request.getLimit(), request.getCursor()));
+        Page.Result<VideoRecord> page = listed.value();
+        ListPublicVideosResponse built = feedPages.get(page, ignored -> {
             ListPublicVideosResponse.Builder out = ListPublicVideosResponse.newBuilder().setNextCursor(page.nextCursor());
             page.rows().forEach(video -> out.addVideos(video.toProto()));
             return out.build();
-        }));
+        });
+        response.onNext(built.toBuilder().setReusableFor(Times.toProto(listed.reusableFor())).build());
         response.onCompleted();
     }
 
     @Override
     public void getVideo(GetVideoRequest request, StreamObserver<GetVideoResponse> response) {
-        VideoRecord video = find(request.getVideoId());
-        response.onNext(GetVideoResponse.newBuilder().setVideo(video.toProto()).build());
+        Text.checkId(request.getVideoId(), "video id");
+        Reusable<Optional<VideoRecord>> found = videos.findReusable(request.getVideoId());
+        VideoRecord video = found.value().orElseThrow(() -> notFound(request.getVideoId()));
+        response.onNext(GetVideoResponse.newBuilder().setVideo(video.toProto())
+                                        .setReusableFor(Times.toProto(found.reusableFor())).build());
         response.onCompleted();
     }
 

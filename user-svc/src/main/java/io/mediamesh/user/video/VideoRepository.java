@@ -30,18 +30,20 @@ import org.jooq.SelectOnConditionStep;
 public final class VideoRepository {
     private final DSLContext db;
     private final QuotaRepository quotas;
-    private final Cache<Long, Optional<VideoRecord>> cache;
-    private final Cache<Listing, Page.Result<VideoRecord>> listings;
+    private final Cache<Long, Read<Optional<VideoRecord>>> cache;
+    private final Cache<Listing, Read<Page.Result<VideoRecord>>> listings;
+    private final Duration cacheTtl;
     /** Bumped by every write: pages are cached per generation, see {@link #forgetPages()}. */
     private final AtomicLong generation = new AtomicLong();
 
     public VideoRepository(DSLContext db, QuotaRepository quotas, Duration cacheTtl, long cacheMaxEntries) {
         this.db = db;
         this.quotas = quotas;
+        this.cacheTtl = cacheTtl;
         this.cache = Caffeine.newBuilder().expireAfterWrite(cacheTtl).maximumSize(cacheMaxEntries).build();
         // Weighed in records, so that pages hold no more of them than the single-record cache may.
         this.listings = Caffeine.newBuilder().expireAfterWrite(cacheTtl).maximumWeight(cacheMaxEntries)
-                                .<Listing, Page.Result<VideoRecord>>weigher((key, page) -> page.rows().size() + 1)
+                                .<Listing, Read<Page.Result<VideoRecord>>>weigher((key, page) -> page.value().rows().size() + 1)
                                 .build();
     }
 
@@ -64,7 +66,12 @@ public final class VideoRepository {
     }
 
     public Optional<VideoRecord> find(long videoId) {
-        return cache.get(videoId, this::load);
+        return cache.get(videoId, this::load).value();
+    }
+
+    /** As {@link #find}, with how long a caller may give the answer again (see {@link Reusable}). */
+    public Reusable<Optional<VideoRecord>> findReusable(long videoId) {
+        return reusable(cache.get(videoId, this::load));
     }
 
     /** Forgets records changed elsewhere, e.g. removed with their user, and every cached page. */
@@ -73,21 +80,41 @@ public final class VideoRepository {
         forgetPages();
     }
 
-    private Optional<VideoRecord> load(long videoId) {
-        return selectLive().where(VIDEOS.ID.eq(videoId).and(VIDEOS.DELETED_AT.isNull()))
-                           .fetchOptional(VideoRepository::toVideo);
+    private Read<Optional<VideoRecord>> load(long videoId) {
+        long readAt = System.nanoTime();
+        return new Read<>(selectLive().where(VIDEOS.ID.eq(videoId).and(VIDEOS.DELETED_AT.isNull()))
+                                      .fetchOptional(VideoRepository::toVideo), readAt);
     }
 
     /** A page of a user's videos, newest first; empty for an unknown user. */
-    public Page.Result<VideoRecord> listByAuthor(String userName, Page page) {
-        return listings.get(new Listing(generation.get(), userName, page),
-                            key -> list(USERS.USER_NAME.eq(userName), page));
+    public Reusable<Page.Result<VideoRecord>> listByAuthor(String userName, Page page) {
+        return reusable(listings.get(new Listing(generation.get(), userName, page),
+                                     key -> load(USERS.USER_NAME.eq(userName), page)));
     }
 
     /** A page of every user's ready videos, newest first: the public feed. */
-    public Page.Result<VideoRecord> listReady(Page page) {
-        return listings.get(new Listing(generation.get(), null, page),
-                            key -> list(VIDEOS.STATE.eq(VideoRecord.READY), page));
+    public Reusable<Page.Result<VideoRecord>> listReady(Page page) {
+        return reusable(listings.get(new Listing(generation.get(), null, page),
+                                     key -> load(VIDEOS.STATE.eq(VideoRecord.READY), page)));
+    }
+
+    /**
+     * An answer (a record, a page), and how much longer a caller may give it again without asking: the
+     * rest of the cache TTL since it was read, so that no copy of it is older than that TTL.
+     */
+    public record Reusable<T>(T value, Duration reusableFor) {}
+
+    /** A cached answer and when its read began (System.nanoTime, the caches' own ticker). */
+    private record Read<T>(T value, long atNanos) {}
+
+    private Read<Page.Result<VideoRecord>> load(Condition condition, Page page) {
+        long readAt = System.nanoTime();
+        return new Read<>(list(condition, page), readAt);
+    }
+
+    private <T> Reusable<T> reusable(Read<T> read) {
+        Duration left = cacheTtl.minus(Duration.ofNanos(System.nanoTime() - read.atNanos()));
+        return new Reusable<>(read.value(), left.isNegative() ? Duration.ZERO : left);
     }
 
     /** A page of the live videos matching {@code condition}, newest first. */
