@@ -47,7 +47,9 @@ public final class FileTransfers {
      * As a player: the JDK's client, HTTP/1.1, following the gateway's redirect to media-svc's file
      * server. Not Armeria's client: now and then (1 run of PlaybackRoutesTest in 3) it stopped
      * reading a download after that redirect, its event loops idle and 400 KB unread in the socket,
-     * until its 60 s response timeout; a browser or curl never does.
+     * until its 60 s response timeout; a browser or curl never does. It looks like the race UploadProxy
+     * works around (not proven): after a redirect to another host the response is read on one event loop
+     * and consumed on another, where Armeria's HTTP/1 flow control can leave reading off for good.
      */
     private static final HttpClient PLAYER = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                                                        .followRedirects(HttpClient.Redirect.NORMAL).build();
